@@ -1,0 +1,117 @@
+# controlmap — build, test, install, shapes, bench.
+#
+#   make map      install missing Debian packages, build, render the default map
+#   make test     install missing Debian packages, build, run every test
+#   make check-asan   the test suite under AddressSanitizer + UBSan
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+BUILD     ?= build
+
+PKGS      := cairo pango pangocairo pangoft2 fontconfig proj libpng shapelib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+OPT       ?= -O2 -g
+CFLAGS    ?=
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+              -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS    := $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC   := $(wildcard src/*.c)
+CLI_SRC   := $(wildcard src/cli/*.c)
+LIB_OBJ   := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
+CLI_OBJ   := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+
+STATIC    := $(BUILD)/libcontrolmap.a
+SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
+PROGRAM   := controlmap
+
+.PHONY: all deps map test check-asan tests install uninstall clean shapes bench fuzz gallery
+
+all: $(PROGRAM) $(STATIC) $(SHARED)
+
+# --- set-up ---------------------------------------------------------------
+deps:
+	@sh tools/deps.sh
+
+# --- library and tool -----------------------------------------------------
+$(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libcontrolmap.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(PROGRAM): $(CLI_OBJ) $(STATIC)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LDFLAGS) $(LDLIBS)
+
+# --- the default map --------------------------------------------------------
+map: deps all
+	./$(PROGRAM) render -d 2020-11-10 -o out/2020-11-10.png
+	@echo "wrote out/2020-11-10.png"
+
+# --- tests ----------------------------------------------------------------
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka)
+
+$(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
+
+tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
+
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@sh tests/run.sh $(BUILD)
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" PROGRAM=build-asan/controlmap tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  CONTROLMAP=build-asan/controlmap sh tests/run.sh build-asan
+
+# --- install --------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/controlmap \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/controlmap/styles \
+	  $(DESTDIR)$(PREFIX)/share/controlmap/shapes
+	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/controlmap
+	install -m 644 include/controlmap/*.h $(DESTDIR)$(PREFIX)/include/controlmap/
+	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libcontrolmap.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libcontrolmap.so.0
+	ln -sf libcontrolmap.so.0 $(DESTDIR)$(PREFIX)/lib/libcontrolmap.so
+	install -m 644 styles/*.mss $(DESTDIR)$(PREFIX)/share/controlmap/styles/
+	install -m 644 shapes/*.shp shapes/*.shx shapes/*.dbf shapes/*.prj shapes/*.cpg \
+	  $(DESTDIR)$(PREFIX)/share/controlmap/shapes/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/controlmap.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/controlmap $(DESTDIR)$(PREFIX)/include/controlmap \
+	  $(DESTDIR)$(PREFIX)/lib/libcontrolmap.* $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc \
+	  $(DESTDIR)$(PREFIX)/share/controlmap
+
+# --- dataset --------------------------------------------------------------
+shapes:
+	@sh tools/deps.sh shapes
+	/usr/bin/python3 tools/build_shapes.py
+
+clean:
+	rm -rf build build-asan $(PROGRAM)

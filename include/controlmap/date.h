@@ -1,0 +1,73 @@
+#ifndef CONTROLMAP_DATE_H
+#define CONTROLMAP_DATE_H
+
+/* Dates: ISO 8601 calendar dates, coarse dates (YYYY-MM, YYYY), half-open
+ * validity intervals, and dates written out for a language. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A day: days since 1970-01-01 in the proleptic Gregorian calendar. */
+typedef int32_t cm_day;
+
+#define CM_DAY_MIN INT32_MIN /* "since always" */
+#define CM_DAY_MAX INT32_MAX /* "still so" */
+
+typedef enum {
+  CM_DATE_YEAR = 1,  /* "2020" */
+  CM_DATE_MONTH = 2, /* "2020-11" */
+  CM_DATE_DAY = 3    /* "2020-11-10" or DBF "20201110" */
+} cm_date_precision;
+
+/* Day number of a valid calendar date; no checking (use cm_date_valid). */
+cm_day cm_date_from_ymd(int year, int month, int day);
+
+/* Calendar date of a day number. */
+void cm_date_to_ymd(cm_day d, int *year, int *month, int *day);
+
+/* 1 when year-month-day is a real calendar date (years 1..9999). */
+int cm_date_valid(int year, int month, int day);
+
+/* Parse "YYYY", "YYYY-MM", "YYYY-MM-DD" or "YYYYMMDD" (surrounding blanks
+ * allowed). *first is the first day covered, *after the day after the last
+ * day covered ("2020" -> 2020-01-01 .. 2021-01-01). Either may be NULL.
+ * Returns 0, or CM_EUSAGE when s is not such a date. */
+int cm_date_parse(const char *s, cm_day *first, cm_day *after,
+                  cm_date_precision *precision);
+
+/* The half-open interval [*from, *to) a feature is valid for, from its start
+ * and end field texts: empty or NULL start is CM_DAY_MIN, empty or NULL end
+ * is CM_DAY_MAX, a coarse start means its first day, a coarse end the day
+ * after its last day. Returns 0 or CM_EUSAGE naming neither field (the
+ * caller knows which feature it is). */
+int cm_date_interval(const char *start, const char *end, cm_day *from,
+                     cm_day *to);
+
+/* 1 when day d is inside [from, to). */
+int cm_date_in(cm_day d, cm_day from, cm_day to);
+
+/* Write d as "YYYY-MM-DD" into buf (at least 11 bytes). */
+void cm_date_iso(cm_day d, char *buf);
+
+/* Digit shapes for formatted dates and numbers. */
+typedef enum {
+  CM_DIGITS_DEFAULT = 0, /* the language's usual digits (ar: Arabic-Indic) */
+  CM_DIGITS_WESTERN = 1, /* 0-9 */
+  CM_DIGITS_ARABIC_INDIC = 2 /* U+0660..U+0669 */
+} cm_digits;
+
+/* Format d for a language ("en", "ar", "hy", "az", "ru"; unknown -> "en").
+ * fmt is strftime-like: %d day, %e day without padding, %m month number,
+ * %B month name (genitive where the language needs it after a day),
+ * %b short month, %Y year, %% percent. fmt NULL means the language's long
+ * date ("10 November 2020", "١٠ تشرين الثاني ٢٠٢٠"). Output is UTF-8,
+ * truncated to fit size; returns the length it needed. */
+size_t cm_date_format(char *buf, size_t size, cm_day d, const char *fmt,
+                      const char *lang, cm_digits digits);
+
+/* Rewrite ASCII digits of a UTF-8 string in the given digit shapes for lang,
+ * into buf. Returns the length it needed. */
+size_t cm_digits_localize(char *buf, size_t size, const char *src,
+                          const char *lang, cm_digits digits);
+
+#endif

@@ -1,0 +1,60 @@
+#ifndef CONTROLMAP_ERROR_H
+#define CONTROLMAP_ERROR_H
+
+/* Errors: every library function that can fail returns 0 or a negative
+ * CM_E* code and fills a caller-owned cm_error with a message a user can act
+ * on. The library never prints and never exits. */
+
+#include <stddef.h>
+
+#ifdef __GNUC__
+#define CM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CM_PRINTF(a, b)
+#endif
+
+enum {
+  CM_OK = 0,
+  CM_EIO = -1,     /* a file could not be read or written */
+  CM_EDATA = -2,   /* a data file is malformed or holds bad values */
+  CM_ESTYLE = -3,  /* the style has a mistake */
+  CM_EPROJ = -4,   /* a CRS or a transformation failed */
+  CM_ERENDER = -5, /* drawing or encoding failed */
+  CM_ENOMEM = -6,  /* out of memory, or a size above a documented cap */
+  CM_EUSAGE = -7   /* a caller passed a bad argument (bad date, bad option) */
+};
+
+typedef struct cm_error {
+  int code;          /* one of CM_E*, CM_OK when clear */
+  char file[512];    /* file the problem is in, "" when none */
+  int line, col;     /* 1-based position in file, 0 when unknown */
+  char message[1024];
+  char hint[512];    /* what to do about it, "" when nothing useful */
+} cm_error;
+
+/* A growable list of errors, for checks that report every problem. */
+typedef struct cm_errors {
+  cm_error *items;
+  size_t count, cap;
+} cm_errors;
+
+/* Reset err to "no error". err may be NULL. */
+void cm_error_clear(cm_error *err);
+
+/* Fill err (may be NULL) and return code, so callers can `return cm_error_set(...)`. */
+int cm_error_set(cm_error *err, int code, const char *file, int line, int col,
+                 const char *fmt, ...) CM_PRINTF(6, 7);
+
+/* Attach a hint ("did you mean line-width?") to an error already set. */
+void cm_error_hint(cm_error *err, const char *fmt, ...) CM_PRINTF(2, 3);
+
+/* Write "file:line:col: message (hint)" into buf; returns buf. */
+const char *cm_error_format(const cm_error *err, char *buf, size_t size);
+
+/* Append a copy of err to list; returns 0 or CM_ENOMEM. */
+int cm_errors_add(cm_errors *list, const cm_error *err);
+
+/* Free the list's storage (not the struct itself). */
+void cm_errors_free(cm_errors *list);
+
+#endif

@@ -1,0 +1,92 @@
+#ifndef CONTROLMAP_GEOM_H
+#define CONTROLMAP_GEOM_H
+
+/* Geometry: points, lines and polygons as flat point arrays split into
+ * parts, in whatever units the caller uses (lon/lat, map metres, page
+ * points). A cm_geom is a value: the caller owns it and frees its arrays
+ * with cm_geom_free. Polygons are filled with the even-odd rule, so ring
+ * orientation does not matter and holes are rings inside rings. */
+
+#include <stddef.h>
+
+typedef struct cm_point {
+  double x, y;
+} cm_point;
+
+typedef struct cm_bbox {
+  double minx, miny, maxx, maxy;
+} cm_bbox;
+
+typedef enum {
+  CM_GEOM_NONE = 0,
+  CM_GEOM_POINT = 1,   /* each part is one point */
+  CM_GEOM_LINE = 2,    /* each part is an open polyline */
+  CM_GEOM_POLYGON = 3  /* each part is a closed ring (first == last or not) */
+} cm_geom_type;
+
+typedef struct cm_geom {
+  cm_geom_type type;
+  cm_point *points;
+  size_t npoints, cap_points;
+  size_t *parts; /* index into points where each part starts */
+  size_t nparts, cap_parts;
+} cm_geom;
+
+/* An empty geometry of a type (no allocation). */
+void cm_geom_init(cm_geom *g, cm_geom_type type);
+
+/* Free the arrays and reset g to empty; g itself is the caller's. */
+void cm_geom_free(cm_geom *g);
+
+/* Start a new part; returns 0 or CM_ENOMEM. */
+int cm_geom_begin_part(cm_geom *g);
+
+/* Append a point to the current part (a part is begun if there is none). */
+int cm_geom_add_point(cm_geom *g, double x, double y);
+
+/* Number of points in part i, and a pointer to its first point. */
+size_t cm_geom_part_size(const cm_geom *g, size_t i);
+const cm_point *cm_geom_part(const cm_geom *g, size_t i);
+
+/* Deep copy src into dst (dst is overwritten, not freed). */
+int cm_geom_copy(cm_geom *dst, const cm_geom *src);
+
+/* Bounding box; an empty geometry gives minx > maxx. */
+cm_bbox cm_geom_bbox(const cm_geom *g);
+
+/* An empty box that any cm_bbox_extend makes real. */
+cm_bbox cm_bbox_empty(void);
+void cm_bbox_extend(cm_bbox *b, double x, double y);
+int cm_bbox_intersects(cm_bbox a, cm_bbox b);
+int cm_bbox_is_empty(cm_bbox b);
+
+/* Signed area of a ring (positive counter-clockwise with y up). */
+double cm_ring_area(const cm_point *pts, size_t n);
+
+/* Area of a polygon under the even-odd rule: outer rings minus holes,
+ * assuming rings do not cross. Same units squared as the points. */
+double cm_geom_area(const cm_geom *g);
+
+/* 1 when p is inside the polygon (even-odd rule). */
+int cm_geom_contains(const cm_geom *g, cm_point p);
+
+/* Clip g to box into out (out is overwritten, not freed). Polygons are
+ * clipped ring by ring (Sutherland-Hodgman), which keeps the even-odd fill
+ * right; lines are cut into the parts that lie inside; points outside are
+ * dropped. A part that vanishes is dropped. */
+int cm_geom_clip(const cm_geom *g, cm_bbox box, cm_geom *out);
+
+/* Insert points so no segment is longer than max_len (for curving
+ * lon/lat edges when projected). out is overwritten, not freed. */
+int cm_geom_densify(const cm_geom *g, double max_len, cm_geom *out);
+
+/* Douglas-Peucker simplification of each part with tolerance tol; rings
+ * keep at least 4 points, lines 2. out is overwritten, not freed. */
+int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
+
+/* A point inside polygon g far from its edges (pole of inaccessibility,
+ * to precision). Returns 0, or CM_EDATA for an empty polygon. */
+int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
+                        double *distance);
+
+#endif

@@ -1,0 +1,204 @@
+#ifndef CONTROLMAP_STYLE_H
+#define CONTROLMAP_STYLE_H
+
+/* The style language: a CartoCSS-flavoured text that says what to load
+ * (Layer blocks), how to project and lay out the page (the Map block) and
+ * how to draw features (rules). See docs/style.md for the language. */
+
+#include "controlmap/date.h"
+#include "controlmap/error.h"
+
+#include <stdint.h>
+
+typedef struct cm_style cm_style;
+
+/* A colour with straight (not premultiplied) alpha, components 0..1. */
+typedef struct cm_color {
+  double r, g, b, a;
+} cm_color;
+
+typedef enum { CM_UNIT_PT = 0, CM_UNIT_PX, CM_UNIT_MM, CM_UNIT_IN } cm_unit;
+
+/* A length as written; a bare number is points. */
+typedef struct cm_length {
+  double value;
+  cm_unit unit;
+} cm_length;
+
+/* The length in points (1/72 in); px are device pixels at dpi. */
+double cm_length_pt(cm_length len, double dpi);
+
+typedef enum {
+  CM_CORNER_NONE = 0,
+  CM_CORNER_TOP_LEFT,
+  CM_CORNER_TOP_RIGHT,
+  CM_CORNER_BOTTOM_LEFT,
+  CM_CORNER_BOTTOM_RIGHT
+} cm_corner;
+
+/* The Map block. Strings are owned by the style; NULL when not given. */
+typedef struct cm_map_settings {
+  const char *srs;          /* map CRS; NULL means WGS 84 lon/lat */
+  int has_extent;
+  int extent_projected;     /* 1: extent is in map units, 0: lon/lat */
+  double extent[4];         /* west south east north */
+  cm_length page_width, page_height; /* default 170mm x 125mm */
+  double dpi;               /* default 300 */
+  cm_color background;      /* default white */
+  const char *lang;         /* default "en" */
+  cm_digits digits;         /* default CM_DIGITS_DEFAULT */
+  const char *font;         /* default face for all text; default "Noto Sans" */
+  const char *title;        /* templates: {date}, {date:%Y}, ... */
+  const char *subtitle;
+  const char *attribution;
+  cm_corner legend, scale_bar, north_arrow; /* CM_CORNER_NONE: not drawn */
+  int legend_all;           /* legend-classes: all (1) or present (0) */
+  double graticule;         /* degrees between lines; 0: none */
+  const char *inset_layer;  /* layer drawn in the locator inset, or NULL */
+  double inset_extent[4];   /* lon/lat west south east north */
+  cm_corner inset;          /* where the inset goes */
+  cm_length margin;         /* around the map frame; default 4mm */
+} cm_map_settings;
+
+/* One Layer#name block. Strings owned by the style. */
+typedef struct cm_style_layer {
+  const char *name;        /* "control" */
+  const char *file;        /* path resolved against the style's folder */
+  const char *time_start;  /* field names from `time: start end;`, */
+  const char *time_end;    /* both NULL for an untimed layer */
+  int line, col;           /* where the block starts */
+} cm_style_layer;
+
+typedef enum { CM_PATTERN_NONE = 0, CM_PATTERN_HATCH, CM_PATTERN_CROSS } cm_pattern_kind;
+typedef enum { CM_MARKER_CIRCLE = 0, CM_MARKER_SQUARE, CM_MARKER_TRIANGLE, CM_MARKER_STAR } cm_marker_type;
+typedef enum { CM_JOIN_MITER = 0, CM_JOIN_ROUND, CM_JOIN_BEVEL } cm_line_join;
+typedef enum { CM_CAP_BUTT = 0, CM_CAP_ROUND, CM_CAP_SQUARE } cm_line_cap;
+typedef enum { CM_PLACE_POINT = 0, CM_PLACE_INTERIOR, CM_PLACE_LINE } cm_text_placement;
+
+typedef struct cm_pattern {
+  cm_pattern_kind kind;    /* hatch(...) or cross-hatch(...) */
+  double angle;            /* degrees, counter-clockwise from horizontal */
+  cm_color color;
+  cm_length width, spacing;
+} cm_pattern;
+
+/* Bits of cm_symbolizer.set: which properties some matching rule gave. */
+enum {
+  CM_PROP_POLYGON_FILL = 1u << 0,
+  CM_PROP_POLYGON_OPACITY = 1u << 1,
+  CM_PROP_POLYGON_PATTERN = 1u << 2,
+  CM_PROP_LINE_COLOR = 1u << 3,
+  CM_PROP_LINE_WIDTH = 1u << 4,
+  CM_PROP_LINE_OPACITY = 1u << 5,
+  CM_PROP_LINE_DASHARRAY = 1u << 6,
+  CM_PROP_LINE_JOIN = 1u << 7,
+  CM_PROP_LINE_CAP = 1u << 8,
+  CM_PROP_MARKER_TYPE = 1u << 9,
+  CM_PROP_MARKER_WIDTH = 1u << 10,
+  CM_PROP_MARKER_FILL = 1u << 11,
+  CM_PROP_MARKER_LINE_COLOR = 1u << 12,
+  CM_PROP_MARKER_LINE_WIDTH = 1u << 13,
+  CM_PROP_TEXT_NAME = 1u << 14,
+  CM_PROP_TEXT_FACE_NAME = 1u << 15,
+  CM_PROP_TEXT_SIZE = 1u << 16,
+  CM_PROP_TEXT_FILL = 1u << 17,
+  CM_PROP_TEXT_HALO_FILL = 1u << 18,
+  CM_PROP_TEXT_HALO_RADIUS = 1u << 19,
+  CM_PROP_TEXT_DX = 1u << 20,
+  CM_PROP_TEXT_DY = 1u << 21,
+  CM_PROP_TEXT_PLACEMENT = 1u << 22,
+  CM_PROP_LEGEND = 1u << 23,
+  CM_PROP_TEXT_PRIORITY = 1u << 24
+};
+
+#define CM_MAX_DASHES 8
+
+/* Everything the rules say about one feature, after the cascade. Defaults
+ * are filled for properties no rule set (see docs/style.md); a feature is
+ * filled only when CM_PROP_POLYGON_FILL or _PATTERN is set, stroked only
+ * when CM_PROP_LINE_COLOR or _WIDTH is set, marked only when a marker
+ * property is set, labelled only when CM_PROP_TEXT_NAME is set. */
+typedef struct cm_symbolizer {
+  uint32_t set;
+  cm_color polygon_fill;          /* default grey #808080 */
+  double polygon_opacity;         /* default 1 */
+  cm_pattern polygon_pattern;
+  cm_color line_color;            /* default black */
+  cm_length line_width;           /* default 1 (pt) */
+  double line_opacity;            /* default 1 */
+  cm_length line_dasharray[CM_MAX_DASHES];
+  int line_dash_count;            /* 0: solid */
+  cm_line_join line_join;
+  cm_line_cap line_cap;
+  cm_marker_type marker_type;
+  cm_length marker_width;         /* default 2mm */
+  cm_color marker_fill;           /* default black */
+  cm_color marker_line_color;     /* default white */
+  cm_length marker_line_width;    /* default 0 */
+  const char *text_name;          /* a template, see cm_style_expand */
+  const char *text_face_name;     /* NULL: the map font */
+  cm_length text_size;            /* default 8pt */
+  cm_color text_fill;             /* default black */
+  cm_color text_halo_fill;        /* default white */
+  cm_length text_halo_radius;     /* default 0 */
+  cm_length text_dx, text_dy;
+  cm_text_placement text_placement; /* default point (interior for polygons) */
+  double text_priority;           /* lower is placed first; default 0 */
+  const char *legend;             /* legend text template, or NULL */
+} cm_symbolizer;
+
+/* Parse the style file at path. On any mistake returns CM_ESTYLE (CM_EIO
+ * when unreadable) with the first problem in err; when all is not NULL every
+ * problem found is appended to it (parsing goes on after a mistake). On
+ * success *out is the caller's, freed with cm_style_free. */
+int cm_style_load(cm_style **out, const char *path, cm_error *err,
+                  cm_errors *all);
+
+/* Parse style text held in memory; name is used in messages and its folder
+ * to resolve Layer file paths. Same results as cm_style_load. */
+int cm_style_parse(cm_style **out, const char *text, size_t len,
+                   const char *name, cm_error *err, cm_errors *all);
+
+void cm_style_free(cm_style *style);
+
+/* The style's file name as given. Owned by the style. */
+const char *cm_style_name(const cm_style *style);
+
+/* The Map block, defaults filled. Owned by the style. */
+const cm_map_settings *cm_style_map(const cm_style *style);
+
+/* Layer blocks in file order. Owned by the style. */
+size_t cm_style_layer_count(const cm_style *style);
+const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i);
+
+/* How a feature's attributes are read: the text of field, or NULL when the
+ * feature has no such field. */
+typedef const char *(*cm_attr_fn)(void *ud, const char *field);
+
+/* Run the cascade for one feature of layer: every rule whose selector
+ * matches contributes, later rules win per property. Fills *out (defaults
+ * first) and returns the number of rules that matched. Pointers in *out are
+ * owned by the style. */
+int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
+                     void *ud, cm_symbolizer *out);
+
+/* A field named by a selector or template, for checking against the data. */
+typedef struct cm_field_ref {
+  const char *layer; /* NULL: any layer (a template in the Map block) */
+  const char *field; /* as written; "name" means name_<lang> */
+  int line, col;
+} cm_field_ref;
+
+size_t cm_style_field_ref_count(const cm_style *style);
+const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i);
+
+/* Expand a template into buf (UTF-8, truncated to size; returns the length
+ * needed). {field} is the feature's value (get may be NULL outside a
+ * feature); {name} and [name] pick name_<lang> and fall back to name_en;
+ * {date} is the date formatted for lang, {date:FMT} with a cm_date_format
+ * format; {{ and }} are literal braces. Unknown fields expand to "". */
+size_t cm_style_expand(char *buf, size_t size, const char *tmpl,
+                       cm_attr_fn get, void *ud, const char *lang,
+                       cm_digits digits, cm_day date);
+
+#endif

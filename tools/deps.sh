@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages controlmap needs, when some are missing.
+#   tools/deps.sh          build, render and test
+#   tools/deps.sh shapes   also what `make shapes` needs
+set -e
+pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
+libshp-dev libpng-dev libcmocka-dev fonts-noto-core fonts-dejavu-core
+libxml2-utils poppler-utils"
+if [ "$1" = shapes ]; then
+  pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "controlmap: installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
