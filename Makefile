@@ -10,7 +10,7 @@ DESTDIR   ?=
 CC        ?= cc
 BUILD     ?= build
 
-PKGS      := cairo pango pangocairo pangoft2 fontconfig proj libpng shapelib
+PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -44,21 +44,26 @@ deps:
 # --- library and tool -----------------------------------------------------
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(SHARED): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libcontrolmap.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) -shared -Wl,-soname,libcontrolmap.so.0 -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(PROGRAM): $(CLI_OBJ) $(STATIC)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LDFLAGS) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LDFLAGS) $(LDLIBS)
 
 # --- the default map --------------------------------------------------------
 map: deps all
@@ -68,7 +73,8 @@ map: deps all
 # --- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka)
+	@echo "  TEST    $<"
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka)
 
 $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,72 @@
+#ifndef CONTROLMAP_MAP_H
+#define CONTROLMAP_MAP_H
+
+/* A map: a style with its layers loaded, their dates read and their
+ * geometry projected into map units and clipped to the view, once. Any
+ * number of dates are then composed from it (see compose.h); a cm_map is
+ * read-only after cm_map_open, so several threads may compose from it. */
+
+#include "controlmap/date.h"
+#include "controlmap/error.h"
+#include "controlmap/layer.h"
+#include "controlmap/style.h"
+
+typedef struct cm_map cm_map;
+
+/* Load the style at path, then every layer it names, then project.
+ * *out is the caller's, freed with cm_map_free. On failure err names the
+ * file (the style, a shapefile or its .prj) and what to do. */
+int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
+
+/* The same from a parsed style; the map takes ownership of style, even on
+ * failure. */
+int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);
+
+void cm_map_free(cm_map *map);
+
+/* The style. Owned by the map. */
+const cm_style *cm_map_style(const cm_map *map);
+
+/* The page size in points and the map frame on it (page points). */
+double cm_map_page_width(const cm_map *map);
+double cm_map_page_height(const cm_map *map);
+
+/* The map frame on the page (page points): the page less its margins and
+ * the bands kept for the title and the source line. */
+cm_bbox cm_map_frame(const cm_map *map);
+
+/* Page points of a point in map units (the map CRS), and the number of
+ * map units per page point at the centre of the frame. */
+cm_point cm_map_to_page(const cm_map *map, cm_point p);
+double cm_map_units_per_pt(const cm_map *map);
+
+/* Between lon/lat (WGS 84) and page points; safe from several threads.
+ * Return 0, or CM_EPROJ where the projection has no answer. */
+int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat,
+                          cm_point *page);
+int cm_map_page_to_lonlat(const cm_map *map, cm_point page, double *lon,
+                          double *lat);
+
+/* Geometry of feature f of layer i projected to page points and clipped to
+ * the frame with a margin; empty when it lies outside. Owned by the map. */
+const cm_geom *cm_map_feature_geom(const cm_map *map, size_t layer, size_t f);
+
+/* Layers, in style order. */
+size_t cm_map_layer_count(const cm_map *map);
+const cm_style_layer *cm_map_layer_style(const cm_map *map, size_t i);
+const cm_layer *cm_map_layer_data(const cm_map *map, size_t i);
+
+/* Every date on which a feature of a timed layer starts or ends, sorted,
+ * without duplicates and without the open ends. *dates is the caller's,
+ * freed with free(). Returns the count, or a negative CM_E* code. */
+int cm_map_change_dates(const cm_map *map, cm_day **dates);
+
+/* Whether feature f of layer i is shown at day d (untimed layers: always). */
+int cm_map_feature_visible(const cm_map *map, size_t layer, size_t f,
+                           cm_day d);
+
+/* The time interval of feature f of layer i. */
+void cm_map_feature_interval(const cm_map *map, size_t layer, size_t f,
+                             cm_day *from, cm_day *to);
+
+#endif

@@ -1,0 +1,31 @@
+#ifndef CONTROLMAP_RENDER_H
+#define CONTROLMAP_RENDER_H
+
+/* Backends: a scene becomes a file. PNG and PDF are drawn with cairo (PNG
+ * encoded with libpng, with the dpi and metadata); SVG with the project's
+ * own writer (layers, ids, editable text) or, on request, cairo's. Files are
+ * written to a temporary name beside the target and renamed, so a failure
+ * never leaves a partial file; the same scene gives the same bytes. */
+
+#include "controlmap/error.h"
+#include "controlmap/scene.h"
+
+typedef enum { CM_FORMAT_PNG = 1, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
+
+typedef struct cm_render_options {
+  int svg_cairo;       /* 1: write SVG through cairo's SVG surface */
+  int png_level;       /* zlib level 1-9; 0: the default (see render.c) */
+} cm_render_options;
+
+/* Largest raster accepted, in pixels (width * height), so a typo in a page
+ * size is refused instead of exhausting memory. */
+#define CM_MAX_PIXELS (16384.0 * 16384.0)
+
+/* The format named by path's extension (.png .pdf .svg, any case). */
+int cm_format_from_path(cm_format *out, const char *path, cm_error *err);
+
+/* Write scene to path in the format of its extension. opt may be NULL. */
+int cm_render_file(const cm_scene *scene, const char *path,
+                   const cm_render_options *opt, cm_error *err);
+
+#endif

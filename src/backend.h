@@ -1,0 +1,24 @@
+#ifndef CONTROLMAP_BACKEND_H
+#define CONTROLMAP_BACKEND_H
+
+/* Internal backend pieces: the cairo walker shared by PNG, PDF and cairo
+ * SVG, and the project's own SVG writer. */
+
+#include "controlmap/render.h"
+
+#include <cairo.h>
+#include <stdio.h>
+
+/* Draw every item of scene on cr, whose user space is page points. */
+int cm_draw_cairo(cairo_t *cr, const cm_scene *scene, cm_error *err);
+
+/* Write scene as SVG to f (the project's writer: layers, ids, text). */
+int cm_svg_write(const cm_scene *scene, FILE *f, const char *path,
+                 cm_error *err);
+
+/* Encode a cairo image surface as PNG to f with pHYs for dpi and tEXt for
+ * the scene's metadata; level is the zlib level. */
+int cm_png_write(cairo_surface_t *img, const cm_scene *scene, int level,
+                 FILE *f, const char *path, cm_error *err);
+
+#endif

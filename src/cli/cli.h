@@ -1,0 +1,32 @@
+#ifndef CONTROLMAP_CLI_H
+#define CONTROLMAP_CLI_H
+
+/* The command-line tool: each command turns argv into library calls and
+ * prints what comes back. Nothing here a library user would also need. */
+
+#include "controlmap/date.h"
+#include "controlmap/error.h"
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+int cmd_render(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_dates(int argc, char **argv);
+
+/* Print "controlmap: file:line:col: message (hint)" to stderr and return
+ * the exit code that fits the error. */
+int cli_fail(const cm_error *err);
+
+/* Print "controlmap: <message>" to stderr and return EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) CM_PRINTF(1, 2);
+
+/* The style to use: the given one, else $CONTROLMAP_STYLE, else the
+ * default style beside the tool or installed with it. NULL when none. */
+const char *cli_style_path(const char *given);
+
+/* Parse a --date argument (YYYY, YYYY-MM, YYYY-MM-DD) to its first day. */
+int cli_parse_date(const char *arg, cm_day *out);
+
+#endif

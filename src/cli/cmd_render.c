@@ -1,0 +1,114 @@
+#include "cli.h"
+#include "controlmap/compose.h"
+#include "controlmap/map.h"
+#include "controlmap/render.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char help[] =
+    "usage: controlmap render [-s STYLE] -d DATE [-o FILE] [options]\n"
+    "\n"
+    "Draw the map as it stood on DATE. The format follows FILE's extension:\n"
+    ".png (raster at the style's dpi), .pdf (vector), .svg (layers, text).\n"
+    "\n"
+    "  -s, --style FILE       the style (default: styles/default.mss)\n"
+    "  -d, --date DATE        YYYY, YYYY-MM or YYYY-MM-DD (coarse dates mean\n"
+    "                         their first day)\n"
+    "  -o, --output FILE      where to write (default: out/DATE.png)\n"
+    "      --legend all       list every class in the legend, not only those\n"
+    "                         on the map at DATE\n"
+    "      --svg-engine NAME  own (default: layers, editable text) or cairo\n"
+    "                         (looks exactly like the PNG; text as outlines)\n"
+    "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
+    "  -q, --quiet            say nothing on success\n"
+    "  -h, --help             this help\n";
+
+typedef struct render_args {
+  const char *style, *date, *output;
+  cm_compose_options compose;
+  cm_render_options render;
+  int quiet;
+} render_args;
+
+static int parse(int argc, char **argv, render_args *a) {
+  static const struct option longs[] = {
+      {"style", required_argument, 0, 's'}, {"date", required_argument, 0, 'd'},
+      {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
+      {"svg-engine", required_argument, 0, 'E'},
+      {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  int ch;
+  optind = 1;
+  while ((ch = getopt_long(argc, argv, "s:d:o:qh", longs, NULL)) != -1) {
+    switch (ch) {
+    case 's': a->style = optarg; break;
+    case 'd': a->date = optarg; break;
+    case 'o': a->output = optarg; break;
+    case 'q': a->quiet = 1; break;
+    case 'h': fputs(help, stdout); return -1;
+    case 'L':
+      if (strcmp(optarg, "all") && strcmp(optarg, "present"))
+        return cli_usage("--legend takes 'all' or 'present', not '%s'", optarg);
+      a->compose.legend_all = !strcmp(optarg, "all");
+      break;
+    case 'E':
+      if (strcmp(optarg, "own") && strcmp(optarg, "cairo"))
+        return cli_usage("--svg-engine takes 'own' or 'cairo', not '%s'", optarg);
+      a->render.svg_cairo = !strcmp(optarg, "cairo");
+      break;
+    case 'Z':
+      a->render.png_level = atoi(optarg);
+      if (a->render.png_level < 1 || a->render.png_level > 9)
+        return cli_usage("--png-level takes 1 to 9, not '%s'", optarg);
+      break;
+    default: return cli_usage("see `controlmap render --help`");
+    }
+  }
+  if (optind < argc)
+    return cli_usage("unexpected argument '%s' (see `controlmap render --help`)",
+                     argv[optind]);
+  if (!a->date)
+    return cli_usage("render needs a date: -d YYYY-MM-DD");
+  return cli_parse_date(a->date, &a->compose.date);
+}
+
+int cmd_render(int argc, char **argv) {
+  render_args a = {0};
+  int rc = parse(argc, argv, &a);
+  if (rc)
+    return rc < 0 ? EXIT_OK : rc;
+  const char *style = cli_style_path(a.style);
+  if (!style)
+    return cli_usage("no style given and no default style found (use -s STYLE)");
+  char defout[64];
+  if (!a.output) {
+    char iso[16];
+    cm_date_iso(a.compose.date, iso);
+    snprintf(defout, sizeof defout, "out/%s.png", iso);
+    mkdir("out", 0777); /* the default folder; an existing one is fine */
+    a.output = defout;
+  }
+  cm_error err;
+  cm_error_clear(&err);
+  cm_format fmt;
+  if (cm_format_from_path(&fmt, a.output, &err) != CM_OK)
+    return cli_fail(&err);
+  cm_map *map;
+  if (cm_map_open(&map, style, &err) != CM_OK)
+    return cli_fail(&err);
+  cm_scene *scene = NULL;
+  rc = cm_compose(&scene, map, &a.compose, &err);
+  if (rc == CM_OK)
+    rc = cm_render_file(scene, a.output, &a.render, &err);
+  cm_scene_free(scene);
+  cm_map_free(map);
+  if (rc != CM_OK)
+    return cli_fail(&err);
+  if (!a.quiet)
+    fprintf(stderr, "controlmap: wrote %s\n", a.output);
+  return EXIT_OK;
+}

@@ -1,0 +1,62 @@
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef CM_DATADIR
+#define CM_DATADIR "/usr/local/share/controlmap"
+#endif
+
+int cli_fail(const cm_error *err) {
+  char buf[2600];
+  fprintf(stderr, "controlmap: %s\n", cm_error_format(err, buf, sizeof buf));
+  return err->code == CM_ESTYLE || err->code == CM_EUSAGE ? EXIT_USAGE
+                                                          : EXIT_FAIL;
+}
+
+int cli_usage(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("controlmap: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+static int readable(const char *path) { return access(path, R_OK) == 0; }
+
+const char *cli_style_path(const char *given) {
+  static char buf[PATH_MAX + 64];
+  if (given)
+    return given;
+  const char *env = getenv("CONTROLMAP_STYLE");
+  if (env && *env)
+    return env;
+  if (readable("styles/default.mss"))
+    return "styles/default.mss";
+  /* Beside the tool, for a build tree used from elsewhere. */
+  ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
+  if (n > 0) {
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash) {
+      strcpy(slash, "/styles/default.mss");
+      if (readable(buf))
+        return buf;
+    }
+  }
+  snprintf(buf, sizeof buf, "%s/styles/default.mss", CM_DATADIR);
+  return readable(buf) ? buf : NULL;
+}
+
+int cli_parse_date(const char *arg, cm_day *out) {
+  if (cm_date_parse(arg, out, NULL, NULL) != CM_OK)
+    return cli_usage("'%s' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+                     "(e.g. 2020-11-10)", arg);
+  return EXIT_OK;
+}

@@ -1,0 +1,46 @@
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: controlmap <command> [options]\n"
+    "\n"
+    "Draws dated territorial-control maps from shapefiles and a style.\n"
+    "\n"
+    "commands:\n"
+    "  render   draw the map at a date to PNG, SVG or PDF\n"
+    "  info     describe a shapefile: type, extent, CRS, fields, dates\n"
+    "  check    validate a style and the data it names\n"
+    "  dates    list the dates on which anything in the data changes\n"
+    "\n"
+    "Run `controlmap <command> --help` for a command's options.\n"
+    "Exit codes: 0 success, 1 data or render failure, 2 usage or style error.\n";
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    printf("controlmap %s\n", CM_VERSION);
+    return EXIT_OK;
+  }
+  static const struct {
+    const char *name;
+    int (*run)(int, char **);
+  } commands[] = {{"render", cmd_render},
+                  {"info", cmd_info},
+                  {"check", cmd_check},
+                  {"dates", cmd_dates}};
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(cmd, commands[i].name))
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "controlmap: unknown command '%s'\n\n%s", cmd, usage);
+  return EXIT_USAGE;
+}

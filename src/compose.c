@@ -1,0 +1,359 @@
+/* Composition of the map's layers: each visible feature styled by the
+ * cascade becomes fills, hatches, strokes and markers in the scene, and its
+ * label a candidate for placement. */
+
+#include "compose_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct feature_ref {
+  const cm_layer *layer;
+  size_t f;
+} feature_ref;
+
+static const char *feature_attr(void *ud, const char *field) {
+  const feature_ref *r = ud;
+  int i = cm_layer_field_index(r->layer, field);
+  return i < 0 ? NULL : cm_layer_value(r->layer, r->f, (size_t)i);
+}
+
+static cm_color with_alpha(cm_color c, double opacity) {
+  c.a *= opacity;
+  return c;
+}
+
+static double pt(const composer *c, cm_length len) {
+  return cm_length_pt(len, c->dpi);
+}
+
+/* Fill, hatch and stroke of a feature from its symbolizer. */
+static void make_paint(const composer *c, const cm_symbolizer *s,
+                       cm_geom_type type, cm_paint *p) {
+  memset(p, 0, sizeof *p);
+  if (type == CM_GEOM_POLYGON) {
+    p->fill = (s->set & CM_PROP_POLYGON_FILL) != 0;
+    p->fill_color = with_alpha(s->polygon_fill, s->polygon_opacity);
+    const cm_pattern *pat = &s->polygon_pattern;
+    if ((s->set & CM_PROP_POLYGON_PATTERN) && pat->kind != CM_PATTERN_NONE) {
+      p->hatch = 1;
+      p->cross = pat->kind == CM_PATTERN_CROSS;
+      p->hatch_angle = pat->angle;
+      p->hatch_color = pat->color;
+      p->hatch_width = pt(c, pat->width);
+      p->hatch_spacing = pt(c, pat->spacing);
+    }
+  }
+  p->stroke = (s->set & (CM_PROP_LINE_COLOR | CM_PROP_LINE_WIDTH)) != 0;
+  p->stroke_color = with_alpha(s->line_color, s->line_opacity);
+  p->stroke_width = pt(c, s->line_width);
+  p->dash_count = s->line_dash_count;
+  for (int i = 0; i < s->line_dash_count; i++)
+    p->dash[i] = pt(c, s->line_dasharray[i]);
+  p->join = s->line_join;
+  p->cap = s->line_cap;
+}
+
+static int has_marker(const cm_symbolizer *s) {
+  return (s->set & (CM_PROP_MARKER_TYPE | CM_PROP_MARKER_WIDTH |
+                    CM_PROP_MARKER_FILL | CM_PROP_MARKER_LINE_COLOR |
+                    CM_PROP_MARKER_LINE_WIDTH)) != 0;
+}
+
+static void marker_paint(const composer *c, const cm_symbolizer *s,
+                         cm_paint *p) {
+  memset(p, 0, sizeof *p);
+  p->fill = 1;
+  p->fill_color = s->marker_fill;
+  double w = pt(c, s->marker_line_width);
+  p->stroke = w > 0;
+  p->stroke_width = w;
+  p->stroke_color = s->marker_line_color;
+  p->join = CM_JOIN_ROUND;
+}
+
+/* The page point a label of geometry g hangs on, and its angle. */
+static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
+                        double *angle) {
+  *angle = 0;
+  if (g->type == CM_GEOM_POLYGON && how != CM_PLACE_LINE) {
+    double dist;
+    return cm_geom_label_point(g, 0.5, at, &dist) == CM_OK;
+  }
+  if (g->type == CM_GEOM_LINE) {
+    /* The middle of the longest segment of the longest part. */
+    double best = -1;
+    for (size_t i = 0; i < g->nparts; i++) {
+      const cm_point *p = cm_geom_part(g, i);
+      for (size_t k = 1; k < cm_geom_part_size(g, i); k++) {
+        double len = hypot(p[k].x - p[k - 1].x, p[k].y - p[k - 1].y);
+        if (len > best) {
+          best = len;
+          *at = (cm_point){(p[k].x + p[k - 1].x) / 2, (p[k].y + p[k - 1].y) / 2};
+          double a = atan2(-(p[k].y - p[k - 1].y), p[k].x - p[k - 1].x) * 180 / M_PI;
+          /* Keep text upright. */
+          if (a > 90)
+            a -= 180;
+          if (a < -90)
+            a += 180;
+          *angle = how == CM_PLACE_LINE ? a : 0;
+        }
+      }
+    }
+    return best >= 0;
+  }
+  if (g->npoints == 0)
+    return 0;
+  *at = g->points[0];
+  return 1;
+}
+
+static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
+                     feature_ref *ref) {
+  char buf[1024];
+  cm_style_expand(buf, sizeof buf, s->text_name, feature_attr, ref,
+                  c->ms->lang, c->ms->digits, c->opt->date);
+  if (!buf[0])
+    return CM_OK;
+  cm_label l = {0};
+  cm_text_placement how = s->text_placement;
+  if (!(s->set & CM_PROP_TEXT_PLACEMENT) && g->type == CM_GEOM_POLYGON)
+    how = CM_PLACE_INTERIOR;
+  if (!label_anchor(g, how, &l.at, &l.angle))
+    return CM_OK;
+  l.at.x += pt(c, s->text_dx);
+  l.at.y += pt(c, s->text_dy);
+  l.placement = g->type == CM_GEOM_POINT ? CM_PLACE_POINT : how;
+  l.gap = has_marker(s) ? pt(c, s->marker_width) / 2 + 1 : 0;
+  l.style.font = s->text_face_name ? s->text_face_name : c->ms->font;
+  l.style.size = pt(c, s->text_size);
+  l.style.fill = s->text_fill;
+  l.style.halo = s->text_halo_fill;
+  l.style.halo_radius = pt(c, s->text_halo_radius);
+  l.style.halign = CM_ALIGN_CENTER;
+  l.style.valign = CM_ALIGN_CENTER;
+  l.style.angle = l.angle;
+  l.priority = s->text_priority;
+  l.order = c->nlabels;
+  if (!(l.text = strdup(buf)))
+    return CM_ENOMEM;
+  if (c->nlabels == c->cap_labels) {
+    size_t cap = c->cap_labels ? c->cap_labels * 2 : 64;
+    cm_label *grown = realloc(c->labels, cap * sizeof *grown);
+    if (!grown)
+      return free(l.text), CM_ENOMEM;
+    c->labels = grown;
+    c->cap_labels = cap;
+  }
+  c->labels[c->nlabels++] = l;
+  return CM_OK;
+}
+
+/* Remember a legend class the first time a feature of it is drawn. */
+static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
+                       feature_ref *ref) {
+  if (!(s->set & CM_PROP_LEGEND) || !s->legend)
+    return CM_OK;
+  char buf[512];
+  cm_style_expand(buf, sizeof buf, s->legend, feature_attr, ref, c->ms->lang,
+                  c->ms->digits, c->opt->date);
+  if (!buf[0])
+    return CM_OK;
+  for (size_t i = 0; i < c->nlegend; i++)
+    if (strcmp(c->legend[i].text, buf) == 0)
+      return CM_OK;
+  if (c->nlegend == c->cap_legend) {
+    size_t cap = c->cap_legend ? c->cap_legend * 2 : 16;
+    cm_legend_entry *grown = realloc(c->legend, cap * sizeof *grown);
+    if (!grown)
+      return CM_ENOMEM;
+    c->legend = grown;
+    c->cap_legend = cap;
+  }
+  cm_legend_entry *e = &c->legend[c->nlegend];
+  memset(e, 0, sizeof *e);
+  if (!(e->text = strdup(buf)))
+    return CM_ENOMEM;
+  e->type = type;
+  make_paint(c, s, type, &e->paint);
+  if (type == CM_GEOM_POINT) {
+    marker_paint(c, s, &e->marker);
+    e->marker_type = s->marker_type;
+    e->marker_size = pt(c, s->marker_width);
+  }
+  c->nlegend++;
+  return CM_OK;
+}
+
+static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
+  cm_paint p;
+  marker_paint(c, s, &p);
+  double size = pt(c, s->marker_width);
+  for (size_t i = 0; i < g->npoints; i++) {
+    cm_geom m;
+    int rc = cm_marker_geom(s->marker_type, g->points[i], size, &m);
+    if (rc == CM_OK)
+      rc = cm_scene_path_take(c->scene, &m, &p);
+    cm_geom_free(&m);
+    if (rc != CM_OK)
+      return rc;
+  }
+  return CM_OK;
+}
+
+static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
+  const cm_layer *layer = cm_map_layer_data(c->map, l);
+  const cm_geom *g = cm_map_feature_geom(c->map, l, f);
+  feature_ref ref = {layer, f};
+  cm_symbolizer s;
+  if (!cm_style_resolve(cm_map_style(c->map),
+                        cm_map_layer_style(c->map, l)->name, feature_attr,
+                        &ref, &s))
+    return CM_OK;
+  int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);
+  if (rc != CM_OK || !drawn || g->npoints == 0)
+    return rc;
+  cm_paint p;
+  make_paint(c, &s, g->type, &p);
+  if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
+    rc = cm_scene_path(c->scene, g, &p);
+  if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
+    rc = draw_markers(c, &s, g);
+  if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
+    rc = add_label(c, &s, g, &ref);
+  return rc;
+}
+
+/* "layer-" + the name with anything but [A-Za-z0-9_-] as '-', so ids are
+ * stable and valid in XML. */
+static void layer_id(const char *name, char *buf, size_t size) {
+  int n = snprintf(buf, size, "layer-%s", name);
+  for (int i = 6; i < n && (size_t)i < size; i++) {
+    unsigned char ch = (unsigned char)buf[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+          (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+      buf[i] = '-';
+  }
+}
+
+static int draw_layers(composer *c) {
+  cm_bbox frame = cm_map_frame(c->map);
+  for (size_t l = 0; l < cm_map_layer_count(c->map); l++) {
+    const cm_style_layer *sl = cm_map_layer_style(c->map, l);
+    char id[256];
+    layer_id(sl->name, id, sizeof id);
+    int rc = cm_scene_group_begin(c->scene, id, sl->name, &frame);
+    size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
+    for (size_t f = 0; rc == CM_OK && f < n; f++) {
+      int shown = cm_map_feature_visible(c->map, l, f, c->opt->date);
+      /* With every legend class asked for, hidden features still count. */
+      if (shown || c->opt->legend_all)
+        rc = draw_feature(c, l, f, shown);
+    }
+    if (rc == CM_OK)
+      rc = cm_scene_group_end(c->scene);
+    if (rc != CM_OK)
+      return rc;
+  }
+  return CM_OK;
+}
+
+static int page_background(composer *c) {
+  cm_geom g;
+  cm_geom_init(&g, CM_GEOM_POLYGON);
+  cm_bbox f = cm_map_frame(c->map);
+  cm_paint p = {0};
+  p.fill = 1;
+  p.fill_color = (cm_color){1, 1, 1, 1};
+  int rc = cm_scene_group_begin(c->scene, "background", "background", NULL);
+  double w = c->page.width, h = c->page.height;
+  double box[2][4] = {{0, 0, w, h}, {f.minx, f.miny, f.maxx, f.maxy}};
+  for (int k = 0; k < 2 && rc == CM_OK; k++) {
+    cm_geom_begin_part(&g);
+    cm_geom_add_point(&g, box[k][0], box[k][1]);
+    cm_geom_add_point(&g, box[k][2], box[k][1]);
+    cm_geom_add_point(&g, box[k][2], box[k][3]);
+    cm_geom_add_point(&g, box[k][0], box[k][3]);
+    rc = cm_scene_path(c->scene, &g, &p);
+    cm_geom_free(&g);
+    cm_geom_init(&g, CM_GEOM_POLYGON);
+    p.fill_color = c->ms->background;
+  }
+  return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}
+
+char *cm_compose_expand(const composer *c, const char *tmpl) {
+  char buf[2048];
+  cm_style_expand(buf, sizeof buf, tmpl, NULL, NULL, c->ms->lang,
+                  c->ms->digits, c->opt->date);
+  return strdup(buf);
+}
+
+static int set_meta(composer *c) {
+  char iso[16];
+  cm_date_iso(c->opt->date, iso);
+  int rc = cm_scene_set_meta(c->scene, "Date", iso);
+  const char *style = cm_style_name(cm_map_style(c->map));
+  const char *slash = strrchr(style, '/');
+  if (rc == CM_OK)
+    rc = cm_scene_set_meta(c->scene, "Style", slash ? slash + 1 : style);
+  const char *keys[2] = {"Title", "Source"};
+  const char *tmpls[2] = {c->ms->title, c->ms->attribution};
+  for (int k = 0; k < 2 && rc == CM_OK; k++) {
+    if (!tmpls[k])
+      continue;
+    char *v = cm_compose_expand(c, tmpls[k]);
+    rc = v ? cm_scene_set_meta(c->scene, keys[k], v) : CM_ENOMEM;
+    free(v);
+  }
+  return rc;
+}
+
+static void composer_free(composer *c) {
+  for (size_t i = 0; i < c->nlabels; i++)
+    free(c->labels[i].text);
+  for (size_t i = 0; i < c->nlegend; i++)
+    free(c->legend[i].text);
+  free(c->labels);
+  free(c->legend);
+  free(c->taken);
+  if (c->ctx)
+    g_object_unref(c->ctx);
+}
+
+int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
+               cm_error *err) {
+  composer c = {0};
+  c.map = map;
+  c.ms = cm_style_map(cm_map_style(map));
+  c.opt = opt;
+  c.err = err;
+  c.dpi = c.ms->dpi;
+  c.rtl = c.ms->lang && strcmp(c.ms->lang, "ar") == 0;
+  cm_page_layout_make(c.ms, &c.page);
+  c.ctx = cm_text_context_new();
+  c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi);
+  int rc = c.ctx && c.scene ? CM_OK : CM_ENOMEM;
+  if (rc == CM_OK)
+    rc = set_meta(&c);
+  if (rc == CM_OK)
+    rc = page_background(&c);
+  if (rc == CM_OK)
+    rc = draw_layers(&c);
+  if (rc == CM_OK)
+    rc = cm_draw_furniture(&c);
+  if (rc == CM_OK)
+    rc = cm_place_labels(&c);
+  composer_free(&c);
+  if (rc != CM_OK) {
+    cm_scene_free(c.scene);
+    *out = NULL;
+    if (!err || !err->code)
+      cm_error_set(err, rc, NULL, 0, 0, "cannot compose the map: out of memory");
+    return rc;
+  }
+  *out = c.scene;
+  return CM_OK;
+}

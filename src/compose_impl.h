@@ -1,0 +1,71 @@
+#ifndef CONTROLMAP_COMPOSE_IMPL_H
+#define CONTROLMAP_COMPOSE_IMPL_H
+
+/* The composer's working state, shared by compose.c (features),
+ * labels.c (placement) and furniture.c (title, legend, scale bar, north
+ * arrow, source line). Internal. */
+
+#include "controlmap/compose.h"
+#include "layout.h"
+#include "text.h"
+
+/* A label waiting for a place. */
+typedef struct cm_label {
+  char *text;
+  cm_point at;           /* anchor, page points */
+  double angle;          /* along a line, degrees */
+  double gap;            /* distance to keep from a marker */
+  cm_text_placement placement;
+  cm_text_style style;
+  double priority;
+  size_t order;          /* for a stable sort */
+} cm_label;
+
+/* A legend class: its text and how features of it are drawn. */
+typedef struct cm_legend_entry {
+  char *text;
+  cm_geom_type type;
+  cm_paint paint;        /* polygons and lines */
+  cm_paint marker;       /* points */
+  cm_marker_type marker_type;
+  double marker_size;
+} cm_legend_entry;
+
+typedef struct composer {
+  const cm_map *map;
+  const cm_map_settings *ms;
+  const cm_compose_options *opt;
+  cm_scene *scene;
+  cm_page_layout page;
+  PangoContext *ctx;
+  double dpi;
+  int rtl;               /* the map's language reads right to left */
+  cm_label *labels;
+  size_t nlabels, cap_labels;
+  cm_legend_entry *legend;
+  size_t nlegend, cap_legend;
+  cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
+  size_t ntaken, cap_taken;
+  cm_error *err;
+} composer;
+
+/* Reserve a box on the page; 0 or CM_ENOMEM. */
+int cm_compose_take(composer *c, cm_bbox box);
+
+/* 1 when box overlaps a reserved one or leaves the frame. */
+int cm_compose_collides(const composer *c, cm_bbox box);
+
+/* A marker shape of a size (pt) centred at p, as a polygon. */
+int cm_marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out);
+
+/* Place the collected labels (labels.c). */
+int cm_place_labels(composer *c);
+
+/* Draw the furniture: frame, title, legend, scale bar, north arrow, source
+ * line (furniture.c). Reserves their boxes before labels are placed. */
+int cm_draw_furniture(composer *c);
+
+/* Expand a template for the map (no feature). Returns a malloc'd string. */
+char *cm_compose_expand(const composer *c, const char *tmpl);
+
+#endif

@@ -1,0 +1,317 @@
+/* Cartographic furniture: frame, title, source line, legend, scale bar and
+ * north arrow. Each piece reserves its box so labels keep clear of it; two
+ * pieces in one corner stack inwards. Right-to-left maps mirror the
+ * reading order (title on the right, legend swatches on the right). */
+
+#include "compose_impl.h"
+#include "controlmap/proj.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cm_color ink = {0.13, 0.13, 0.13, 1};
+static const cm_color white = {1, 1, 1, 1};
+
+typedef struct corners {
+  double used[5]; /* height already taken in each corner */
+} corners;
+
+static cm_geom rect_geom(double x, double y, double w, double h) {
+  cm_geom g;
+  cm_geom_init(&g, CM_GEOM_POLYGON);
+  cm_geom_add_point(&g, x, y);
+  cm_geom_add_point(&g, x + w, y);
+  cm_geom_add_point(&g, x + w, y + h);
+  cm_geom_add_point(&g, x, y + h);
+  return g;
+}
+
+static int add_rect(composer *c, double x, double y, double w, double h,
+                    const cm_paint *p) {
+  cm_geom g = rect_geom(x, y, w, h);
+  int rc = cm_scene_path_take(c->scene, &g, p);
+  cm_geom_free(&g);
+  return rc;
+}
+
+static cm_text_style note_style(const composer *c, double size) {
+  cm_text_style st = {0};
+  st.font = c->ms->font;
+  st.size = size;
+  st.fill = ink;
+  st.halign = CM_ALIGN_START;
+  st.valign = CM_ALIGN_START;
+  return st;
+}
+
+/* Top-left corner of a w x h box in a corner of the frame, below (or
+ * above) what that corner already holds. */
+static cm_point corner_box(composer *c, corners *k, cm_corner corner, double w,
+                           double h) {
+  cm_bbox f = c->page.frame;
+  double pad = c->page.note_size * 0.8;
+  int right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
+  int bottom = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
+  double x = right ? f.maxx - pad - w : f.minx + pad;
+  double y = bottom ? f.maxy - pad - k->used[corner] - h
+                    : f.miny + pad + k->used[corner];
+  k->used[corner] += h + pad * 0.6;
+  return (cm_point){x, y};
+}
+
+static int frame_outline(composer *c) {
+  cm_paint p = {0};
+  p.stroke = 1;
+  p.stroke_color = (cm_color){0.25, 0.25, 0.25, 1};
+  p.stroke_width = 0.6;
+  cm_bbox f = c->page.frame;
+  return add_rect(c, f.minx, f.miny, f.maxx - f.minx, f.maxy - f.miny, &p);
+}
+
+/* Title, subtitle and source line outside the frame. */
+static int page_texts(composer *c) {
+  const char *tmpl[3] = {c->ms->title, c->ms->subtitle, c->ms->attribution};
+  double size[3] = {c->page.title_size, c->page.subtitle_size, c->page.note_size};
+  double y[3] = {c->page.title_y, c->page.subtitle_y, c->page.attribution_y};
+  double x = c->rtl ? c->page.width - c->page.margin : c->page.margin;
+  int rc = CM_OK;
+  for (int i = 0; i < 3 && rc == CM_OK; i++) {
+    if (!tmpl[i])
+      continue;
+    char *text = cm_compose_expand(c, tmpl[i]);
+    if (!text)
+      return CM_ENOMEM;
+    cm_text_style st = note_style(c, size[i]);
+    st.bold = i == 0;
+    if (i == 2)
+      st.fill = (cm_color){0.3, 0.3, 0.3, 1};
+    /* START is the reading start: the right margin for Arabic text. */
+    st.halign = (cm_text_is_rtl(text) == c->rtl) ? CM_ALIGN_START : CM_ALIGN_END;
+    rc = cm_scene_text(c->scene, text, x, y[i], &st);
+    free(text);
+  }
+  return rc;
+}
+
+/* A swatch drawn with the very paint of its class. */
+static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
+                  double w, double h) {
+  if (e->type == CM_GEOM_POLYGON)
+    return add_rect(c, x, y, w, h, &e->paint);
+  if (e->type == CM_GEOM_LINE) {
+    cm_geom g;
+    cm_geom_init(&g, CM_GEOM_LINE);
+    cm_geom_add_point(&g, x, y + h / 2);
+    cm_geom_add_point(&g, x + w, y + h / 2);
+    int rc = cm_scene_path_take(c->scene, &g, &e->paint);
+    cm_geom_free(&g);
+    return rc;
+  }
+  cm_geom g;
+  double size = fmin(e->marker_size, h);
+  int rc = cm_marker_geom(e->marker_type, (cm_point){x + w / 2, y + h / 2}, size, &g);
+  if (rc == CM_OK)
+    rc = cm_scene_path_take(c->scene, &g, &e->marker);
+  cm_geom_free(&g);
+  return rc;
+}
+
+static int legend(composer *c, corners *k) {
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+    return CM_OK;
+  double ns = c->page.note_size;
+  double sw = ns * 2.2, sh = ns * 1.3, gap = ns * 0.6, row = sh + ns * 0.45;
+  cm_text_style st = note_style(c, ns);
+  double tw = 0;
+  for (size_t i = 0; i < c->nlegend; i++) {
+    double w, h;
+    cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
+    tw = fmax(tw, w);
+  }
+  double pad = ns * 0.6;
+  double bw = pad * 2 + sw + gap + tw, bh = pad * 2 + row * c->nlegend - (row - sh);
+  cm_point o = corner_box(c, k, c->ms->legend, bw, bh);
+  cm_paint bg = {0};
+  bg.fill = 1;
+  bg.fill_color = (cm_color){1, 1, 1, 0.88};
+  bg.stroke = 1;
+  bg.stroke_color = (cm_color){0.55, 0.55, 0.55, 1};
+  bg.stroke_width = 0.4;
+  int rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
+  if (rc == CM_OK)
+    rc = add_rect(c, o.x, o.y, bw, bh, &bg);
+  for (size_t i = 0; rc == CM_OK && i < c->nlegend; i++) {
+    double y = o.y + pad + row * i;
+    /* Mirrored for right-to-left: swatch on the right, text to its left. */
+    double sx = c->rtl ? o.x + bw - pad - sw : o.x + pad;
+    double tx = c->rtl ? sx - gap : sx + sw + gap;
+    rc = swatch(c, &c->legend[i], sx, y, sw, sh);
+    st.valign = CM_ALIGN_CENTER;
+    st.halign = cm_text_is_rtl(c->legend[i].text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
+    if (rc == CM_OK)
+      rc = cm_scene_text(c->scene, c->legend[i].text, tx, y + sh / 2, &st);
+  }
+  if (rc == CM_OK)
+    rc = cm_scene_group_end(c->scene);
+  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + bw, o.y + bh}) : rc;
+}
+
+/* Metres on the ground per page point, east-west at page point p. */
+static double metres_per_pt(const composer *c, cm_point p) {
+  double d = 10, lon1, lat1, lon2, lat2;
+  if (cm_map_page_to_lonlat(c->map, (cm_point){p.x - d, p.y}, &lon1, &lat1) ||
+      cm_map_page_to_lonlat(c->map, (cm_point){p.x + d, p.y}, &lon2, &lat2))
+    return 0;
+  return cm_geodesic_distance(lon1, lat1, lon2, lat2) / (2 * d);
+}
+
+/* The largest 1, 2 or 5 x 10^n not above x. */
+static double round_length(double x) {
+  double p = pow(10, floor(log10(x)));
+  double m = x / p;
+  return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * p;
+}
+
+static const char *km_word(const char *lang) {
+  if (!lang) return "km";
+  if (!strcmp(lang, "ar")) return "كم";
+  if (!strcmp(lang, "hy")) return "կմ";
+  if (!strcmp(lang, "ru")) return "км";
+  return "km";
+}
+
+/* Where the scale is true, when it varies across the frame by over 2 %. */
+static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
+                    size_t size) {
+  cm_bbox f = c->page.frame;
+  double worst = 0;
+  cm_point probe[4] = {{centre.x, f.miny + 10}, {centre.x, f.maxy - 10},
+                       {f.minx + 10, centre.y}, {f.maxx - 10, centre.y}};
+  for (int i = 0; i < 4; i++) {
+    double m = metres_per_pt(c, probe[i]);
+    if (m > 0)
+      worst = fmax(worst, fabs(m / mpp - 1));
+  }
+  buf[0] = '\0';
+  double lon, lat;
+  if (worst <= 0.02 || cm_map_page_to_lonlat(c->map, centre, &lon, &lat))
+    return;
+  char raw[64];
+  const char *lang = c->ms->lang ? c->ms->lang : "en";
+  if (!strcmp(lang, "ar"))
+    snprintf(raw, sizeof raw, " (عند خط العرض %.1f°)", lat);
+  else
+    snprintf(raw, sizeof raw, " (true at %.1f°%s)", fabs(lat), lat >= 0 ? "N" : "S");
+  cm_digits_localize(buf, size, raw, lang, c->ms->digits);
+}
+
+static int scale_bar(composer *c, corners *k) {
+  if (c->ms->scale_bar == CM_CORNER_NONE)
+    return CM_OK;
+  cm_bbox f = c->page.frame;
+  cm_point centre = {(f.minx + f.maxx) / 2, (f.miny + f.maxy) / 2};
+  double mpp = metres_per_pt(c, centre);
+  if (!(mpp > 0))
+    return CM_OK; /* no ground distance here (a projection edge) */
+  double metres = round_length((f.maxx - f.minx) / 5 * mpp);
+  double len = metres / mpp, ns = c->page.note_size, bar = ns * 0.45;
+  char raw[64], label[160], where[128];
+  if (metres >= 1000)
+    snprintf(raw, sizeof raw, "%g %s", metres / 1000, km_word(c->ms->lang));
+  else
+    snprintf(raw, sizeof raw, "%g m", metres);
+  cm_digits_localize(label, sizeof label, raw, c->ms->lang, c->ms->digits);
+  true_at(c, centre, mpp, where, sizeof where);
+  strncat(label, where, sizeof label - strlen(label) - 1);
+  cm_text_style st = note_style(c, ns);
+  double tw, th;
+  cm_text_size(c->ctx, label, &st, &tw, &th);
+  double w = fmax(len, tw), h = th + ns * 0.3 + bar;
+  cm_point o = corner_box(c, k, c->ms->scale_bar, w, h);
+  double bx = o.x + (w - len) / 2, by = o.y + th + ns * 0.3;
+  int rc = cm_scene_group_begin(c->scene, "scale-bar", "scale bar", NULL);
+  cm_paint p = {0};
+  p.fill = 1;
+  p.stroke = 1;
+  p.stroke_width = 0.5;
+  p.stroke_color = ink;
+  for (int i = 0; i < 4 && rc == CM_OK; i++) {
+    p.fill_color = i % 2 ? white : ink;
+    rc = add_rect(c, bx + len * i / 4, by, len / 4, bar, &p);
+  }
+  st.halign = CM_ALIGN_CENTER;
+  st.halo = white;
+  st.halo_radius = ns * 0.15;
+  if (rc == CM_OK)
+    rc = cm_scene_text(c->scene, label, o.x + w / 2, o.y, &st);
+  if (rc == CM_OK)
+    rc = cm_scene_group_end(c->scene);
+  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
+}
+
+/* The arrow points to true north where it stands: the page direction of a
+ * small step north from its position (meridians converge off the central
+ * one in most projections). */
+static int north_arrow(composer *c, corners *k) {
+  if (c->ms->north_arrow == CM_CORNER_NONE)
+    return CM_OK;
+  double ns = c->page.note_size, h = ns * 3.2, w = ns * 1.8;
+  cm_point o = corner_box(c, k, c->ms->north_arrow, w, h);
+  cm_point mid = {o.x + w / 2, o.y + h * 0.62};
+  double lon, lat, angle = 0;
+  cm_point up;
+  if (!cm_map_page_to_lonlat(c->map, mid, &lon, &lat) &&
+      !cm_map_lonlat_to_page(c->map, lon, lat + 0.05, &up))
+    angle = atan2(up.x - mid.x, -(up.y - mid.y)); /* clockwise from page up */
+  double r = h * 0.34, ca = cos(angle), sa = sin(angle);
+  cm_point tip = {0, -r}, left = {-r * 0.45, r * 0.75}, notch = {0, r * 0.35},
+           right = {r * 0.45, r * 0.75};
+  cm_point pts[4] = {tip, right, notch, left};
+  cm_geom g;
+  cm_geom_init(&g, CM_GEOM_POLYGON);
+  for (int i = 0; i < 4; i++)
+    cm_geom_add_point(&g, mid.x + pts[i].x * ca - pts[i].y * sa,
+                      mid.y + pts[i].x * sa + pts[i].y * ca);
+  cm_paint p = {0};
+  p.fill = 1;
+  p.fill_color = ink;
+  p.stroke = 1;
+  p.stroke_color = white;
+  p.stroke_width = 0.5;
+  p.join = CM_JOIN_ROUND;
+  int rc = cm_scene_group_begin(c->scene, "north-arrow", "north arrow", NULL);
+  if (rc == CM_OK)
+    rc = cm_scene_path_take(c->scene, &g, &p);
+  cm_geom_free(&g);
+  cm_text_style st = note_style(c, ns * 1.05);
+  st.bold = 1;
+  st.halign = CM_ALIGN_CENTER;
+  st.valign = CM_ALIGN_END;
+  st.halo = white;
+  st.halo_radius = ns * 0.15;
+  const char *n = c->rtl ? "ش" : "N";
+  if (rc == CM_OK)
+    rc = cm_scene_text(c->scene, n, mid.x + sin(angle) * r * 1.05,
+                       mid.y - cos(angle) * r * 1.05, &st);
+  if (rc == CM_OK)
+    rc = cm_scene_group_end(c->scene);
+  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
+}
+
+int cm_draw_furniture(composer *c) {
+  corners k = {{0}};
+  int rc = frame_outline(c);
+  if (rc == CM_OK)
+    rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
+  if (rc == CM_OK)
+    rc = page_texts(c);
+  if (rc == CM_OK)
+    rc = north_arrow(c, &k);
+  if (rc == CM_OK)
+    rc = scale_bar(c, &k);
+  if (rc == CM_OK)
+    rc = legend(c, &k);
+  return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}

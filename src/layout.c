@@ -1,0 +1,38 @@
+#include "layout.h"
+
+#include <math.h>
+
+static double clamp(double v, double lo, double hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
+  double w = cm_length_pt(m->page_width, m->dpi);
+  double h = cm_length_pt(m->page_height, m->dpi);
+  double margin = cm_length_pt(m->margin, m->dpi);
+  /* Type scales with the page so a 1920 px slide and a 170 mm figure both
+   * read well: about 3.2 % of the shorter side for the title. */
+  double title = clamp(fmin(w, h) * 0.032, 9, 60);
+  out->width = w;
+  out->height = h;
+  out->margin = margin;
+  out->title_size = title;
+  out->subtitle_size = title * 0.72;
+  out->note_size = clamp(title * 0.58, 5.5, 30);
+  double top = margin, bottom = h - margin;
+  if (m->title) {
+    out->title_y = top;
+    top += title * 1.35;
+  }
+  if (m->subtitle) {
+    out->subtitle_y = top;
+    top += out->subtitle_size * 1.35;
+  }
+  if (m->title || m->subtitle)
+    top += title * 0.3;
+  if (m->attribution) {
+    bottom -= out->note_size * 1.5;
+    out->attribution_y = bottom + out->note_size * 0.35;
+  }
+  out->frame = (cm_bbox){margin, top, w - margin, bottom};
+}

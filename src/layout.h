@@ -1,0 +1,26 @@
+#ifndef CONTROLMAP_LAYOUT_H
+#define CONTROLMAP_LAYOUT_H
+
+/* Where the parts of a page go: the map frame, the title band above it and
+ * the source line below. Decided once from the Map block so that the map
+ * (which projects into the frame) and composition (which writes the title)
+ * agree. Internal. */
+
+#include "controlmap/geom.h"
+#include "controlmap/style.h"
+
+typedef struct cm_page_layout {
+  double width, height;     /* page, points */
+  cm_bbox frame;            /* map frame, points */
+  double title_size;        /* points; the other sizes follow from it */
+  double subtitle_size;
+  double note_size;         /* attribution, scale bar, legend text */
+  double title_y, subtitle_y; /* top of each line */
+  double attribution_y;     /* top of the source line */
+  double margin;
+} cm_page_layout;
+
+/* Lay out a page for the Map block. */
+void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
+
+#endif

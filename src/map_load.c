@@ -1,0 +1,254 @@
+/* Opening a map: load every layer the style names, read the dates of timed
+ * layers, fit the extent into the frame, and project and clip every
+ * feature into page points, once. */
+
+#include "controlmap/map.h"
+#include "controlmap/proj.h"
+#include "layout.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The private layout of cm_map, shared with map.c. */
+#include "map_impl.h"
+
+/* Feature validity intervals from the layer's time fields; a bad date is an
+ * error listing the features (numbered from 1, as in `controlmap info`). */
+static int read_intervals(map_layer *ml, const char *style_name,
+                          cm_error *err) {
+  const cm_style_layer *sl = ml->style;
+  const char *names[2] = {sl->time_start, sl->time_end};
+  int idx[2];
+  for (int k = 0; k < 2; k++) {
+    idx[k] = cm_layer_field_index(ml->data, names[k]);
+    if (idx[k] < 0) {
+      cm_error_set(err, CM_EDATA, style_name, sl->line, sl->col,
+                   "layer '%s': %s has no field '%s' for `time`", sl->name,
+                   cm_layer_path(ml->data), names[k]);
+      cm_error_hint(err, "run `controlmap info %s` to list its fields",
+                    cm_layer_path(ml->data));
+      return CM_EDATA;
+    }
+  }
+  size_t n = cm_layer_count(ml->data);
+  ml->from = malloc((n ? n : 1) * sizeof *ml->from);
+  ml->to = malloc((n ? n : 1) * sizeof *ml->to);
+  if (!ml->from || !ml->to)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  char list[600] = "", first[160] = "";
+  size_t bad = 0;
+  for (size_t f = 0; f < n; f++) {
+    const char *s = cm_layer_value(ml->data, f, (size_t)idx[0]);
+    const char *e = cm_layer_value(ml->data, f, (size_t)idx[1]);
+    if (cm_date_interval(s, e, &ml->from[f], &ml->to[f]) == CM_OK)
+      continue;
+    if (bad++ == 0)
+      snprintf(first, sizeof first, "'%s' .. '%s'", s, e);
+    size_t len = strlen(list);
+    if (len < sizeof list - 32)
+      snprintf(list + len, sizeof list - len, "%s%zu", len ? ", " : "",
+               cm_layer_record(ml->data, f) + 1);
+  }
+  if (!bad)
+    return CM_OK;
+  cm_error_set(err, CM_EDATA, cm_layer_path(ml->data), 0, 0,
+               "%zu feature%s with bad dates in '%s'/'%s' (feature %s; first: %s)",
+               bad, bad > 1 ? "s" : "", names[0], names[1], list, first);
+  cm_error_hint(err, "dates are YYYY, YYYY-MM or YYYY-MM-DD, and the end "
+                     "comes after the start");
+  return CM_EDATA;
+}
+
+/* The view in map units: the style's extent (lon/lat or projected), else
+ * everything the layers hold. */
+static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
+  const cm_map_settings *ms = cm_style_map(m->style);
+  cm_bbox b = cm_bbox_empty();
+  if (ms->has_extent && ms->extent_projected) {
+    *out = (cm_bbox){ms->extent[0], ms->extent[1], ms->extent[2], ms->extent[3]};
+    return CM_OK;
+  }
+  if (ms->has_extent) {
+    /* Trace the lon/lat box densely: its edges curve once projected. */
+    const double *e = ms->extent;
+    for (int i = 0; i <= 64; i++) {
+      double t = i / 64.0;
+      cm_point p[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
+                       {e[0] + t * (e[2] - e[0]), e[3]},
+                       {e[0], e[1] + t * (e[3] - e[1])},
+                       {e[2], e[1] + t * (e[3] - e[1])}};
+      cm_proj_forward(m->lonlat, p, 4);
+      for (int k = 0; k < 4; k++)
+        if (isfinite(p[k].x) && isfinite(p[k].y) && fabs(p[k].x) < HUGE_VAL)
+          cm_bbox_extend(&b, p[k].x, p[k].y);
+    }
+    if (cm_bbox_is_empty(b)) {
+      cm_error_set(err, CM_EPROJ, cm_style_name(m->style), 0, 0,
+                   "the extent %g %g %g %g cannot be projected to the map's srs",
+                   e[0], e[1], e[2], e[3]);
+      cm_error_hint(err, "give an extent inside the projection's domain");
+      return CM_EPROJ;
+    }
+  } else {
+    for (size_t l = 0; l < m->nlayers; l++)
+      for (size_t f = 0; f < cm_layer_count(m->layers[l].data); f++) {
+        cm_bbox g = cm_geom_bbox(&m->layers[l].page[f]);
+        if (!cm_bbox_is_empty(g)) {
+          cm_bbox_extend(&b, g.minx, g.miny);
+          cm_bbox_extend(&b, g.maxx, g.maxy);
+        }
+      }
+    if (cm_bbox_is_empty(b))
+      b = (cm_bbox){-1, -1, 1, 1};
+  }
+  *out = b;
+  return CM_OK;
+}
+
+/* Fit the view inside the frame, centred, keeping its proportions. */
+static int fit(cm_map *m, cm_bbox view, cm_error *err) {
+  double vw = view.maxx - view.minx, vh = view.maxy - view.miny;
+  double fw = m->frame.maxx - m->frame.minx, fh = m->frame.maxy - m->frame.miny;
+  if (!(vw > 0) || !(vh > 0) || !(fw > 0) || !(fh > 0)) {
+    cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
+                 "the map has no room: extent %g x %g map units in a "
+                 "%g x %g pt frame", vw, vh, fw, fh);
+    cm_error_hint(err, "west < east and south < north in `extent`, and a "
+                       "page larger than its margins");
+    return CM_ESTYLE;
+  }
+  m->scale = fmin(fw / vw, fh / vh);
+  m->centre = (cm_point){(view.minx + view.maxx) / 2, (view.miny + view.maxy) / 2};
+  return CM_OK;
+}
+
+/* Project one layer into map units (kept in ml->page until fitted). */
+static int project_layer(cm_map *m, map_layer *ml, cm_error *err) {
+  const char *crs = cm_layer_crs(ml->data);
+  const cm_map_settings *ms = cm_style_map(m->style);
+  cm_proj *p;
+  int rc = cm_proj_create(&p, crs, ms->srs, err);
+  if (rc != CM_OK) {
+    snprintf(err->file, sizeof err->file, "%.480s (its .prj)",
+             cm_layer_path(ml->data));
+    return rc;
+  }
+  size_t n = cm_layer_count(ml->data);
+  ml->page = calloc(n ? n : 1, sizeof *ml->page);
+  if (!ml->page) {
+    cm_proj_free(p);
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  /* Segments longer than 1/256 of the layer's size get points in between,
+   * so edges straight in the source curve as they should on the map. */
+  cm_bbox e = cm_layer_extent(ml->data);
+  double seg = hypot(e.maxx - e.minx, e.maxy - e.miny) / 256;
+  for (size_t f = 0; f < n && rc == CM_OK; f++)
+    rc = cm_proj_geom(p, cm_layer_geom(ml->data, f), seg, &ml->page[f]);
+  cm_proj_free(p);
+  if (rc != CM_OK)
+    return cm_error_set(err, rc, cm_layer_path(ml->data), 0, 0,
+                        "cannot project the layer");
+  return CM_OK;
+}
+
+/* Map units to page points, then clip to the frame plus a margin (so cut
+ * edges fall outside the visible frame) and drop detail finer than a
+ * quarter of a device pixel. */
+static int to_page(cm_map *m, cm_geom *g) {
+  for (size_t i = 0; i < g->npoints; i++)
+    g->points[i] = cm_map_to_page(m, g->points[i]);
+  double pad = 0.05 * fmax(m->frame.maxx - m->frame.minx, m->frame.maxy - m->frame.miny);
+  cm_bbox box = {m->frame.minx - pad, m->frame.miny - pad,
+                 m->frame.maxx + pad, m->frame.maxy + pad};
+  cm_geom clipped, simple;
+  cm_geom_init(&clipped, g->type);
+  cm_geom_init(&simple, g->type);
+  int rc = cm_geom_clip(g, box, &clipped);
+  if (rc == CM_OK && g->type != CM_GEOM_POINT)
+    rc = cm_geom_simplify(&clipped, 0.25 * 72.0 / m->dpi, &simple);
+  cm_geom_free(g);
+  if (rc != CM_OK) {
+    cm_geom_free(&clipped);
+    cm_geom_free(&simple);
+    return rc;
+  }
+  if (g->type == CM_GEOM_POINT) {
+    *g = clipped;
+  } else {
+    cm_geom_free(&clipped);
+    *g = simple;
+  }
+  return CM_OK;
+}
+
+static int load_layers(cm_map *m, cm_error *err) {
+  size_t n = cm_style_layer_count(m->style);
+  m->layers = calloc(n ? n : 1, sizeof *m->layers);
+  if (!m->layers)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < n; i++, m->nlayers++) {
+    map_layer *ml = &m->layers[i];
+    ml->style = cm_style_layer_at(m->style, i);
+    int rc = cm_layer_open(&ml->data, ml->style->file, err);
+    if (rc == CM_OK && ml->style->time_start)
+      rc = read_intervals(ml, cm_style_name(m->style), err);
+    if (rc == CM_OK)
+      rc = project_layer(m, ml, err);
+    if (rc != CM_OK) {
+      m->nlayers++;
+      return rc;
+    }
+  }
+  return CM_OK;
+}
+
+int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
+  *out = NULL;
+  cm_map *m = calloc(1, sizeof *m);
+  if (!m) {
+    cm_style_free(style);
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  m->style = style;
+  pthread_mutex_init(&m->lock, NULL);
+  const cm_map_settings *ms = cm_style_map(style);
+  cm_page_layout lay;
+  cm_page_layout_make(ms, &lay);
+  m->page_w = lay.width;
+  m->page_h = lay.height;
+  m->dpi = ms->dpi;
+  m->frame = lay.frame;
+  int rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
+  if (rc != CM_OK && !err->file[0])
+    snprintf(err->file, sizeof err->file, "%s", cm_style_name(style));
+  if (rc == CM_OK)
+    rc = load_layers(m, err);
+  cm_bbox view;
+  if (rc == CM_OK)
+    rc = view_extent(m, &view, err);
+  if (rc == CM_OK)
+    rc = fit(m, view, err);
+  for (size_t l = 0; rc == CM_OK && l < m->nlayers; l++)
+    for (size_t f = 0; rc == CM_OK && f < cm_layer_count(m->layers[l].data); f++)
+      if ((rc = to_page(m, &m->layers[l].page[f])) != CM_OK)
+        cm_error_set(err, rc, NULL, 0, 0, "out of memory");
+  if (rc != CM_OK) {
+    cm_map_free(m);
+    return rc;
+  }
+  *out = m;
+  return CM_OK;
+}
+
+int cm_map_open(cm_map **out, const char *style_path, cm_error *err) {
+  cm_style *style;
+  *out = NULL;
+  int rc = cm_style_load(&style, style_path, err, NULL);
+  if (rc != CM_OK)
+    return rc;
+  return cm_map_open_style(out, style, err);
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Run every test: the cmocka unit tests in BUILD/tests and the command-line
+# tests in tests/cli.sh. Ends with one "N passed, N failed" line and exits
+# non-zero when anything failed.
+#   sh tests/run.sh [BUILD]
+BUILD=${1:-build}
+CONTROLMAP=${CONTROLMAP:-./controlmap}
+export CONTROLMAP BUILD
+passed=0
+failed=0
+log=$(mktemp)
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  "$t" >"$log" 2>&1
+  rc=$?
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+  p=${p:-0}
+  f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1 # crashed or died before its summary
+  fi
+  if [ "$f" -ne 0 ]; then
+    cat "$log"
+  fi
+  echo "$name: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
+sh tests/cli.sh >"$log" 2>&1
+rc=$?
+p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)
+f=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -n 1)
+p=${p:-0}
+f=${f:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+  f=1
+fi
+grep -E '^(FAIL|not ok)' "$log"
+[ "$f" -ne 0 ] && cat "$log"
+echo "cli.sh: $p passed, $f failed"
+passed=$((passed + p))
+failed=$((failed + f))
+rm -f "$log"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
