@@ -1,0 +1,319 @@
+#include "controlmap/proj.h"
+
+#include <ctype.h>
+#include <geodesic.h>
+#include <math.h>
+#include <proj.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Each cm_proj has its own PROJ context, so transforms made on different
+ * threads share nothing. */
+enum { LOG_CAP = 512 };
+
+struct cm_proj {
+  PJ_CONTEXT *ctx;
+  char log[LOG_CAP]; /* PROJ's last error message on this context */
+  PJ *op;            /* normalised: x = longitude/easting in and out */
+  int dst_geographic;
+};
+
+enum { BATCH = 4096 };
+
+#define WGS84_A 6378137.0
+#define WGS84_F (1 / 298.257223563)
+
+/* PROJ logs to stderr by default; the library never prints, so errors go
+ * into the buffer given with the context, for messages. */
+static void keep_log(void *data, int level, const char *message) {
+  (void)level;
+  if (strncmp(message, "proj_create: ", 13) == 0)
+    message += 13;
+  snprintf(data, LOG_CAP, "%s", message);
+}
+
+static PJ_CONTEXT *new_context(char *log) {
+  PJ_CONTEXT *ctx = proj_context_create();
+  log[0] = '\0';
+  if (ctx) {
+    proj_log_func(ctx, log, keep_log);
+    proj_log_level(ctx, PJ_LOG_ERROR);
+  }
+  return ctx;
+}
+
+/* --- naming a CRS in messages --------------------------------------------- */
+
+/* The CRS on one line, cut to a readable length. */
+static void shorten(const char *crs, char *out, size_t size) {
+  size_t n = 0, limit = size - 4;
+  const char *s = crs;
+  for (; *s && n < limit; s++) {
+    int space = isspace((unsigned char)*s);
+    if (!space)
+      out[n++] = *s;
+    else if (n > 0 && out[n - 1] != ' ')
+      out[n++] = ' ';
+  }
+  while (isspace((unsigned char)*s))
+    s++;
+  out[n] = '\0';
+  if (*s)
+    snprintf(out + n, size - n, "...");
+}
+
+static int crs_error(cm_error *err, const char *crs, const char *reason) {
+  char shown[80];
+  shorten(crs && *crs ? crs : "EPSG:4326", shown, sizeof shown);
+  cm_error_set(err, CM_EPROJ, NULL, 0, 0, "unknown CRS '%s': %s", shown,
+               reason && *reason ? reason : "PROJ cannot read it");
+  cm_error_hint(err, "give EPSG:n, a PROJ string such as '+proj=lcc "
+                     "+lat_1=39 +lat_2=41 +lon_0=46.5', or the WKT of a "
+                     ".prj file");
+  return CM_EPROJ;
+}
+
+/* --- making a CRS --------------------------------------------------------- */
+
+/* PROJ reads "+proj=..." as an operation unless told it is a CRS. */
+static char *crs_text(const char *crs) {
+  if (!crs || !*crs)
+    crs = "EPSG:4326";
+  while (isspace((unsigned char)*crs))
+    crs++;
+  int proj_string = *crs == '+' || strncmp(crs, "proj=", 5) == 0;
+  if (!proj_string || strstr(crs, "type=crs"))
+    return strdup(crs);
+  size_t n = strlen(crs) + sizeof " +type=crs";
+  char *text = malloc(n);
+  if (text)
+    snprintf(text, n, "%s +type=crs", crs);
+  return text;
+}
+
+/* WKT starts with a keyword and a bracket: GEOGCS[, PROJCRS[... */
+static int looks_like_wkt(const char *s) {
+  while (isalnum((unsigned char)*s) || *s == '_')
+    s++;
+  return *s == '[' || *s == '(';
+}
+
+/* WKT through the WKT parser, whose grammar errors say more than the
+ * generic message. reason receives the first of them. */
+static PJ *create_from_wkt(PJ_CONTEXT *ctx, const char *text, char *reason,
+                           size_t size) {
+  PROJ_STRING_LIST warnings = NULL, errors = NULL;
+  PJ *crs = proj_create_from_wkt(ctx, text, NULL, &warnings, &errors);
+  if (errors && errors[0])
+    snprintf(reason, size, "%s", errors[0]);
+  proj_string_list_destroy(warnings);
+  proj_string_list_destroy(errors);
+  return crs;
+}
+
+static int create_crs(PJ_CONTEXT *ctx, const char *log, const char *crs,
+                      PJ **out, cm_error *err) {
+  char reason[512] = "";
+  char *text = crs_text(crs);
+  *out = NULL;
+  if (!text)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  PJ *pj = looks_like_wkt(text)
+               ? create_from_wkt(ctx, text, reason, sizeof reason)
+               : proj_create(ctx, text);
+  free(text);
+  if (pj && !proj_is_crs(pj)) {
+    proj_destroy(pj);
+    pj = NULL;
+    snprintf(reason, sizeof reason, "not a coordinate reference system");
+  }
+  if (!pj && !reason[0])
+    snprintf(reason, sizeof reason, "%s",
+             log[0] ? log
+                    : proj_context_errno_string(ctx, proj_context_errno(ctx)));
+  if (!pj)
+    return crs_error(err, crs, reason);
+  *out = pj;
+  return 0;
+}
+
+static int is_geographic(PJ_CONTEXT *ctx, const PJ *crs) {
+  PJ_TYPE type = proj_get_type(crs);
+  PJ *inner = NULL;
+  if (type == PJ_TYPE_BOUND_CRS)
+    inner = proj_get_source_crs(ctx, crs);
+  else if (type == PJ_TYPE_COMPOUND_CRS)
+    inner = proj_crs_get_sub_crs(ctx, crs, 0);
+  if (inner) {
+    int geographic = is_geographic(ctx, inner);
+    proj_destroy(inner);
+    return geographic;
+  }
+  return type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+         type == PJ_TYPE_GEOGRAPHIC_3D_CRS || type == PJ_TYPE_GEOGRAPHIC_CRS;
+}
+
+/* --- transforms ----------------------------------------------------------- */
+
+static int make_operation(cm_proj *p, PJ *src, PJ *dst, cm_error *err) {
+  PJ *op = proj_create_crs_to_crs_from_pj(p->ctx, src, dst, NULL, NULL);
+  if (op) {
+    p->op = proj_normalize_for_visualization(p->ctx, op);
+    proj_destroy(op);
+  }
+  if (p->op)
+    return 0;
+  cm_error_set(err, CM_EPROJ, NULL, 0, 0,
+               "no transformation between the layer's CRS and the map's: %s",
+               p->log[0] ? p->log
+                         : proj_context_errno_string(
+                               p->ctx, proj_context_errno(p->ctx)));
+  cm_error_hint(err, "check that both CRSs are on Earth and PROJ knows "
+                     "their datums");
+  return CM_EPROJ;
+}
+
+int cm_proj_create(cm_proj **out, const char *src, const char *dst,
+                   cm_error *err) {
+  *out = NULL;
+  cm_proj *p = calloc(1, sizeof *p);
+  if (!p || !(p->ctx = new_context(p->log))) {
+    free(p);
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
+                        "out of memory creating a PROJ context");
+  }
+  PJ *from = NULL, *to = NULL;
+  int rc = create_crs(p->ctx, p->log, src, &from, err);
+  if (rc == 0)
+    rc = create_crs(p->ctx, p->log, dst, &to, err);
+  if (rc == 0) {
+    p->dst_geographic = is_geographic(p->ctx, to);
+    rc = make_operation(p, from, to, err);
+  }
+  proj_destroy(from);
+  proj_destroy(to);
+  if (rc < 0) {
+    cm_proj_free(p);
+    return rc;
+  }
+  *out = p;
+  return 0;
+}
+
+void cm_proj_free(cm_proj *p) {
+  if (!p)
+    return;
+  proj_destroy(p->op);
+  proj_context_destroy(p->ctx);
+  free(p);
+}
+
+int cm_proj_dst_is_geographic(const cm_proj *p) { return p->dst_geographic; }
+
+static size_t transform(const cm_proj *p, PJ_DIRECTION dir, cm_point *pts,
+                        size_t n) {
+  for (size_t at = 0; at < n; at += BATCH) {
+    size_t count = n - at < BATCH ? n - at : BATCH;
+    proj_trans_generic(p->op, dir, &pts[at].x, sizeof *pts, count, &pts[at].y,
+                       sizeof *pts, count, NULL, 0, 0, NULL, 0, 0);
+  }
+  proj_errno_reset(p->op);
+  size_t ok = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (isfinite(pts[i].x) && isfinite(pts[i].y))
+      ok++;
+    else
+      pts[i].x = pts[i].y = HUGE_VAL;
+  }
+  return ok;
+}
+
+size_t cm_proj_forward(const cm_proj *p, cm_point *pts, size_t n) {
+  return transform(p, PJ_FWD, pts, n);
+}
+
+size_t cm_proj_inverse(const cm_proj *p, cm_point *pts, size_t n) {
+  return transform(p, PJ_INV, pts, n);
+}
+
+/* --- geometry ------------------------------------------------------------- */
+
+static size_t part_end(const cm_geom *g, size_t i) {
+  return i + 1 < g->nparts ? g->parts[i + 1] : g->npoints;
+}
+
+static int part_is_finite(const cm_geom *g, size_t start, size_t end) {
+  for (size_t j = start; j < end; j++)
+    if (!isfinite(g->points[j].x) || !isfinite(g->points[j].y))
+      return 0;
+  return 1;
+}
+
+/* Move the parts whose every point was transformed to the front. */
+static void drop_failed_parts(cm_geom *g) {
+  size_t kept_points = 0, kept_parts = 0;
+  for (size_t i = 0; i < g->nparts; i++) {
+    size_t start = g->parts[i], end = part_end(g, i);
+    if (!part_is_finite(g, start, end))
+      continue;
+    memmove(g->points + kept_points, g->points + start,
+            (end - start) * sizeof *g->points);
+    g->parts[kept_parts++] = kept_points;
+    kept_points += end - start;
+  }
+  g->npoints = kept_points;
+  g->nparts = kept_parts;
+}
+
+/* Edges are densified in source units (degrees for lon/lat) before
+ * projecting, so they follow the curve they really are on the map. */
+int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
+                 cm_geom *out) {
+  cm_geom result;
+  int rc = max_seg > 0 && isfinite(max_seg)
+               ? cm_geom_densify(g, max_seg, &result)
+               : cm_geom_copy(&result, g);
+  if (rc < 0) {
+    cm_geom_init(out, g->type);
+    return CM_ENOMEM;
+  }
+  transform(p, PJ_FWD, result.points, result.npoints);
+  drop_failed_parts(&result);
+  *out = result;
+  return 0;
+}
+
+int cm_proj_check(const char *crs, cm_error *err) {
+  char log[LOG_CAP];
+  PJ_CONTEXT *ctx = new_context(log);
+  if (!ctx)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
+                        "out of memory creating a PROJ context");
+  PJ *pj;
+  int rc = create_crs(ctx, log, crs, &pj, err);
+  proj_destroy(pj);
+  proj_context_destroy(ctx);
+  return rc;
+}
+
+/* --- geodesics on WGS 84 -------------------------------------------------- */
+
+double cm_geodesic_distance(double lon1, double lat1, double lon2,
+                            double lat2) {
+  struct geod_geodesic g;
+  double s12 = 0;
+  geod_init(&g, WGS84_A, WGS84_F);
+  geod_inverse(&g, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
+  return s12;
+}
+
+void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,
+                        double *lon2, double *lat2) {
+  struct geod_geodesic g;
+  double la = 0, lo = 0;
+  geod_init(&g, WGS84_A, WGS84_F);
+  geod_direct(&g, lat, lon, azimuth, metres, &la, &lo, NULL);
+  *lon2 = lo;
+  *lat2 = la;
+}
