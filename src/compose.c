@@ -194,6 +194,9 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
     int rc = cm_marker_geom(s->marker_type, g->points[i], size, &m);
+    /* Labels keep clear of every marker, not only their own. */
+    if (rc == CM_OK)
+      rc = cm_compose_take(c, cm_geom_bbox(&m));
     if (rc == CM_OK)
       rc = cm_scene_path_take(c->scene, &m, &p);
     cm_geom_free(&m);

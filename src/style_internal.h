@@ -1,0 +1,252 @@
+#ifndef CONTROLMAP_STYLE_INTERNAL_H
+#define CONTROLMAP_STYLE_INTERNAL_H
+
+/* What the style module's files share: storage, error collection, tokens,
+ * the property tables and the parsed style itself. Not a public header. */
+
+#include "controlmap/style.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- storage (style_store.c) ---------------------------------------------- */
+
+/* Everything a parsed style keeps lives in one arena, freed at once. */
+typedef struct style_chunk style_chunk;
+typedef struct style_arena {
+  style_chunk *head;
+  int failed; /* an allocation failed */
+} style_arena;
+
+/* Zeroed memory owned by the arena; NULL when out of memory. */
+void *style_alloc(style_arena *a, size_t size);
+/* A copy of s[0..n) with a terminating NUL, owned by the arena. */
+char *style_strndup(style_arena *a, const char *s, size_t n);
+char *style_strdup(style_arena *a, const char *s);
+void style_arena_free(style_arena *a);
+
+/* A growable array of elements of one size. */
+typedef struct style_vec {
+  void *items;
+  size_t count, cap, size;
+} style_vec;
+
+#define STYLE_VEC(type) {NULL, 0, 0, sizeof(type)}
+
+/* A new zeroed element at the end; NULL when out of memory. */
+void *style_vec_push(style_vec *v);
+void *style_vec_at(const style_vec *v, size_t i);
+void style_vec_free(style_vec *v);
+
+/* --- errors (style_diag.c) -------------------------------------------------- */
+
+/* Every mistake found in one style, so that `controlmap check` can list them
+ * all instead of stopping at the first. */
+typedef struct style_diag {
+  const char *file;
+  cm_errors list;
+  size_t dropped;    /* mistakes beyond the cap, counted but not kept */
+  int nomem;
+  cm_error scratch;  /* receives hints for dropped mistakes */
+} style_diag;
+
+/* Record a mistake at line:col; returns it so a hint can be attached with
+ * cm_error_hint. The pointer is valid until the next call. */
+cm_error *style_error(style_diag *d, int line, int col, const char *fmt, ...)
+    CM_PRINTF(4, 5);
+
+/* Order the mistakes by position (keeping the order of equal positions) and
+ * note how many were dropped. */
+void style_diag_finish(style_diag *d);
+
+/* Finds the candidate closest to a misspelt word, for "did you mean". */
+typedef struct style_spell {
+  const char *word;
+  const char *best;
+  size_t distance;
+} style_spell;
+
+void style_spell_init(style_spell *s, const char *word);
+void style_spell_try(style_spell *s, const char *candidate);
+/* Attach "did you mean 'x'?" (x after prefix) to e when a candidate is close
+ * enough; returns 1 when it did. */
+int style_spell_hint(const style_spell *s, cm_error *e, const char *prefix);
+
+/* --- tokens (style_lex.c) --------------------------------------------------- */
+
+typedef enum {
+  TOK_EOF,
+  TOK_IDENT,  /* line-width, Map, bottom-left */
+  TOK_HASH,   /* #control or #8c8c8c; text is without the '#' */
+  TOK_AT,     /* @water; text is without the '@' */
+  TOK_STRING, /* text is the decoded content */
+  TOK_NUMBER, /* num and unit */
+  TOK_DATE,   /* 2020-11-10 or 2020-11, text as written */
+  TOK_LBRACE, TOK_RBRACE, TOK_LPAREN, TOK_RPAREN, TOK_LBRACKET, TOK_RBRACKET,
+  TOK_COLON, TOK_SEMI, TOK_COMMA, TOK_PLUS,
+  TOK_EQ, TOK_NE, TOK_LT, TOK_LE, TOK_GT, TOK_GE,
+  TOK_NEXT    /* ends a value whose ';' was forgotten: the next property's
+                 name, which no value may take */
+} style_tok_kind;
+
+typedef struct style_token {
+  style_tok_kind kind;
+  int line, col;         /* where it starts, 1-based, columns in characters */
+  int end_line, end_col; /* just after its last character */
+  const char *src;       /* as written; points into the style text */
+  size_t len;
+  const char *text;      /* see style_tok_kind; owned by the arena */
+  double num;
+  const char *unit;      /* "" when none */
+} style_token;
+
+/* Split text into tokens (ending with TOK_EOF) appended to out, reporting
+ * lexical mistakes to d. Returns 0 or CM_ENOMEM. */
+int style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
+              style_vec *out);
+
+/* How a token is quoted in messages: "'12km'", "';'", "end of file". */
+const char *style_token_show(const style_token *t, char *buf, size_t size);
+
+/* Parse a decimal number ("-12.5", "3e2") that fills s[0..n) exactly,
+ * independent of the C locale. Returns 0 or -1. */
+int style_decimal(const char *s, size_t n, double *out);
+
+/* --- the parsed style (style.c) ---------------------------------------------- */
+
+typedef enum { STYLE_TEXT, STYLE_NUMBER, STYLE_DATE } style_operand;
+
+/* One [field op value] of a selector. */
+typedef struct style_filter {
+  const char *field;
+  style_tok_kind op; /* TOK_EQ .. TOK_GE */
+  style_operand kind;
+  const char *text;
+  double number;
+  cm_day day;
+} style_filter;
+
+typedef struct style_selector {
+  const char *layer;
+  const style_filter *filters;
+  size_t filter_count;
+} style_selector;
+
+typedef struct style_rule {
+  const style_selector *selectors; /* any one matching is enough */
+  size_t selector_count;
+  cm_symbolizer values;            /* values.set: the properties it gives */
+} style_rule;
+
+/* A layer named by a rule or the inset, checked once all Layer blocks are
+ * known (a rule may come before its Layer block). */
+typedef struct style_layer_use {
+  const char *name;
+  const char *what; /* "layer", "inset layer" */
+  int line, col;
+} style_layer_use;
+
+struct cm_style {
+  const char *name;
+  const char *folder; /* the name's folder with a trailing '/', or "" */
+  cm_map_settings map;
+  style_vec layers;   /* cm_style_layer */
+  style_vec rules;    /* style_rule */
+  style_vec refs;     /* cm_field_ref */
+  style_vec uses;     /* style_layer_use, only while parsing */
+  style_arena arena;
+};
+
+/* Note that a field is read, once per layer (once with NULL when no layer). */
+void style_add_field_ref(cm_style *s, const char *const *layers,
+                         size_t layer_count, const char *field, size_t len,
+                         int line, int col);
+
+/* Parse the tokens into s. Returns 0 or CM_ENOMEM; mistakes go to d. */
+int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
+                       style_diag *d);
+
+/* A feature's attribute, with "name" meaning name_<lang>, else name_en,
+ * else the field "name". NULL when absent or get is NULL. */
+const char *style_attr(cm_attr_fn get, void *ud, const char *field,
+                       const char *lang);
+
+/* --- properties (style_props.c) ------------------------------------------- */
+
+typedef enum { STYLE_BLOCK_MAP, STYLE_BLOCK_LAYER, STYLE_BLOCK_RULE } style_block;
+
+typedef enum {
+  VAL_COLOR,    /* cm_color */
+  VAL_NUMBER,   /* double within min..max */
+  VAL_LENGTH,   /* cm_length, not negative */
+  VAL_OFFSET,   /* cm_length, any sign */
+  VAL_DASHES,   /* cm_length[CM_MAX_DASHES] followed by the int count */
+  VAL_PATTERN,  /* cm_pattern */
+  VAL_KEYWORD,  /* an int (enum) chosen from keywords */
+  VAL_LANG,     /* const char *, one of keywords' names */
+  VAL_STRING,   /* const char *, a quoted string taken as is */
+  VAL_TEMPLATE, /* const char *, [field] and strings joined with + */
+  VAL_EXTENT,   /* Map extent: has_extent, extent_projected, extent[4] */
+  VAL_PAGE,     /* Map page: page_width, page_height */
+  VAL_INSET,    /* Map inset: inset_layer, inset_extent, inset */
+  VAL_FILE,     /* Layer file, resolved against the style's folder */
+  VAL_FIELDS    /* Layer time: time_start, time_end */
+} style_value_kind;
+
+typedef struct style_keyword {
+  const char *name;
+  int value;
+} style_keyword;
+
+/* One property: the single description that parsing, the cascade,
+ * suggestions and the reference documentation's test all read. */
+typedef struct style_prop {
+  const char *name;
+  style_value_kind kind;
+  size_t offset;   /* into cm_symbolizer, cm_map_settings or cm_style_layer */
+  size_t size;     /* bytes the cascade copies */
+  uint32_t bit;    /* CM_PROP_* for rule properties, 0 elsewhere */
+  const style_keyword *keywords; /* choices, ended by a NULL name */
+  double min, max; /* bounds of a VAL_NUMBER */
+} style_prop;
+
+/* The properties of a block, in documentation order. */
+const style_prop *style_props(style_block block, size_t *count);
+/* The property called name in block, or NULL. */
+const style_prop *style_prop_find(style_block block, const char *name);
+/* "Map", "Layer", "rule". */
+const char *style_block_name(style_block block);
+
+/* The colour called name ("grey", "transparent"), case-insensitive. */
+int style_color_name(const char *name, cm_color *out);
+/* The i-th colour name (for suggestions and tests), NULL past the end. */
+const char *style_color_name_at(size_t i);
+
+/* --- values (style_value.c, style_template.c) ------------------------------ */
+
+/* The tokens of one property value, variables already replaced, followed by
+ * the token that ended it (';', '}', ...), which is never consumed. */
+typedef struct style_value {
+  style_diag *diag;
+  cm_style *style;
+  const style_prop *prop;
+  const style_token *tok;
+  size_t count, i;
+  const char *const *layers; /* layers of the rule, for field references */
+  size_t layer_count;
+} style_value;
+
+/* Parse the value of v->prop into the block structure at base. Returns 0,
+ * or -1 after reporting a mistake. Leaves v->i after what it read. */
+int style_value_parse(style_value *v, void *base);
+
+const style_token *style_value_peek(const style_value *v);
+const style_token *style_value_next(style_value *v);
+/* 1 when only the ending token is left. */
+int style_value_done(const style_value *v);
+
+/* Parse text-name, legend and title values: [field], "text" and both
+ * joined with +, into one template (see cm_style_expand). */
+int style_template_parse(style_value *v, const char **out);
+
+#endif

@@ -1,0 +1,773 @@
+/* The style parser: @variables, the Map block, Layer blocks and rules with
+ * their selectors. After a mistake it skips to the next ';' or '}' and goes
+ * on, so that one run reports every mistake in the file. */
+
+#include "style_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct variable {
+  const char *name;
+  const style_token *at; /* where it is defined */
+  size_t first, end;     /* its value's tokens */
+  int busy;              /* being substituted: meeting it again is a loop */
+  int broken;            /* its value has a mistake, already reported */
+} variable;
+
+typedef struct parser {
+  const style_token *tok;
+  size_t count, i;
+  cm_style *style;
+  style_diag *diag;
+  style_vec vars; /* variable */
+  const style_token *map; /* the first Map block, NULL until seen */
+  int nomem;
+} parser;
+
+/* What a rule body applies to: its selectors (for nested rules) and the
+ * layers they name (for field references). */
+typedef struct scope {
+  const style_selector *selectors;
+  size_t selector_count;
+  const char *const *layers;
+  size_t layer_count;
+} scope;
+
+static const style_token *peek(const parser *p) { return &p->tok[p->i]; }
+
+static const style_token *next(parser *p) {
+  const style_token *t = &p->tok[p->i];
+  if (t->kind != TOK_EOF)
+    p->i++;
+  return t;
+}
+
+static const char *show(const style_token *t, char *buf, size_t size) {
+  return style_token_show(t, buf, size);
+}
+
+static int is_word(const style_token *t, const char *word) {
+  return t->kind == TOK_IDENT && strcmp(t->text, word) == 0;
+}
+
+static void *push(parser *p, style_vec *v) {
+  void *slot = style_vec_push(v);
+  if (!slot)
+    p->nomem = 1;
+  return slot;
+}
+
+/* --- recovery -------------------------------------------------------------------- */
+
+static void skip_block(parser *p) {
+  size_t depth = 0;
+  while (peek(p)->kind != TOK_EOF) {
+    style_tok_kind k = next(p)->kind;
+    if (k == TOK_LBRACE)
+      depth++;
+    else if (k == TOK_RBRACE && --depth == 0)
+      return;
+  }
+}
+
+/* After a mistake in a declaration: past the next ';', or up to the '}'
+ * that ends the block (left for the block to read). */
+static void skip_declaration(parser *p) {
+  for (;;) {
+    style_tok_kind k = peek(p)->kind;
+    if (k == TOK_EOF || k == TOK_RBRACE)
+      return;
+    if (k == TOK_LBRACE) {
+      skip_block(p);
+      continue;
+    }
+    next(p);
+    if (k == TOK_SEMI)
+      return;
+  }
+}
+
+/* After a mistake in a statement or selector: past its block or ';'. Inside
+ * a block (nested) the enclosing '}' is left alone. */
+static void skip_statement(parser *p, int nested) {
+  for (;;) {
+    style_tok_kind k = peek(p)->kind;
+    if (k == TOK_EOF || (nested && k == TOK_RBRACE))
+      return;
+    if (k == TOK_LBRACE) {
+      skip_block(p);
+      return;
+    }
+    next(p);
+    if (k == TOK_SEMI || k == TOK_RBRACE)
+      return;
+  }
+}
+
+/* --- values and variables ---------------------------------------------------------- */
+
+static int is_property(const char *name) {
+  return style_prop_find(STYLE_BLOCK_RULE, name) || style_prop_find(STYLE_BLOCK_MAP, name) ||
+         style_prop_find(STYLE_BLOCK_LAYER, name);
+}
+
+/* Where the value starting at from ends: at ';', a brace or the end of
+ * file, or where a forgotten ';' lets the next "name:" begin (unless that
+ * is the first token and no property: srs: EPSG:4326 is a wrong value, not
+ * a new declaration). */
+static size_t value_end(const parser *p, size_t from) {
+  for (size_t k = from;; k++) {
+    const style_token *t = &p->tok[k];
+    switch (t->kind) {
+    case TOK_SEMI: case TOK_LBRACE: case TOK_RBRACE: case TOK_EOF: return k;
+    default: break;
+    }
+    if ((t->kind == TOK_IDENT || t->kind == TOK_AT) && p->tok[k + 1].kind == TOK_COLON &&
+        (k > from || t->kind == TOK_AT || is_property(t->text)))
+      return k;
+  }
+}
+
+static variable *find_variable(const parser *p, const char *name) {
+  for (size_t k = 0; k < p->vars.count; k++) {
+    variable *var = style_vec_at(&p->vars, k);
+    if (strcmp(var->name, name) == 0)
+      return var;
+  }
+  return NULL;
+}
+
+static int undefined_variable(parser *p, const style_token *t) {
+  cm_error *e = style_error(p->diag, t->line, t->col, "undefined variable @%s", t->text);
+  style_spell s;
+  style_spell_init(&s, t->text);
+  for (size_t k = 0; k < p->vars.count; k++)
+    style_spell_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
+  if (!style_spell_hint(&s, e, "@"))
+    cm_error_hint(e, "define it at the top of the style: @%s: value;", t->text);
+  return -1;
+}
+
+/* Copy tokens first..end to out with every @variable replaced by its value.
+ * The copies take the place of the outermost use, so that a value that does
+ * not fit points where it was used. */
+static int substitute(parser *p, size_t first, size_t end, style_vec *out,
+                      const style_token *use) {
+  for (size_t k = first; k < end; k++) {
+    const style_token *t = &p->tok[k];
+    if (t->kind != TOK_AT) {
+      style_token *copy = push(p, out);
+      if (!copy)
+        return -1;
+      *copy = *t;
+      if (use) {
+        copy->line = use->line;
+        copy->col = use->col;
+        copy->end_line = use->end_line;
+        copy->end_col = use->end_col;
+      }
+      continue;
+    }
+    variable *var = find_variable(p, t->text);
+    if (!var)
+      return undefined_variable(p, t);
+    if (var->broken)
+      return -1;
+    if (var->busy) {
+      cm_error *e = style_error(p->diag, t->line, t->col, "variable @%s refers back to itself",
+                                t->text);
+      cm_error_hint(e, "a variable's value cannot use it, directly or through other variables");
+      return -1;
+    }
+    var->busy = 1;
+    int rc = substitute(p, var->first, var->end, out, use ? use : t);
+    var->busy = 0;
+    if (rc)
+      return -1;
+  }
+  return 0;
+}
+
+static void missing_semicolon(parser *p, const style_token *last, const char *what) {
+  char shown[64];
+  cm_error *e = style_error(p->diag, last->end_line, last->end_col,
+                            "expected ';' after value of %s, found %s", what,
+                            show(peek(p), shown, sizeof shown));
+  if (peek(p)->kind == TOK_LBRACE)
+    cm_error_hint(e, "is a '}' missing before it?");
+}
+
+static void define_variable(parser *p, const style_token *at, size_t first, size_t end) {
+  variable *twin = find_variable(p, at->text);
+  if (twin) {
+    cm_error *e = style_error(p->diag, at->line, at->col, "variable @%s is defined twice",
+                              at->text);
+    cm_error_hint(e, "the first definition is at %d:%d", twin->at->line, twin->at->col);
+    return;
+  }
+  if (first == end)
+    style_error(p->diag, p->tok[end].line, p->tok[end].col, "@%s needs a value", at->text);
+  variable *var = push(p, &p->vars);
+  if (var)
+    *var = (variable){at->text, at, first, end, 0, first == end};
+}
+
+/* Variables hold for the whole file, wherever defined, as in CartoCSS: all
+ * are read first, and each is checked once (not at every use). */
+static void collect_variables(parser *p) {
+  size_t depth = 0;
+  for (size_t k = 0; p->tok[k].kind != TOK_EOF; k++) {
+    const style_token *t = &p->tok[k];
+    if (t->kind == TOK_LBRACE) {
+      depth++;
+    } else if (t->kind == TOK_RBRACE) {
+      depth -= depth > 0;
+    } else if (t->kind == TOK_AT && depth == 0 && p->tok[k + 1].kind == TOK_COLON) {
+      size_t end = value_end(p, k + 2);
+      define_variable(p, t, k + 2, end);
+      k = end - 1;
+    }
+  }
+  for (size_t k = 0; k < p->vars.count; k++) {
+    variable *var = style_vec_at(&p->vars, k);
+    style_vec scratch = STYLE_VEC(style_token);
+    var->busy = 1;
+    if (!var->broken && substitute(p, var->first, var->end, &scratch, NULL))
+      var->broken = 1;
+    var->busy = 0;
+    style_vec_free(&scratch);
+  }
+}
+
+/* @name: value;  (already read by collect_variables) */
+static void variable_statement(parser *p) {
+  const style_token *at = next(p);
+  if (peek(p)->kind != TOK_COLON) {
+    cm_error *e = style_error(p->diag, at->line, at->col, "expected ':' after @%s",
+                              at->text);
+    cm_error_hint(e, "variables are set with @name: value; and used in values");
+    skip_statement(p, 0);
+    return;
+  }
+  size_t first = p->i + 1;
+  p->i = value_end(p, first);
+  if (peek(p)->kind == TOK_SEMI) {
+    next(p);
+  } else if (peek(p)->kind != TOK_EOF) {
+    char what[80];
+    snprintf(what, sizeof what, "@%s", at->text);
+    missing_semicolon(p, &p->tok[p->i - 1], what);
+  }
+}
+
+/* --- declarations ---------------------------------------------------------------- */
+
+static const char *where(style_block block) {
+  switch (block) {
+  case STYLE_BLOCK_MAP: return "the Map block";
+  case STYLE_BLOCK_LAYER: return "a Layer block";
+  case STYLE_BLOCK_RULE: break;
+  }
+  return "a rule";
+}
+
+static void unknown_property(parser *p, style_block block, const style_token *name) {
+  static const style_block blocks[] = {STYLE_BLOCK_RULE, STYLE_BLOCK_MAP, STYLE_BLOCK_LAYER};
+  for (size_t k = 0; k < 3; k++) {
+    if (blocks[k] != block && style_prop_find(blocks[k], name->text)) {
+      style_error(p->diag, name->line, name->col, "'%s' belongs in %s, not in %s",
+                  name->text, where(blocks[k]), where(block));
+      return;
+    }
+  }
+  cm_error *e = style_error(p->diag, name->line, name->col, "unknown %sproperty '%s'",
+                            block == STYLE_BLOCK_MAP     ? "Map "
+                            : block == STYLE_BLOCK_LAYER ? "Layer "
+                                                         : "",
+                            name->text);
+  size_t n;
+  const style_prop *props = style_props(block, &n);
+  style_spell s;
+  style_spell_init(&s, name->text);
+  for (size_t k = 0; k < n; k++)
+    style_spell_try(&s, props[k].name);
+  if (!style_spell_hint(&s, e, ""))
+    cm_error_hint(e, "the properties are listed in docs/style.md");
+}
+
+static void apply_value(parser *p, style_block block, void *base, const scope *sc,
+                        const style_prop *prop, size_t first, size_t end) {
+  style_vec toks = STYLE_VEC(style_token);
+  style_token *stop;
+  if (substitute(p, first, end, &toks, NULL) == 0 && (stop = push(p, &toks))) {
+    *stop = p->tok[end];
+    if (stop->kind == TOK_IDENT || stop->kind == TOK_AT)
+      stop->kind = TOK_NEXT;
+    style_value v = {p->diag, p->style, prop, toks.items, toks.count, 0,
+                     sc ? sc->layers : NULL, sc ? sc->layer_count : 0};
+    if (style_value_parse(&v, base) == 0) {
+      const style_token *t = style_value_peek(&v);
+      char shown[64];
+      if (!style_value_done(&v))
+        style_error(p->diag, t->line, t->col, "expected ';' after value of %s, found %s",
+                    prop->name, show(t, shown, sizeof shown));
+      else if (block == STYLE_BLOCK_RULE)
+        ((cm_symbolizer *)base)->set |= prop->bit;
+    }
+  }
+  style_vec_free(&toks);
+}
+
+/* name: value;  CSS lets the last declaration of a block leave out ';'. */
+static void declaration(parser *p, style_block block, void *base, const scope *sc) {
+  char shown[64];
+  const style_token *name = next(p);
+  if (peek(p)->kind != TOK_COLON) {
+    style_error(p->diag, peek(p)->line, peek(p)->col,
+                "expected ':' after property name '%s', found %s", name->text,
+                show(peek(p), shown, sizeof shown));
+    skip_declaration(p);
+    return;
+  }
+  size_t first = p->i + 1, end = value_end(p, first);
+  p->i = end;
+  const style_prop *prop = style_prop_find(block, name->text);
+  if (!prop)
+    unknown_property(p, block, name);
+  else
+    apply_value(p, block, base, sc, prop, first, end);
+  style_tok_kind stop = peek(p)->kind;
+  if (stop == TOK_SEMI) {
+    next(p);
+  } else if (stop != TOK_RBRACE && stop != TOK_EOF) {
+    missing_semicolon(p, &p->tok[end - 1], name->text);
+    if (stop == TOK_LBRACE)
+      skip_declaration(p);
+  }
+}
+
+/* --- blocks ------------------------------------------------------------------------- */
+
+static void rule_statement(parser *p, const scope *parent);
+
+static void unexpected_in_block(parser *p, style_block block, const style_token *t) {
+  char shown[64];
+  cm_error *e = style_error(p->diag, t->line, t->col, "expected a property name, found %s",
+                            show(t, shown, sizeof shown));
+  if (t->kind == TOK_AT)
+    cm_error_hint(e, "variables are defined at the top level, outside every block");
+  else if (t->kind == TOK_HASH && block == STYLE_BLOCK_RULE)
+    cm_error_hint(e, "is a '}' missing before it? A nested rule can only add filters, "
+                     "like [kind = \"city\"] { ... }");
+  else if (t->kind == TOK_HASH || t->kind == TOK_LBRACKET)
+    cm_error_hint(e, "is a '}' missing before it?");
+}
+
+/* Declarations (and, in rules, nested rules) up to the '}' matching open. */
+static void block_body(parser *p, style_block block, void *base, const scope *sc,
+                       const style_token *open) {
+  for (;;) {
+    const style_token *t = peek(p);
+    if (t->kind == TOK_RBRACE) {
+      next(p);
+      return;
+    }
+    if (t->kind == TOK_EOF) {
+      /* Said at the end of the file, so that what swallowed the '}' (an
+       * unterminated string, say) is listed first. */
+      cm_error *e = style_error(p->diag, t->line, t->col,
+                                "unclosed block: the '{' at %d:%d has no matching '}'",
+                                open->line, open->col);
+      cm_error_hint(e, "add '}' after the block's last declaration");
+      return;
+    }
+    if (t->kind == TOK_SEMI) {
+      next(p);
+    } else if (t->kind == TOK_IDENT) {
+      declaration(p, block, base, sc);
+    } else if (t->kind == TOK_LBRACKET && block == STYLE_BLOCK_RULE) {
+      rule_statement(p, sc);
+    } else {
+      unexpected_in_block(p, block, t);
+      skip_declaration(p);
+    }
+  }
+}
+
+static void map_statement(parser *p) {
+  char shown[64];
+  const style_token *word = next(p), *open = peek(p);
+  if (open->kind != TOK_LBRACE) {
+    style_error(p->diag, open->line, open->col, "expected '{' after Map, found %s",
+                show(open, shown, sizeof shown));
+    skip_statement(p, 0);
+    return;
+  }
+  if (p->map) {
+    cm_error *e = style_error(p->diag, word->line, word->col, "second Map block");
+    cm_error_hint(e, "the first one is at %d:%d; merge them into one", p->map->line,
+                  p->map->col);
+  } else {
+    p->map = word;
+  }
+  next(p);
+  block_body(p, STYLE_BLOCK_MAP, &p->style->map, NULL, open);
+}
+
+static const cm_style_layer *find_layer(const cm_style *s, const char *name) {
+  for (size_t k = 0; k < s->layers.count; k++) {
+    const cm_style_layer *l = style_vec_at(&s->layers, k);
+    if (strcmp(l->name, name) == 0)
+      return l;
+  }
+  return NULL;
+}
+
+/* Layer#name { file: "..."; time: start end; } */
+static void layer_statement(parser *p) {
+  char shown[64];
+  const style_token *word = next(p), *name = peek(p);
+  if (name->kind != TOK_HASH) {
+    cm_error *e = style_error(p->diag, name->line, name->col,
+                              "expected '#name' after Layer, found %s",
+                              show(name, shown, sizeof shown));
+    cm_error_hint(e, "write Layer#control { file: \"control.shp\"; }");
+    skip_statement(p, 0);
+    return;
+  }
+  next(p);
+  const style_token *open = peek(p);
+  if (open->kind != TOK_LBRACE) {
+    style_error(p->diag, open->line, open->col, "expected '{' after Layer#%s, found %s",
+                name->text, show(open, shown, sizeof shown));
+    skip_statement(p, 0);
+    return;
+  }
+  size_t body = p->i;
+  next(p);
+  cm_style_layer layer = {name->text, NULL, NULL, NULL, word->line, word->col};
+  block_body(p, STYLE_BLOCK_LAYER, &layer, NULL, open);
+  int file_given = 0; /* a wrong file value has been reported already */
+  for (size_t k = body; k < p->i; k++)
+    file_given |= is_word(&p->tok[k], "file") && p->tok[k + 1].kind == TOK_COLON;
+  const cm_style_layer *twin = find_layer(p->style, name->text);
+  if (twin) {
+    cm_error *e = style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",
+                              name->text);
+    cm_error_hint(e, "the first Layer#%s is at %d:%d", name->text, twin->line, twin->col);
+    return;
+  }
+  if (!layer.file && !file_given) {
+    cm_error *e = style_error(p->diag, word->line, word->col, "Layer#%s has no file",
+                              name->text);
+    cm_error_hint(e, "add file: \"%s.shp\";", name->text);
+  }
+  cm_style_layer *slot = push(p, &p->style->layers);
+  if (slot)
+    *slot = layer;
+}
+
+/* --- rules and selectors ---------------------------------------------------------------- */
+
+static int comparison(style_tok_kind k) { return k >= TOK_EQ && k <= TOK_GE; }
+
+/* The value of a filter, a variable replaced by its (single-token) value. */
+static int filter_operand(parser *p, style_token *out) {
+  const style_token *t = next(p);
+  *out = *t;
+  if (t->kind != TOK_AT)
+    return 0;
+  variable *var = find_variable(p, t->text);
+  if (!var)
+    return undefined_variable(p, t);
+  if (var->broken)
+    return -1;
+  style_vec value = STYLE_VEC(style_token);
+  int rc = substitute(p, var->first, var->end, &value, t);
+  if (rc == 0 && value.count != 1) {
+    style_error(p->diag, t->line, t->col,
+                "@%s must be one string, number or date to be used in a filter", t->text);
+    rc = -1;
+  }
+  if (rc == 0)
+    *out = *(style_token *)style_vec_at(&value, 0);
+  style_vec_free(&value);
+  return rc;
+}
+
+static int operand(parser *p, const style_token *op, const style_token *v, style_filter *f) {
+  char shown[64];
+  if (v->kind == TOK_STRING) {
+    f->kind = STYLE_TEXT;
+    f->text = v->text;
+  } else if (v->kind == TOK_NUMBER && !v->unit[0]) {
+    f->kind = STYLE_NUMBER;
+    f->number = v->num;
+  } else if (v->kind == TOK_NUMBER) {
+    style_error(p->diag, v->line, v->col, "a number in a filter takes no unit, found '%.*s'",
+                (int)v->len, v->src);
+    return -1;
+  } else if (v->kind == TOK_DATE) {
+    f->kind = STYLE_DATE;
+    if (cm_date_parse(v->text, &f->day, NULL, NULL) != 0) {
+      cm_error *e = style_error(p->diag, v->line, v->col, "'%s' is not a date", v->text);
+      cm_error_hint(e, "dates are written YYYY-MM-DD or YYYY-MM");
+      return -1;
+    }
+  } else {
+    cm_error *e = style_error(p->diag, v->line, v->col,
+                              "expected a quoted string, a number or a date after '%.*s', "
+                              "found %s",
+                              (int)op->len, op->src, show(v, shown, sizeof shown));
+    if (v->kind == TOK_IDENT)
+      cm_error_hint(e, "quote text: \"%s\"", v->text);
+    return -1;
+  }
+  return 0;
+}
+
+/* [field op value] */
+static int filter(parser *p, style_vec *filters, const char *const *layers, size_t nlayers) {
+  char shown[64];
+  next(p); /* '[' */
+  const style_token *field = next(p);
+  if (field->kind != TOK_IDENT) {
+    style_error(p->diag, field->line, field->col, "expected a field name after '[', found %s",
+                show(field, shown, sizeof shown));
+    return -1;
+  }
+  const style_token *op = next(p);
+  if (!comparison(op->kind)) {
+    cm_error *e = style_error(p->diag, op->line, op->col,
+                              "expected = != < <= > or >= after [%s, found %s", field->text,
+                              show(op, shown, sizeof shown));
+    cm_error_hint(e, "a filter compares a field with a value, e.g. [rank <= 2]");
+    return -1;
+  }
+  style_token value;
+  style_filter f = {field->text, op->kind, STYLE_TEXT, NULL, 0, 0};
+  if (filter_operand(p, &value) || operand(p, op, &value, &f))
+    return -1;
+  const style_token *close = next(p);
+  if (close->kind != TOK_RBRACKET) {
+    style_error(p->diag, close->line, close->col,
+                "expected ']' to close the filter on %s, found %s", field->text,
+                show(close, shown, sizeof shown));
+    return -1;
+  }
+  style_filter *slot = push(p, filters);
+  if (!slot)
+    return -1;
+  *slot = f;
+  style_add_field_ref(p->style, layers, nlayers, field->text, strlen(field->text),
+                      field->line, field->col);
+  return 0;
+}
+
+static style_filter *join_filters(parser *p, const style_selector *parent,
+                                  const style_vec *own) {
+  size_t n = (parent ? parent->filter_count : 0) + own->count;
+  style_filter *all = style_alloc(&p->style->arena, (n ? n : 1) * sizeof *all);
+  if (!all)
+    return NULL;
+  size_t k = 0;
+  for (; parent && k < parent->filter_count; k++)
+    all[k] = parent->filters[k];
+  memcpy(all + k, own->items ? own->items : all, own->count * sizeof *all);
+  return all;
+}
+
+/* #layer[filter]...  or, nested, [filter]... added to every parent selector. */
+static int selector(parser *p, const scope *parent, style_vec *out) {
+  char shown[64];
+  const style_token *layer = NULL;
+  if (!parent) {
+    layer = next(p);
+    if (layer->kind != TOK_HASH) {
+      cm_error *e = style_error(p->diag, layer->line, layer->col,
+                                "expected a layer (#name) in the selector, found %s",
+                                show(layer, shown, sizeof shown));
+      cm_error_hint(e, "a rule starts with a layer, e.g. #control[holder = \"ARM\"]");
+      return -1;
+    }
+    style_layer_use *use = push(p, &p->style->uses);
+    if (use)
+      *use = (style_layer_use){layer->text, "layer", layer->line, layer->col};
+  } else if (peek(p)->kind != TOK_LBRACKET) {
+    const style_token *t = peek(p);
+    cm_error *e = style_error(p->diag, t->line, t->col,
+                              "expected a filter like [kind = \"city\"], found %s",
+                              show(t, shown, sizeof shown));
+    cm_error_hint(e, "a nested rule can only add filters to its parent's layer");
+    return -1;
+  }
+  style_vec own = STYLE_VEC(style_filter);
+  int rc = 0;
+  while (rc == 0 && peek(p)->kind == TOK_LBRACKET)
+    rc = layer ? filter(p, &own, &layer->text, 1)
+               : filter(p, &own, parent->layers, parent->layer_count);
+  for (size_t k = 0; rc == 0 && k < (parent ? parent->selector_count : 1); k++) {
+    const style_selector *up = parent ? &parent->selectors[k] : NULL;
+    style_selector *sel = push(p, out);
+    const style_filter *filters = join_filters(p, up, &own);
+    if (!sel || !filters) {
+      rc = -1;
+      break;
+    }
+    *sel = (style_selector){up ? up->layer : layer->text, filters,
+                            (up ? up->filter_count : 0) + own.count};
+  }
+  style_vec_free(&own);
+  return rc;
+}
+
+static int selector_list(parser *p, const scope *parent, style_vec *out) {
+  char shown[64];
+  for (;;) {
+    if (selector(p, parent, out))
+      return -1;
+    const style_token *t = peek(p);
+    if (t->kind == TOK_LBRACE)
+      return 0;
+    if (t->kind != TOK_COMMA) {
+      cm_error *e = style_error(p->diag, t->line, t->col,
+                                "expected '{' or ',' after the selector, found %s",
+                                show(t, shown, sizeof shown));
+      if (t->kind == TOK_HASH)
+        cm_error_hint(e, "selectors for several layers are joined with ','");
+      return -1;
+    }
+    next(p);
+  }
+}
+
+/* The distinct layers of a rule's selectors, for its field references. */
+static const char **rule_layers(parser *p, const style_vec *sels, size_t *count) {
+  const char **layers = style_alloc(&p->style->arena, sels->count * sizeof *layers + 1);
+  *count = 0;
+  for (size_t k = 0; layers && k < sels->count; k++) {
+    const char *name = ((style_selector *)style_vec_at(sels, k))->layer;
+    size_t j = 0;
+    while (j < *count && strcmp(layers[j], name) != 0)
+      j++;
+    if (j == *count)
+      layers[(*count)++] = name;
+  }
+  return layers;
+}
+
+/* selector, selector { declarations and nested rules } */
+static void rule_statement(parser *p, const scope *parent) {
+  style_vec sels = STYLE_VEC(style_selector);
+  if (selector_list(p, parent, &sels)) {
+    style_vec_free(&sels);
+    skip_statement(p, parent != NULL);
+    return;
+  }
+  const style_token *open = next(p);
+  style_selector *kept = style_alloc(&p->style->arena, sels.count * sizeof *kept);
+  size_t rule_index = p->style->rules.count;
+  style_rule *rule = push(p, &p->style->rules);
+  scope sc = {kept, sels.count, NULL, 0};
+  sc.layers = rule_layers(p, &sels, &sc.layer_count);
+  if (!kept || !rule || !sc.layers) {
+    p->nomem = 1;
+    style_vec_free(&sels);
+    return;
+  }
+  memcpy(kept, sels.items, sels.count * sizeof *kept);
+  style_vec_free(&sels);
+  rule->selectors = kept;
+  rule->selector_count = sc.selector_count;
+  /* Nested rules are appended while the body is read, so the rule may
+   * move: its values are collected aside and stored at the end. */
+  cm_symbolizer values;
+  memset(&values, 0, sizeof values);
+  block_body(p, STYLE_BLOCK_RULE, &values, &sc, open);
+  ((style_rule *)style_vec_at(&p->style->rules, rule_index))->values = values;
+}
+
+/* --- the file ----------------------------------------------------------------------- */
+
+static void stray_word(parser *p) {
+  const style_token *t = peek(p);
+  cm_error *e;
+  if (p->tok[p->i + 1].kind == TOK_COLON && is_property(t->text)) {
+    e = style_error(p->diag, t->line, t->col, "property '%s' outside every block",
+                    t->text);
+    cm_error_hint(e, "put it inside the Map block, a Layer block or a rule like #layer { ... }");
+  } else {
+    e = style_error(p->diag, t->line, t->col, "unexpected '%s'", t->text);
+    style_spell s;
+    style_spell_init(&s, t->text);
+    style_spell_try(&s, "Map");
+    style_spell_try(&s, "Layer");
+    if (!style_spell_hint(&s, e, ""))
+      cm_error_hint(e, "a style holds @variables, one Map block, Layer#name blocks "
+                       "and rules like #layer { ... }");
+  }
+  skip_statement(p, 0);
+}
+
+static void statement(parser *p) {
+  char shown[64];
+  const style_token *t = peek(p);
+  cm_error *e;
+  switch (t->kind) {
+  case TOK_AT: variable_statement(p); return;
+  case TOK_HASH: rule_statement(p, NULL); return;
+  case TOK_SEMI: next(p); return;
+  case TOK_IDENT:
+    if (is_word(t, "Map"))
+      map_statement(p);
+    else if (is_word(t, "Layer"))
+      layer_statement(p);
+    else
+      stray_word(p);
+    return;
+  case TOK_RBRACE:
+    style_error(p->diag, t->line, t->col, "unexpected '}': no block is open");
+    next(p);
+    return;
+  case TOK_LBRACKET:
+    e = style_error(p->diag, t->line, t->col, "a rule must start with a layer");
+    cm_error_hint(e, "write #layer[...] { ... }, e.g. #control[holder = \"ARM\"]");
+    skip_statement(p, 0);
+    return;
+  default:
+    e = style_error(p->diag, t->line, t->col, "unexpected %s", show(t, shown, sizeof shown));
+    cm_error_hint(e, "a style holds @variables, one Map block, Layer#name blocks "
+                     "and rules like #layer { ... }");
+    skip_statement(p, 0);
+    return;
+  }
+}
+
+/* Rules may come before their Layer block, so layer names are checked last. */
+static void check_layer_uses(parser *p) {
+  const cm_style *s = p->style;
+  for (size_t k = 0; k < s->uses.count; k++) {
+    const style_layer_use *use = style_vec_at(&s->uses, k);
+    if (find_layer(s, use->name))
+      continue;
+    cm_error *e = style_error(p->diag, use->line, use->col, "unknown %s '%s'", use->what,
+                              use->name);
+    style_spell sp;
+    style_spell_init(&sp, use->name);
+    for (size_t j = 0; j < s->layers.count; j++)
+      style_spell_try(&sp, ((const cm_style_layer *)style_vec_at(&s->layers, j))->name);
+    if (!style_spell_hint(&sp, e, ""))
+      cm_error_hint(e, "define it with Layer#%s { file: \"...\"; }", use->name);
+  }
+}
+
+int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_diag *d) {
+  parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0};
+  collect_variables(&p);
+  while (peek(&p)->kind != TOK_EOF && !p.nomem)
+    statement(&p);
+  check_layer_uses(&p);
+  style_vec_free(&p.vars);
+  return p.nomem || s->arena.failed ? CM_ENOMEM : CM_OK;
+}

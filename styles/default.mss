@@ -1,0 +1,80 @@
+/* controlmap default style: control of the ground in and around
+ * Nagorno-Karabakh at one date, for print at 170 x 125 mm. */
+
+@water:  #d4e3ee;
+@land:   #f4f1ea;
+@aze:    #a9c9e6;   /* Azerbaijan */
+@nkr:    #e4a296;   /* Armenian / Karabakh forces */
+@arm:    #f3d9b5;   /* Armenia proper */
+@border: #6f6f6f;
+@ink:    #222222;
+
+Map {
+  srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
+  extent: 44.75 38.75 47.75 40.65;
+  page: 170mm 125mm;
+  dpi: 300;
+  background-color: @water;
+  lang: en;
+  font: "Noto Sans";
+  title: "Nagorno-Karabakh: control of the ground on {date}";
+  attribution: "controlmap dataset: front lines schematic (see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors)";
+  legend: bottom-left;
+  scale-bar: bottom-right;
+  north-arrow: top-right;
+}
+
+Layer#countries { file: "../shapes/countries.shp"; }
+Layer#control   { file: "../shapes/control.shp";   time: start end; }
+Layer#zones     { file: "../shapes/zones.shp";     time: start end; }
+Layer#regions   { file: "../shapes/regions.shp";   time: start end; }
+Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
+Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
+Layer#places    { file: "../shapes/places.shp"; }
+
+#countries { polygon-fill: @land; line-color: @border; line-width: 0.5pt; }
+
+#control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; }
+#control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; }
+#control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; }
+
+#zones[kind = "peacekeeping"] {
+  polygon-pattern: hatch(45, #4a4a4a, 0.35pt, 1.6mm);
+  line-color: #4a4a4a; line-width: 0.5pt; line-dasharray: 2pt, 1.5pt;
+  legend: "Russian peacekeeping zone";
+}
+#zones[kind = "blockade"] {
+  polygon-pattern: hatch(-45, #8b1a1a, 0.3pt, 2.2mm);
+  legend: "Blockaded area";
+}
+
+#regions[kind = "oblast"] {
+  line-color: #7a2e1f; line-width: 0.9pt; line-dasharray: 4pt, 1.5pt;
+  legend: "Former NKAO (1923–1991)";
+}
+#regions[kind = "district"] { line-color: #8f8f8f; line-width: 0.3pt; }
+#regions[kind = "republic"] { line-color: @border; line-width: 0.4pt; }
+
+#corridors {
+  polygon-fill: #fff7c2; polygon-opacity: 0.55;
+  line-color: #a07800; line-width: 0.5pt;
+  legend: "Lachin corridor / transit route";
+}
+
+#lines[kind = "line_of_contact"] {
+  line-color: #5c0a0a; line-width: 1.1pt;
+  legend: "Line of contact (1994–2020)";
+}
+#lines[kind = "ceasefire_line"] {
+  line-color: #5c0a0a; line-width: 1.1pt; line-dasharray: 3pt, 1.5pt;
+  legend: "Ceasefire line of 10 Nov 2020";
+}
+
+#places[rank <= 2] {
+  marker-type: circle; marker-width: 1.6mm; marker-fill: @ink;
+  marker-line-color: white; marker-line-width: 0.4pt;
+  text-name: [name]; text-size: 7pt; text-fill: @ink;
+  text-halo-fill: white; text-halo-radius: 1pt;
+  text-priority: 2;
+}
+#places[rank = 1] { marker-type: square; marker-width: 2mm; text-size: 8pt; text-priority: 1; }

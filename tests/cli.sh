@@ -1,0 +1,207 @@
+#!/bin/sh
+# Command-line tests: run the built tool on fixtures the tests generate and
+# check exit codes, messages and outputs. Prints "cli: N passed, N failed".
+CM=${CONTROLMAP:-./controlmap}
+BUILD=${BUILD:-build}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+
+# run WANT CMD...: run with stdout in $T/out, stderr in $T/err; check exit.
+run() {
+  want=$1
+  shift
+  "$@" >"$T/out" 2>"$T/err"
+  got=$?
+  if [ "$got" -eq "$want" ]; then
+    ok "exit $want: $*"
+  else
+    bad "exit $got, wanted $want: $*"
+    sed 's/^/    /' "$T/err" | head -5
+  fi
+}
+
+# has FILE TEXT: FILE contains TEXT (fixed string).
+has() {
+  if grep -qF -- "$2" "$1"; then ok "$(basename "$1") has '$2'"; else
+    bad "$(basename "$1") lacks '$2'"
+    sed 's/^/    /' "$1" | head -5
+  fi
+}
+hasnt() {
+  if grep -qF -- "$2" "$1"; then bad "$(basename "$1") has '$2'"; else
+    ok "$(basename "$1") lacks '$2'"; fi
+}
+exists() { if [ -s "$1" ]; then ok "wrote $1"; else bad "no $1"; fi; }
+absent() { if [ -e "$1" ]; then bad "$1 should not exist"; else ok "no $1"; fi; }
+no_temp() {
+  if ls -a "$1" | grep -q '\.tmp'; then bad "temporary file left in $1"; else
+    ok "no temporary file in $1"; fi
+}
+
+# Bytes of a file as one hex string.
+hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+# u32 big-endian at byte offset $2 of file $1.
+u32() { od -An -tu1 -j "$2" -N 4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}'; }
+# pixels per metre in the pHYs chunk.
+phys() {
+  h=$(hex "$1")
+  rest=${h#*70485973}
+  [ "$rest" = "$h" ] && { echo none; return; }
+  echo $((0x$(echo "$rest" | cut -c1-8)))
+}
+
+"$BUILD/tests/mkfixtures" "$T" || { echo "cli: 0 passed, 1 failed"; exit 1; }
+mkdir "$T/o"
+
+cat >"$T/fix.mss" <<'MSS'
+/* fixture style */
+@arm: #e6a49c;
+Map {
+  srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
+  extent: 44.8 38.4 48.2 41.2;
+  page: 120mm 90mm;
+  dpi: 150;
+  title: "Fixture on {date}";
+  attribution: "Source: generated fixtures";
+  legend: bottom-left; scale-bar: bottom-right; north-arrow: top-right;
+}
+Layer#poly   { file: "poly.shp"; time: start end; }
+Layer#lines  { file: "lines.shp"; time: start end; }
+Layer#points { file: "points.shp"; }
+#poly { line-color: #444; line-width: 0.5pt; }
+#poly[holder = "ARM"] { polygon-fill: @arm; legend: "Armenian forces"; }
+#poly[holder = "AZE"] { polygon-fill: #9fc4e4; legend: "Azerbaijani forces"; }
+#poly[holder = "RUS"] { polygon-pattern: hatch(45, #555, 0.3pt, 2mm); legend: "Peacekeepers"; }
+#lines[kind = "contact"] { line-color: #600; line-width: 1pt; legend: "Line of contact"; }
+#lines[kind = "ceasefire"] { line-color: #600; line-width: 1pt; line-dasharray: 3, 2; }
+#points {
+  marker-type: circle; marker-width: 2mm; marker-fill: #222;
+  text-name: [name]; text-size: 8pt; text-halo-fill: white; text-halo-radius: 1pt;
+}
+MSS
+
+# --- general ----------------------------------------------------------------
+run 0 "$CM" --version
+has "$T/out" "controlmap "
+run 0 "$CM" --help
+has "$T/out" "render"
+for c in render info check dates; do run 0 "$CM" $c --help; has "$T/out" "usage: controlmap $c"; done
+run 2 "$CM" frobnicate
+has "$T/err" "unknown command 'frobnicate'"
+run 2 "$CM"
+
+# --- render: two dates differ as they should ---------------------------------
+run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01 -o "$T/o/a.png"
+exists "$T/o/a.png"
+run 0 "$CM" render -s "$T/fix.mss" -d 2021 -o "$T/o/b.png"
+if cmp -s "$T/o/a.png" "$T/o/b.png"; then bad "2000 and 2021 render alike"; else ok "2000 and 2021 differ"; fi
+w=$(u32 "$T/o/a.png" 16)
+h=$(u32 "$T/o/a.png" 20)
+[ "$w" -eq 709 ] && [ "$h" -eq 532 ] && ok "PNG is 709x532 (120x90 mm at 150 dpi)" || bad "PNG is ${w}x${h}"
+[ "$(phys "$T/o/a.png")" = 5906 ] && ok "pHYs says 150 dpi" || bad "pHYs is $(phys "$T/o/a.png")"
+has "$T/o/a.png" "Fixture on 1 January 2000"
+run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01 -o "$T/o/a2.png"
+cmp -s "$T/o/a.png" "$T/o/a2.png" && ok "same input, same PNG bytes" || bad "PNG bytes differ between runs"
+
+# --- SVG and PDF ---------------------------------------------------------------
+run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01 -o "$T/o/a.svg"
+run 0 xmllint --noout "$T/o/a.svg"
+has "$T/o/a.svg" 'id="layer-poly" inkscape:groupmode="layer"'
+has "$T/o/a.svg" ">Armenian forces</text>"
+hasnt "$T/o/a.svg" ">Azerbaijani forces</text>"
+has "$T/o/a.svg" ">Stepanakert</text>"
+run 0 "$CM" render -s "$T/fix.mss" -d 2021-06 -o "$T/o/b.svg"
+has "$T/o/b.svg" ">Azerbaijani forces</text>"
+hasnt "$T/o/b.svg" ">Armenian forces</text>"
+run 0 "$CM" render -s "$T/fix.mss" -d 2021-06 --legend all -o "$T/o/all.svg"
+has "$T/o/all.svg" ">Armenian forces</text>"
+run 0 "$CM" render -s "$T/fix.mss" -d 2000 --svg-engine cairo -o "$T/o/c.svg"
+run 0 xmllint --noout "$T/o/c.svg"
+hasnt "$T/o/c.svg" "inkscape:groupmode"
+run 0 "$CM" render -s "$T/fix.mss" -d 2020-11-15 -o "$T/o/a.pdf"
+if command -v pdftotext >/dev/null; then
+  pdftotext "$T/o/a.pdf" "$T/o/a.txt"
+  has "$T/o/a.txt" "Fixture on 15 November 2020"
+  has "$T/o/a.txt" "Armenian forces"
+  has "$T/o/a.txt" "Peacekeepers"
+  has "$T/o/a.txt" "km"
+  hasnt "$T/o/a.txt" "Azerbaijani forces"
+fi
+
+# --- render: bad input ----------------------------------------------------------
+run 2 "$CM" render -s "$T/fix.mss" -d 2020-13-01 -o "$T/o/x.png"
+has "$T/err" "'2020-13-01' is not a date"
+run 2 "$CM" render -s "$T/fix.mss" -o "$T/o/x.png"
+has "$T/err" "needs a date"
+run 2 "$CM" render -s "$T/fix.mss" -d 2000 -o "$T/o/x.gif"
+has "$T/err" "end the name in .png, .pdf or .svg"
+run 1 "$CM" render -s "$T/fix.mss" -d 2000 -o "$T/nowhere/x.png"
+has "$T/err" "does not exist"
+absent "$T/nowhere/x.png"
+run 1 "$CM" render -s "$T/missing.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "missing.mss"
+sed 's/line-width: 0.5pt/line-widht: 0.5pt/' "$T/fix.mss" >"$T/typo.mss"
+run 2 "$CM" render -s "$T/typo.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "typo.mss:15:"
+has "$T/err" "did you mean 'line-width'"
+sed 's/poly.shp/nothere.shp/' "$T/fix.mss" >"$T/nofile.mss"
+run 1 "$CM" render -s "$T/nofile.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "nothere"
+sed 's/time: start end; }/time: name end; }/' "$T/fix.mss" >"$T/baddates.mss"
+run 1 "$CM" render -s "$T/baddates.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "bad dates"
+has "$T/err" "feature 1, 2, 3"
+sed 's/+proj=lcc [^"]*/+proj=nonsense/' "$T/fix.mss" >"$T/badsrs.mss"
+run 1 "$CM" render -s "$T/badsrs.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "nonsense"
+sed 's/extent: 44.8 38.4 48.2 41.2/extent: 48.2 38.4 44.8 41.2/' "$T/fix.mss" >"$T/inverted.mss"
+run 2 "$CM" render -s "$T/inverted.mss" -d 2000 -o "$T/o/x.png"
+sed 's/page: 120mm 90mm/page: 3000mm 3000mm/; s/dpi: 150/dpi: 1200/' "$T/fix.mss" >"$T/huge.mss"
+run 1 "$CM" render -s "$T/huge.mss" -d 2000 -o "$T/o/huge.png"
+has "$T/err" "outside the limits"
+absent "$T/o/huge.png"
+absent "$T/o/x.png"
+no_temp "$T/o"
+
+# --- info ----------------------------------------------------------------------
+run 0 "$CM" info "$T/poly.shp"
+has "$T/out" "Polygon"
+has "$T/out" "features  3"
+has "$T/out" "holder"
+has "$T/out" "dates 1993-01-01 .. 2020-12-01"
+run 0 "$CM" info "$T/noprj.shp"
+has "$T/out" "WGS 84 lon/lat assumed"
+run 0 "$CM" info "$T/cp1251.shp"
+has "$T/out" "CP1251"
+run 0 "$CM" info "$T/nulls.shp"
+has "$T/out" "null shapes skipped"
+run 1 "$CM" info "$T/bad_noshx.shp"
+has "$T/err" ".shx"
+run 1 "$CM" info "$T/bad_truncated.shp"
+has "$T/err" "bad_truncated"
+run 1 "$CM" info "$T/nothere.shp"
+
+# --- check ---------------------------------------------------------------------
+run 0 "$CM" check -s "$T/fix.mss"
+has "$T/out" "OK (3 layers"
+printf 'Map { dpi: 300; }\n#nolayer { line-widht: 1; }\n#poly { polygon-fill: #12; }\n' >"$T/two.mss"
+run 2 "$CM" check -s "$T/two.mss"
+[ "$(grep -c 'two.mss:' "$T/err")" -ge 3 ] && ok "check reports every problem" || bad "check stopped early"
+sed 's/text-name: \[name\]/text-name: [nom]/' "$T/fix.mss" >"$T/field.mss"
+run 1 "$CM" check -s "$T/field.mss"
+has "$T/err" "no field 'nom'"
+
+# --- dates ---------------------------------------------------------------------
+run 0 "$CM" dates -s "$T/fix.mss"
+has "$T/out" "1993-01-01"
+has "$T/out" "1994-05-12"
+has "$T/out" "2020-12-01"
+has "$T/out" "+ poly: Ağdam"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
