@@ -78,7 +78,7 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*
 
 $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
 
 tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
 

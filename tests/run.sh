@@ -28,20 +28,23 @@ for t in "$BUILD"/tests/test_*; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
-sh tests/cli.sh >"$log" 2>&1
-rc=$?
-p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)
-f=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -n 1)
-p=${p:-0}
-f=${f:-0}
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-  f=1
-fi
-grep -E '^(FAIL|not ok)' "$log"
-[ "$f" -ne 0 ] && cat "$log"
-echo "cli.sh: $p passed, $f failed"
-passed=$((passed + p))
-failed=$((failed + f))
+for script in tests/cli*.sh; do
+  name=$(basename "$script" .sh)
+  sh "$script" >"$log" 2>&1
+  rc=$?
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -n 1)
+  p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+  f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+  p=${p:-0}
+  f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1 # died before its summary
+  fi
+  [ "$f" -ne 0 ] && grep -E '^FAIL' -A4 "$log"
+  echo "$name.sh: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
 rm -f "$log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
