@@ -136,18 +136,24 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.style.valign = CM_ALIGN_CENTER;
   l.style.angle = l.angle;
   l.priority = s->text_priority;
-  l.order = c->nlabels;
-  if (!(l.text = strdup(buf)))
-    return CM_ENOMEM;
+  return cm_compose_add_label(c, &l, buf);
+}
+
+int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
   if (c->nlabels == c->cap_labels) {
     size_t cap = c->cap_labels ? c->cap_labels * 2 : 64;
     cm_label *grown = realloc(c->labels, cap * sizeof *grown);
     if (!grown)
-      return free(l.text), CM_ENOMEM;
+      return CM_ENOMEM;
     c->labels = grown;
     c->cap_labels = cap;
   }
-  c->labels[c->nlabels++] = l;
+  cm_label *l = &c->labels[c->nlabels];
+  *l = *label;
+  l->order = c->nlabels;
+  if (!(l->text = strdup(text)))
+    return CM_ENOMEM;
+  c->nlabels++;
   return CM_OK;
 }
 
@@ -252,7 +258,7 @@ static int draw_layers(composer *c) {
     for (size_t f = 0; rc == CM_OK && f < n; f++) {
       int shown = cm_map_feature_visible(c->map, l, f, c->opt->date);
       /* With every legend class asked for, hidden features still count. */
-      if (shown || c->opt->legend_all)
+      if (shown || c->opt->legend_all || c->ms->legend_all)
         rc = draw_feature(c, l, f, shown);
     }
     if (rc == CM_OK)
@@ -345,6 +351,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     rc = page_background(&c);
   if (rc == CM_OK)
     rc = draw_layers(&c);
+  if (rc == CM_OK)
+    rc = cm_draw_graticule(&c);
   if (rc == CM_OK)
     rc = cm_draw_furniture(&c);
   if (rc == CM_OK)

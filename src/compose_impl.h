@@ -46,8 +46,19 @@ typedef struct composer {
   size_t nlegend, cap_legend;
   cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
   size_t ntaken, cap_taken;
+  double corner_used[5]; /* height already taken in each corner */
   cm_error *err;
 } composer;
+
+/* Top-left of a w x h box in a corner of the frame, inside what that
+ * corner already holds (pieces in one corner stack inwards). */
+cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h);
+
+/* Meridians and parallels with edge labels (graticule.c). */
+int cm_draw_graticule(composer *c);
+
+/* The locator inset with the main frame's outline (inset.c). */
+int cm_draw_inset(composer *c);
 
 /* Reserve a box on the page; 0 or CM_ENOMEM. */
 int cm_compose_take(composer *c, cm_bbox box);
@@ -57,6 +68,9 @@ int cm_compose_collides(const composer *c, cm_bbox box);
 
 /* A marker shape of a size (pt) centred at p, as a polygon. */
 int cm_marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out);
+
+/* Queue a label (text copied); placed after the furniture. */
+int cm_compose_add_label(composer *c, const cm_label *label, const char *text);
 
 /* Place the collected labels (labels.c). */
 int cm_place_labels(composer *c);

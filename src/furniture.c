@@ -14,10 +14,6 @@
 static const cm_color ink = {0.13, 0.13, 0.13, 1};
 static const cm_color white = {1, 1, 1, 1};
 
-typedef struct corners {
-  double used[5]; /* height already taken in each corner */
-} corners;
-
 static cm_geom rect_geom(double x, double y, double w, double h) {
   cm_geom g;
   cm_geom_init(&g, CM_GEOM_POLYGON);
@@ -46,18 +42,15 @@ static cm_text_style note_style(const composer *c, double size) {
   return st;
 }
 
-/* Top-left corner of a w x h box in a corner of the frame, below (or
- * above) what that corner already holds. */
-static cm_point corner_box(composer *c, corners *k, cm_corner corner, double w,
-                           double h) {
+cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h) {
   cm_bbox f = c->page.frame;
   double pad = c->page.note_size * 0.8;
   int right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
   int bottom = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
   double x = right ? f.maxx - pad - w : f.minx + pad;
-  double y = bottom ? f.maxy - pad - k->used[corner] - h
-                    : f.miny + pad + k->used[corner];
-  k->used[corner] += h + pad * 0.6;
+  double y = bottom ? f.maxy - pad - c->corner_used[corner] - h
+                    : f.miny + pad + c->corner_used[corner];
+  c->corner_used[corner] += h + pad * 0.6;
   return (cm_point){x, y};
 }
 
@@ -118,7 +111,7 @@ static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
   return rc;
 }
 
-static int legend(composer *c, corners *k) {
+static int legend(composer *c) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
     return CM_OK;
   double ns = c->page.note_size;
@@ -132,7 +125,7 @@ static int legend(composer *c, corners *k) {
   }
   double pad = ns * 0.6;
   double bw = pad * 2 + sw + gap + tw, bh = pad * 2 + row * c->nlegend - (row - sh);
-  cm_point o = corner_box(c, k, c->ms->legend, bw, bh);
+  cm_point o = cm_corner_box(c, c->ms->legend, bw, bh);
   cm_paint bg = {0};
   bg.fill = 1;
   bg.fill_color = (cm_color){1, 1, 1, 0.88};
@@ -207,7 +200,7 @@ static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
   cm_digits_localize(buf, size, raw, lang, c->ms->digits);
 }
 
-static int scale_bar(composer *c, corners *k) {
+static int scale_bar(composer *c) {
   if (c->ms->scale_bar == CM_CORNER_NONE)
     return CM_OK;
   cm_bbox f = c->page.frame;
@@ -229,7 +222,7 @@ static int scale_bar(composer *c, corners *k) {
   double tw, th;
   cm_text_size(c->ctx, label, &st, &tw, &th);
   double w = fmax(len, tw), h = th + ns * 0.3 + bar;
-  cm_point o = corner_box(c, k, c->ms->scale_bar, w, h);
+  cm_point o = cm_corner_box(c, c->ms->scale_bar, w, h);
   double bx = o.x + (w - len) / 2, by = o.y + th + ns * 0.3;
   int rc = cm_scene_group_begin(c->scene, "scale-bar", "scale bar", NULL);
   cm_paint p = {0};
@@ -254,11 +247,11 @@ static int scale_bar(composer *c, corners *k) {
 /* The arrow points to true north where it stands: the page direction of a
  * small step north from its position (meridians converge off the central
  * one in most projections). */
-static int north_arrow(composer *c, corners *k) {
+static int north_arrow(composer *c) {
   if (c->ms->north_arrow == CM_CORNER_NONE)
     return CM_OK;
   double ns = c->page.note_size, h = ns * 3.2, w = ns * 1.8;
-  cm_point o = corner_box(c, k, c->ms->north_arrow, w, h);
+  cm_point o = cm_corner_box(c, c->ms->north_arrow, w, h);
   cm_point mid = {o.x + w / 2, o.y + h * 0.62};
   double lon, lat, angle = 0;
   cm_point up;
@@ -301,17 +294,18 @@ static int north_arrow(composer *c, corners *k) {
 }
 
 int cm_draw_furniture(composer *c) {
-  corners k = {{0}};
   int rc = frame_outline(c);
   if (rc == CM_OK)
     rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
   if (rc == CM_OK)
     rc = page_texts(c);
   if (rc == CM_OK)
-    rc = north_arrow(c, &k);
+    rc = north_arrow(c);
   if (rc == CM_OK)
-    rc = scale_bar(c, &k);
+    rc = scale_bar(c);
   if (rc == CM_OK)
-    rc = legend(c, &k);
+    rc = legend(c);
+  if (rc == CM_OK)
+    rc = cm_draw_inset(c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }

@@ -22,8 +22,12 @@ typedef struct parser {
   style_diag *diag;
   style_vec vars; /* variable */
   const style_token *map; /* the first Map block, NULL until seen */
+  int depth;              /* of nested rules and of variables in variables */
   int nomem;
 } parser;
+
+/* Recursion stays far from the end of a thread's stack, whatever the file. */
+enum { MAX_DEPTH = 32 };
 
 /* What a rule body applies to: its selectors (for nested rules) and the
  * layers they name (for field references). */
@@ -174,6 +178,10 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
       return undefined_variable(p, t);
     if (var->broken)
       return -1;
+    if (p->depth >= MAX_DEPTH) {
+      style_error(p->diag, t->line, t->col, "variables nested more than %d deep", MAX_DEPTH);
+      return -1;
+    }
     if (var->busy) {
       cm_error *e = style_error(p->diag, t->line, t->col, "variable @%s refers back to itself",
                                 t->text);
@@ -181,7 +189,9 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
       return -1;
     }
     var->busy = 1;
+    p->depth++;
     int rc = substitute(p, var->first, var->end, out, use ? use : t);
+    p->depth--;
     var->busy = 0;
     if (rc)
       return -1;
@@ -386,8 +396,13 @@ static void block_body(parser *p, style_block block, void *base, const scope *sc
       next(p);
     } else if (t->kind == TOK_IDENT) {
       declaration(p, block, base, sc);
-    } else if (t->kind == TOK_LBRACKET && block == STYLE_BLOCK_RULE) {
+    } else if (t->kind == TOK_LBRACKET && block == STYLE_BLOCK_RULE && p->depth < MAX_DEPTH) {
+      p->depth++;
       rule_statement(p, sc);
+      p->depth--;
+    } else if (t->kind == TOK_LBRACKET && block == STYLE_BLOCK_RULE) {
+      style_error(p->diag, t->line, t->col, "rules nested more than %d deep", MAX_DEPTH);
+      skip_statement(p, 1);
     } else {
       unexpected_in_block(p, block, t);
       skip_declaration(p);
@@ -763,7 +778,7 @@ static void check_layer_uses(parser *p) {
 }
 
 int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_diag *d) {
-  parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0};
+  parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0};
   collect_variables(&p);
   while (peek(&p)->kind != TOK_EOF && !p.nomem)
     statement(&p);

@@ -255,6 +255,27 @@ static void too_many_mistakes_are_capped(void **state) {
   cm_errors_free(&all);
 }
 
+/* Hostile nesting is refused with a message, not a blown stack. */
+static void deep_nesting_is_refused(void **state) {
+  (void)state;
+  char text[8192] = "Layer#a { file: \"a.shp\"; }\n#a {";
+  for (int k = 0; k < 200; k++)
+    strcat(text, " [k = 1] {");
+  for (int k = 0; k <= 200; k++)
+    strcat(text, " }");
+  cm_style *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&s, text, strlen(text), "t.mss", &err, NULL), CM_ESTYLE);
+  assert_string_equal(err.message, "rules nested more than 32 deep");
+
+  char vars[8192] = "";
+  for (int k = 0; k < 100; k++)
+    snprintf(vars + strlen(vars), sizeof vars - strlen(vars), "@v%d: @v%d;\n", k, k + 1);
+  strcat(vars, "@v100: red;\n");
+  assert_int_equal(cm_style_parse(&s, vars, strlen(vars), "t.mss", &err, NULL), CM_ESTYLE);
+  assert_string_equal(err.message, "variables nested more than 32 deep");
+}
+
 static void loading_reports_every_mistake_in_a_file(void **state) {
   (void)state;
   char path[512];
@@ -853,6 +874,7 @@ int main(void) {
       cmocka_unit_test(every_mistake_has_its_message),
       cmocka_unit_test(parsing_goes_on_after_a_mistake),
       cmocka_unit_test(too_many_mistakes_are_capped),
+      cmocka_unit_test(deep_nesting_is_refused),
       cmocka_unit_test(loading_reports_every_mistake_in_a_file),
       cmocka_unit_test(a_missing_file_cannot_be_read),
       cmocka_unit_test(the_design_example_parses),

@@ -51,12 +51,14 @@ typedef struct cm_map_settings {
   const char *title;        /* templates: {date}, {date:%Y}, ... */
   const char *subtitle;
   const char *attribution;
-  cm_corner legend, scale_bar, north_arrow; /* CM_CORNER_NONE: not drawn */
-  int legend_all;           /* legend-classes: all (1) or present (0) */
+  cm_corner legend, scale_bar, north_arrow; /* CM_CORNER_NONE: not drawn;
+                             default bottom-left, bottom-right, none */
+  int legend_all;           /* legend-classes: all (1) or present (0, default) */
   double graticule;         /* degrees between lines; 0: none */
   const char *inset_layer;  /* layer drawn in the locator inset, or NULL */
   double inset_extent[4];   /* lon/lat west south east north */
-  cm_corner inset;          /* where the inset goes */
+  cm_corner inset;          /* where the inset goes (top-left when not
+                               given); CM_CORNER_NONE: no inset */
   cm_length margin;         /* around the map frame; default 4mm */
 } cm_map_settings;
 

@@ -1,0 +1,123 @@
+#ifndef CONTROLMAP_BATCH_H
+#define CONTROLMAP_BATCH_H
+
+/* Batches: many dates drawn from one loaded map. A plan lists the frames (a
+ * date and the file it goes to) from a step (every year, month or N days),
+ * a dates file or the dates on which the data changes; a run composes and
+ * writes them on several threads. One frame's failure is recorded with its
+ * message and the other frames go on. */
+
+#include "controlmap/compose.h"
+#include "controlmap/map.h"
+#include "controlmap/render.h"
+
+/* Most frames one plan may hold, so a typo in a step is refused instead of
+ * exhausting memory. */
+#define CM_BATCH_MAX_FRAMES 1000000
+
+typedef enum {
+  CM_BATCH_EVERY = 1, /* from, from + step, ... up to to */
+  CM_BATCH_DATES,     /* the dates listed in a file */
+  CM_BATCH_CHANGES    /* every date on which the visible features change */
+} cm_batch_mode;
+
+typedef enum { CM_STEP_YEAR = 1, CM_STEP_MONTH, CM_STEP_DAYS } cm_step_unit;
+
+/* How far apart frames of CM_BATCH_EVERY are: one year, one month or
+ * `days` days. */
+typedef struct cm_batch_step {
+  cm_step_unit unit;
+  int days;
+} cm_batch_step;
+
+/* What to draw. Strings are the caller's and need only live through
+ * cm_batch_plan. */
+typedef struct cm_batch_spec {
+  cm_batch_mode mode;
+  cm_batch_step every;     /* CM_BATCH_EVERY */
+  const char *dates_file;  /* CM_BATCH_DATES: "DATE [NAME]" lines; a NAME
+                              without a folder goes into output's folder */
+  int has_from, has_to;    /* 0: from the data (see below) */
+  cm_day from;             /* first day, inclusive; without it the earliest
+                              change date in the data */
+  cm_day to;               /* last day, inclusive; without it the last
+                              change date in the data */
+  const char *output;      /* template: "out/{date}.png", "{date:%Y}.svg" */
+  int shard, shards;       /* draw only shard (1-based) of shards; 0 0: all */
+  int skip_existing;       /* 1: leave frames whose output already exists */
+  cm_compose_options compose; /* its date is ignored: each frame has its own */
+  cm_render_options render;
+} cm_batch_spec;
+
+typedef enum {
+  CM_FRAME_PENDING = 0,
+  CM_FRAME_WRITTEN,
+  CM_FRAME_SKIPPED, /* its output existed and skip_existing was asked */
+  CM_FRAME_FAILED
+} cm_frame_status;
+
+/* One frame. Owned by its batch; valid until cm_batch_free. */
+typedef struct cm_frame {
+  size_t index;          /* position in the batch, 0-based */
+  cm_day date;
+  const char *output;    /* the file it goes to (ASCII, Western digits) */
+  cm_frame_status status;
+  const cm_error *error; /* why it failed; NULL unless CM_FRAME_FAILED */
+} cm_frame;
+
+typedef struct cm_batch cm_batch;
+
+/* What a progress callback is told about a frame. */
+typedef enum {
+  CM_BATCH_STARTED = 1, /* about to be composed */
+  CM_BATCH_COMPOSED,    /* composed, about to be drawn and written */
+  CM_BATCH_FINISHED     /* written, skipped or failed: see frame->status */
+} cm_batch_event;
+
+/* Told of every event of every frame, one at a time under the batch's
+ * lock, from whichever thread drew the frame; finished counts the frames
+ * finished so far, this one included. It must not call cm_batch_run. */
+typedef void (*cm_batch_progress_fn)(void *ud, const cm_frame *frame,
+                                     cm_batch_event event, size_t finished);
+
+/* Parse a step: "year", "month" or "Nd" (N days, 1..100000). Returns 0 or
+ * CM_EUSAGE. */
+int cm_batch_parse_step(cm_batch_step *out, const char *text, cm_error *err);
+
+/* Parse a shard "I/N" (1 <= I <= N). Returns 0 or CM_EUSAGE. */
+int cm_batch_parse_shard(int *shard, int *shards, const char *text,
+                         cm_error *err);
+
+/* Expand an output template for a date into buf: {date} is YYYY-MM-DD,
+ * {date:FMT} a cm_date_format format in English with Western digits, {{
+ * and }} are braces. Returns the length needed, or CM_EUSAGE for anything
+ * else in braces. */
+int cm_batch_expand(char *buf, size_t size, const char *tmpl, cm_day date,
+                    cm_error *err);
+
+/* Plan the frames spec asks for from map. Fails with CM_EUSAGE for a bad
+ * spec (no frames, a template that would write two frames to one file),
+ * CM_EDATA for a bad dates file (err names FILE:line), CM_EIO when the
+ * dates file cannot be read or an output folder does not exist. *out is
+ * the caller's, freed with cm_batch_free. */
+int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
+                  cm_error *err);
+
+void cm_batch_free(cm_batch *batch);
+
+/* Frames in this batch (this shard only), and frame i of them. */
+size_t cm_batch_count(const cm_batch *batch);
+const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
+
+/* Frames of the whole plan before sharding, and change dates left out
+ * because nothing visible changed on them (CM_BATCH_CHANGES). */
+size_t cm_batch_planned(const cm_batch *batch);
+size_t cm_batch_unchanged(const cm_batch *batch);
+
+/* Compose and write every pending frame on jobs threads (1: the calling
+ * thread only), calling progress (may be NULL). Returns the number of
+ * frames that failed; 0 when all were written or skipped. */
+int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
+                 cm_batch_progress_fn progress, void *ud);
+
+#endif

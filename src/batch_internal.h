@@ -1,0 +1,47 @@
+#ifndef CONTROLMAP_BATCH_INTERNAL_H
+#define CONTROLMAP_BATCH_INTERNAL_H
+
+/* The inside of a batch, shared by batch.c (running), batch_plan.c
+ * (frames and their files) and batch_dates.c (which dates). */
+
+#include "controlmap/batch.h"
+
+/* A date wanted in the plan, with the output name a dates file gave it
+ * (NULL: from the template) and the file line it came from (0: none). */
+typedef struct wanted {
+  cm_day date;
+  char *name;
+  int line;
+} wanted;
+
+typedef struct wanted_list {
+  wanted *items;
+  size_t count, cap;
+} wanted_list;
+
+struct cm_batch {
+  cm_frame *frames; /* output and error strings owned here */
+  size_t count;
+  size_t planned;   /* frames before sharding */
+  size_t unchanged; /* change dates left out as identical */
+  int skip_existing;
+  cm_compose_options compose;
+  cm_render_options render;
+};
+
+/* Append a date; name is copied. Returns 0 or CM_ENOMEM (also past
+ * CM_BATCH_MAX_FRAMES, with err saying so). */
+int wanted_add(wanted_list *list, cm_day date, const char *name, int line,
+               cm_error *err);
+
+void wanted_free(wanted_list *list);
+
+/* The dates spec asks for, between its from and to, in frame order;
+ * *unchanged counts change dates left out. */
+int batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
+                size_t *unchanged, cm_error *err);
+
+/* The dates of a dates file: "DATE [NAME]" lines, # comments. */
+int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err);
+
+#endif
