@@ -56,6 +56,23 @@ int cm_batch_parse_step(cm_batch_step *out, const char *text, cm_error *err) {
   return CM_EUSAGE;
 }
 
+int cm_batch_parse_shard(int *shard, int *shards, const char *text,
+                         cm_error *err) {
+  char *slash, *end = NULL;
+  errno = 0;
+  long i = strtol(text, &slash, 10);
+  long n = *slash == '/' ? strtol(slash + 1, &end, 10) : 0;
+  if (slash != text && *slash == '/' && end != slash + 1 && !*end &&
+      errno == 0 && i >= 1 && n >= i && n <= 1000000) {
+    *shard = (int)i;
+    *shards = (int)n;
+    return CM_OK;
+  }
+  cm_error_set(err, CM_EUSAGE, NULL, 0, 0, "'%s' is not a shard", text);
+  cm_error_hint(err, "write I/N with 1 <= I <= N, e.g. 3/8 for the third of eight");
+  return CM_EUSAGE;
+}
+
 /* The k-th date after start: whole months keep the day of the month where
  * the month has it (31 January, then 28 or 29 February, then 31 March). */
 static int64_t nth_step(cm_day start, cm_batch_step step, int64_t k) {

@@ -53,7 +53,7 @@ static int read_line(wanted_list *out, const char *path, int lineno,
   char *name = p + n;
   name += strspn(name, " \t");
   int rc = wanted_add(out, day, *name ? name : NULL, lineno, err);
-  if (rc != CM_OK)
+  if (rc != CM_OK && err)
     snprintf(err->file, sizeof err->file, "%s", path);
   return rc;
 }

@@ -123,6 +123,9 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
     how = CM_PLACE_INTERIOR;
   if (!label_anchor(g, how, &l.at, &l.angle))
     return CM_OK;
+  cm_bbox f = cm_map_frame(c->map);
+  if (l.at.x < f.minx || l.at.x > f.maxx || l.at.y < f.miny || l.at.y > f.maxy)
+    return CM_OK; /* the feature lies outside the frame: no stray label */
   l.at.x += pt(c, s->text_dx);
   l.at.y += pt(c, s->text_dy);
   l.placement = g->type == CM_GEOM_POINT ? CM_PLACE_POINT : how;

@@ -80,6 +80,7 @@ static int page_texts(composer *c) {
     st.bold = i == 0;
     if (i == 2)
       st.fill = (cm_color){0.3, 0.3, 0.3, 1};
+    st.wrap = c->page.width - 2 * c->page.margin;
     /* START is the reading start: the right margin for Arabic text. */
     st.halign = (cm_text_is_rtl(text) == c->rtl) ? CM_ALIGN_START : CM_ALIGN_END;
     rc = cm_scene_text(c->scene, text, x, y[i], &st);

@@ -1,9 +1,28 @@
 #include "layout.h"
+#include "text.h"
 
 #include <math.h>
 
 static double clamp(double v, double lo, double hi) {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+double cm_page_note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
+  PangoContext *ctx = cm_text_context_new();
+  if (!ctx)
+    return 1;
+  char text[2048];
+  cm_style_expand(text, sizeof text, m->attribution, NULL, NULL, m->lang,
+                  m->digits, cm_date_from_ymd(2000, 1, 1));
+  cm_text_style st = {0};
+  st.font = m->font;
+  st.size = lay->note_size;
+  st.wrap = lay->width - 2 * lay->margin;
+  PangoLayout *layout = cm_text_layout(ctx, text, &st);
+  int n = pango_layout_get_line_count(layout);
+  g_object_unref(layout);
+  g_object_unref(ctx);
+  return n < 1 ? 1 : n;
 }
 
 void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
@@ -31,7 +50,9 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
   if (m->title || m->subtitle)
     top += title * 0.3;
   if (m->attribution) {
-    bottom -= out->note_size * 1.5;
+    /* The source line wraps at the page width: keep room for every line. */
+    double lines = cm_page_note_lines(m, out);
+    bottom -= out->note_size * (0.35 + 1.2 * lines);
     out->attribution_y = bottom + out->note_size * 0.35;
   }
   out->frame = (cm_bbox){margin, top, w - margin, bottom};

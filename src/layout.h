@@ -20,6 +20,9 @@ typedef struct cm_page_layout {
   double margin;
 } cm_page_layout;
 
+/* How many lines the source line takes when wrapped at the page width. */
+double cm_page_note_lines(const cm_map_settings *map, const cm_page_layout *lay);
+
 /* Lay out a page for the Map block. */
 void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
 

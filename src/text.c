@@ -49,6 +49,10 @@ PangoLayout *cm_text_layout(PangoContext *ctx, const char *text,
   pango_font_description_free(fd);
   pango_layout_set_auto_dir(layout, TRUE);
   pango_layout_set_text(layout, text, -1);
+  if (st->wrap > 0) {
+    pango_layout_set_width(layout, (int)(st->wrap * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  }
   /* Lines of a multi-line text align like the whole text. */
   PangoAlignment a = st->halign == CM_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                      : st->halign == CM_ALIGN_END   ? PANGO_ALIGN_RIGHT
@@ -61,7 +65,8 @@ cm_bbox cm_text_box(PangoLayout *layout, const char *text,
                     const cm_text_style *st, double x, double y) {
   PangoRectangle logical;
   pango_layout_get_extents(layout, NULL, &logical);
-  double w = (double)logical.width / PANGO_SCALE;
+  /* A wrapped text's lines are aligned inside the whole wrap width. */
+  double w = st->wrap > 0 ? st->wrap : (double)logical.width / PANGO_SCALE;
   double h = (double)logical.height / PANGO_SCALE;
   int rtl = cm_text_is_rtl(text);
   /* START means where reading starts: the right edge for Arabic. */

@@ -27,7 +27,7 @@ Map {
 Layer#countries { file: "../shapes/countries.shp"; }
 Layer#control   { file: "../shapes/control.shp";   time: start end; }
 Layer#zones     { file: "../shapes/zones.shp";     time: start end; }
-Layer#regions   { file: "../shapes/regions.shp";   time: start end; }
+Layer#regions   { file: "../shapes/regions.shp"; }
 Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
 Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
 Layer#places    { file: "../shapes/places.shp"; }

@@ -62,7 +62,8 @@ typedef struct cm_frame {
   cm_day date;
   const char *output;    /* the file it goes to (ASCII, Western digits) */
   cm_frame_status status;
-  const cm_error *error; /* why it failed; NULL unless CM_FRAME_FAILED */
+  const cm_error *error; /* why it failed; NULL unless CM_FRAME_FAILED (or
+                            memory ran out recording it) */
 } cm_frame;
 
 typedef struct cm_batch cm_batch;

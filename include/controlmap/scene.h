@@ -45,6 +45,7 @@ typedef struct cm_text_style {
   cm_align halign;         /* START, CENTER or END of the line */
   cm_align valign;         /* START top, CENTER middle, END bottom */
   double angle;            /* degrees, counter-clockwise */
+  double wrap;             /* wrap lines at this width (pt); 0: never */
 } cm_text_style;
 
 typedef enum {

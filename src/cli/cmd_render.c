@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const char help[] =
     "usage: controlmap render [-s STYLE] -d DATE [-o FILE] [options]\n"
@@ -24,6 +26,8 @@ static const char help[] =
     "      --svg-engine NAME  own (default: layers, editable text) or cairo\n"
     "                         (looks exactly like the PNG; text as outlines)\n"
     "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
+    "      --timings          print time spent loading, composing and drawing,\n"
+    "                         and the peak memory\n"
     "  -q, --quiet            say nothing on success\n"
     "  -h, --help             this help\n";
 
@@ -31,7 +35,7 @@ typedef struct render_args {
   const char *style, *date, *output;
   cm_compose_options compose;
   cm_render_options render;
-  int quiet;
+  int quiet, timings;
 } render_args;
 
 static int parse(int argc, char **argv, render_args *a) {
@@ -40,6 +44,7 @@ static int parse(int argc, char **argv, render_args *a) {
       {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'E'},
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
+      {"timings", no_argument, 0, 'M'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
   optind = 1;
@@ -49,6 +54,7 @@ static int parse(int argc, char **argv, render_args *a) {
     case 'd': a->date = optarg; break;
     case 'o': a->output = optarg; break;
     case 'q': a->quiet = 1; break;
+    case 'M': a->timings = 1; break;
     case 'h': fputs(help, stdout); return -1;
     case 'L':
       if (strcmp(optarg, "all") && strcmp(optarg, "present"))
@@ -76,7 +82,27 @@ static int parse(int argc, char **argv, render_args *a) {
   return cli_parse_date(a->date, &a->compose.date);
 }
 
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* --timings: t holds the clock at start, after loading, after composing
+ * and at the end. */
+static void print_timings(const double t[4]) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  fprintf(stderr, "controlmap: load+project %8.3f s\n", t[1] - t[0]);
+  fprintf(stderr, "controlmap: compose      %8.3f s\n", t[2] - t[1]);
+  fprintf(stderr, "controlmap: draw+encode  %8.3f s\n", t[3] - t[2]);
+  fprintf(stderr, "controlmap: total        %8.3f s\n", t[3] - t[0]);
+  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n",
+          (double)ru.ru_maxrss / 1024.0); /* kilobytes on Linux */
+}
+
 int cmd_render(int argc, char **argv) {
+  double t[4] = {now(), 0, 0, 0};
   render_args a = {0};
   int rc = parse(argc, argv, &a);
   if (rc)
@@ -100,15 +126,20 @@ int cmd_render(int argc, char **argv) {
   cm_map *map;
   if (cm_map_open(&map, style, &err) != CM_OK)
     return cli_fail(&err);
+  t[1] = now();
   cm_scene *scene = NULL;
   rc = cm_compose(&scene, map, &a.compose, &err);
+  t[2] = now();
   if (rc == CM_OK)
     rc = cm_render_file(scene, a.output, &a.render, &err);
+  t[3] = now();
   cm_scene_free(scene);
   cm_map_free(map);
   if (rc != CM_OK)
     return cli_fail(&err);
   if (!a.quiet)
     fprintf(stderr, "controlmap: wrote %s\n", a.output);
+  if (a.timings)
+    print_timings(t);
   return EXIT_OK;
 }

@@ -13,6 +13,7 @@ static const char usage[] =
     "  info     describe a shapefile: type, extent, CRS, fields, dates\n"
     "  check    validate a style and the data it names\n"
     "  dates    list the dates on which anything in the data changes\n"
+    "  batch    draw the map at many dates: every year, listed, or each change\n"
     "\n"
     "Run `controlmap <command> --help` for a command's options.\n"
     "Exit codes: 0 success, 1 data or render failure, 2 usage or style error.\n";
@@ -37,7 +38,8 @@ int main(int argc, char **argv) {
   } commands[] = {{"render", cmd_render},
                   {"info", cmd_info},
                   {"check", cmd_check},
-                  {"dates", cmd_dates}};
+                  {"dates", cmd_dates},
+                  {"batch", cmd_batch}};
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     if (!strcmp(cmd, commands[i].name))
       return commands[i].run(argc - 1, argv + 1);

@@ -1,0 +1,147 @@
+/* Running a batch: workers take the next pending frame, compose it from the
+ * shared read-only map and write it. The only shared state is the frame
+ * counter and the frames' results, both under the runner's lock. */
+
+#include "batch_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+size_t cm_batch_count(const cm_batch *b) { return b->count; }
+size_t cm_batch_planned(const cm_batch *b) { return b->planned; }
+size_t cm_batch_unchanged(const cm_batch *b) { return b->unchanged; }
+
+const cm_frame *cm_batch_frame(const cm_batch *b, size_t i) {
+  return i < b->count ? &b->frames[i] : NULL;
+}
+
+void cm_batch_free(cm_batch *b) {
+  if (!b)
+    return;
+  for (size_t i = 0; i < b->count; i++) {
+    free((char *)b->frames[i].output);
+    free((cm_error *)b->frames[i].error);
+  }
+  free(b->frames);
+  free(b);
+}
+
+typedef struct runner {
+  cm_batch *batch;
+  const cm_map *map;
+  cm_batch_progress_fn progress;
+  void *ud;
+  pthread_mutex_t lock;
+  size_t next, finished;
+} runner;
+
+/* The next pending frame, or NULL when none is left. */
+static cm_frame *take(runner *r) {
+  cm_frame *f = NULL;
+  pthread_mutex_lock(&r->lock);
+  while (!f && r->next < r->batch->count) {
+    cm_frame *candidate = &r->batch->frames[r->next++];
+    if (candidate->status == CM_FRAME_PENDING)
+      f = candidate;
+  }
+  pthread_mutex_unlock(&r->lock);
+  return f;
+}
+
+static void tell(runner *r, cm_frame *f, cm_batch_event event) {
+  if (!r->progress)
+    return;
+  pthread_mutex_lock(&r->lock);
+  r->progress(r->ud, f, event, r->finished);
+  pthread_mutex_unlock(&r->lock);
+}
+
+/* Record how the frame ended; the error is copied out of the worker's
+ * stack before the lock is taken. */
+static void finish(runner *r, cm_frame *f, cm_frame_status status,
+                   const cm_error *err) {
+  cm_error *kept = NULL;
+  if (status == CM_FRAME_FAILED && (kept = malloc(sizeof *kept)))
+    *kept = *err;
+  pthread_mutex_lock(&r->lock);
+  f->status = status;
+  f->error = kept;
+  r->finished++;
+  if (r->progress)
+    r->progress(r->ud, f, CM_BATCH_FINISHED, r->finished);
+  pthread_mutex_unlock(&r->lock);
+}
+
+/* Outputs are renamed into place whole, so one that exists is complete. */
+static int exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void draw_frame(runner *r, cm_frame *f) {
+  const cm_batch *b = r->batch;
+  if (b->skip_existing && exists(f->output)) {
+    finish(r, f, CM_FRAME_SKIPPED, NULL);
+    return;
+  }
+  tell(r, f, CM_BATCH_STARTED);
+  cm_error err;
+  cm_error_clear(&err);
+  cm_compose_options opt = b->compose;
+  opt.date = f->date;
+  cm_scene *scene = NULL;
+  int rc = cm_compose(&scene, r->map, &opt, &err);
+  if (rc == CM_OK) {
+    tell(r, f, CM_BATCH_COMPOSED);
+    rc = cm_render_file(scene, f->output, &b->render, &err);
+  }
+  cm_scene_free(scene);
+  finish(r, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
+}
+
+static void *work(void *arg) {
+  runner *r = arg;
+  cm_frame *f;
+  while ((f = take(r)))
+    draw_frame(r, f);
+  return NULL;
+}
+
+static size_t pending(const cm_batch *b) {
+  size_t n = 0;
+  for (size_t i = 0; i < b->count; i++)
+    n += b->frames[i].status == CM_FRAME_PENDING;
+  return n;
+}
+
+static int failed(const cm_batch *b) {
+  int n = 0;
+  for (size_t i = 0; i < b->count; i++)
+    n += b->frames[i].status == CM_FRAME_FAILED;
+  return n;
+}
+
+/* Workers beyond the first are threads; the calling thread is the first,
+ * so jobs = 1 starts no thread, and a thread that cannot be started only
+ * leaves more frames to the others. */
+int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
+                 cm_batch_progress_fn progress, void *ud) {
+  runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
+  pthread_mutex_init(&r.lock, NULL);
+  size_t left = pending(b);
+  size_t extra = jobs > 1 ? (size_t)jobs - 1 : 0;
+  if (left && extra > left - 1)
+    extra = left - 1;
+  pthread_t *threads = extra ? malloc(extra * sizeof *threads) : NULL;
+  size_t started = 0;
+  while (threads && started < extra &&
+         pthread_create(&threads[started], NULL, work, &r) == 0)
+    started++;
+  work(&r);
+  for (size_t i = 0; i < started; i++)
+    pthread_join(threads[i], NULL);
+  free(threads);
+  pthread_mutex_destroy(&r.lock);
+  return failed(b);
+}

@@ -1,0 +1,314 @@
+#include "cli.h"
+#include "controlmap/batch.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char help[] =
+    "usage: controlmap batch [-s STYLE] (--every STEP | --dates FILE | --changes)\n"
+    "                        [--from DATE] [--to DATE] [-o TEMPLATE] [options]\n"
+    "\n"
+    "Draw the map at many dates, loading and projecting the data once.\n"
+    "\n"
+    "  -s, --style FILE       the style (default: styles/default.mss)\n"
+    "      --every STEP       year, month or Nd (every N days) from --from to --to\n"
+    "      --dates FILE       the dates in FILE, one a line, each optionally\n"
+    "                         followed by its output name (# starts a comment;\n"
+    "                         a name without a folder goes beside TEMPLATE)\n"
+    "      --changes          every date on which what the map shows changes\n"
+    "      --from DATE        first date (default: the first change in the data)\n"
+    "      --to DATE          last date, inclusive: 2024 means up to 2024-12-31\n"
+    "                         (default: the last change in the data)\n"
+    "  -o, --output TEMPLATE  where frames go (default: out/{date}.png); {date}\n"
+    "                         is YYYY-MM-DD, {date:%Y} the year, also %m %d %B %b\n"
+    "  -j, --jobs N           frames drawn at once (default: number of CPUs)\n"
+    "      --shard I/N        draw only the I-th of N interleaved slices, to split\n"
+    "                         a batch across processes or machines\n"
+    "      --skip-existing    leave frames whose file already exists\n"
+    "      --timings          print time spent loading, composing and drawing,\n"
+    "                         and the peak memory\n"
+    "      --legend all       list every class in the legend\n"
+    "      --svg-engine NAME  own (default) or cairo, for .svg outputs\n"
+    "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
+    "  -q, --quiet            say nothing unless a frame fails\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 when every frame was written or skipped, 1 when any\n"
+    "failed, 2 for a usage or style error.\n";
+
+typedef struct batch_args {
+  const char *style;
+  cm_batch_spec spec;
+  int modes, jobs, quiet, timings;
+} batch_args;
+
+/* --to 2024 means through the last day of 2024. */
+static int parse_last_day(const char *arg, cm_day *last) {
+  cm_day first, after;
+  if (cm_date_parse(arg, &first, &after, NULL) != CM_OK)
+    return cli_parse_date(arg, &first);
+  *last = after - 1;
+  return EXIT_OK;
+}
+
+static int lib_usage(int rc, cm_error *err) {
+  return rc == CM_OK ? EXIT_OK : cli_fail(err);
+}
+
+static int parse_jobs(const char *arg, int *jobs) {
+  char *end;
+  long n = strtol(arg, &end, 10);
+  if (end == arg || *end || n < 1 || n > 1024)
+    return cli_usage("--jobs takes a number from 1 to 1024, not '%s'", arg);
+  *jobs = (int)n;
+  return EXIT_OK;
+}
+
+/* One option that is not a mode; 0 when handled, an exit code otherwise. */
+static int parse_option(int ch, batch_args *a) {
+  cm_batch_spec *s = &a->spec;
+  cm_error err;
+  switch (ch) {
+  case 's': a->style = optarg; return EXIT_OK;
+  case 'o': s->output = optarg; return EXIT_OK;
+  case 'q': a->quiet = 1; return EXIT_OK;
+  case 'M': a->timings = 1; return EXIT_OK;
+  case 'K': s->skip_existing = 1; return EXIT_OK;
+  case 'j': return parse_jobs(optarg, &a->jobs);
+  case 'F': s->has_from = 1; return cli_parse_date(optarg, &s->from);
+  case 'T': s->has_to = 1; return parse_last_day(optarg, &s->to);
+  case 'S': return lib_usage(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
+  case 'L':
+    if (strcmp(optarg, "all") && strcmp(optarg, "present"))
+      return cli_usage("--legend takes 'all' or 'present', not '%s'", optarg);
+    s->compose.legend_all = !strcmp(optarg, "all");
+    return EXIT_OK;
+  case 'G':
+    if (strcmp(optarg, "own") && strcmp(optarg, "cairo"))
+      return cli_usage("--svg-engine takes 'own' or 'cairo', not '%s'", optarg);
+    s->render.svg_cairo = !strcmp(optarg, "cairo");
+    return EXIT_OK;
+  case 'Z':
+    s->render.png_level = atoi(optarg);
+    if (s->render.png_level < 1 || s->render.png_level > 9)
+      return cli_usage("--png-level takes 1 to 9, not '%s'", optarg);
+    return EXIT_OK;
+  default: return cli_usage("see `controlmap batch --help`");
+  }
+}
+
+/* --every, --dates and --changes: which dates to draw, one of them. */
+static int parse_mode(int ch, batch_args *a) {
+  cm_batch_spec *s = &a->spec;
+  cm_error err;
+  a->modes++;
+  if (ch == 'C') {
+    s->mode = CM_BATCH_CHANGES;
+    return EXIT_OK;
+  }
+  if (ch == 'D') {
+    s->mode = CM_BATCH_DATES;
+    s->dates_file = optarg;
+    return EXIT_OK;
+  }
+  s->mode = CM_BATCH_EVERY;
+  return lib_usage(cm_batch_parse_step(&s->every, optarg, &err), &err);
+}
+
+static int parse(int argc, char **argv, batch_args *a) {
+  static const struct option longs[] = {
+      {"style", required_argument, 0, 's'}, {"every", required_argument, 0, 'E'},
+      {"dates", required_argument, 0, 'D'}, {"changes", no_argument, 0, 'C'},
+      {"from", required_argument, 0, 'F'}, {"to", required_argument, 0, 'T'},
+      {"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
+      {"shard", required_argument, 0, 'S'}, {"skip-existing", no_argument, 0, 'K'},
+      {"timings", no_argument, 0, 'M'}, {"legend", required_argument, 0, 'L'},
+      {"svg-engine", required_argument, 0, 'G'},
+      {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  int ch, rc = EXIT_OK;
+  optind = 1;
+  while (rc == EXIT_OK &&
+         (ch = getopt_long(argc, argv, "s:o:j:qh", longs, NULL)) != -1) {
+    if (ch == 'h')
+      return fputs(help, stdout), -1;
+    rc = strchr("EDC", ch) ? parse_mode(ch, a) : parse_option(ch, a);
+  }
+  if (rc != EXIT_OK)
+    return rc;
+  if (optind < argc)
+    return cli_usage("unexpected argument '%s' (see `controlmap batch --help`)",
+                     argv[optind]);
+  if (a->modes != 1)
+    return cli_usage("batch needs one of --every STEP, --dates FILE or --changes");
+  return EXIT_OK;
+}
+
+/* --- progress ------------------------------------------------------------ */
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+typedef struct progress {
+  int quiet, tty;
+  size_t total;
+  double *started, *composed; /* per frame, for --timings; may be NULL */
+  double compose_s, draw_s;
+  size_t drawn;
+} progress;
+
+static void note_time(progress *p, const cm_frame *f, cm_batch_event ev) {
+  if (!p->started)
+    return;
+  double t = now();
+  if (ev == CM_BATCH_STARTED) {
+    p->started[f->index] = t;
+    p->drawn++;
+  } else if (ev == CM_BATCH_COMPOSED) {
+    p->composed[f->index] = t;
+    p->compose_s += t - p->started[f->index];
+  } else if (f->status != CM_FRAME_SKIPPED) {
+    double from = p->composed[f->index];
+    if (from > 0)
+      p->draw_s += t - from;
+    else
+      p->compose_s += t - p->started[f->index];
+  }
+}
+
+static void bar(const progress *p, size_t done, const char *name) {
+  char cells[21];
+  size_t full = p->total ? done * 20 / p->total : 20;
+  for (size_t i = 0; i < 20; i++)
+    cells[i] = i < full ? '#' : '.';
+  cells[20] = '\0';
+  fprintf(stderr, "\rcontrolmap: [%s] %zu/%zu %s\033[K", cells, done, p->total, name);
+  if (done == p->total)
+    fputc('\n', stderr);
+  fflush(stderr);
+}
+
+static void say_failed(const progress *p, const cm_frame *f, size_t done) {
+  char buf[2600];
+  if (p->tty)
+    fputs("\r\033[K", stderr);
+  fprintf(stderr, "controlmap: [%zu/%zu] %s failed: %s\n", done, p->total,
+          f->output, f->error ? cm_error_format(f->error, buf, sizeof buf) : "out of memory");
+}
+
+static void on_frame(void *ud, const cm_frame *f, cm_batch_event ev, size_t done) {
+  progress *p = ud;
+  note_time(p, f, ev);
+  if (ev != CM_BATCH_FINISHED)
+    return;
+  if (f->status == CM_FRAME_FAILED)
+    say_failed(p, f, done);
+  if (p->quiet)
+    return;
+  if (p->tty)
+    bar(p, done, f->output);
+  else if (f->status != CM_FRAME_FAILED)
+    fprintf(stderr, "controlmap: [%zu/%zu] %s%s\n", done, p->total, f->output,
+            f->status == CM_FRAME_SKIPPED ? " (exists, skipped)" : "");
+}
+
+/* --- the command ----------------------------------------------------------- */
+
+static void summary(const cm_batch *b, double seconds) {
+  size_t n[4] = {0};
+  for (size_t i = 0; i < cm_batch_count(b); i++)
+    n[cm_batch_frame(b, i)->status]++;
+  fprintf(stderr, "controlmap: %zu frames: %zu written, %zu skipped, %zu failed in %.1f s\n",
+          cm_batch_count(b), n[CM_FRAME_WRITTEN], n[CM_FRAME_SKIPPED],
+          n[CM_FRAME_FAILED], seconds);
+}
+
+static double peak_mb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+}
+
+static void timings(const progress *p, double load, double total, int jobs) {
+  double per = p->drawn ? 1.0 / (double)p->drawn : 0;
+  fprintf(stderr, "controlmap: load+project %8.3f s\n", load);
+  fprintf(stderr, "controlmap: compose      %8.3f s over %zu frames, %.3f s each\n",
+          p->compose_s, p->drawn, p->compose_s * per);
+  fprintf(stderr, "controlmap: draw+encode  %8.3f s over %zu frames, %.3f s each\n",
+          p->draw_s, p->drawn, p->draw_s * per);
+  fprintf(stderr, "controlmap: total        %8.3f s (wall, %d job%s)\n", total, jobs,
+          jobs == 1 ? "" : "s");
+  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n", peak_mb());
+}
+
+static void announce(const cm_batch *b, const cm_batch_spec *s) {
+  if (cm_batch_unchanged(b))
+    fprintf(stderr, "controlmap: %zu change dates left out: nothing shown "
+                    "changes on them\n", cm_batch_unchanged(b));
+  if (s->shards > 1)
+    fprintf(stderr, "controlmap: shard %d/%d: %zu of %zu frames\n", s->shard,
+            s->shards, cm_batch_count(b), cm_batch_planned(b));
+}
+
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Plan, draw and report; the map is open. */
+static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
+  cm_error err;
+  cm_batch *b;
+  if (cm_batch_plan(&b, map, &a->spec, &err) != CM_OK)
+    return cli_fail(&err);
+  size_t n = cm_batch_count(b);
+  progress p = {.quiet = a->quiet, .tty = isatty(2), .total = n};
+  if (a->timings) {
+    p.started = calloc(n ? n : 1, sizeof *p.started);
+    p.composed = calloc(n ? n : 1, sizeof *p.composed);
+  }
+  if (!a->quiet)
+    announce(b, &a->spec);
+  int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
+  double total = now() - t0;
+  if (!a->quiet || failed)
+    summary(b, total);
+  if (a->timings)
+    timings(&p, load, total, a->jobs);
+  free(p.started);
+  free(p.composed);
+  cm_batch_free(b);
+  return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_batch(int argc, char **argv) {
+  double t0 = now();
+  batch_args a = {.jobs = default_jobs()};
+  int rc = parse(argc, argv, &a);
+  if (rc)
+    return rc < 0 ? EXIT_OK : rc;
+  const char *style = cli_style_path(a.style);
+  if (!style)
+    return cli_usage("no style given and no default style found (use -s STYLE)");
+  if (!a.spec.output) {
+    a.spec.output = "out/{date}.png";
+    mkdir("out", 0777); /* the default folder; an existing one is fine */
+  }
+  cm_error err;
+  cm_map *map;
+  double t_open = now();
+  if (cm_map_open(&map, style, &err) != CM_OK)
+    return cli_fail(&err);
+  rc = draw_all(map, &a, t0, now() - t_open);
+  cm_map_free(map);
+  return rc;
+}
