@@ -129,7 +129,7 @@ static int legend(composer *c) {
   cm_point o = cm_corner_box(c, c->ms->legend, bw, bh);
   cm_paint bg = {0};
   bg.fill = 1;
-  bg.fill_color = (cm_color){1, 1, 1, 0.88};
+  bg.fill_color = (cm_color){1, 1, 1, 1}; /* opaque: nothing shows through a legend */
   bg.stroke = 1;
   bg.stroke_color = (cm_color){0.55, 0.55, 0.55, 1};
   bg.stroke_width = 0.4;

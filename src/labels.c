@@ -66,7 +66,8 @@ static int candidate(const cm_label *l, int k, double w, double h,
     return k == 0 ? (*at = l->at, 1) : 0;
   if (k >= 8)
     return 0;
-  double g = l->gap + 1;
+  /* Clear of the marker by a point, halo included. */
+  double g = l->gap + 1 + l->style.halo_radius;
   at->x = l->at.x + dir[k][0] * (g + w / 2);
   at->y = l->at.y + dir[k][1] * (g + h / 2);
   return 1;

@@ -22,6 +22,8 @@ Map {
   legend: bottom-left;
   scale-bar: bottom-right;
   north-arrow: top-right;
+  graticule: 0.5;
+  inset: "countries" 38.5 36 51.5 43.5 bottom-right;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -56,18 +58,23 @@ Layer#places    { file: "../shapes/places.shp"; }
 #regions[kind = "republic"] { line-color: @border; line-width: 0.4pt; }
 
 #corridors {
-  polygon-fill: #fff7c2; polygon-opacity: 0.55;
-  line-color: #a07800; line-width: 0.5pt;
-  legend: "Lachin corridor / transit route";
+  polygon-fill: #fff3a8; polygon-opacity: 0.7;
+  line-color: #9a7300; line-width: 0.5pt;
+  legend: "{name}";
 }
 
+#lines[kind = "border"] { line-color: #555555; line-width: 0.6pt; }
+#lines[kind = "front"] {
+  line-color: #5c0a0a; line-width: 1.1pt; line-dasharray: 5pt, 2pt;
+  legend: "Front line";
+}
 #lines[kind = "line_of_contact"] {
   line-color: #5c0a0a; line-width: 1.1pt;
-  legend: "Line of contact (1994–2020)";
+  legend: "{name_en}";
 }
 #lines[kind = "ceasefire_line"] {
   line-color: #5c0a0a; line-width: 1.1pt; line-dasharray: 3pt, 1.5pt;
-  legend: "Ceasefire line of 10 Nov 2020";
+  legend: "{name_en}";
 }
 
 #places[rank <= 2] {

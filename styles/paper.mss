@@ -1,0 +1,82 @@
+/* controlmap paper style: print at a journal's text width (170 mm), read
+ * in black and white — holders differ by tone and by hatch, not by hue. */
+
+@water:  #d9d9d9;
+@land:   #efefef;
+@ink:    #111111;
+
+Map {
+  srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
+  extent: 44.75 38.75 47.75 40.65;
+  page: 170mm 130mm;
+  dpi: 600;
+  background-color: @water;
+  lang: en;
+  font: "Noto Serif";
+  title: "Control of the ground on {date}";
+  attribution: "Front lines schematic (±3 km; see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors).";
+  legend: bottom-left;
+  scale-bar: bottom-right;
+  north-arrow: top-right;
+  graticule: 0.5;
+  inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+}
+
+Layer#countries { file: "../shapes/countries.shp"; }
+Layer#control   { file: "../shapes/control.shp";   time: start end; }
+Layer#zones     { file: "../shapes/zones.shp";     time: start end; }
+Layer#regions   { file: "../shapes/regions.shp"; }
+Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
+Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
+Layer#places    { file: "../shapes/places.shp"; }
+
+#countries { polygon-fill: @land; line-color: #777777; line-width: 0.4pt; }
+
+#control[holder = "AZE"] { polygon-fill: #ffffff; legend: "Azerbaijan"; }
+#control[holder = "NKR"] {
+  polygon-fill: #a9a9a9;
+  polygon-pattern: hatch(45, #333333, 0.35pt, 1.4mm);
+  legend: "Armenian / Karabakh forces";
+}
+#control[holder = "ARM"] { polygon-fill: #cfcfcf; legend: "Armenia"; }
+
+#zones[kind = "peacekeeping"] {
+  polygon-pattern: hatch(-45, #000000, 0.3pt, 2mm);
+  line-color: #000000; line-width: 0.5pt; line-dasharray: 1.5pt, 1pt;
+  legend: "Russian peacekeeping zone";
+}
+#zones[kind = "blockade"] {
+  polygon-pattern: cross-hatch(0, #555555, 0.25pt, 2.5mm);
+  legend: "Blockaded area";
+}
+
+#regions[kind = "oblast"] {
+  line-color: #000000; line-width: 0.8pt; line-dasharray: 4pt, 1.5pt, 1pt, 1.5pt;
+  legend: "Former NKAO (1923–1991)";
+}
+#regions[kind = "district"] { line-color: #9a9a9a; line-width: 0.25pt; }
+
+#corridors {
+  polygon-fill: #ffffff; line-color: #000000; line-width: 0.6pt;
+  legend: "{name}";
+}
+
+#lines[kind = "border"] { line-color: #444444; line-width: 0.6pt; }
+#lines[kind = "front"] {
+  line-color: #000000; line-width: 1.2pt; line-dasharray: 5pt, 2pt;
+  legend: "Front line";
+}
+#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "{name_en}"; }
+#lines[kind = "ceasefire_line"] {
+  line-color: #000000; line-width: 1.3pt; line-dasharray: 3pt, 1.2pt;
+  legend: "{name_en}";
+}
+
+#places[rank <= 2] {
+  marker-type: circle; marker-width: 1.5mm; marker-fill: @ink;
+  marker-line-color: white; marker-line-width: 0.4pt;
+  text-name: [name]; text-face-name: "Noto Sans"; text-size: 7pt; text-fill: @ink;
+  text-halo-fill: white; text-halo-radius: 1.2pt;
+  text-priority: 2;
+}
+#places[rank = 1] { marker-type: square; marker-width: 1.9mm; text-size: 8pt; text-priority: 1; }

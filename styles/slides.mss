@@ -1,0 +1,74 @@
+/* controlmap slides style: a full-HD 16:9 slide (1920 x 1080 px), large
+ * type that reads from the back of a room, strong colours. */
+
+@water:  #c9dcea;
+@land:   #f2efe6;
+@aze:    #7fb0dd;
+@nkr:    #df7f6f;
+@arm:    #f2c98f;
+@ink:    #1b1b1b;
+
+Map {
+  srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
+  extent: 44.9 38.8 47.7 40.6;
+  page: 1920px 1080px;
+  dpi: 96;
+  background-color: @water;
+  lang: en;
+  font: "Noto Sans";
+  title: "Nagorno-Karabakh, {date}";
+  attribution: "Front lines schematic. Data: controlmap dataset; Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL © OpenStreetMap contributors)";
+  legend: top-left;
+  scale-bar: bottom-right;
+  north-arrow: top-right;
+  margin: 6mm;
+}
+
+Layer#countries { file: "../shapes/countries.shp"; }
+Layer#control   { file: "../shapes/control.shp";   time: start end; }
+Layer#zones     { file: "../shapes/zones.shp";     time: start end; }
+Layer#regions   { file: "../shapes/regions.shp"; }
+Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
+Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
+Layer#places    { file: "../shapes/places.shp"; }
+
+#countries { polygon-fill: @land; line-color: #808080; line-width: 1px; }
+
+#control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; }
+#control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; }
+#control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; }
+
+#zones[kind = "peacekeeping"] {
+  polygon-pattern: hatch(45, #333333, 1.5px, 14px);
+  line-color: #333333; line-width: 2px; line-dasharray: 8px, 5px;
+  legend: "Russian peacekeepers";
+}
+#zones[kind = "blockade"] {
+  polygon-pattern: hatch(-45, #8b1a1a, 1.5px, 16px);
+  legend: "Blockade";
+}
+
+#regions[kind = "oblast"] {
+  line-color: #6b1f12; line-width: 2.5px; line-dasharray: 10px, 5px;
+  legend: "Former NKAO";
+}
+
+#corridors { polygon-fill: #ffe97a; line-color: #8a6500; line-width: 1.5px; legend: "{name}"; }
+
+#lines[kind = "border"] { line-color: #555555; line-width: 1.5px; }
+#lines[kind = "front"], #lines[kind = "line_of_contact"] {
+  line-color: #4d0808; line-width: 3px; legend: "Front line";
+}
+#lines[kind = "ceasefire_line"] {
+  line-color: #4d0808; line-width: 3px; line-dasharray: 10px, 5px;
+  legend: "Ceasefire line";
+}
+
+#places[rank <= 2] {
+  marker-type: circle; marker-width: 12px; marker-fill: @ink;
+  marker-line-color: white; marker-line-width: 2px;
+  text-name: [name]; text-size: 20px; text-fill: @ink;
+  text-halo-fill: white; text-halo-radius: 3px;
+  text-priority: 2;
+}
+#places[rank = 1] { marker-type: square; marker-width: 15px; text-size: 24px; text-priority: 1; }
