@@ -119,5 +119,9 @@ shapes:
 	@sh tools/deps.sh shapes
 	/usr/bin/python3 tools/build_shapes.py
 
+# --- the README gallery ------------------------------------------------------
+gallery: all
+	@sh tools/gallery.sh
+
 clean:
 	rm -rf build build-asan $(PROGRAM)

@@ -148,38 +148,69 @@ static int in_range(const cm_batch_spec *spec, cm_day d) {
   return (!spec->has_from || d >= spec->from) && (!spec->has_to || d <= spec->to);
 }
 
-/* Features shown at d, one flag per feature of every layer in turn. */
-static void visible_set(const cm_map *map, cm_day d, unsigned char *shown) {
-  size_t k = 0;
-  for (size_t l = 0; l < cm_map_layer_count(map); l++) {
-    size_t n = cm_layer_count(cm_map_layer_data(map, l));
-    for (size_t f = 0; f < n; f++)
-      shown[k++] = cm_map_feature_visible(map, l, f, d) != 0;
-  }
+typedef struct feature_ref {
+  const cm_layer *layer;
+  size_t f;
+} feature_ref;
+
+static const char *feature_attr(void *ud, const char *field) {
+  const feature_ref *r = ud;
+  int i = cm_layer_field_index(r->layer, field);
+  return i < 0 ? NULL : cm_layer_value(r->layer, r->f, (size_t)i);
 }
 
-static size_t feature_total(const cm_map *map) {
-  size_t total = 0;
+/* Whether feature f of layer l leaves a mark on the days it is valid: some
+ * rule styles it, and it lies in the view or names a legend class. A change
+ * to anything else (a feature far outside the view, or one no rule draws)
+ * does not change the map. */
+static int leaves_mark(const cm_map *map, size_t l, size_t f) {
+  feature_ref ref = {cm_map_layer_data(map, l), f};
+  cm_symbolizer s;
+  if (!cm_style_resolve(cm_map_style(map), cm_map_layer_style(map, l)->name,
+                        feature_attr, &ref, &s))
+    return 0;
+  return cm_map_feature_geom(map, l, f)->npoints > 0 ||
+         ((s.set & CM_PROP_LEGEND) && s.legend);
+}
+
+/* Flags over the features of every layer in turn: which leave a mark. */
+static unsigned char *marking_features(const cm_map *map, size_t *total) {
+  *total = 0;
   for (size_t l = 0; l < cm_map_layer_count(map); l++)
-    total += cm_layer_count(cm_map_layer_data(map, l));
-  return total;
+    *total += cm_layer_count(cm_map_layer_data(map, l));
+  unsigned char *marks = malloc(*total + 1);
+  size_t k = 0;
+  for (size_t l = 0; marks && l < cm_map_layer_count(map); l++)
+    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(map, l)); f++)
+      marks[k++] = (unsigned char)leaves_mark(map, l, f);
+  return marks;
 }
 
-/* Keep the change dates in range on which the set of visible features
- * differs from the one the date before showed: a feature with an empty
- * interval, or one ending where an identical state resumes, would
- * otherwise give a frame that repeats the one before it. */
+/* Which marking features are shown at d, in the same order. */
+static void shown_at(const cm_map *map, const unsigned char *marks, cm_day d,
+                     unsigned char *shown) {
+  size_t k = 0;
+  for (size_t l = 0; l < cm_map_layer_count(map); l++)
+    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(map, l)); f++, k++)
+      shown[k] = marks[k] && cm_map_feature_visible(map, l, f, d);
+}
+
+/* Keep the change dates in range on which the features shown differ from
+ * those of the date before; the others would repeat the frame before. */
 static int distinct_changes(wanted_list *out, const cm_map *map,
                             const cm_batch_spec *spec, const cm_day *days,
                             int n, size_t *unchanged, cm_error *err) {
-  size_t total = feature_total(map);
+  size_t total;
+  unsigned char *marks = marking_features(map, &total);
   unsigned char *before = calloc(total + 1, 1), *now = calloc(total + 1, 1);
-  int rc = before && now ? CM_OK : cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  int rc = marks && before && now
+               ? CM_OK
+               : cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
   int first = 1;
   for (int i = 0; i < n && rc == CM_OK; i++) {
     if (!in_range(spec, days[i]))
       continue;
-    visible_set(map, days[i], now);
+    shown_at(map, marks, days[i], now);
     if (!first && memcmp(before, now, total) == 0) {
       (*unchanged)++;
       continue;
@@ -188,6 +219,7 @@ static int distinct_changes(wanted_list *out, const cm_map *map,
     memcpy(before, now, total);
     rc = wanted_add(out, days[i], NULL, 0, err);
   }
+  free(marks);
   free(before);
   free(now);
   return rc;

@@ -163,6 +163,10 @@ static int name_frame(cm_frame *f, const wanted *w, const cm_batch_spec *spec,
 
 static int name_frames(cm_batch *b, const wanted_list *want,
                        const cm_batch_spec *spec, cm_error *err) {
+  char probe[PATH_CAP];
+  int rc = expand_path(probe, spec->output, want->items[0].date, err);
+  if (rc != CM_OK)
+    return rc; /* a mistake in the template, before counting on it */
   size_t from_template = 0;
   for (size_t i = 0; i < want->count; i++)
     from_template += want->items[i].name == NULL;
@@ -175,7 +179,7 @@ static int name_frames(cm_batch *b, const wanted_list *want,
   }
   for (size_t i = 0; i < want->count; i++) {
     b->frames[i].index = i;
-    int rc = name_frame(&b->frames[i], &want->items[i], spec, err);
+    rc = name_frame(&b->frames[i], &want->items[i], spec, err);
     b->count = i + 1;
     if (rc != CM_OK)
       return rc;

@@ -186,6 +186,8 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   if (!(e->text = strdup(buf)))
     return CM_ENOMEM;
   e->type = type;
+  e->rule = s->legend_rule;
+  e->seen = c->nlegend;
   make_paint(c, s, type, &e->paint);
   if (type == CM_GEOM_POINT) {
     marker_paint(c, s, &e->marker);

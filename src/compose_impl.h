@@ -29,6 +29,8 @@ typedef struct cm_legend_entry {
   cm_paint marker;       /* points */
   cm_marker_type marker_type;
   double marker_size;
+  int rule;              /* the style rule that named it, for ordering */
+  size_t seen;           /* order of first appearance, to break ties */
 } cm_legend_entry;
 
 typedef struct composer {

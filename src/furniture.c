@@ -112,9 +112,19 @@ static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
   return rc;
 }
 
+/* Classes in the order of the rules that name them; stable for equal rules
+ * (one rule with a {field} legend gives several classes). */
+static int by_rule(const void *a, const void *b) {
+  const cm_legend_entry *x = a, *y = b;
+  if (x->rule != y->rule)
+    return x->rule < y->rule ? -1 : 1;
+  return (x->seen > y->seen) - (x->seen < y->seen);
+}
+
 static int legend(composer *c) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
     return CM_OK;
+  qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
   double ns = c->page.note_size;
   double sw = ns * 2.2, sh = ns * 1.3, gap = ns * 0.6, row = sh + ns * 0.45;
   cm_text_style st = note_style(c, ns);

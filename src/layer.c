@@ -333,6 +333,37 @@ static int record_error(cm_error *err, const char *path, size_t i,
   return CM_EDATA;
 }
 
+/* Part starts of a line or polygon with points: the first at point 0, the
+ * others in order and inside the record (shapelib refuses the rest without
+ * saying why). off is the record's start in the .shp. */
+static int check_parts(FILE *shp, const char *path, size_t i, long long off,
+                       long long parts, long long points, cm_error *err) {
+  enum { BATCH_PARTS = 256 };
+  unsigned char buf[4 * BATCH_PARTS];
+  long long before = 0;
+  for (long long p = 0; p < parts; p += BATCH_PARTS) {
+    size_t n = parts - p < BATCH_PARTS ? (size_t)(parts - p) : BATCH_PARTS;
+    if (read_at(shp, off + 52 + 4 * p, buf, 4 * n) < 0)
+      return record_error(err, path, i, "cut short: its counts need more bytes");
+    for (size_t k = 0; k < n; k++) {
+      long long start = le32(buf + 4 * k);
+      if (p + (long long)k == 0 && start != 0)
+        return record_error(err, path, i, "its first part does not start at "
+                                          "its first point");
+      if (start < before || start >= points) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "its parts are out of order: part %lld starts at point %lld "
+                 "of %lld",
+                 p + (long long)k, start, points);
+        return record_error(err, path, i, what);
+      }
+      before = start;
+    }
+  }
+  return 0;
+}
+
 /* The start of one .shp record: header and counts, checked against the
  * length the index gives and the layer's shape type. */
 static int check_record(FILE *shp, const char *path, size_t i, long long off,
@@ -365,7 +396,47 @@ static int check_record(FILE *shp, const char *path, size_t i, long long off,
     return record_error(err, path, i, "impossible part or point count");
   if (needed_bytes(type, parts, points) > len)
     return record_error(err, path, i, "cut short: its counts need more bytes");
-  return 0;
+  return points > 0 ? check_parts(shp, path, i, off, parts, points, err) : 0;
+}
+
+/* Where one record lies in the .shp, for the overlap check. */
+typedef struct record_span {
+  long long start, end;
+  size_t record;
+} record_span;
+
+static int by_start(const void *a, const void *b) {
+  const record_span *x = a, *y = b;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Records may lie in any order in the .shp (an edit may move one to the
+ * end), but no two may share bytes: otherwise a small .shx could make the
+ * loader read and keep the same large record again and again, and memory
+ * would no longer be bounded by the size of the files. */
+static int check_overlaps(const files *fs, const unsigned char *index,
+                          size_t n, cm_error *err) {
+  record_span *spans = malloc(n * sizeof *spans + 1);
+  if (!spans)
+    return no_memory(err, fs->shx);
+  for (size_t i = 0; i < n; i++) {
+    long long off = 2LL * be32(index + 8 * i);
+    spans[i] = (record_span){off, off + 8 + 2LL * be32(index + 8 * i + 4), i};
+  }
+  qsort(spans, n, sizeof *spans, by_start);
+  int rc = 0;
+  for (size_t k = 1; k < n && rc == 0; k++)
+    if (spans[k].start < spans[k - 1].end) {
+      size_t a = spans[k - 1].record, b = spans[k].record;
+      cm_error_set(err, CM_EDATA, fs->shx, 0, 0,
+                   "records %zu and %zu overlap in the .shp",
+                   a < b ? a : b, a < b ? b : a);
+      cm_error_hint(err, "the .shx does not match the .shp; rebuild the "
+                         "index or export the layer again");
+      rc = CM_EDATA;
+    }
+  free(spans);
+  return rc;
 }
 
 /* Every index entry points inside the .shp at a sound record. */
@@ -390,7 +461,7 @@ static int check_records(const files *fs, const unsigned char *index, size_t n,
       rc = check_record(shp, fs->shp, i, off, len, type, err);
   }
   fclose(shp);
-  return rc;
+  return rc == 0 ? check_overlaps(fs, index, n, err) : rc;
 }
 
 /* Check the .shp and .shx headers and records; *records is the count. */

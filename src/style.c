@@ -202,6 +202,13 @@ const char *cm_style_name(const cm_style *style) { return style->name; }
 
 const cm_map_settings *cm_style_map(const cm_style *style) { return &style->map; }
 
+int cm_style_set_dpi(cm_style *style, double dpi) {
+  if (!(dpi >= 10 && dpi <= 4800))
+    return CM_EUSAGE;
+  style->map.dpi = dpi;
+  return CM_OK;
+}
+
 size_t cm_style_layer_count(const cm_style *style) { return style->layers.count; }
 
 const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i) {
@@ -311,6 +318,8 @@ int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get, v
     const style_rule *rule = style_vec_at(&style->rules, k);
     if (rule_matches(rule, layer, get, ud, style->map.lang)) {
       apply(out, &rule->values);
+      if (rule->values.set & CM_PROP_LEGEND)
+        out->legend_rule = (int)k;
       matched++;
     }
   }

@@ -777,8 +777,19 @@ static void check_layer_uses(parser *p) {
   }
 }
 
+/* An empty file is a wrong file (a path mix-up, an unsaved editor), not a
+ * style that asks for a blank page. */
+static void empty_style(parser *p) {
+  cm_error *e = style_error(p->diag, 1, 1,
+                            "the style is empty: no Map block, Layer block or rule");
+  cm_error_hint(e, "start with a layer and a rule, e.g. Layer#control { file: "
+                   "\"control.shp\"; } #control { polygon-fill: grey; }");
+}
+
 int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_diag *d) {
   parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0};
+  if (peek(&p)->kind == TOK_EOF && d->list.count == 0)
+    empty_style(&p);
   collect_variables(&p);
   while (peek(&p)->kind != TOK_EOF && !p.nomem)
     statement(&p);

@@ -147,6 +147,9 @@ typedef struct cm_symbolizer {
   cm_text_placement text_placement; /* default point (interior for polygons) */
   double text_priority;           /* lower is placed first; default 0 */
   const char *legend;             /* legend text template, or NULL */
+  int legend_rule;                /* which rule gave the legend (file order),
+                                     so a legend lists classes as the style
+                                     does */
 } cm_symbolizer;
 
 /* Parse the style file at path. On any mistake returns CM_ESTYLE (CM_EIO
@@ -168,6 +171,10 @@ const char *cm_style_name(const cm_style *style);
 
 /* The Map block, defaults filled. Owned by the style. */
 const cm_map_settings *cm_style_map(const cm_style *style);
+
+/* Override the Map block's dpi (10 to 4800), e.g. from a command-line
+ * option; CM_EUSAGE outside that range. */
+int cm_style_set_dpi(cm_style *style, double dpi);
 
 /* Layer blocks in file order. Owned by the style. */
 size_t cm_style_layer_count(const cm_style *style);

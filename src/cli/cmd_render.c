@@ -25,6 +25,7 @@ static const char help[] =
     "                         on the map at DATE\n"
     "      --svg-engine NAME  own (default: layers, editable text) or cairo\n"
     "                         (looks exactly like the PNG; text as outlines)\n"
+    "      --dpi N            override the style's dpi (10 to 4800)\n"
     "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
@@ -35,6 +36,7 @@ typedef struct render_args {
   const char *style, *date, *output;
   cm_compose_options compose;
   cm_render_options render;
+  double dpi;
   int quiet, timings;
 } render_args;
 
@@ -43,7 +45,7 @@ static int parse(int argc, char **argv, render_args *a) {
       {"style", required_argument, 0, 's'}, {"date", required_argument, 0, 'd'},
       {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'E'},
-      {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
+      {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
       {"timings", no_argument, 0, 'M'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
@@ -65,6 +67,11 @@ static int parse(int argc, char **argv, render_args *a) {
       if (strcmp(optarg, "own") && strcmp(optarg, "cairo"))
         return cli_usage("--svg-engine takes 'own' or 'cairo', not '%s'", optarg);
       a->render.svg_cairo = !strcmp(optarg, "cairo");
+      break;
+    case 'D':
+      a->dpi = atof(optarg);
+      if (!(a->dpi >= 10 && a->dpi <= 4800))
+        return cli_usage("--dpi takes 10 to 4800, not '%s'", optarg);
       break;
     case 'Z':
       a->render.png_level = atoi(optarg);
@@ -123,8 +130,13 @@ int cmd_render(int argc, char **argv) {
   cm_format fmt;
   if (cm_format_from_path(&fmt, a.output, &err) != CM_OK)
     return cli_fail(&err);
+  cm_style *parsed;
+  if (cm_style_load(&parsed, style, &err, NULL) != CM_OK)
+    return cli_fail(&err);
+  if (a.dpi > 0)
+    cm_style_set_dpi(parsed, a.dpi);
   cm_map *map;
-  if (cm_map_open(&map, style, &err) != CM_OK)
+  if (cm_map_open_style(&map, parsed, &err) != CM_OK)
     return cli_fail(&err);
   t[1] = now();
   cm_scene *scene = NULL;

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Rebuild the README gallery (docs/gallery/) from the shipped styles and
+# dataset. Renders at a modest dpi so the repository stays small; render
+# at the style's own dpi for print.
+set -e
+CM=${CONTROLMAP:-./controlmap}
+G=docs/gallery
+mkdir -p "$G"
+for d in 1991-01-01 1993-05-01 1994-06-01 2016-04-10 2020-10-20 2020-11-15 \
+         2020-12-05 2022-09-20 2023-10-01; do
+  "$CM" render -q -d "$d" --dpi 110 -o "$G/default-$d.png"
+done
+for s in paper slides paper-ar; do
+  for d in 1994-06-01 2020-11-15; do
+    case $s in slides) dpi=64 ;; *) dpi=110 ;; esac
+    "$CM" render -q -s "styles/$s.mss" -d "$d" --dpi $dpi -o "$G/$s-$d.png"
+  done
+done
+"$CM" render -q -s styles/slides.mss -d 2020-11-15 -o "$G/slides-2020-11-15.svg"
+echo "gallery: $(ls "$G" | wc -l) files in $G"
