@@ -50,7 +50,7 @@ $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h)
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(PREFIX)/share/controlmap"' -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@

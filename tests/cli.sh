@@ -203,5 +203,19 @@ has "$T/out" "1994-05-12"
 has "$T/out" "2020-12-01"
 has "$T/out" "+ poly: Ağdam"
 
+# --- install --------------------------------------------------------------------
+# The build tree's tool only: an install of the sanitizer build is not the point.
+if [ "$CM" = ./controlmap ] && [ -f Makefile ]; then
+  run 0 make -s install PREFIX=/opt/cm DESTDIR="$T/stage"
+  for f in bin/controlmap include/controlmap/map.h lib/libcontrolmap.a \
+           lib/libcontrolmap.so lib/pkgconfig/controlmap.pc \
+           share/controlmap/styles/default.mss share/controlmap/shapes/control.shp; do
+    exists "$T/stage/opt/cm/$f"
+  done
+  has "$T/stage/opt/cm/lib/pkgconfig/controlmap.pc" "prefix=/opt/cm"
+  (cd "$T" && "$T/stage/opt/cm/bin/controlmap" render -q -d 2020-11-10 -o "$T/o/installed.png")
+  exists "$T/o/installed.png"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -32,6 +32,7 @@ static int readable(const char *path) { return access(path, R_OK) == 0; }
 
 const char *cli_style_path(const char *given) {
   static char buf[PATH_MAX + 64];
+  char exe[PATH_MAX];
   if (given)
     return given;
   const char *env = getenv("CONTROLMAP_STYLE");
@@ -39,16 +40,19 @@ const char *cli_style_path(const char *given) {
     return env;
   if (readable("styles/default.mss"))
     return "styles/default.mss";
-  /* Beside the tool, for a build tree used from elsewhere. */
-  ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
-  if (n > 0) {
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (slash) {
-      strcpy(slash, "/styles/default.mss");
-      if (readable(buf))
-        return buf;
-    }
+  /* Beside the tool (a build tree), or in ../share of a relocated install
+   * (bin/controlmap -> share/controlmap/styles). */
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+  if (slash) {
+    *slash = '\0';
+    snprintf(buf, sizeof buf, "%.*s/styles/default.mss", PATH_MAX - 64, exe);
+    if (readable(buf))
+      return buf;
+    snprintf(buf, sizeof buf, "%.*s/../share/controlmap/styles/default.mss",
+             PATH_MAX - 64, exe);
+    if (readable(buf))
+      return buf;
   }
   snprintf(buf, sizeof buf, "%s/styles/default.mss", CM_DATADIR);
   return readable(buf) ? buf : NULL;

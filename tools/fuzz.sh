@@ -1,0 +1,159 @@
+#!/bin/sh
+# Fuzzing controlmap with clang's libFuzzer (see docs/robustness.md).
+#
+#   sh tools/fuzz.sh build              build the harnesses, replayers, seeds
+#   sh tools/fuzz.sh run SECONDS [H..]  build, then run each harness (layer,
+#                                       style, date, proj) for SECONDS
+#   sh tools/fuzz.sh replay [H..]       run each corpus once, without
+#                                       libFuzzer, under valgrind
+#
+# Everything goes to build/fuzz/: corpus/H grows from run to run, seeds/H
+# is remade from the test fixtures and tables each time, and crashes/H
+# holds what a run found (copy an input to tests/crashes/H/ to keep it as a
+# regression test). FUZZ_JOBS harnesses run at once (default 1).
+set -e
+cd "$(dirname "$0")/.."
+
+HARNESSES="layer style date proj"
+OUT=build/fuzz
+PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib"
+CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
+-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+-Wstrict-prototypes -Iinclude -Isrc -Itests"
+
+libs() { pkg-config --libs $PKGS; echo "-lm -lpthread"; }
+
+# The library twice: instrumented for libFuzzer, and plain for valgrind.
+build_libs() {
+  make -s --no-print-directory BUILD=$OUT/plain OPT="-O1 -g" $OUT/plain/libcontrolmap.a
+  make -s --no-print-directory BUILD=$OUT/instr CC=clang \
+    OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined" \
+    $OUT/instr/libcontrolmap.a
+}
+
+build() {
+  command -v clang >/dev/null || { echo "fuzz: clang is needed" >&2; exit 1; }
+  build_libs
+  for h in $HARNESSES; do
+    clang $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) \
+      -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$h.c \
+      $OUT/instr/libcontrolmap.a $(libs) -o $OUT/fuzz_$h
+    ${CC:-cc} $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) tests/fuzz/fuzz_$h.c \
+      tests/fuzz/replay.c $OUT/plain/libcontrolmap.a $(libs) -o $OUT/replay_$h
+  done
+  ${CC:-cc} $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) tests/fuzz/mkseeds.c \
+    tests/support/fixtures.c $OUT/plain/libcontrolmap.a $(libs) -o $OUT/mkseeds
+  seeds
+}
+
+# One seed file per table row; $2 is an awk program printing the seed.
+table_seeds() {
+  grep -v '^#' "tests/data/$1" | grep -v '^[[:space:]]*$' |
+    awk -F ' *[|] *' "$2" | {
+      i=0
+      while IFS= read -r line; do
+        i=$((i + 1))
+        printf '%b' "$line" >"$3/${1%.txt}-$i"
+      done
+    }
+}
+
+seeds() {
+  S=$OUT/seeds
+  rm -rf $S
+  for h in $HARNESSES; do mkdir -p $S/$h; done
+  $OUT/mkseeds $S/layer $S/proj $OUT/style.dict
+  cp styles/*.mss tests/fixtures/styles/*.mss $S/style/
+  table_seeds style_errors.txt '{print $1}' $S/style
+  table_seeds style_filters.txt '{print "#a" $1 " { line-width: 1; }"}' $S/style
+  table_seeds style_colors.txt '{print "Map { background-color: " $1 "; }"}' $S/style
+  table_seeds style_templates.txt '{print "Map { title: \"" $1 "\"; }"}' $S/style
+  table_seeds dates.txt '{print $1 "|" $2}' $S/date
+  table_seeds date_intervals.txt '{print $1 "|" $2}' $S/date
+  table_seeds date_formats.txt '{print $4 "||" $3 "|" $1 "|" $2}' $S/date
+  table_seeds proj_crs.txt '{print $1}' $S/proj
+  grep -ho 'srs: *"[^"]*"' styles/*.mss tests/fixtures/styles/*.mss |
+    sed 's/srs: *"\(.*\)"/\1/' | {
+      i=0
+      while IFS= read -r line; do
+        i=$((i + 1)); printf '%s' "$line" >$S/proj/srs-$i
+      done
+    }
+  for h in $HARNESSES; do
+    for d in tests/fuzz/corpus/$h tests/crashes/$h; do
+      [ -d $d ] && find $d -type f -exec cp {} $S/$h/ \;
+    done
+  done
+  return 0
+}
+
+# Options per harness: a dictionary, and room for a whole shapefile.
+options() {
+  case $1 in
+  layer) echo "-max_len=16384" ;;
+  style) echo "-max_len=8192 -dict=$OUT/style.dict" ;;
+  date) echo "-max_len=256" ;;
+  proj) echo "-max_len=2048 -timeout=30" ;;
+  esac
+}
+
+# Run harness $1 for $2 seconds; prints one summary line.
+run_one() {
+  h=$1
+  mkdir -p $OUT/corpus/$h $OUT/crashes/$h
+  log=$OUT/$h.log
+  before=$(ls $OUT/crashes/$h | wc -l)
+  # shellcheck disable=SC2046
+  ASAN_OPTIONS=detect_leaks=1 $OUT/fuzz_$h $OUT/corpus/$h $OUT/seeds/$h \
+    -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix=$OUT/crashes/$h/ $(options $h) >"$log" 2>&1 || true
+  after=$(ls $OUT/crashes/$h | wc -l)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  echo "fuzz $h: ${execs:-0} executions, $((after - before)) new crashes" \
+    "($(ls $OUT/corpus/$h | wc -l) in corpus; log $log)"
+}
+
+run() {
+  seconds=${1:-60}
+  shift || true
+  list=${*:-$HARNESSES}
+  build
+  jobs=${FUZZ_JOBS:-1}
+  n=0
+  for h in $list; do
+    run_one $h "$seconds" &
+    n=$((n + 1))
+    if [ $n -ge "$jobs" ]; then wait; n=0; fi
+  done
+  wait
+  found=$(find $OUT/crashes -type f | wc -l)
+  if [ "$found" -ne 0 ]; then
+    echo "fuzz: $found inputs in $OUT/crashes make a harness fail:" >&2
+    find $OUT/crashes -type f >&2
+    exit 1
+  fi
+}
+
+replay() {
+  list=${*:-$HARNESSES}
+  command -v valgrind >/dev/null || { echo "fuzz: valgrind is needed" >&2; exit 1; }
+  status=0
+  for h in $list; do
+    dirs=""
+    for d in $OUT/corpus/$h $OUT/seeds/$h tests/crashes/$h; do
+      [ -d $d ] && dirs="$dirs $d"
+    done
+    valgrind -q --error-exitcode=99 --leak-check=full \
+      --errors-for-leak-kinds=definite,indirect \
+      $OUT/replay_$h $dirs || status=1
+  done
+  return $status
+}
+
+case ${1:-} in
+build) build ;;
+seeds) seeds ;;
+run) shift; run "$@" ;;
+replay) shift; replay "$@" ;;
+*) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""Tests of the dataset build tools, on small data made here.
+
+Run: /usr/bin/python3 tools/shapes_test.py
+"""
+
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import shapefile  # noqa: E402
+from shapely.geometry import LineString, box  # noqa: E402
+
+import shapes_control  # noqa: E402
+import shapes_dates  # noqa: E402
+import shapes_ground  # noqa: E402
+import shapes_topojson  # noqa: E402
+import shapes_write  # noqa: E402
+from shapes_control import BuildError  # noqa: E402
+
+D = datetime.date
+
+# Two unit squares side by side sharing arc 0 (their common edge), quantized
+# with a scale of 0.5 so that every step of 2 is one degree.
+TOPOLOGY = {
+    "type": "Topology",
+    "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+    "arcs": [
+        [[2, 0], [0, 2]],                    # (11,20) -> (11,21): shared edge
+        [[2, 2], [-2, 0], [0, -2], [2, 0]],  # (11,21) -> (10,21) -> (10,20) -> (11,20)
+        [[2, 0], [2, 0], [0, 2], [-2, 0]],   # (11,20) -> (12,20) -> (12,21) -> (11,21)
+    ],
+    "objects": {"squares": {"type": "GeometryCollection", "geometries": [
+        {"type": "Polygon", "arcs": [[0, 1]], "properties": {"shapeName": "West"}},
+        {"type": "Polygon", "arcs": [[2, ~0]], "properties": {"shapeName": "East"}},
+    ]}},
+}
+
+
+class TopoJsonTest(unittest.TestCase):
+    def test_arcs_are_delta_decoded_and_transformed(self):
+        arcs = shapes_topojson.decode_arcs(TOPOLOGY)
+        self.assertEqual(arcs[0], [(11.0, 20.0), (11.0, 21.0)])
+        self.assertEqual(arcs[1][-1], (11.0, 20.0))
+
+    def test_negative_index_walks_the_arc_backwards(self):
+        features = shapes_topojson.decode_object(TOPOLOGY, "squares")
+        east = features[1]["geometry"]["coordinates"][0]
+        self.assertEqual(east, [(11.0, 20.0), (12.0, 20.0), (12.0, 21.0), (11.0, 21.0),
+                                (11.0, 20.0)])
+        self.assertEqual(features[0]["properties"]["shapeName"], "West")
+
+    def test_a_ring_that_does_not_close_is_refused(self):
+        broken = dict(TOPOLOGY)
+        broken["objects"] = {"bad": {"type": "Polygon", "arcs": [[0]]}}
+        with self.assertRaises(ValueError):
+            shapes_topojson.decode_object(broken, "bad")
+
+    def test_unknown_object_is_named_in_the_error(self):
+        with self.assertRaises(KeyError) as caught:
+            shapes_topojson.decode_object(TOPOLOGY, "circles")
+        self.assertIn("squares", str(caught.exception))
+
+
+class DatesTest(unittest.TestCase):
+    def test_forms_and_their_first_and_last_days(self):
+        cases = [("2020-11-10", D(2020, 11, 10), D(2020, 11, 10)),
+                 ("1993-02", D(1993, 2, 1), D(1993, 3, 1)),
+                 ("1993-12", D(1993, 12, 1), D(1994, 1, 1)),
+                 ("1994", D(1994, 1, 1), D(1995, 1, 1))]
+        for text, first, gone in cases:
+            self.assertEqual(shapes_dates.start_day(text), first, text)
+            self.assertEqual(shapes_dates.end_day(text), gone, text)
+
+    def test_bad_dates(self):
+        for text in ("2020-13-01", "2020-02-30", "20-11-10", "2020/11/10", "1993-2"):
+            with self.assertRaises(ValueError, msg=text):
+                shapes_dates.parse(text)
+
+    def test_interval_checks(self):
+        self.assertIsNone(shapes_dates.check_interval("1992", "1993-02"))
+        self.assertIsNone(shapes_dates.check_interval("", ""))
+        self.assertIn("not before", shapes_dates.check_interval("2020-11-10", "2020-11-10"))
+        self.assertIn("not a date", shapes_dates.check_interval("2020-1-1", ""))
+
+    def test_shown_on_uses_start_inclusive_end_exclusive(self):
+        self.assertTrue(shapes_dates.shown_on("2020-11-10", "2020-11-20", D(2020, 11, 10)))
+        self.assertFalse(shapes_dates.shown_on("2020-11-10", "2020-11-20", D(2020, 11, 20)))
+        self.assertTrue(shapes_dates.shown_on("", "1993-02", D(1993, 2, 28)))
+        self.assertFalse(shapes_dates.shown_on("", "1993-02", D(1993, 3, 1)))
+
+
+class TimelineTest(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.mkdtemp()
+        self.cells = {"west": box(0, 0, 1, 1), "east": box(1, 0, 2, 1)}
+
+    def tearDown(self):
+        shutil.rmtree(self.folder)
+
+    def timeline(self, rows):
+        path = os.path.join(self.folder, "timeline.csv")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("cell,holder,start,end,label,source,accuracy_m\n")
+            for row in rows:
+                out.write(row + "\n")
+        return shapes_control.read_timeline(path, self.cells)
+
+    def test_open_ends_close_on_the_next_start(self):
+        t = self.timeline(["west+east,AZE,1923-07-07,,a,s,100",
+                           "east,NKR,1993-08-23,,b,s,100"])
+        self.assertEqual([p.end for p in t["east"]], ["1993-08-23", ""])
+        self.assertEqual(len(t["west"]), 1)
+
+    def test_a_coarse_start_closes_with_its_first_day(self):
+        t = self.timeline(["west+east,AZE,1923-07-07,,a,s,100",
+                           "east,NKR,1993-03,,b,s,100"])
+        self.assertEqual(t["east"][0].end, "1993-03-01")
+
+    def test_gap_and_overlap_are_refused(self):
+        gap = ["west+east,AZE,1923-07-07,1990-01-01,a,s,100",
+               "west+east,NKR,1991-01-01,,b,s,100"]
+        overlap = ["west+east,AZE,1923-07-07,1992-01-01,a,s,100",
+                   "west+east,NKR,1991-01-01,,b,s,100"]
+        for rows, word in ((gap, "gap"), (overlap, "overlap")):
+            with self.assertRaises(BuildError) as caught:
+                self.timeline(rows)
+            self.assertIn(word, str(caught.exception))
+
+    def test_bad_rows_are_refused_with_their_line(self):
+        bad = ["west+east,RUS,1923-07-07,,a,s,100",
+               "west+east,AZE,1923-07-07,,a,,100",
+               "west+east,AZE,1924-01-01,,a,s,100",
+               "west+east,AZE,1923-07-07,,a,s,about",
+               "north,AZE,1923-07-07,,a,s,100"]
+        for row in bad:
+            with self.assertRaises(BuildError, msg=row) as caught:
+                self.timeline([row])
+            self.assertIn("line 2", str(caught.exception))
+
+    def test_same_holder_and_wording_are_joined(self):
+        t = self.timeline(["west+east,AZE,1923-07-07,1950-01-01,a,s,100",
+                           "west+east,AZE,1950-01-01,,a,s,100"])
+        self.assertEqual(len(t["west"]), 1)
+        self.assertEqual(t["west"][0].end, "")
+
+    def test_contact_line_runs_between_the_holders(self):
+        t = self.timeline(["west+east,AZE,1923-07-07,,a,s,100",
+                           "east,NKR,1993-08-23,,b,s,100"])
+        none_yet = shapes_control.contact_line(self.cells, t, D(1990, 1, 1), box(5, 5, 6, 6))
+        self.assertIsNone(none_yet)
+        line = shapes_control.contact_line(self.cells, t, D(2000, 1, 1), box(5, 5, 6, 6))
+        self.assertAlmostEqual(line.length, 1.0, places=3)
+        self.assertAlmostEqual(line.centroid.x, 1.0, places=6)
+        on_border = shapes_control.contact_line(self.cells, t, D(2000, 1, 1),
+                                                LineString([(1, -1), (1, 2)]))
+        self.assertIsNone(on_border)
+
+
+class CellsTest(unittest.TestCase):
+    def test_drawn_pieces_are_cut_and_earlier_pieces_win(self):
+        folder = tempfile.mkdtemp()
+        try:
+            drawn = os.path.join(folder, "cells.geojson")
+            with open(drawn, "w") as out:
+                out.write('{"type":"FeatureCollection","features":['
+                          '{"type":"Feature","properties":{"id":"a","within":"U"},'
+                          '"geometry":{"type":"Polygon","coordinates":'
+                          '[[[-1,-1],[0.5,-1],[0.5,2],[-1,2],[-1,-1]]]}},'
+                          '{"type":"Feature","properties":{"id":"b","within":"U"},'
+                          '"geometry":{"type":"Polygon","coordinates":'
+                          '[[[0,-1],[1.5,-1],[1.5,2],[0,2],[0,-1]]]}}]}')
+            table = os.path.join(folder, "cells.csv")
+            with open(table, "w") as out:
+                out.write("cell,units\nrest,rest:AZE\n")
+            known = {"U": box(0, 0, 1, 1), "V": box(1, 0, 2, 1)}
+            cells = shapes_control.build_cells(table, drawn, known,
+                                               {"rest:AZE": ["U", "V"]}, {})
+            self.assertAlmostEqual(cells["a"].area, 0.5)
+            self.assertAlmostEqual(cells["b"].area, 0.5)
+            self.assertAlmostEqual(cells["rest"].area, 1.0)
+            self.assertAlmostEqual(cells["a"].intersection(cells["b"]).area, 0.0)
+        finally:
+            shutil.rmtree(folder)
+
+
+class GroundTest(unittest.TestCase):
+    def test_gaps_go_to_the_nearest_unit_and_overhangs_are_cut(self):
+        country = box(0, 0, 0.2, 0.1)
+        units = {"west": box(-0.05, 0, 0.07, 0.1), "east": box(0.13, 0, 0.2, 0.1)}
+        fitted = shapes_ground.fit_to_country(units, country)
+        self.assertAlmostEqual(fitted["west"].area + fitted["east"].area, country.area)
+        self.assertTrue(country.contains(fitted["west"].buffer(-1e-9)))
+        self.assertAlmostEqual(fitted["west"].intersection(fitted["east"]).area, 0.0)
+        # The gap 0.07..0.13 splits at 0.10, to the grid's 0.01 degrees.
+        self.assertAlmostEqual(fitted["west"].bounds[2], 0.10, places=2)
+
+    def test_area_in_square_kilometres(self):
+        one_degree = box(46, 40, 47, 41)
+        self.assertAlmostEqual(shapes_ground.area_km2(one_degree), 9360, delta=60)
+
+
+def _read(path):
+    with open(path, "rb") as src:
+        return src.read()
+
+
+class WriteTest(unittest.TestCase):
+    def test_layers_rebuild_byte_for_byte_with_a_fixed_dbf_date(self):
+        folder = tempfile.mkdtemp()
+        try:
+            fields = [shapes_write.Field("name"), shapes_write.Field("n", "N", 4)]
+            features = [({"name": "Şuşa", "n": 1}, box(46.7, 39.7, 46.8, 39.8))]
+            bytes_seen = []
+            for run in ("a", "b"):
+                base = os.path.join(folder, run)
+                shapes_write.write_layer(base, "polygon", fields, features)
+                shapes_write.verify_layer(base, "polygon", features)
+                data = _read(base + ".dbf")
+                self.assertEqual(data[1:4], bytes(shapes_write.DBF_STAMP))
+                bytes_seen.append([_read(f) for f in shapes_write.layer_files(base)])
+            self.assertEqual(bytes_seen[0], bytes_seen[1])
+            reader = shapefile.Reader(os.path.join(folder, "a"), encoding="utf-8")
+            self.assertEqual(reader.record(0)["name"], "Şuşa")
+            ring = reader.shape(0).points
+            self.assertTrue(shapefile.is_cw(ring))
+            reader.close()
+        finally:
+            shutil.rmtree(folder)
+
+    def test_text_too_long_for_a_column_is_reported(self):
+        fields = [shapes_write.Field("label")]
+        problems = shapes_write.check_values("control", fields, [{"label": "ə" * 200}])
+        self.assertEqual(len(problems), 1)
+        self.assertIn("400 bytes", problems[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
