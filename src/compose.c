@@ -25,8 +25,10 @@ static cm_color with_alpha(cm_color c, double opacity) {
   return c;
 }
 
+/* A style length in points; symbols shrink with small-multiple panels,
+ * but not below 60 %, where they would stop being legible. */
 static double pt(const composer *c, cm_length len) {
-  return cm_length_pt(len, c->dpi);
+  return cm_length_pt(len, c->dpi) * c->sym;
 }
 
 /* Fill, hatch and stroke of a feature from its symbolizer. */
@@ -123,7 +125,8 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
     how = CM_PLACE_INTERIOR;
   if (!label_anchor(g, how, &l.at, &l.angle))
     return CM_OK;
-  cm_bbox f = cm_map_frame(c->map);
+  l.at = cm_compose_place(c, l.at);
+  cm_bbox f = c->frame;
   if (l.at.x < f.minx || l.at.x > f.maxx || l.at.y < f.miny || l.at.y > f.maxy)
     return CM_OK; /* the feature lies outside the frame: no stray label */
   l.at.x += pt(c, s->text_dx);
@@ -204,7 +207,8 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   double size = pt(c, s->marker_width);
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
-    int rc = cm_marker_geom(s->marker_type, g->points[i], size, &m);
+    cm_point at = cm_compose_place(c, g->points[i]);
+    int rc = cm_marker_geom(s->marker_type, at, size, &m);
     /* Labels keep clear of every marker, not only their own. */
     if (rc == CM_OK)
       rc = cm_compose_take(c, cm_geom_bbox(&m));
@@ -215,6 +219,21 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
       return rc;
   }
   return CM_OK;
+}
+
+/* A path of the map's page into the frame being drawn (scaled for a
+ * panel; symbol sizes stay as the style says). */
+static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
+  if (c->k == 1 && c->src0.x == c->dst0.x && c->src0.y == c->dst0.y)
+    return cm_scene_path(c->scene, g, p);
+  cm_geom moved;
+  if (cm_geom_copy(&moved, g) != CM_OK)
+    return CM_ENOMEM;
+  for (size_t i = 0; i < moved.npoints; i++)
+    moved.points[i] = cm_compose_place(c, moved.points[i]);
+  int rc = cm_scene_path_take(c->scene, &moved, p);
+  cm_geom_free(&moved);
+  return rc;
 }
 
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
@@ -232,7 +251,7 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   cm_paint p;
   make_paint(c, &s, g->type, &p);
   if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
-    rc = cm_scene_path(c->scene, g, &p);
+    rc = add_path(c, g, &p);
   if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
     rc = draw_markers(c, &s, g);
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
@@ -253,7 +272,7 @@ static void layer_id(const char *name, char *buf, size_t size) {
 }
 
 static int draw_layers(composer *c) {
-  cm_bbox frame = cm_map_frame(c->map);
+  cm_bbox frame = c->frame;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++) {
     const cm_style_layer *sl = cm_map_layer_style(c->map, l);
     char id[256];
@@ -261,7 +280,7 @@ static int draw_layers(composer *c) {
     int rc = cm_scene_group_begin(c->scene, id, sl->name, &frame);
     size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
     for (size_t f = 0; rc == CM_OK && f < n; f++) {
-      int shown = cm_map_feature_visible(c->map, l, f, c->opt->date);
+      int shown = cm_map_feature_visible(c->map, l, f, c->day);
       /* With every legend class asked for, hidden features still count. */
       if (shown || c->opt->legend_all || c->ms->legend_all)
         rc = draw_feature(c, l, f, shown);
@@ -274,28 +293,51 @@ static int draw_layers(composer *c) {
   return CM_OK;
 }
 
-static int page_background(composer *c) {
+static int fill_box(composer *c, cm_bbox b, cm_color color) {
   cm_geom g;
   cm_geom_init(&g, CM_GEOM_POLYGON);
-  cm_bbox f = cm_map_frame(c->map);
+  cm_geom_add_point(&g, b.minx, b.miny);
+  cm_geom_add_point(&g, b.maxx, b.miny);
+  cm_geom_add_point(&g, b.maxx, b.maxy);
+  cm_geom_add_point(&g, b.minx, b.maxy);
   cm_paint p = {0};
   p.fill = 1;
-  p.fill_color = (cm_color){1, 1, 1, 1};
+  p.fill_color = color;
+  int rc = cm_scene_path_take(c->scene, &g, &p);
+  cm_geom_free(&g);
+  return rc;
+}
+
+/* White paper, and the map's background colour inside the frame. */
+static int background(composer *c, int page) {
   int rc = cm_scene_group_begin(c->scene, "background", "background", NULL);
-  double w = c->page.width, h = c->page.height;
-  double box[2][4] = {{0, 0, w, h}, {f.minx, f.miny, f.maxx, f.maxy}};
-  for (int k = 0; k < 2 && rc == CM_OK; k++) {
-    cm_geom_begin_part(&g);
-    cm_geom_add_point(&g, box[k][0], box[k][1]);
-    cm_geom_add_point(&g, box[k][2], box[k][1]);
-    cm_geom_add_point(&g, box[k][2], box[k][3]);
-    cm_geom_add_point(&g, box[k][0], box[k][3]);
-    rc = cm_scene_path(c->scene, &g, &p);
-    cm_geom_free(&g);
-    cm_geom_init(&g, CM_GEOM_POLYGON);
-    p.fill_color = c->ms->background;
-  }
+  if (rc == CM_OK && page)
+    rc = fill_box(c, (cm_bbox){0, 0, c->page.width, c->page.height},
+                  (cm_color){1, 1, 1, 1});
+  if (rc == CM_OK)
+    rc = fill_box(c, c->frame, c->ms->background);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}
+
+int cm_draw_map(composer *c) {
+  int rc = background(c, 0);
+  if (rc == CM_OK)
+    rc = draw_layers(c);
+  if (rc == CM_OK)
+    rc = cm_draw_graticule(c);
+  return rc;
+}
+
+int cm_collect_legend(composer *c, cm_day day) {
+  for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
+    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++)
+      if (cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
+          c->ms->legend_all) {
+        int rc = draw_feature(c, l, f, 0);
+        if (rc != CM_OK)
+          return rc;
+      }
+  return CM_OK;
 }
 
 char *cm_compose_expand(const composer *c, const char *tmpl) {
@@ -305,7 +347,7 @@ char *cm_compose_expand(const composer *c, const char *tmpl) {
   return strdup(buf);
 }
 
-static int set_meta(composer *c) {
+int cm_compose_meta(composer *c) {
   char iso[16];
   cm_date_iso(c->opt->date, iso);
   int rc = cm_scene_set_meta(c->scene, "Date", iso);
@@ -347,21 +389,35 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
   c.dpi = c.ms->dpi;
   c.rtl = c.ms->lang && strcmp(c.ms->lang, "ar") == 0;
   cm_page_layout_make(c.ms, &c.page);
+  c.frame = c.furniture = c.page.frame;
+  c.k = 1;
+  c.day = opt->date;
+  c.legend_cols = 1;
+  c.sym = 1;
   c.ctx = cm_text_context_new();
-  c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi);
-  int rc = c.ctx && c.scene ? CM_OK : CM_ENOMEM;
-  if (rc == CM_OK)
-    rc = set_meta(&c);
-  if (rc == CM_OK)
-    rc = page_background(&c);
-  if (rc == CM_OK)
-    rc = draw_layers(&c);
-  if (rc == CM_OK)
-    rc = cm_draw_graticule(&c);
-  if (rc == CM_OK)
-    rc = cm_draw_furniture(&c);
-  if (rc == CM_OK)
-    rc = cm_place_labels(&c);
+  int rc = c.ctx ? CM_OK : CM_ENOMEM;
+  if (rc == CM_OK && opt->panels && opt->npanels > 0) {
+    /* The panels decide the page's height, then make the scene. */
+    rc = cm_compose_panels(&c);
+  } else {
+    c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi);
+    if (rc == CM_OK && !c.scene)
+      rc = CM_ENOMEM;
+    if (rc == CM_OK)
+      rc = cm_compose_meta(&c);
+    if (rc == CM_OK)
+      rc = background(&c, 1);
+    if (rc == CM_OK)
+      rc = draw_layers(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_graticule(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_frame(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_furniture(&c);
+    if (rc == CM_OK)
+      rc = cm_place_labels(&c);
+  }
   composer_free(&c);
   if (rc != CM_OK) {
     cm_scene_free(c.scene);

@@ -39,6 +39,14 @@ typedef struct composer {
   const cm_compose_options *opt;
   cm_scene *scene;
   cm_page_layout page;
+  cm_bbox frame;         /* the map frame being drawn: the page's, or a panel */
+  cm_bbox furniture;     /* where corner furniture goes */
+  double k;              /* panel scale: page = dst0 + (map page - src0) * k */
+  cm_point src0, dst0;
+  cm_day day;            /* the day of the map being drawn */
+  int legend_cols;       /* columns of the legend (1 in a corner) */
+  double sym;            /* scale of the style's symbol sizes (panels) */
+  int no_inset;          /* panels are too small for a locator */
   PangoContext *ctx;
   double dpi;
   int rtl;               /* the map's language reads right to left */
@@ -62,8 +70,14 @@ int cm_draw_graticule(composer *c);
 /* The locator inset with the main frame's outline (inset.c). */
 int cm_draw_inset(composer *c);
 
+/* A point of the map's own page into the frame being drawn. */
+cm_point cm_compose_place(const composer *c, cm_point p);
+
 /* Reserve a box on the page; 0 or CM_ENOMEM. */
 int cm_compose_take(composer *c, cm_bbox box);
+
+/* Forget the reserved boxes (a new panel starts). */
+void cm_compose_untake(composer *c);
 
 /* 1 when box overlaps a reserved one or leaves the frame. */
 int cm_compose_collides(const composer *c, cm_bbox box);
@@ -80,6 +94,25 @@ int cm_place_labels(composer *c);
 /* Draw the furniture: frame, title, legend, scale bar, north arrow, source
  * line (furniture.c). Reserves their boxes before labels are placed. */
 int cm_draw_furniture(composer *c);
+
+/* The outline of the frame being drawn. */
+int cm_draw_frame(composer *c);
+
+/* Title, source, date and style name as the scene's metadata. */
+int cm_compose_meta(composer *c);
+
+/* Lay out and compose several days as panels (panels.c); makes the
+ * scene, whose height follows from the grid. */
+int cm_compose_panels(composer *c);
+
+/* The layers at c->day into c->frame, then their labels (compose.c). */
+int cm_draw_map(composer *c);
+
+/* Note the legend classes of every feature shown at day (compose.c). */
+int cm_collect_legend(composer *c, cm_day day);
+
+/* Height of the legend when laid out in columns within width. */
+double cm_legend_height(composer *c, double width);
 
 /* Expand a template for the map (no feature). Returns a malloc'd string. */
 char *cm_compose_expand(const composer *c, const char *tmpl);

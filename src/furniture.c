@@ -43,7 +43,7 @@ static cm_text_style note_style(const composer *c, double size) {
 }
 
 cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h) {
-  cm_bbox f = c->page.frame;
+  cm_bbox f = c->furniture;
   double pad = c->page.note_size * 0.8;
   int right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
   int bottom = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
@@ -54,12 +54,12 @@ cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h) {
   return (cm_point){x, y};
 }
 
-static int frame_outline(composer *c) {
+int cm_draw_frame(composer *c) {
   cm_paint p = {0};
   p.stroke = 1;
   p.stroke_color = (cm_color){0.25, 0.25, 0.25, 1};
   p.stroke_width = 0.6;
-  cm_bbox f = c->page.frame;
+  cm_bbox f = c->frame;
   return add_rect(c, f.minx, f.miny, f.maxx - f.minx, f.maxy - f.miny, &p);
 }
 
@@ -121,22 +121,51 @@ static int by_rule(const void *a, const void *b) {
   return (x->seen > y->seen) - (x->seen < y->seen);
 }
 
-static int legend(composer *c) {
-  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
-    return CM_OK;
-  qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
-  double ns = c->page.note_size;
-  double sw = ns * 2.2, sh = ns * 1.3, gap = ns * 0.6, row = sh + ns * 0.45;
-  cm_text_style st = note_style(c, ns);
+/* The legend's measures: entries flow down c->legend_cols columns. */
+typedef struct legend_box {
+  double ns, sw, sh, gap, row, pad, colw, w, h;
+  int cols, rows;
+} legend_box;
+
+static legend_box measure_legend(composer *c, int cols) {
+  legend_box b;
+  b.ns = c->page.note_size;
+  b.sw = b.ns * 2.2, b.sh = b.ns * 1.3, b.gap = b.ns * 0.6;
+  b.row = b.sh + b.ns * 0.45, b.pad = b.ns * 0.6;
+  cm_text_style st = note_style(c, b.ns);
   double tw = 0;
   for (size_t i = 0; i < c->nlegend; i++) {
     double w, h;
     cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
     tw = fmax(tw, w);
   }
-  double pad = ns * 0.6;
-  double bw = pad * 2 + sw + gap + tw, bh = pad * 2 + row * c->nlegend - (row - sh);
-  cm_point o = cm_corner_box(c, c->ms->legend, bw, bh);
+  b.cols = cols < 1 ? 1 : cols;
+  b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
+  b.colw = b.sw + b.gap + tw;
+  b.w = b.pad * 2 + b.colw * b.cols + b.ns * 1.5 * (b.cols - 1);
+  b.h = b.pad * 2 + b.row * b.rows - (b.row - b.sh);
+  return b;
+}
+
+double cm_legend_height(composer *c, double width) {
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+    return 0;
+  c->legend_cols = 1;
+  for (int k = (int)c->nlegend; k > 1; k--)
+    if (measure_legend(c, k).w <= width) {
+      c->legend_cols = k;
+      break;
+    }
+  return measure_legend(c, c->legend_cols).h;
+}
+
+static int legend(composer *c) {
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+    return CM_OK;
+  qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
+  legend_box b = measure_legend(c, c->legend_cols);
+  cm_text_style st = note_style(c, b.ns);
+  cm_point o = cm_corner_box(c, c->ms->legend, b.w, b.h);
   cm_paint bg = {0};
   bg.fill = 1;
   bg.fill_color = (cm_color){1, 1, 1, 1}; /* opaque: nothing shows through a legend */
@@ -145,21 +174,23 @@ static int legend(composer *c) {
   bg.stroke_width = 0.4;
   int rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
   if (rc == CM_OK)
-    rc = add_rect(c, o.x, o.y, bw, bh, &bg);
+    rc = add_rect(c, o.x, o.y, b.w, b.h, &bg);
   for (size_t i = 0; rc == CM_OK && i < c->nlegend; i++) {
-    double y = o.y + pad + row * i;
-    /* Mirrored for right-to-left: swatch on the right, text to its left. */
-    double sx = c->rtl ? o.x + bw - pad - sw : o.x + pad;
-    double tx = c->rtl ? sx - gap : sx + sw + gap;
-    rc = swatch(c, &c->legend[i], sx, y, sw, sh);
+    int col = (int)i / b.rows, r = (int)i % b.rows;
+    double y = o.y + b.pad + b.row * r;
+    double cx = col * (b.colw + b.ns * 1.5);
+    /* Mirrored for right-to-left: columns and swatches from the right. */
+    double sx = c->rtl ? o.x + b.w - b.pad - cx - b.sw : o.x + b.pad + cx;
+    double tx = c->rtl ? sx - b.gap : sx + b.sw + b.gap;
+    rc = swatch(c, &c->legend[i], sx, y, b.sw, b.sh);
     st.valign = CM_ALIGN_CENTER;
     st.halign = cm_text_is_rtl(c->legend[i].text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
     if (rc == CM_OK)
-      rc = cm_scene_text(c->scene, c->legend[i].text, tx, y + sh / 2, &st);
+      rc = cm_scene_text(c->scene, c->legend[i].text, tx, y + b.sh / 2, &st);
   }
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
-  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + bw, o.y + bh}) : rc;
+  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + b.w, o.y + b.h}) : rc;
 }
 
 /* Metres on the ground per page point, east-west at page point p. */
@@ -189,7 +220,7 @@ static const char *km_word(const char *lang) {
 /* Where the scale is true, when it varies across the frame by over 2 %. */
 static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
                     size_t size) {
-  cm_bbox f = c->page.frame;
+  cm_bbox f = cm_map_frame(c->map);
   double worst = 0;
   cm_point probe[4] = {{centre.x, f.miny + 10}, {centre.x, f.maxy - 10},
                        {f.minx + 10, centre.y}, {f.maxx - 10, centre.y}};
@@ -214,11 +245,14 @@ static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
 static int scale_bar(composer *c) {
   if (c->ms->scale_bar == CM_CORNER_NONE)
     return CM_OK;
-  cm_bbox f = c->page.frame;
-  cm_point centre = {(f.minx + f.maxx) / 2, (f.miny + f.maxy) / 2};
-  double mpp = metres_per_pt(c, centre);
+  /* Measured on the map's own page, where the projection lives; a panel
+   * shows it smaller by c->k. */
+  cm_bbox mf = cm_map_frame(c->map);
+  cm_point centre = {(mf.minx + mf.maxx) / 2, (mf.miny + mf.maxy) / 2};
+  double mpp = metres_per_pt(c, centre) / c->k;
   if (!(mpp > 0))
     return CM_OK; /* no ground distance here (a projection edge) */
+  cm_bbox f = c->frame;
   double metres = round_length((f.maxx - f.minx) / 5 * mpp);
   double len = metres / mpp, ns = c->page.note_size, bar = ns * 0.45;
   char raw[64], label[160], where[128];
@@ -227,7 +261,7 @@ static int scale_bar(composer *c) {
   else
     snprintf(raw, sizeof raw, "%g m", metres);
   cm_digits_localize(label, sizeof label, raw, c->ms->lang, c->ms->digits);
-  true_at(c, centre, mpp, where, sizeof where);
+  true_at(c, centre, mpp * c->k, where, sizeof where);
   strncat(label, where, sizeof label - strlen(label) - 1);
   cm_text_style st = note_style(c, ns);
   double tw, th;
@@ -305,9 +339,7 @@ static int north_arrow(composer *c) {
 }
 
 int cm_draw_furniture(composer *c) {
-  int rc = frame_outline(c);
-  if (rc == CM_OK)
-    rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
+  int rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
   if (rc == CM_OK)
     rc = page_texts(c);
   if (rc == CM_OK)

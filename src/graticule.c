@@ -10,7 +10,7 @@
 
 /* The lon/lat box the frame covers, from points along its edges. */
 static int frame_lonlat(composer *c, cm_bbox *out) {
-  cm_bbox f = c->page.frame, b = cm_bbox_empty();
+  cm_bbox f = cm_map_frame(c->map), b = cm_bbox_empty();
   for (int i = 0; i <= 40; i++) {
     double t = i / 40.0;
     cm_point p[4] = {{f.minx + t * (f.maxx - f.minx), f.miny},
@@ -54,8 +54,10 @@ static void trace(composer *c, int is_lon, double v, double lo, double hi,
   for (int i = 0; i <= 96; i++) {
     double t = lo + (hi - lo) * i / 96.0;
     cm_point p;
-    if (cm_map_lonlat_to_page(c->map, is_lon ? v : t, is_lon ? t : v, &p) == CM_OK)
+    if (cm_map_lonlat_to_page(c->map, is_lon ? v : t, is_lon ? t : v, &p) == CM_OK) {
+      p = cm_compose_place(c, p);
       cm_geom_add_point(g, p.x, p.y);
+    }
   }
 }
 
@@ -63,7 +65,7 @@ static void trace(composer *c, int is_lon, double v, double lo, double hi,
  * (parallels) edge, if it does. */
 static int edge_point(const composer *c, const cm_geom *g, int is_lon,
                       cm_point *at) {
-  cm_bbox f = c->page.frame;
+  cm_bbox f = c->frame;
   for (size_t k = 1; k < g->npoints; k++) {
     cm_point a = g->points[k - 1], b = g->points[k];
     double ea = is_lon ? a.y - f.miny : a.x - f.minx;
@@ -114,7 +116,7 @@ static int family(composer *c, cm_bbox ll, int is_lon, const cm_paint *p) {
   for (double v = ceil(from / step) * step; v <= to + 1e-9 && rc == CM_OK; v += step) {
     cm_geom g, clipped;
     trace(c, is_lon, v, lo - step, hi + step, &g);
-    rc = cm_geom_clip(&g, c->page.frame, &clipped);
+    rc = cm_geom_clip(&g, c->frame, &clipped);
     if (rc == CM_OK && clipped.npoints)
       rc = cm_scene_path(c->scene, &clipped, p);
     if (rc == CM_OK)
@@ -133,7 +135,7 @@ int cm_draw_graticule(composer *c) {
   p.stroke = 1;
   p.stroke_color = (cm_color){0.35, 0.35, 0.35, 0.55};
   p.stroke_width = 0.3;
-  int rc = cm_scene_group_begin(c->scene, "graticule", "graticule", &c->page.frame);
+  int rc = cm_scene_group_begin(c->scene, "graticule", "graticule", &c->frame);
   if (rc == CM_OK)
     rc = family(c, ll, 1, &p);
   if (rc == CM_OK)

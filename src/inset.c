@@ -54,7 +54,7 @@ static int draw_region(composer *c, const inset_view *v, const cm_layer *l,
 
 /* The main frame's outline traced through lon/lat onto the inset. */
 static int draw_extent(composer *c, const inset_view *v) {
-  cm_bbox f = c->page.frame;
+  cm_bbox f = cm_map_frame(c->map);
   cm_geom g;
   cm_geom_init(&g, CM_GEOM_POLYGON);
   cm_point corners[5] = {{f.minx, f.miny}, {f.maxx, f.miny}, {f.maxx, f.maxy},
@@ -81,7 +81,7 @@ static int draw_extent(composer *c, const inset_view *v) {
 int cm_draw_inset(composer *c) {
   const cm_map_settings *ms = c->ms;
   int li = ms->inset_layer ? layer_index(c, ms->inset_layer) : -1;
-  if (li < 0 || ms->inset == CM_CORNER_NONE)
+  if (li < 0 || ms->inset == CM_CORNER_NONE || c->no_inset)
     return CM_OK;
   const cm_layer *l = cm_map_layer_data(c->map, (size_t)li);
   if (cm_layer_crs(l) && !strstr(cm_layer_crs(l), "GEOGCS"))
@@ -90,7 +90,7 @@ int cm_draw_inset(composer *c) {
                   ms->inset_extent[3], 0, 0, {0, 0}};
   double coslat = cos((v.s + v.n) / 2 * M_PI / 180);
   double aspect = (v.e - v.w) * coslat / (v.n - v.s);
-  double fw = c->page.frame.maxx - c->page.frame.minx;
+  double fw = c->furniture.maxx - c->furniture.minx;
   double w = fw * 0.24, h = w / aspect;
   cm_point o = cm_corner_box(c, ms->inset, w, h);
   v.origin = o;

@@ -29,8 +29,15 @@ int cm_compose_take(composer *c, cm_bbox box) {
   return CM_OK;
 }
 
+void cm_compose_untake(composer *c) { c->ntaken = 0; }
+
+cm_point cm_compose_place(const composer *c, cm_point p) {
+  return (cm_point){c->dst0.x + (p.x - c->src0.x) * c->k,
+                    c->dst0.y + (p.y - c->src0.y) * c->k};
+}
+
 int cm_compose_collides(const composer *c, cm_bbox b) {
-  cm_bbox f = c->page.frame;
+  cm_bbox f = c->frame;
   if (b.minx < f.minx || b.miny < f.miny || b.maxx > f.maxx || b.maxy > f.maxy)
     return 1;
   for (size_t i = 0; i < c->ntaken; i++) {
@@ -101,6 +108,10 @@ int cm_place_labels(composer *c) {
   int rc = cm_scene_group_begin(c->scene, "labels", "labels", NULL);
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
     rc = place_one(c, &c->labels[i]);
+  /* Placed: the next panel starts with none. */
+  for (size_t i = 0; i < c->nlabels; i++)
+    free(c->labels[i].text);
+  c->nlabels = 0;
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 

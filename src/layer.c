@@ -334,8 +334,9 @@ static int record_error(cm_error *err, const char *path, size_t i,
 }
 
 /* Part starts of a line or polygon with points: the first at point 0, the
- * others in order and inside the record (shapelib refuses the rest without
- * saying why). off is the record's start in the .shp. */
+ * others after it, each past the one before (no empty part) and inside the
+ * record; shapelib refuses the rest without saying why. off is the record's
+ * start in the .shp. */
 static int check_parts(FILE *shp, const char *path, size_t i, long long off,
                        long long parts, long long points, cm_error *err) {
   enum { BATCH_PARTS = 256 };
@@ -350,7 +351,7 @@ static int check_parts(FILE *shp, const char *path, size_t i, long long off,
       if (p + (long long)k == 0 && start != 0)
         return record_error(err, path, i, "its first part does not start at "
                                           "its first point");
-      if (start < before || start >= points) {
+      if ((p + (long long)k > 0 && start <= before) || start >= points) {
         char what[160];
         snprintf(what, sizeof what,
                  "its parts are out of order: part %lld starts at point %lld "

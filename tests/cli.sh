@@ -133,6 +133,29 @@ if command -v pdftotext >/dev/null; then
   hasnt "$T/o/a.txt" "Azerbaijani forces"
 fi
 
+# --- small multiples ------------------------------------------------------------
+run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01,2021-01-01,1993-06 --grid 2x2 -o "$T/o/fig.pdf"
+if command -v pdftotext >/dev/null; then
+  pdftotext "$T/o/fig.pdf" "$T/o/fig.txt"
+  has "$T/o/fig.txt" "1 January 2000"
+  has "$T/o/fig.txt" "1 January 2021"
+  has "$T/o/fig.txt" "1 June 1993"
+  # One shared legend with the classes of every panel.
+  has "$T/o/fig.txt" "Armenian forces"
+  has "$T/o/fig.txt" "Azerbaijani forces"
+  [ "$(grep -c 'Peacekeepers' "$T/o/fig.txt")" -eq 1 ] && ok "one legend" || bad "legend repeated"
+  [ "$(grep -c ' km' "$T/o/fig.txt")" -eq 1 ] && ok "one scale bar" || bad "scale bars: $(grep -c ' km' "$T/o/fig.txt")"
+fi
+run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01,2021-01-01 -o "$T/o/fig.svg"
+has "$T/o/fig.svg" 'id="panel-1"'
+has "$T/o/fig.svg" 'id="panel-2"'
+run 2 "$CM" render -s "$T/fix.mss" -d 2000,2001,2002 --grid 1x2 -o "$T/o/x.png"
+has "$T/err" "cannot hold 3 panels"
+run 2 "$CM" render -s "$T/fix.mss" -d 2000 --grid 2x2 -o "$T/o/x.png"
+has "$T/err" "needs several dates"
+run 2 "$CM" render -s "$T/fix.mss" -d 2000,20x1 -o "$T/o/x.png"
+has "$T/err" "'20x1' is not a date"
+
 # --- render: bad input ----------------------------------------------------------
 run 2 "$CM" render -s "$T/fix.mss" -d 2020-13-01 -o "$T/o/x.png"
 has "$T/err" "'2020-13-01' is not a date"

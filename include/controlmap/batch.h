@@ -18,7 +18,9 @@
 typedef enum {
   CM_BATCH_EVERY = 1, /* from, from + step, ... up to to */
   CM_BATCH_DATES,     /* the dates listed in a file */
-  CM_BATCH_CHANGES    /* every date on which the visible features change */
+  CM_BATCH_CHANGES    /* every change date of the data, less those on which
+                         nothing drawn changes (only features outside the
+                         view, or that no rule styles, start or end) */
 } cm_batch_mode;
 
 typedef enum { CM_STEP_YEAR = 1, CM_STEP_MONTH, CM_STEP_DAYS } cm_step_unit;
@@ -37,10 +39,11 @@ typedef struct cm_batch_spec {
   cm_batch_step every;     /* CM_BATCH_EVERY */
   const char *dates_file;  /* CM_BATCH_DATES: "DATE [NAME]" lines; a NAME
                               without a folder goes into output's folder */
-  int has_from, has_to;    /* 0: from the data (see below) */
-  cm_day from;             /* first day, inclusive; without it the earliest
+  int has_from, has_to;    /* 1: from / to is given; a dates file or the
+                              change dates are only kept between them */
+  cm_day from;             /* first day, inclusive; by default the earliest
                               change date in the data */
-  cm_day to;               /* last day, inclusive; without it the last
+  cm_day to;               /* last day, inclusive; by default the last
                               change date in the data */
   const char *output;      /* template: "out/{date}.png", "{date:%Y}.svg" */
   int shard, shards;       /* draw only shard (1-based) of shards; 0 0: all */
@@ -115,9 +118,10 @@ const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
 size_t cm_batch_planned(const cm_batch *batch);
 size_t cm_batch_unchanged(const cm_batch *batch);
 
-/* Compose and write every pending frame on jobs threads (1: the calling
- * thread only), calling progress (may be NULL). Returns the number of
- * frames that failed; 0 when all were written or skipped. */
+/* Compose and write every pending frame on jobs threads (1 or less: the
+ * calling thread only), calling progress (may be NULL). The map is only
+ * read. Returns the number of frames that failed; 0 when all were written
+ * or skipped. */
 int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
                  cm_batch_progress_fn progress, void *ud);
 

@@ -8,8 +8,15 @@
 #include "controlmap/scene.h"
 
 typedef struct cm_compose_options {
-  cm_day date;         /* the day shown */
+  cm_day date;         /* the day shown (and {date} in the title) */
   int legend_all;      /* 1: every legend class, not only those shown */
+  /* Small multiples: several days side by side on one page, each panel a
+   * smaller copy of the map (same projection, same symbol sizes), one
+   * shared legend holding every class of any panel, a date caption per
+   * panel and one scale bar. NULL: one map at date. */
+  const cm_day *panels;
+  size_t npanels;
+  int cols, rows;      /* the grid; 0 and 0: about square */
 } cm_compose_options;
 
 /* Compose map at opt->date. *out is the caller's, freed with

@@ -57,7 +57,8 @@ static int parse_last_day(const char *arg, cm_day *last) {
   return EXIT_OK;
 }
 
-static int lib_usage(int rc, cm_error *err) {
+/* A library result as an exit code, printing the error if any. */
+static int lib_result(int rc, cm_error *err) {
   return rc == CM_OK ? EXIT_OK : cli_fail(err);
 }
 
@@ -83,7 +84,7 @@ static int parse_option(int ch, batch_args *a) {
   case 'j': return parse_jobs(optarg, &a->jobs);
   case 'F': s->has_from = 1; return cli_parse_date(optarg, &s->from);
   case 'T': s->has_to = 1; return parse_last_day(optarg, &s->to);
-  case 'S': return lib_usage(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
+  case 'S': return lib_result(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
   case 'L':
     if (strcmp(optarg, "all") && strcmp(optarg, "present"))
       return cli_usage("--legend takes 'all' or 'present', not '%s'", optarg);
@@ -118,7 +119,7 @@ static int parse_mode(int ch, batch_args *a) {
     return EXIT_OK;
   }
   s->mode = CM_BATCH_EVERY;
-  return lib_usage(cm_batch_parse_step(&s->every, optarg, &err), &err);
+  return lib_result(cm_batch_parse_step(&s->every, optarg, &err), &err);
 }
 
 static int parse(int argc, char **argv, batch_args *a) {

@@ -18,7 +18,11 @@ static const char help[] =
     ".png (raster at the style's dpi), .pdf (vector), .svg (layers, text).\n"
     "\n"
     "  -s, --style FILE       the style (default: styles/default.mss)\n"
-    "  -d, --date DATE        YYYY, YYYY-MM or YYYY-MM-DD (coarse dates mean\n"
+    "  -d, --date DATE[,DATE...]  YYYY, YYYY-MM or YYYY-MM-DD (coarse dates\n"
+    "                         mean their first day); several dates give small\n"
+    "                         multiples: one panel per date on one page\n"
+    "      --grid CxR         panels in C columns and R rows (default: about\n"
+    "                         square)\n"
     "                         their first day)\n"
     "  -o, --output FILE      where to write (default: out/DATE.png)\n"
     "      --legend all       list every class in the legend, not only those\n"
@@ -34,15 +38,42 @@ static const char help[] =
 
 typedef struct render_args {
   const char *style, *date, *output;
+  cm_day panels[64];
   cm_compose_options compose;
   cm_render_options render;
   double dpi;
   int quiet, timings;
 } render_args;
 
+/* One date, or a comma-separated list of panel dates. */
+static int parse_dates(render_args *a) {
+  if (!strchr(a->date, ','))
+    return a->compose.cols ? cli_usage("--grid needs several dates: -d D1,D2,...")
+                           : cli_parse_date(a->date, &a->compose.date);
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", a->date);
+  size_t n = 0;
+  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save)) {
+    if (n == sizeof a->panels / sizeof *a->panels)
+      return cli_usage("at most 64 panels");
+    int rc = cli_parse_date(tok, &a->panels[n++]);
+    if (rc)
+      return rc;
+  }
+  a->compose.panels = a->panels;
+  a->compose.npanels = n;
+  a->compose.date = a->panels[n - 1];
+  if (a->compose.cols && (size_t)a->compose.cols * (size_t)a->compose.rows < n)
+    return cli_usage("a %dx%d grid cannot hold %zu panels", a->compose.cols,
+                     a->compose.rows, n);
+  return EXIT_OK;
+}
+
 static int parse(int argc, char **argv, render_args *a) {
   static const struct option longs[] = {
       {"style", required_argument, 0, 's'}, {"date", required_argument, 0, 'd'},
+      {"grid", required_argument, 0, 'G'},
       {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'E'},
       {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
@@ -54,6 +85,13 @@ static int parse(int argc, char **argv, render_args *a) {
     switch (ch) {
     case 's': a->style = optarg; break;
     case 'd': a->date = optarg; break;
+    case 'G':
+      if (sscanf(optarg, "%dx%d", &a->compose.cols, &a->compose.rows) != 2 ||
+          a->compose.cols < 1 || a->compose.rows < 1 || a->compose.cols > 8 ||
+          a->compose.rows > 8)
+        return cli_usage("--grid takes CxR with 1 to 8 columns and rows, e.g. 2x2, not '%s'",
+                         optarg);
+      break;
     case 'o': a->output = optarg; break;
     case 'q': a->quiet = 1; break;
     case 'M': a->timings = 1; break;
@@ -86,7 +124,7 @@ static int parse(int argc, char **argv, render_args *a) {
                      argv[optind]);
   if (!a->date)
     return cli_usage("render needs a date: -d YYYY-MM-DD");
-  return cli_parse_date(a->date, &a->compose.date);
+  return parse_dates(a);
 }
 
 static double now(void) {

@@ -1,0 +1,136 @@
+/* Small multiples: several days of one map on one page. Every panel is the
+ * map's frame scaled down (same projection and symbol sizes, so the panels
+ * compare), under a caption with its date; one legend, holding every class
+ * shown in any panel, and one scale bar (all panels share the scale) stand
+ * in a band below the grid. */
+
+#include "compose_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static void grid_shape(const cm_compose_options *o, int *cols, int *rows) {
+  int n = (int)o->npanels, c = o->cols, r = o->rows;
+  if (c <= 0 && r <= 0)
+    c = (int)ceil(sqrt((double)n));
+  if (c <= 0)
+    c = (n + r - 1) / r;
+  if (r <= 0)
+    r = (n + c - 1) / c;
+  *cols = c;
+  *rows = r;
+}
+
+static int caption(composer *c, cm_bbox panel, cm_day day) {
+  char text[128];
+  cm_date_format(text, sizeof text, day, NULL, c->ms->lang, c->ms->digits);
+  cm_text_style st = {0};
+  st.font = c->ms->font;
+  st.size = c->page.note_size * 1.15;
+  st.bold = 1;
+  st.fill = (cm_color){0.13, 0.13, 0.13, 1};
+  st.halign = CM_ALIGN_START;
+  st.valign = CM_ALIGN_END;
+  double x = c->rtl ? panel.maxx : panel.minx;
+  return cm_scene_text(c->scene, text, x, panel.miny - st.size * 0.25, &st);
+}
+
+static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
+  cm_bbox mf = cm_map_frame(c->map);
+  double w = (mf.maxx - mf.minx) * c->k, h = (mf.maxy - mf.miny) * c->k;
+  double x = cell.minx + (cell.maxx - cell.minx - w) / 2;
+  double y = cell.miny + caption_h;
+  c->frame = (cm_bbox){x, y, x + w, y + h};
+  c->src0 = (cm_point){mf.minx, mf.miny};
+  c->dst0 = (cm_point){x, y};
+  c->day = c->opt->panels[i];
+  cm_compose_untake(c);
+  char id[32], label[32];
+  snprintf(id, sizeof id, "panel-%zu", i + 1);
+  cm_date_iso(c->day, label);
+  int rc = cm_scene_group_begin(c->scene, id, label, NULL);
+  if (rc == CM_OK)
+    rc = cm_draw_map(c);
+  if (rc == CM_OK)
+    rc = cm_draw_frame(c);
+  if (rc == CM_OK)
+    rc = caption(c, c->frame, c->day);
+  if (rc == CM_OK)
+    rc = cm_place_labels(c);
+  return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}
+
+/* The page: the style's width; the height the grid, the legend band and
+ * the title and source bands need. */
+static int make_page(composer *c, int cols, int rows, double *band,
+                     double *cell_h, double *caption_h, double *gutter) {
+  cm_bbox region = c->page.frame;
+  double ns = c->page.note_size;
+  *gutter = ns * 1.2;
+  *caption_h = ns * 1.7;
+  double cw = (region.maxx - region.minx - *gutter * (cols - 1)) / cols;
+  cm_bbox mf = cm_map_frame(c->map);
+  c->k = cw / (mf.maxx - mf.minx);
+  c->sym = fmin(1, fmax(0.6, c->k));
+  *cell_h = *caption_h + (mf.maxy - mf.miny) * c->k;
+  *band = fmax(cm_legend_height(c, (region.maxx - region.minx) * 0.8), ns * 3.5);
+  double below = c->page.height - region.maxy; /* source line and margin */
+  double height = region.miny + rows * *cell_h + (rows - 1) * *gutter +
+                  *gutter + *band + below;
+  c->page.attribution_y += height - c->page.height;
+  c->page.height = height;
+  c->page.frame.maxy = height - below;
+  c->scene = cm_scene_new(c->page.width, height, c->dpi);
+  return c->scene ? cm_compose_meta(c) : CM_ENOMEM;
+}
+
+static int white_page(composer *c) {
+  cm_geom g;
+  cm_geom_init(&g, CM_GEOM_POLYGON);
+  cm_geom_add_point(&g, 0, 0);
+  cm_geom_add_point(&g, c->page.width, 0);
+  cm_geom_add_point(&g, c->page.width, c->page.height);
+  cm_geom_add_point(&g, 0, c->page.height);
+  cm_paint white = {0};
+  white.fill = 1;
+  white.fill_color = (cm_color){1, 1, 1, 1};
+  int rc = cm_scene_group_begin(c->scene, "background", "background", NULL);
+  if (rc == CM_OK)
+    rc = cm_scene_path_take(c->scene, &g, &white);
+  cm_geom_free(&g);
+  return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}
+
+int cm_compose_panels(composer *c) {
+  int cols, rows;
+  grid_shape(c->opt, &cols, &rows);
+  if (cols < 1 || rows < 1 || (size_t)cols * (size_t)rows < c->opt->npanels)
+    return cm_error_set(c->err, CM_EUSAGE, NULL, 0, 0,
+                        "a %dx%d grid cannot hold %zu panels", cols, rows,
+                        c->opt->npanels);
+  int rc = CM_OK;
+  for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
+    rc = cm_collect_legend(c, c->opt->panels[i]);
+  double band = 0, ch = 0, caption_h = 0, gutter = 0;
+  if (rc == CM_OK)
+    rc = make_page(c, cols, rows, &band, &ch, &caption_h, &gutter);
+  if (rc == CM_OK)
+    rc = white_page(c);
+  cm_bbox region = c->page.frame, first = {0, 0, 0, 0};
+  double cw = (region.maxx - region.minx - gutter * (cols - 1)) / cols;
+  for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++) {
+    int col = (int)(i % (size_t)cols), row = (int)(i / (size_t)cols);
+    if (c->rtl)
+      col = cols - 1 - col; /* Arabic reads the grid from the right */
+    double x = region.minx + col * (cw + gutter), y = region.miny + row * (ch + gutter);
+    rc = panel(c, i, (cm_bbox){x, y, x + cw, y + ch}, caption_h);
+    if (i == 0)
+      first = c->frame;
+  }
+  /* The shared furniture below the grid, the scale bar sized for a panel. */
+  c->frame = first;
+  c->furniture = (cm_bbox){region.minx, region.maxy - band, region.maxx, region.maxy};
+  c->no_inset = 1;
+  cm_compose_untake(c);
+  return rc == CM_OK ? cm_draw_furniture(c) : rc;
+}
