@@ -76,13 +76,34 @@ static void marker_paint(const composer *c, const cm_symbolizer *s,
   p->join = CM_JOIN_ROUND;
 }
 
+/* The direction of a polygon's longest extent, in degrees counter-clockwise
+ * and kept upright: the principal axis of its vertices. */
+static double main_axis(const cm_geom *g) {
+  double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+  size_t n = g->npoints;
+  for (size_t i = 0; i < n; i++)
+    mx += g->points[i].x / n, my += g->points[i].y / n;
+  for (size_t i = 0; i < n; i++) {
+    double dx = g->points[i].x - mx, dy = g->points[i].y - my;
+    sxx += dx * dx, syy += dy * dy, sxy += dx * dy;
+  }
+  double a = 0.5 * atan2(2 * sxy, sxx - syy) * 180 / M_PI;
+  a = -a; /* page y runs down */
+  return a > 90 ? a - 180 : a < -90 ? a + 180 : a;
+}
+
 /* The page point a label of geometry g hangs on, and its angle. */
 static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
                         double *angle) {
   *angle = 0;
-  if (g->type == CM_GEOM_POLYGON && how != CM_PLACE_LINE) {
+  if (g->type == CM_GEOM_POLYGON) {
     double dist;
-    return cm_geom_label_point(g, 0.5, at, &dist) == CM_OK;
+    if (cm_geom_label_point(g, 0.5, at, &dist) != CM_OK)
+      return 0;
+    /* Along a long, thin area (a corridor): its main axis. */
+    if (how == CM_PLACE_LINE)
+      *angle = main_axis(g);
+    return 1;
   }
   if (g->type == CM_GEOM_LINE) {
     /* The middle of the longest segment of the longest part. */

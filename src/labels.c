@@ -69,6 +69,17 @@ static int candidate(const cm_label *l, int k, double w, double h,
                      cm_point *at) {
   static const double dir[8][2] = {{1, 0},  {-1, 0}, {0, -1}, {0, 1},
                                    {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+  if (l->placement == CM_PLACE_LINE) {
+    /* Slide along the line (or the area's axis) away from whatever is in
+     * the way: the middle, then a quarter and a half label either side. */
+    static const double shift[5] = {0, 0.25, -0.25, 0.5, -0.5};
+    if (k >= 5)
+      return 0;
+    double a = l->angle * M_PI / 180;
+    at->x = l->at.x + cos(a) * shift[k] * w;
+    at->y = l->at.y - sin(a) * shift[k] * w;
+    return 1;
+  }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
   if (k >= 8)

@@ -85,3 +85,8 @@ Layer#places    { file: "../shapes/places.shp"; }
   text-priority: 2;
 }
 #places[rank = 1] { marker-type: square; marker-width: 2mm; text-size: 8pt; text-priority: 1; }
+#corridors[width_m >= 5000] {
+  text-name: "Lachin corridor"; text-placement: line; text-size: 6pt;
+  text-fill: #6b5200; text-halo-fill: #fff3a8; text-halo-radius: 0.8pt;
+  text-priority: 3;
+}

@@ -250,6 +250,23 @@ static void arabic_edition(void **state) {
   cm_map_free(m);
 }
 
+/* Latin, Arabic, Armenian and Cyrillic labels all find glyphs (pango falls
+ * back per script from the map font), so no label shows empty boxes. */
+static void every_script_has_glyphs(void **state) {
+  static const char *const texts[] = {"Stepanakert", "خانكندي", "Ստեփանակերտ",
+                                      "Степанакерт", "Xankəndi", "١٠ تشرين الثاني ٢٠٢٠"};
+  PangoContext *ctx = cm_text_context_new();
+  cm_text_style st = {0};
+  st.font = "Noto Sans";
+  st.size = 8;
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    PangoLayout *l = cm_text_layout(ctx, texts[i], &st);
+    assert_int_equal(pango_layout_get_unknown_glyphs_count(l), 0);
+    g_object_unref(l);
+  }
+  g_object_unref(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layers_in_order),
@@ -258,6 +275,7 @@ int main(void) {
       cmocka_unit_test(scale_bar_is_true),
       cmocka_unit_test(north_arrow_true_north),
       cmocka_unit_test(arabic_edition),
+      cmocka_unit_test(every_script_has_glyphs),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
