@@ -226,6 +226,36 @@ has "$T/out" "1994-05-12"
 has "$T/out" "2020-12-01"
 has "$T/out" "+ poly: Ağdam"
 
+# --- the shipped dataset and styles ---------------------------------------------
+if [ -f shapes/control.shp ] && command -v pdftotext >/dev/null; then
+  run 0 "$CM" render -d 2020-11-15 -o "$T/o/d.pdf"
+  pdftotext "$T/o/d.pdf" "$T/o/d.txt"
+  has "$T/o/d.txt" "control of the ground on 15 November 2020"
+  for e in "Azerbaijan" "Armenian / Karabakh forces" "Russian peacekeeping zone" \
+           "Ceasefire line of 10 Nov 2020" "Former NKAO (1923–1991)" "50 km"; do
+    has "$T/o/d.txt" "$e"
+  done
+  hasnt "$T/o/d.txt" "Blockaded area"
+  hasnt "$T/o/d.txt" "Line of contact (ceasefire of 12 May 1994)"
+  run 0 "$CM" render -d 1994-06-01 -o "$T/o/d94.pdf"
+  pdftotext "$T/o/d94.pdf" "$T/o/d94.txt"
+  has "$T/o/d94.txt" "Line of contact (ceasefire of 12 May 1994)"
+  hasnt "$T/o/d94.txt" "Russian peacekeeping zone"
+  run 0 "$CM" render -s styles/paper-ar.mss -d 2020-11-15 -o "$T/o/ar.pdf"
+  # pdftotext wraps right-to-left runs in directional marks: drop them.
+  pdftotext "$T/o/ar.pdf" - | sed 's/\xe2\x80[\xaa-\xae]//g' >"$T/o/ar.txt"
+  has "$T/o/ar.txt" "السيطرة الميدانية في"
+  has "$T/o/ar.txt" "١٥"
+  has "$T/o/ar.txt" "تشرين الثاني"
+  has "$T/o/ar.txt" "٢٠٢٠"
+  has "$T/o/ar.txt" "أذربيجان"
+  has "$T/o/ar.txt" "كم"
+  hasnt "$T/o/ar.txt" "2020"
+  for s in paper slides paper-ar default; do
+    run 0 "$CM" check -s "styles/$s.mss"
+  done
+fi
+
 # --- install --------------------------------------------------------------------
 # The build tree's tool only: an install of the sanitizer build is not the point.
 if [ "$CM" = ./controlmap ] && [ -f Makefile ]; then
