@@ -90,6 +90,7 @@ check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" PROGRAM=build-asan/controlmap tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  CONTROLMAP=build-asan/controlmap sh tests/run.sh build-asan
 
 # --- install --------------------------------------------------------------
@@ -125,3 +126,40 @@ gallery: all
 
 clean:
 	rm -rf build build-asan $(PROGRAM)
+
+# --- robustness: fuzzing and valgrind (docs/robustness.md) -----------------
+#   make fuzz [FUZZ_SECONDS=60]   build the libFuzzer harnesses (clang) and
+#                                 run each for FUZZ_SECONDS; fails on a crash
+#   make valgrind                 the fixture map rendered, described and
+#                                 checked, and every bad-input case, under
+#                                 valgrind; fails on any error or leak
+FUZZ_SECONDS ?= 60
+VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  --suppressions=$(CURDIR)/tests/valgrind.supp
+
+fuzz:
+	@sh tools/fuzz.sh run $(FUZZ_SECONDS)
+
+valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures
+	@command -v valgrind >/dev/null || { echo "valgrind: install the valgrind package" >&2; exit 1; }
+	@CONTROLMAP=$(PROGRAM) BUILD=$(BUILD) BADINPUT_WRAP="$(VALGRIND)" sh tests/cli_badinput.sh >$(BUILD)/valgrind.log 2>&1; \
+	  rc=$$?; grep -E '^FAIL' -A20 $(BUILD)/valgrind.log; tail -n 1 $(BUILD)/valgrind.log; exit $$rc
+.PHONY: valgrind
+# --- end of robustness -------------------------------------------------------
+
+# --- benchmark (make bench) -------------------------------------------------
+# controlmap against MapServer, Mapnik and GMT on the default map, a 37-frame
+# batch, and growth on synthetic data; see docs/bench.md. The peers are
+# installed by tools/bench/peers.sh, never by `make deps`.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/mksynth
+	@sh tools/bench/peers.sh
+	@/usr/bin/python3 tools/bench/bench.py --controlmap ./$(PROGRAM) \
+	  --mksynth $(BUILD)/bench/mksynth --out $(BUILD)/bench
+
+$(BUILD)/bench/mksynth: tools/bench/mksynth.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+# --- end of benchmark --------------------------------------------------------

@@ -4,12 +4,16 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Default zlib level: 6 is within a few percent of 9 in size on flat-colour
@@ -68,16 +72,25 @@ static int tmp_open(tmpfile_t *t, const char *path, cm_error *err) {
                         "cannot write: it is a folder");
   const char *slash = strrchr(path, '/');
   int dirlen = slash ? (int)(slash - path + 1) : 0;
-  if (snprintf(t->tmp, sizeof t->tmp, "%.*s.%s.tmpXXXXXX", dirlen, path,
-               slash ? slash + 1 : path) >= (int)sizeof t->tmp)
-    return cm_error_set(err, CM_EIO, path, 0, 0, "output path too long");
-  int fd = mkstemp(t->tmp);
+  /* A name unique to this process and thread (the stack address differs
+   * per thread); O_EXCL settles any clash. Mode 0666 less the umask, as for
+   * any new file: mkstemp's 0600 would need umask(), which is per process
+   * and so unsafe while other threads write. */
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  unsigned long salt = (unsigned long)(uintptr_t)&st ^ (unsigned long)now.tv_nsec;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+    if (snprintf(t->tmp, sizeof t->tmp, "%.*s.%s.tmp%ld-%lx-%d", dirlen, path,
+                 slash ? slash + 1 : path, (long)getpid(), salt, attempt) >=
+        (int)sizeof t->tmp)
+      return cm_error_set(err, CM_EIO, path, 0, 0, "output path too long");
+    fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      return folder_error(path, err);
+  }
   if (fd < 0)
     return folder_error(path, err);
-  /* mkstemp makes the file private; give it the usual mode. */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
   t->f = fdopen(fd, "wb");
   if (!t->f) {
     close(fd);
@@ -90,7 +103,10 @@ static int tmp_open(tmpfile_t *t, const char *path, cm_error *err) {
 /* Flush and rename into place, or remove the temporary file on failure. */
 static int tmp_close(tmpfile_t *t, const char *path, int rc, cm_error *err) {
   int werr = ferror(t->f);
-  if (fflush(t->f) != 0 || fsync(fileno(t->f)) != 0)
+  /* No fsync: the rename makes the file appear whole or not at all to
+   * other programs and after a kill; only a power cut could lose it, and
+   * fsync would cost a quarter of a batch's time. */
+  if (fflush(t->f) != 0)
     werr = 1;
   int saved = errno;
   if (fclose(t->f) != 0)
@@ -138,35 +154,98 @@ static int draw_vector(cairo_surface_t *s, const cm_scene *scene,
   return rc;
 }
 
-static void pdf_meta(cairo_surface_t *s, const cm_scene *scene) {
+/* The document's creation date, ISO 8601 in UTC: $SOURCE_DATE_EPOCH when
+ * set (the reproducible-builds convention), else midnight of the map's
+ * date, never the clock, so the same inputs give the same bytes. */
+static int document_date(char out[32], const cm_scene *scene, cm_error *err) {
+  const char *env = getenv("SOURCE_DATE_EPOCH");
+  if (env && *env) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(env, &end, 10);
+    struct tm tm;
+    time_t t = (time_t)v;
+    /* Up to the last second of 9999, the last year ISO 8601 writes plainly. */
+    if (*end || errno || v < 0 || v > 253402300799LL || !gmtime_r(&t, &tm)) {
+      cm_error_set(err, CM_EUSAGE, NULL, 0, 0,
+                   "SOURCE_DATE_EPOCH is '%.40s', not a number of seconds "
+                   "since 1970-01-01 UTC", env);
+      cm_error_hint(err, "set it to a whole number, e.g. the last commit's "
+                    "time (git log -1 --format=%%ct), or unset it");
+      return CM_EUSAGE;
+    }
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return CM_OK;
+  }
+  const char *d = cm_scene_meta(scene, "Date");
+  int y, m, day;
+  char tail;
+  if (d && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &day, &tail) == 3 && y >= 1)
+    snprintf(out, 32, "%04d-%02d-%02dT00:00:00Z", y, m, day);
+  else
+    snprintf(out, 32, "1970-01-01T00:00:00Z");
+  return CM_OK;
+}
+
+static void pdf_meta(cairo_surface_t *s, const cm_scene *scene,
+                     const char *created) {
   const char *v;
   if ((v = cm_scene_meta(scene, "Title")))
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, v);
   if ((v = cm_scene_meta(scene, "Source")))
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, v);
-  if ((v = cm_scene_meta(scene, "Style")))
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, v);
+  const char *style = cm_scene_meta(scene, "Style");
+  const char *date = cm_scene_meta(scene, "Date");
+  if (style || date) {
+    char kw[600];
+    snprintf(kw, sizeof kw, "%s%.256s%s%s%.32s", style ? "style " : "",
+             style ? style : "", style && date ? ", " : "",
+             date ? "date " : "", date ? date : "");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, kw);
+  }
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
                                  "controlmap " CM_VERSION);
-  /* A fixed creation date keeps the bytes reproducible. */
-  if ((v = cm_scene_meta(scene, "CreationDate")))
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, v);
+  /* cairo would stamp the clock time; a fixed date keeps the bytes. */
+  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, created);
+  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, created);
 }
 
 static int write_pdf(const cm_scene *scene, FILE *f, const char *path,
-                     cm_error *err) {
+                     const char *created, cm_error *err) {
   cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
       write_to_file, f, cm_scene_width(scene), cm_scene_height(scene));
-  pdf_meta(s, scene);
+  pdf_meta(s, scene, created);
   return draw_vector(s, scene, path, err);
 }
 
+/* cairo's SVG with the scene's metadata put after the opening <svg> tag,
+ * which cairo has no way to add: drawn into memory, then copied. */
 static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
-                           cm_error *err) {
+                           const char *created, cm_error *err) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem)
+    return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for SVG");
   cairo_surface_t *s = cairo_svg_surface_create_for_stream(
-      write_to_file, f, cm_scene_width(scene), cm_scene_height(scene));
+      write_to_file, mem, cm_scene_width(scene), cm_scene_height(scene));
   cairo_svg_surface_restrict_to_version(s, CAIRO_SVG_VERSION_1_1);
-  return draw_vector(s, scene, path, err);
+  int rc = draw_vector(s, scene, path, err);
+  if (fclose(mem) != 0 && rc == CM_OK)
+    rc = cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for SVG");
+  const char *root = rc == CM_OK && buf ? strstr(buf, "<svg") : NULL;
+  const char *gt = root ? strchr(root, '>') : NULL;
+  if (rc == CM_OK && !gt)
+    rc = cm_error_set(err, CM_ERENDER, path, 0, 0, "cairo wrote no <svg> element");
+  if (rc == CM_OK) {
+    size_t head = (size_t)(gt + 1 - buf);
+    fwrite(buf, 1, head, f);
+    fputc('\n', f);
+    cm_svg_write_meta(f, scene, created);
+    fwrite(buf + head, 1, len - head, f);
+  }
+  free(buf);
+  return rc;
 }
 
 static int write_png(const cm_scene *scene, FILE *f, const char *path,
@@ -201,6 +280,9 @@ int cm_render_file(const cm_scene *scene, const char *path,
                    const cm_render_options *opt, cm_error *err) {
   cm_format fmt;
   int rc = cm_format_from_path(&fmt, path, err);
+  char created[32];
+  if (rc == CM_OK)
+    rc = document_date(created, scene, err);
   if (rc != CM_OK)
     return rc;
   tmpfile_t t;
@@ -212,10 +294,10 @@ int cm_render_file(const cm_scene *scene, const char *path,
   if (fmt == CM_FORMAT_PNG)
     rc = write_png(scene, t.f, path, level, err);
   else if (fmt == CM_FORMAT_PDF)
-    rc = write_pdf(scene, t.f, path, err);
+    rc = write_pdf(scene, t.f, path, created, err);
   else if (opt && opt->svg_cairo)
-    rc = write_cairo_svg(scene, t.f, path, err);
+    rc = write_cairo_svg(scene, t.f, path, created, err);
   else
-    rc = cm_svg_write(scene, t.f, path, err);
+    rc = cm_svg_write(scene, t.f, path, opt, created, err);
   return tmp_close(&t, path, rc, err);
 }

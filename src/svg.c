@@ -1,52 +1,69 @@
 /* The project's own SVG writer: one <g> per scene group, marked as an
  * Inkscape layer with a stable id; paths with plain fill and stroke
  * attributes; hatches as vector <pattern>s; text as <text> an editor can
- * change. Kept to SVG 1.1 features that browsers, librsvg, Inkscape and
- * office suites all draw the same. */
+ * change, or as glyph outlines for software without the fonts. Kept to
+ * SVG 1.1 features that browsers, librsvg, Inkscape and office suites all
+ * draw the same: no CSS, no paint-order, no filters, no nested units. */
 
 #include "backend.h"
 #include "text.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct svg {
   FILE *f;
   const cm_scene *scene;
   PangoContext *ctx;
+  cairo_t *outlines; /* glyph outlines are traced here (text as paths) */
+  int text_paths;
   int nclip, npattern;
+  char **ids;        /* group ids written so far, to keep them unique */
+  size_t nids;
 } svg;
 
-static void esc(FILE *f, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
+static void esc_n(FILE *f, const char *s, size_t n) {
+  for (size_t i = 0; i < n && s[i]; i++) {
+    switch (s[i]) {
     case '<': fputs("&lt;", f); break;
     case '>': fputs("&gt;", f); break;
     case '&': fputs("&amp;", f); break;
     case '"': fputs("&quot;", f); break;
     default:
       /* XML 1.0 forbids most control characters, even escaped. */
-      if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-        fputc(*s, f);
+      if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' || s[i] == '\n')
+        fputc(s[i], f);
     }
   }
 }
 
-/* A number with at most two decimals (1/100 pt is far below what any
- * screen or printer shows) and no trailing zeros, to keep files small. */
-static void num(FILE *f, double v) {
-  char buf[32];
-  long long c = llround(v * 100);
-  if (c == 0) {
-    fputc('0', f);
-    return;
+static void esc(FILE *f, const char *s) { esc_n(f, s, (size_t)-1); }
+
+/* A number with at most `decimals` decimals and no trailing zeros. */
+static void num_prec(FILE *f, double v, int decimals) {
+  char buf[48];
+  snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  char *end = buf + strlen(buf);
+  if (strchr(buf, '.')) {
+    while (end[-1] == '0')
+      *--end = '\0';
+    if (end[-1] == '.')
+      *--end = '\0';
   }
-  snprintf(buf, sizeof buf, "%s%lld", c < 0 ? "-" : "", llabs(c) / 100);
-  fputs(buf, f);
-  int frac = (int)(llabs(c) % 100);
-  if (frac)
-    fprintf(f, frac % 10 ? ".%02d" : ".%d", frac % 10 ? frac : frac / 10);
+  fputs(strcmp(buf, "-0") ? buf : "0", f);
+}
+
+/* Coordinates with two decimals: 1/100 pt is far below what any screen or
+ * printer shows, and the file stays small. */
+static void num(FILE *f, double v) { num_prec(f, v, 2); }
+
+/* name="value" with a number value. */
+static void num_attr(FILE *f, const char *name, double v) {
+  fprintf(f, " %s=\"", name);
+  num(f, v);
+  fputc('"', f);
 }
 
 static void color_attr(FILE *f, const char *name, cm_color c) {
@@ -59,7 +76,7 @@ static void color_attr(FILE *f, const char *name, cm_color c) {
   }
 }
 
-static void path_data(FILE *f, const cm_geom *g) {
+static void geom_data(FILE *f, const cm_geom *g) {
   fputs(" d=\"", f);
   for (size_t i = 0; i < g->nparts; i++) {
     size_t n = cm_geom_part_size(g, i);
@@ -76,26 +93,31 @@ static void path_data(FILE *f, const cm_geom *g) {
   fputc('"', f);
 }
 
-/* A hatch as a pattern tile one spacing tall, rotated to the angle. */
+/* A hatch as a pattern tile one spacing square holding one line, rotated
+ * to the angle and shifted so the lines fall where the cairo backend draws
+ * them: at whole multiples of the spacing from the page origin. The tile
+ * gets five decimals, since its rounding error adds up tile after tile
+ * across the page. */
 static int hatch_pattern(svg *s, const cm_paint *pt, double angle) {
   int id = ++s->npattern;
   FILE *f = s->f;
   double sp = pt->hatch_spacing;
   fprintf(f, "<defs><pattern id=\"hatch-%d\" patternUnits=\"userSpaceOnUse\" width=\"", id);
-  num(f, sp);
+  num_prec(f, sp, 5);
   fputs("\" height=\"", f);
-  num(f, sp);
+  num_prec(f, sp, 5);
   fputs("\" patternTransform=\"rotate(", f);
-  num(f, -angle);
+  num_prec(f, -angle, 5);
+  fputs(") translate(0 ", f);
+  num_prec(f, -sp / 2, 5);
   fputs(")\"><path d=\"M0 ", f);
-  num(f, sp / 2);
+  num_prec(f, sp / 2, 5);
   fputs("H", f);
-  num(f, sp);
-  fputs("\"", f);
+  num_prec(f, sp, 5);
+  fputs("\" fill=\"none\"", f);
   color_attr(f, "stroke", pt->hatch_color);
-  fputs(" stroke-width=\"", f);
-  num(f, pt->hatch_width);
-  fputs("\"/></pattern></defs>\n", f);
+  num_attr(f, "stroke-width", pt->hatch_width);
+  fputs("/></pattern></defs>\n", f);
   return id;
 }
 
@@ -103,9 +125,7 @@ static void stroke_attrs(FILE *f, const cm_paint *pt) {
   static const char *joins[] = {"miter", "round", "bevel"};
   static const char *caps[] = {"butt", "round", "square"};
   color_attr(f, "stroke", pt->stroke_color);
-  fputs(" stroke-width=\"", f);
-  num(f, pt->stroke_width);
-  fputc('"', f);
+  num_attr(f, "stroke-width", pt->stroke_width);
   if (pt->join != CM_JOIN_MITER)
     fprintf(f, " stroke-linejoin=\"%s\"", joins[pt->join]);
   if (pt->cap != CM_CAP_BUTT)
@@ -121,32 +141,37 @@ static void stroke_attrs(FILE *f, const cm_paint *pt) {
   }
 }
 
+/* Fill, then hatch, then stroke, as the cairo backend paints them; the
+ * stroke rides on the last element so there is one path less. */
 static void write_path(svg *s, const cm_item *it) {
   FILE *f = s->f;
   const cm_paint *pt = &it->paint;
   int closed = it->geom.type == CM_GEOM_POLYGON;
   int fill = closed && pt->fill;
+  int hatch = closed && pt->hatch && pt->hatch_spacing > 0 && pt->hatch_width > 0;
   int stroke = pt->stroke && pt->stroke_width > 0;
-  if (fill || (stroke && !(closed && pt->hatch))) {
+  if (it->geom.npoints == 0)
+    return;
+  if (fill || (stroke && !hatch)) {
     fputs("<path", f);
-    path_data(f, &it->geom);
+    geom_data(f, &it->geom);
     if (fill) {
       color_attr(f, "fill", pt->fill_color);
       fputs(" fill-rule=\"evenodd\"", f);
     } else {
       fputs(" fill=\"none\"", f);
     }
-    if (stroke && !(closed && pt->hatch))
+    if (stroke && !hatch)
       stroke_attrs(f, pt);
     fputs("/>\n", f);
   }
-  if (!(closed && pt->hatch))
+  if (!hatch)
     return;
   int n = pt->cross ? 2 : 1;
   for (int k = 0; k < n; k++) {
     int id = hatch_pattern(s, pt, pt->hatch_angle + 90 * k);
     fputs("<path", f);
-    path_data(f, &it->geom);
+    geom_data(f, &it->geom);
     fprintf(f, " fill=\"url(#hatch-%d)\" fill-rule=\"evenodd\"", id);
     if (stroke && k == n - 1)
       stroke_attrs(f, pt);
@@ -154,13 +179,124 @@ static void write_path(svg *s, const cm_item *it) {
   }
 }
 
-/* Each line of the layout as a <text>, anchored at its middle so the
- * position holds for both reading directions. */
-static void write_text(svg *s, const cm_item *it) {
+/* The style's font families, quoted, then a generic family so a viewer
+ * without them still picks a font of the same kind. */
+static void font_family(FILE *f, const char *font) {
+  const char *p = font ? font : "Noto Sans";
+  fputs(" font-family=\"", f);
+  while (*p) {
+    while (*p == ' ' || *p == ',')
+      p++;
+    size_t n = strcspn(p, ",");
+    while (n && p[n - 1] == ' ')
+      n--;
+    if (n) {
+      fputc('\'', f);
+      esc_n(f, p, n);
+      fputs("', ", f);
+    }
+    p += strcspn(p, ",");
+  }
+  fputs(font && strstr(font, "Serif") ? "serif\"" : "sans-serif\"", f);
+}
+
+/* The line's text without leading and trailing white space (which SVG
+ * viewers drop), as a byte range of the layout's text. */
+static void trimmed(PangoLayout *layout, PangoLayoutLine *line, int *from,
+                    int *to) {
+  const char *text = pango_layout_get_text(layout);
+  int a = line->start_index, b = line->start_index + line->length;
+  while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\n'))
+    a++;
+  while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\n'))
+    b--;
+  *from = a;
+  *to = b;
+}
+
+/* Left and right edge (points, layout space) of a byte range of a line. */
+static void visual_span(PangoLayoutLine *line, int from, int to, double *left,
+                        double *right) {
+  int *ranges = NULL, n = 0;
+  pango_layout_line_get_x_ranges(line, from, to, &ranges, &n);
+  *left = *right = 0;
+  for (int i = 0; i < n; i++) {
+    double l = ranges[2 * i] / (double)PANGO_SCALE;
+    double r = ranges[2 * i + 1] / (double)PANGO_SCALE;
+    *left = i == 0 || l < *left ? l : *left;
+    *right = i == 0 || r > *right ? r : *right;
+  }
+  g_free(ranges);
+}
+
+/* Where a line is anchored, so it keeps its alignment when the viewer
+ * sets it in another font: the start edge of start-aligned text (the
+ * right edge for right-to-left text), the middle of centred text. */
+static const char *line_anchor(const cm_text_style *st, int rtl, double left,
+                               double right, double *x) {
+  if (st->halign == CM_ALIGN_CENTER) {
+    *x = (left + right) / 2;
+    return "middle";
+  }
+  int start = st->halign == CM_ALIGN_START;
+  *x = start != rtl ? left : right;
+  return start ? "start" : "end";
+}
+
+/* One <text> of a line; halo: the stroke-only copy drawn under the text,
+ * as two elements because office suites ignore paint-order. */
+static void text_line(svg *s, const cm_item *it, PangoLayout *layout,
+                      PangoLayoutIter *iter, double x0, double y0, int halo) {
   FILE *f = s->f;
   const cm_text_style *st = &it->style;
-  PangoLayout *layout = cm_text_layout(s->ctx, it->text, st);
-  cm_bbox box = cm_text_box(layout, it->text, st, 0, 0);
+  PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
+  int from, to;
+  trimmed(layout, line, &from, &to);
+  if (from == to)
+    return;
+  double left, right, x;
+  visual_span(line, from, to, &left, &right);
+  int rtl = pango_layout_line_get_resolved_direction(line) == PANGO_DIRECTION_RTL;
+  const char *anchor = line_anchor(st, rtl, left, right, &x);
+  fputs("<text", f);
+  num_attr(f, "x", x0 + x);
+  num_attr(f, "y", y0 + pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE);
+  if (strcmp(anchor, "start"))
+    fprintf(f, " text-anchor=\"%s\"", anchor);
+  if (rtl)
+    fputs(" direction=\"rtl\"", f);
+  if (halo) {
+    fputs(" fill=\"none\"", f);
+    color_attr(f, "stroke", st->halo);
+    num_attr(f, "stroke-width", st->halo_radius * 2);
+    fputs(" stroke-linejoin=\"round\"", f);
+  } else {
+    color_attr(f, "fill", st->fill);
+  }
+  fputc('>', f);
+  esc_n(f, pango_layout_get_text(layout) + from, (size_t)(to - from));
+  fputs("</text>", f);
+}
+
+/* Every line of the layout (halo copies first), in the layout's space. */
+static void text_lines(svg *s, const cm_item *it, PangoLayout *layout,
+                       cm_bbox box) {
+  int passes = it->style.halo_radius > 0 ? 2 : 1;
+  for (int pass = 0; pass < passes; pass++) {
+    PangoLayoutIter *iter = pango_layout_get_iter(layout);
+    do
+      text_line(s, it, layout, iter, box.minx, box.miny, passes == 2 && pass == 0);
+    while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+  }
+}
+
+/* The text's group: placed and turned by a transform, so an editor moves
+ * and edits it as one label. */
+static void write_text(svg *s, const cm_item *it, PangoLayout *layout,
+                       cm_bbox box) {
+  FILE *f = s->f;
+  const cm_text_style *st = &it->style;
   fputs("<g transform=\"translate(", f);
   num(f, it->x);
   fputc(' ', f);
@@ -171,76 +307,189 @@ static void write_text(svg *s, const cm_item *it) {
     num(f, -st->angle);
     fputc(')', f);
   }
-  fputs("\" font-family=\"", f);
-  esc(f, st->font);
-  fputs("\" font-size=\"", f);
-  num(f, st->size);
   fputc('"', f);
+  font_family(f, st->font);
+  num_attr(f, "font-size", st->size);
   if (st->bold)
     fputs(" font-weight=\"bold\"", f);
   if (st->italic)
     fputs(" font-style=\"italic\"", f);
   fputs(">", f);
-  PangoLayoutIter *iter = pango_layout_get_iter(layout);
-  do {
-    PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
-    PangoRectangle lr;
-    pango_layout_iter_get_line_extents(iter, NULL, &lr);
-    double cx = box.minx + (lr.x + lr.width / 2.0) / PANGO_SCALE;
-    double by = box.miny + pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE;
-    const char *text = pango_layout_get_text(layout) + line->start_index;
-    fputs("<text x=\"", f);
-    num(f, cx);
-    fputs("\" y=\"", f);
-    num(f, by);
-    fputs("\" text-anchor=\"middle\"", f);
-    color_attr(f, "fill", st->fill);
-    if (st->halo_radius > 0) {
-      color_attr(f, "stroke", st->halo);
-      fputs(" stroke-width=\"", f);
-      num(f, st->halo_radius * 2);
-      fputs("\" stroke-linejoin=\"round\" paint-order=\"stroke\"", f);
-    }
-    fputc('>', f);
-    char buf[4096];
-    int len = line->length < (int)sizeof buf - 1 ? line->length : (int)sizeof buf - 1;
-    memcpy(buf, text, (size_t)len);
-    buf[len] = '\0';
-    esc(f, buf);
-    fputs("</text>", f);
-  } while (pango_layout_iter_next_line(iter));
-  pango_layout_iter_free(iter);
+  text_lines(s, it, layout, box);
   fputs("</g>\n", f);
+}
+
+/* The current cairo path as SVG path data, in page points. */
+static void outline_data(FILE *f, cairo_t *cr) {
+  cairo_path_t *path = cairo_copy_path(cr);
+  static const char ops[] = {'M', 'L', 'C', 'Z'};
+  static const int npts[] = {1, 1, 3, 0};
+  fputs(" d=\"", f);
+  for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+    const cairo_path_data_t *d = &path->data[i];
+    int t = d->header.type;
+    fputc(ops[t], f);
+    for (int k = 1; k <= npts[t]; k++) {
+      if (k > 1)
+        fputc(' ', f);
+      num(f, d[k].point.x);
+      fputc(' ', f);
+      num(f, d[k].point.y);
+    }
+  }
+  fputc('"', f);
+  cairo_path_destroy(path);
+}
+
+/* Text as glyph outlines: looks the same without the fonts, cannot be
+ * edited. aria-label keeps the words for search and screen readers. */
+static void write_text_outlines(svg *s, const cm_item *it, PangoLayout *layout,
+                                cm_bbox box) {
+  FILE *f = s->f;
+  const cm_text_style *st = &it->style;
+  cairo_t *cr = s->outlines;
+  cairo_new_path(cr);
+  cairo_save(cr);
+  cairo_translate(cr, it->x, it->y);
+  cairo_rotate(cr, -st->angle * M_PI / 180.0);
+  cairo_move_to(cr, box.minx, box.miny);
+  pango_cairo_layout_path(cr, layout);
+  cairo_restore(cr);
+  fputs("<g aria-label=\"", f);
+  esc(f, it->text);
+  fputs("\">", f);
+  if (st->halo_radius > 0) {
+    fputs("<path", f);
+    outline_data(f, cr);
+    fputs(" fill=\"none\"", f);
+    color_attr(f, "stroke", st->halo);
+    num_attr(f, "stroke-width", st->halo_radius * 2);
+    fputs(" stroke-linejoin=\"round\"/>", f);
+  }
+  fputs("<path", f);
+  outline_data(f, cr);
+  color_attr(f, "fill", st->fill);
+  fputs("/></g>\n", f);
+  cairo_new_path(cr);
+}
+
+static void text_item(svg *s, const cm_item *it) {
+  PangoLayout *layout = cm_text_layout(s->ctx, it->text, &it->style);
+  cm_bbox box = cm_text_box(layout, it->text, &it->style, 0, 0);
+  if (s->text_paths)
+    write_text_outlines(s, it, layout, box);
+  else
+    write_text(s, it, layout, box);
   g_object_unref(layout);
 }
 
-static void group_begin(svg *s, const cm_item *it, int depth) {
-  FILE *f = s->f;
-  int clip = 0;
-  if (it->clip) {
-    clip = ++s->nclip;
-    cm_bbox b = it->clip_box;
-    fprintf(f, "<defs><clipPath id=\"clip-%d\"><rect x=\"", clip);
-    num(f, b.minx);
-    fputs("\" y=\"", f);
-    num(f, b.miny);
-    fputs("\" width=\"", f);
-    num(f, b.maxx - b.minx);
-    fputs("\" height=\"", f);
-    num(f, b.maxy - b.miny);
-    fputs("\"/></clipPath></defs>\n", f);
+/* Write a group id, made unique with a -2, -3... suffix when the scene
+ * repeats one (small multiples draw every layer once per panel). */
+static int unique_id(svg *s, const char *id) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", id);
+  for (int k = 2;; k++) {
+    size_t i = 0;
+    while (i < s->nids && strcmp(s->ids[i], buf))
+      i++;
+    if (i == s->nids)
+      break;
+    snprintf(buf, sizeof buf, "%s-%d", id, k);
   }
+  char **ids = realloc(s->ids, (s->nids + 1) * sizeof *ids);
+  char *copy = strdup(buf);
+  if (!ids || !copy) {
+    free(copy);
+    if (ids)
+      s->ids = ids;
+    return CM_ENOMEM;
+  }
+  s->ids = ids;
+  s->ids[s->nids++] = copy;
+  esc(s->f, buf);
+  return CM_OK;
+}
+
+static int clip_def(svg *s, cm_bbox b) {
+  FILE *f = s->f;
+  int clip = ++s->nclip;
+  fprintf(f, "<defs><clipPath id=\"clip-%d\"><rect", clip);
+  num_attr(f, "x", b.minx);
+  num_attr(f, "y", b.miny);
+  num_attr(f, "width", b.maxx - b.minx);
+  num_attr(f, "height", b.maxy - b.miny);
+  fputs("/></clipPath></defs>\n", f);
+  return clip;
+}
+
+static int group_begin(svg *s, const cm_item *it) {
+  FILE *f = s->f;
+  int clip = it->clip ? clip_def(s, it->clip_box) : 0;
   fputs("<g id=\"", f);
-  esc(f, it->id ? it->id : "group");
+  if (unique_id(s, it->id && *it->id ? it->id : "group") != CM_OK)
+    return CM_ENOMEM;
   fputs("\" inkscape:groupmode=\"layer\" inkscape:label=\"", f);
   esc(f, it->label ? it->label : "");
   fputc('"', f);
   if (clip)
     fprintf(f, " clip-path=\"url(#clip-%d)\"", clip);
   fputs(">\n", f);
+  return CM_OK;
 }
 
-static void header(svg *s) {
+static void dc_element(FILE *f, const char *name, const char *value) {
+  if (!value)
+    return;
+  fprintf(f, "<dc:%s>", name);
+  esc(f, value);
+  fprintf(f, "</dc:%s>\n", name);
+}
+
+void cm_svg_write_meta(FILE *f, const cm_scene *scene, const char *created) {
+  const char *title = cm_scene_meta(scene, "Title");
+  const char *source = cm_scene_meta(scene, "Source");
+  const char *date = cm_scene_meta(scene, "Date");
+  const char *style = cm_scene_meta(scene, "Style");
+  if (title) {
+    fputs("<title>", f);
+    esc(f, title);
+    fputs("</title>\n", f);
+  }
+  if (source) {
+    fputs("<desc>", f);
+    esc(f, source);
+    fputs("</desc>\n", f);
+  }
+  /* Dublin Core in RDF, where Inkscape's document properties look; the
+   * namespaces are declared here so the block fits in any SVG. */
+  fputs("<metadata><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+        " xmlns:cc=\"http://creativecommons.org/ns#\""
+        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+        "<cc:Work rdf:about=\"\">\n<dc:format>image/svg+xml</dc:format>\n"
+        "<dc:type rdf:resource=\"http://purl.org/dc/dcmitype/StillImage\"/>\n", f);
+  dc_element(f, "title", title);
+  dc_element(f, "date", created);
+  dc_element(f, "coverage", date);
+  dc_element(f, "source", source);
+  if (style || date) {
+    fputs("<dc:subject><rdf:Bag>", f);
+    if (style) {
+      fputs("<rdf:li>style ", f);
+      esc(f, style);
+      fputs("</rdf:li>", f);
+    }
+    if (date) {
+      fputs("<rdf:li>date ", f);
+      esc(f, date);
+      fputs("</rdf:li>", f);
+    }
+    fputs("</rdf:Bag></dc:subject>\n", f);
+  }
+  fputs("<dc:publisher><cc:Agent><dc:title>controlmap " CM_VERSION
+        "</dc:title></cc:Agent></dc:publisher>\n</cc:Work>\n</rdf:RDF></metadata>\n", f);
+}
+
+static void header(svg *s, const char *created) {
   FILE *f = s->f;
   double w = cm_scene_width(s->scene), h = cm_scene_height(s->scene);
   fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -255,46 +504,73 @@ static void header(svg *s) {
   fputc(' ', f);
   num(f, h);
   fputs("\">\n", f);
-  const char *title = cm_scene_meta(s->scene, "Title");
-  const char *source = cm_scene_meta(s->scene, "Source");
-  if (title) {
-    fputs("<title>", f);
-    esc(f, title);
-    fputs("</title>\n", f);
-  }
-  if (source) {
-    fputs("<desc>", f);
-    esc(f, source);
-    fputs("</desc>\n", f);
-  }
+  cm_svg_write_meta(f, s->scene, created);
 }
 
-int cm_svg_write(const cm_scene *scene, FILE *f, const char *path,
-                 cm_error *err) {
-  svg s = {f, scene, cm_text_context_new(), 0, 0};
-  if (!s.ctx)
-    return cm_error_set(err, CM_ERENDER, path, 0, 0, "cannot start pango for text");
-  header(&s);
-  int depth = 0;
-  for (size_t i = 0; i < cm_scene_count(scene); i++) {
-    const cm_item *it = cm_scene_item(scene, i);
+static int write_items(svg *s) {
+  for (size_t i = 0; i < cm_scene_count(s->scene); i++) {
+    const cm_item *it = cm_scene_item(s->scene, i);
     switch (it->kind) {
     case CM_ITEM_GROUP_BEGIN:
-      group_begin(&s, it, depth++);
+      if (group_begin(s, it) != CM_OK)
+        return CM_ENOMEM;
       break;
     case CM_ITEM_GROUP_END:
-      depth--;
-      fputs("</g>\n", f);
+      fputs("</g>\n", s->f);
       break;
     case CM_ITEM_PATH:
-      write_path(&s, it);
+      write_path(s, it);
       break;
     case CM_ITEM_TEXT:
-      write_text(&s, it);
+      text_item(s, it);
       break;
     }
   }
+  return CM_OK;
+}
+
+/* The cairo context glyph outlines are traced on: nothing is drawn, so a
+ * recording surface with no bounds costs nothing. */
+static cairo_t *outline_context(void) {
+  cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_ALPHA, NULL);
+  cairo_t *cr = cairo_create(rec);
+  cairo_surface_destroy(rec);
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    cairo_destroy(cr);
+    return NULL;
+  }
+  return cr;
+}
+
+static void svg_free(svg *s) {
+  for (size_t i = 0; i < s->nids; i++)
+    free(s->ids[i]);
+  free(s->ids);
+  if (s->outlines)
+    cairo_destroy(s->outlines);
+  if (s->ctx)
+    g_object_unref(s->ctx);
+}
+
+int cm_svg_write(const cm_scene *scene, FILE *f, const char *path,
+                 const cm_render_options *opt, const char *created,
+                 cm_error *err) {
+  svg s = {0};
+  s.f = f;
+  s.scene = scene;
+  s.text_paths = opt && opt->svg_text_paths;
+  s.ctx = cm_text_context_new();
+  if (s.ctx && s.text_paths)
+    s.outlines = outline_context();
+  if (!s.ctx || (s.text_paths && !s.outlines)) {
+    svg_free(&s);
+    return cm_error_set(err, CM_ERENDER, path, 0, 0, "cannot start pango for text");
+  }
+  header(&s, created);
+  int rc = write_items(&s);
   fputs("</svg>\n", f);
-  g_object_unref(s.ctx);
+  svg_free(&s);
+  if (rc != CM_OK)
+    return cm_error_set(err, rc, path, 0, 0, "out of memory writing SVG");
   return ferror(f) ? cm_error_set(err, CM_EIO, path, 0, 0, "cannot write") : CM_OK;
 }

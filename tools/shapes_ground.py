@@ -20,7 +20,8 @@ import shapes_topojson
 
 # Lambert azimuthal equal-area centred on the conflict area: areas in km2.
 EQUAL_AREA = "+proj=laea +lat_0=40 +lon_0=46.5 +datum=WGS84 +units=m +no_defs"
-_TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA, always_xy=True)
+TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA, always_xy=True)
+FROM_EQUAL_AREA = Transformer.from_crs(EQUAL_AREA, "EPSG:4326", always_xy=True)
 
 # Gaps between a country's outline and its units are shared out in squares of
 # this size (about 1 km), each going to the nearest unit.
@@ -37,7 +38,7 @@ def area_km2(geom):
     """Area of a lon/lat geometry in square kilometres (equal-area projection)."""
     if geom is None or geom.is_empty:
         return 0.0
-    return transform(_TO_EQUAL_AREA.transform, geom).area / 1e6
+    return transform(TO_EQUAL_AREA.transform, geom).area / 1e6
 
 
 def load_topojson_units(path):

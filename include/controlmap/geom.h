@@ -89,4 +89,28 @@ int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
 int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
                         double *distance);
 
+/* ---- boolean operations (src/geom_bool*.c) ----------------------------------------- */
+
+/* Which ground a boolean operation keeps. */
+typedef enum {
+  CM_BOOL_INTERSECTION = 0, /* ground in both a and b */
+  CM_BOOL_UNION = 1,        /* ground in a or b or both */
+  CM_BOOL_DIFFERENCE = 2,   /* ground in a and not in b */
+  CM_BOOL_XOR = 3           /* ground in exactly one of them */
+} cm_bool_op;
+
+/* a op b for two polygons (even-odd rule, so rings may cross themselves or
+ * each other) into out, a polygon (overwritten, not freed; the caller frees
+ * it with cm_geom_free; out must not be a or b). The result's rings are
+ * closed, do not cross or touch themselves and never run along one another;
+ * two rings may touch at a shared point; holes are rings inside rings;
+ * ground thinner than the grid is dropped, so an empty result has no parts.
+ * The work is exact on a grid 2^40 steps wide from 0 to the largest
+ * coordinate of a and b (lon/lat: 2^-34 degree, about 6 micrometres):
+ * points are rounded to it, so edges shared exactly stay shared.
+ * Returns 0, CM_ENOMEM, or CM_EUSAGE for a non-polygon, an unknown op or a
+ * coordinate that is not finite (out is then empty). */
+int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
+                    cm_geom *out);
+
 #endif

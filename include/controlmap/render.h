@@ -5,7 +5,14 @@
  * encoded with libpng, with the dpi and metadata); SVG with the project's
  * own writer (layers, ids, editable text) or, on request, cairo's. Files are
  * written to a temporary name beside the target and renamed, so a failure
- * never leaves a partial file; the same scene gives the same bytes. */
+ * never leaves a partial file; the same scene gives the same bytes.
+ *
+ * Every format carries the scene's Title, Source, Date and Style metadata
+ * (PNG text chunks, PDF document info, SVG <title>, <desc> and Dublin Core
+ * <metadata>). The only creation date written (PDF CreationDate and
+ * ModDate, SVG dc:date) is $SOURCE_DATE_EPOCH when set, else midnight UTC
+ * of the scene's Date (1970-01-01 without one), so two runs give the same
+ * bytes. A malformed $SOURCE_DATE_EPOCH fails the render with CM_EUSAGE. */
 
 #include "controlmap/error.h"
 #include "controlmap/scene.h"
@@ -15,6 +22,8 @@ typedef enum { CM_FORMAT_PNG = 1, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
 typedef struct cm_render_options {
   int svg_cairo;       /* 1: write SVG through cairo's SVG surface */
   int png_level;       /* zlib level 1-9; 0: the default (see render.c) */
+  int svg_text_paths;  /* 1: own SVG writes text as glyph outlines, for
+                          viewers without the fonts (not editable) */
 } cm_render_options;
 
 /* Largest raster accepted, in pixels (width * height), so a typo in a page

@@ -29,6 +29,8 @@ static const char help[] =
     "                         on the map at DATE\n"
     "      --svg-engine NAME  own (default: layers, editable text) or cairo\n"
     "                         (looks exactly like the PNG; text as outlines)\n"
+    "      --svg-text HOW     text (default: editable <text>) or paths (glyph\n"
+    "                         outlines, for slides shown without the fonts)\n"
     "      --dpi N            override the style's dpi (10 to 4800)\n"
     "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
@@ -76,6 +78,7 @@ static int parse(int argc, char **argv, render_args *a) {
       {"grid", required_argument, 0, 'G'},
       {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'E'},
+      {"svg-text", required_argument, 0, 'T'},
       {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
       {"timings", no_argument, 0, 'M'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -100,6 +103,11 @@ static int parse(int argc, char **argv, render_args *a) {
       if (strcmp(optarg, "all") && strcmp(optarg, "present"))
         return cli_usage("--legend takes 'all' or 'present', not '%s'", optarg);
       a->compose.legend_all = !strcmp(optarg, "all");
+      break;
+    case 'T':
+      if (strcmp(optarg, "text") && strcmp(optarg, "paths"))
+        return cli_usage("--svg-text takes 'text' or 'paths', not '%s'", optarg);
+      a->render.svg_text_paths = !strcmp(optarg, "paths");
       break;
     case 'E':
       if (strcmp(optarg, "own") && strcmp(optarg, "cairo"))

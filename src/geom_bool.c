@@ -1,0 +1,166 @@
+/* Boolean operations on polygons: the public call and the grid.
+ *
+ * The outlines of both polygons are put on an integer grid, cut into
+ * edges that only meet at their ends (geom_bool_node.c), and the outline of
+ * the wanted ground is traced along the edges that have it on one side only
+ * (geom_bool_rings.c). Every decision is exact on the grid, so neighbouring
+ * districts whose shared edges have identical points stay exactly shared:
+ * no slivers, no gaps, whatever the order of the operations. */
+
+#include "geom_bool.h"
+#include "controlmap/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* ---- storage ---------------------------------------------------------------------- */
+
+int overlay_grow(void **items, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap)
+    return 0;
+  size_t n = *cap ? *cap : 16;
+  while (n < need) {
+    if (n > SIZE_MAX / 2)
+      return CM_ENOMEM;
+    n *= 2;
+  }
+  if (n > SIZE_MAX / size)
+    return CM_ENOMEM;
+  void *p = realloc(*items, n * size);
+  if (!p)
+    return CM_ENOMEM;
+  *items = p;
+  *cap = n;
+  return 0;
+}
+
+int overlay_push_edge(overlay_edges *list, overlay_edge e) {
+  if (overlay_grow((void **)&list->items, &list->cap, list->n + 1,
+                   sizeof *list->items))
+    return CM_ENOMEM;
+  list->items[list->n++] = e;
+  return 0;
+}
+
+int overlay_push_point(overlay_points *list, overlay_point p) {
+  if (overlay_grow((void **)&list->items, &list->cap, list->n + 1,
+                   sizeof *list->items))
+    return CM_ENOMEM;
+  list->items[list->n++] = p;
+  return 0;
+}
+
+void overlay_rings_free(overlay_rings *rings) {
+  free(rings->points.items);
+  free(rings->starts);
+}
+
+/* ---- the grid --------------------------------------------------------------------- */
+
+/* The largest coordinate size of g into *largest; CM_EUSAGE when a
+ * coordinate is not finite (no grid could hold it). */
+static int largest_coordinate(const cm_geom *g, double *largest) {
+  for (size_t i = 0; i < g->npoints; i++) {
+    double x = fabs(g->points[i].x), y = fabs(g->points[i].y);
+    if (!isfinite(x) || !isfinite(y))
+      return CM_EUSAGE;
+    *largest = fmax(*largest, fmax(x, y));
+  }
+  return 0;
+}
+
+/* Grid steps are a power of two, 2^-shift, chosen so the largest
+ * coordinate is below 2^OVERLAY_GRID_BITS steps: going to the grid and
+ * back only rounds, never distorts, and points already on the grid come
+ * back bit for bit. */
+static int grid_shift(double largest) {
+  if (!(largest > 0))
+    return 0;
+  int e;
+  frexp(largest, &e); /* largest < 2^e */
+  return OVERLAY_GRID_BITS - e;
+}
+
+static overlay_point to_grid(cm_point p, int shift) {
+  overlay_point g = {(int64_t)nearbyint(ldexp(p.x, shift)),
+                     (int64_t)nearbyint(ldexp(p.y, shift))};
+  return g;
+}
+
+/* Every edge of every ring of g, the closing one included whether or not
+ * the ring repeats its first point; edges that shrink to a point on the
+ * grid are left out. */
+static int add_outline(overlay_edges *edges, const cm_geom *g, unsigned owner,
+                       int shift) {
+  for (size_t r = 0; r < g->nparts; r++) {
+    const cm_point *pts = cm_geom_part(g, r);
+    size_t n = cm_geom_part_size(g, r);
+    for (size_t i = 0; i < n; i++) {
+      overlay_edge e = {to_grid(pts[i], shift),
+                        to_grid(pts[(i + 1) % n], shift), owner};
+      if (!overlay_same(e.p, e.q) && overlay_push_edge(edges, e))
+        return CM_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+/* The traced rings as closed polygon parts, back in the caller's units. */
+static int rings_to_geom(const overlay_rings *rings, int shift, cm_geom *out) {
+  for (size_t r = 0; r < rings->nrings; r++) {
+    size_t end = r + 1 < rings->nrings ? rings->starts[r + 1]
+                                       : rings->points.n;
+    size_t first = rings->starts[r];
+    if (cm_geom_begin_part(out))
+      return CM_ENOMEM;
+    for (size_t i = first; i <= end; i++) {
+      overlay_point p = rings->points.items[i < end ? i : first];
+      if (cm_geom_add_point(out, ldexp((double)p.x, -shift),
+                            ldexp((double)p.y, -shift)))
+        return CM_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+/* ---- the operation ---------------------------------------------------------------- */
+
+static int check_arguments(const cm_geom *a, const cm_geom *b, cm_bool_op op,
+                           double *largest) {
+  if (a->type != CM_GEOM_POLYGON || b->type != CM_GEOM_POLYGON)
+    return CM_EUSAGE;
+  if (op != CM_BOOL_INTERSECTION && op != CM_BOOL_UNION &&
+      op != CM_BOOL_DIFFERENCE && op != CM_BOOL_XOR)
+    return CM_EUSAGE;
+  *largest = 0;
+  if (largest_coordinate(a, largest) || largest_coordinate(b, largest))
+    return CM_EUSAGE;
+  return 0;
+}
+
+int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
+                    cm_geom *out) {
+  cm_geom work;
+  cm_geom_init(&work, CM_GEOM_POLYGON);
+  double largest;
+  int rc = check_arguments(a, b, op, &largest);
+  int shift = grid_shift(largest);
+  overlay_edges edges = {NULL, 0, 0};
+  overlay_rings rings = {{NULL, 0, 0}, NULL, 0, 0};
+  if (rc == 0)
+    rc = add_outline(&edges, a, OVERLAY_IN_A, shift);
+  if (rc == 0)
+    rc = add_outline(&edges, b, OVERLAY_IN_B, shift);
+  if (rc == 0)
+    rc = overlay_node(&edges);
+  if (rc == 0)
+    rc = overlay_trace(&edges, op, &rings);
+  if (rc == 0)
+    rc = rings_to_geom(&rings, shift, &work);
+  free(edges.items);
+  overlay_rings_free(&rings);
+  if (rc < 0)
+    cm_geom_free(&work);
+  *out = work;
+  return rc;
+}

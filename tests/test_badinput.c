@@ -1,0 +1,411 @@
+/* Hostile input never crashes controlmap: the inputs that once made a fuzz
+ * harness fail (tests/crashes/HARNESS/) replayed through the same harness
+ * code without libFuzzer, the harnesses' own checks run on every fixture
+ * and shipped style, damaged layers (tests/data/badinput_layers.txt), and
+ * styles with nothing in them. The command-line cases are in
+ * tests/cli_badinput.sh. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* The harnesses report a broken promise through FUZZ_FAIL: here it fails
+ * the test instead of aborting. */
+#define FUZZ_NO_ENTRY
+#define FUZZ_FAIL(...) fail_msg(__VA_ARGS__)
+#include "fuzz/fuzz_date.c"
+#include "fuzz/fuzz_layer.c"
+#include "fuzz/fuzz_proj.c"
+#include "fuzz/fuzz_style.c"
+
+#include "controlmap/layer.h"
+#include "controlmap/style.h"
+#include "support/fixtures.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[4096];
+
+static int setup(void **state) {
+  (void)state;
+  return fixture_make_dir(dir, sizeof dir) == 0 && fixtures_write_all(dir) == 0
+             ? 0
+             : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  fixture_remove_dir(dir);
+  return 0;
+}
+
+/* --- files and tables ----------------------------------------------------- */
+
+/* "<folder of this file>/<rest>" into buf. */
+static char *beside(char *buf, size_t size, const char *rest) {
+  const char *slash = strrchr(__FILE__, '/');
+  int n = slash ? (int)(slash - __FILE__) : 1;
+  snprintf(buf, size, "%.*s/%s", n, slash ? __FILE__ : ".", rest);
+  return buf;
+}
+
+static uint8_t *read_file(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot read %s", path);
+  size_t cap = 1 << 16;
+  uint8_t *data = malloc(cap);
+  *n = 0;
+  size_t got;
+  while (data && (got = fread(data + *n, 1, cap - *n, f)) > 0)
+    if ((*n += got) == cap)
+      data = realloc(data, cap *= 2);
+  fclose(f);
+  assert_non_null(data);
+  return data;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = strlen(s);
+  while (n && strchr(" \t\r\n", s[n - 1]))
+    s[--n] = '\0';
+  return s;
+}
+
+/* Split at sep into at most max trimmed cells; returns the count. */
+static int split(char *line, char sep, char **cells, int max) {
+  int n = 0;
+  for (char *s = line; n < max; n++) {
+    char *bar = strchr(s, sep);
+    if (bar)
+      *bar = '\0';
+    cells[n] = trim(s);
+    if (!bar)
+      return n + 1;
+    s = bar + 1;
+  }
+  return n;
+}
+
+/* Calls check(cells, count, line number) for each row of a table in
+ * tests/data; returns the number of rows. */
+static int each_row(const char *table, void (*check)(char **, int, int)) {
+  char path[4096], line[2048];
+  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, table), "r");
+  assert_non_null(f);
+  int rows = 0;
+  for (int number = 1; fgets(line, sizeof line, f); number++) {
+    char *cells[8];
+    char *s = trim(line);
+    if (!*s || *s == '#')
+      continue;
+    check(cells, split(s, '|', cells, 8), number);
+    rows++;
+  }
+  fclose(f);
+  return rows;
+}
+
+static int code_named(const char *s) {
+  static const struct {
+    const char *name;
+    int code;
+  } codes[] = {{"ok", CM_OK},         {"CM_EIO", CM_EIO},
+               {"CM_EDATA", CM_EDATA}, {"CM_ESTYLE", CM_ESTYLE},
+               {"CM_EPROJ", CM_EPROJ}, {"CM_ENOMEM", CM_ENOMEM},
+               {"CM_EUSAGE", CM_EUSAGE}};
+  for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+    if (strcmp(s, codes[i].name) == 0)
+      return codes[i].code;
+  fail_msg("unknown code %s", s);
+  return 1;
+}
+
+/* --- inputs that once made a harness fail ---------------------------------- */
+
+typedef int (*harness)(const uint8_t *, size_t);
+
+static harness harness_named(const char *name) {
+  if (strcmp(name, "layer") == 0)
+    return fuzz_layer;
+  if (strcmp(name, "style") == 0)
+    return fuzz_style;
+  if (strcmp(name, "date") == 0)
+    return fuzz_date;
+  if (strcmp(name, "proj") == 0)
+    return fuzz_proj;
+  fail_msg("unknown harness %s", name);
+  return NULL;
+}
+
+/* Each row: harness | file in tests/crashes/HARNESS | the code it gives. */
+static int crash_rows;
+
+static void check_crash(char **c, int n, int line) {
+  char rest[512], path[4096];
+  size_t size;
+  assert_int_equal(n, 3);
+  print_message("badinput_crashes.txt:%d: %s/%s\n", line, c[0], c[1]);
+  snprintf(rest, sizeof rest, "crashes/%s/%s", c[0], c[1]);
+  uint8_t *data = read_file(beside(path, sizeof path, rest), &size);
+  int rc = harness_named(c[0])(data, size);
+  free(data);
+  if (rc != code_named(c[2]))
+    fail_msg("badinput_crashes.txt:%d: %s/%s gives %d, not %s", line, c[0],
+             c[1], rc, c[2]);
+  crash_rows++;
+}
+
+/* Every file in tests/crashes has its row, so none is forgotten. */
+static int crash_files(void) {
+  static const char *const names[] = {"layer", "style", "date", "proj"};
+  char path[4096], rest[64];
+  int files = 0;
+  for (int h = 0; h < 4; h++) {
+    snprintf(rest, sizeof rest, "crashes/%s", names[h]);
+    DIR *d = opendir(beside(path, sizeof path, rest));
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+      files += e->d_name[0] != '.';
+    if (d)
+      closedir(d);
+  }
+  return files;
+}
+
+static void test_crashes_replayed(void **state) {
+  (void)state;
+  crash_rows = 0;
+  each_row("badinput_crashes.txt", check_crash);
+  assert_int_equal(crash_rows, crash_files());
+}
+
+/* --- the harnesses' checks on known inputs --------------------------------- */
+
+/* A fixture's files as one layer input; *n is its size. */
+static uint8_t *pack_fixture(const char *name, size_t *n) {
+  uint8_t *part[LAYER_PARTS], head[LAYER_INPUT_HEADER];
+  size_t len[LAYER_PARTS], total = LAYER_INPUT_HEADER;
+  int present[LAYER_PARTS];
+  char path[4096];
+  for (int k = 0; k < LAYER_PARTS; k++) {
+    fixture_path(path, sizeof path, dir, name, layer_input_ext[k]);
+    FILE *f = fopen(path, "rb");
+    present[k] = f != NULL;
+    len[k] = 0;
+    part[k] = NULL;
+    if (f) {
+      fclose(f);
+      part[k] = read_file(path, &len[k]);
+    }
+    total += len[k];
+  }
+  assert_int_equal(layer_input_header(head, len, present), 0);
+  uint8_t *data = malloc(total);
+  assert_non_null(data);
+  memcpy(data, head, sizeof head);
+  *n = sizeof head;
+  for (int k = 0; k < LAYER_PARTS; k++) {
+    if (len[k])
+      memcpy(data + *n, part[k], len[k]);
+    *n += len[k];
+    free(part[k]);
+  }
+  return data;
+}
+
+/* Good fixtures load and keep every promise; broken ones are refused. The
+ * upper-case fixture is left out: its files end in .SHP. */
+static void test_fixtures_through_the_layer_harness(void **state) {
+  (void)state;
+  for (size_t i = 0; i < fixture_count; i++) {
+    const char *name = fixtures[i].name;
+    if (strcmp(name, "upper") == 0)
+      continue;
+    size_t n;
+    uint8_t *data = pack_fixture(name, &n);
+    int rc = fuzz_layer(data, n);
+    free(data);
+    int broken = strncmp(name, "bad_", 4) == 0 && strcmp(name, "bad_prj") != 0;
+    if (broken ? rc == CM_OK : rc != CM_OK)
+      fail_msg("%s: cm_layer_open gives %d", name, rc);
+  }
+}
+
+static void test_styles_through_the_style_harness(void **state) {
+  (void)state;
+  const char *names[] = {"../styles/default.mss", "fixtures/styles/example.mss"};
+  char path[4096];
+  for (int i = 0; i < 2; i++) {
+    size_t n;
+    uint8_t *text = read_file(beside(path, sizeof path, names[i]), &n);
+    assert_int_equal(fuzz_style(text, n), CM_OK);
+    free(text);
+  }
+  const char *mistakes = "Map { dpi: 0; }\n#x { line-widht: 1; }";
+  assert_int_equal(fuzz_style((const uint8_t *)mistakes, strlen(mistakes)),
+                   CM_ESTYLE);
+}
+
+static void test_dates_through_the_date_harness(void **state) {
+  (void)state;
+  const char *inputs[] = {"2020-11-10|2021|%e %B %Y|ru|1", "2020-02|2020-02",
+                          "1994|1993|NULL|ar|0", "0000-00-00", "9999-12-31|",
+                          "\xff\xff\xff\xff|x|%B%b%d%e%m%Y%%%|hy|2"};
+  const int codes[] = {CM_OK, CM_OK, CM_OK, CM_EUSAGE, CM_OK, CM_EUSAGE};
+  for (int i = 0; i < 6; i++)
+    assert_int_equal(fuzz_date((const uint8_t *)inputs[i], strlen(inputs[i])),
+                     codes[i]);
+}
+
+static void test_crs_through_the_proj_harness(void **state) {
+  (void)state;
+  const char *good = "EPSG:32638", *bad = "GEOGCS[\"broken\"";
+  assert_int_equal(fuzz_proj((const uint8_t *)good, strlen(good)), CM_OK);
+  assert_int_equal(fuzz_proj((const uint8_t *)bad, strlen(bad)), CM_EPROJ);
+}
+
+/* --- damaged layers ------------------------------------------------------- */
+
+static void copy_fixture(const char *name, const char *as) {
+  char from[4096], to[4096];
+  for (int k = 0; k < LAYER_PARTS; k++) {
+    fixture_path(from, sizeof from, dir, name, layer_input_ext[k]);
+    fixture_path(to, sizeof to, dir, as, layer_input_ext[k]);
+    FILE *f = fopen(from, "rb");
+    if (!f) {
+      remove(to);
+      continue;
+    }
+    fclose(f);
+    size_t n;
+    uint8_t *data = read_file(from, &n);
+    FILE *out = fopen(to, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(data, 1, n, out), n);
+    fclose(out);
+    free(data);
+  }
+}
+
+/* "156=40; 108=00 00 00 32" */
+static void apply_patches(const char *path, char *patches) {
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  char *cells[8];
+  int n = split(patches, ';', cells, 8);
+  for (int i = 0; i < n; i++) {
+    char *eq = strchr(cells[i], '=');
+    assert_non_null(eq);
+    assert_int_equal(fseek(f, strtol(cells[i], NULL, 10), SEEK_SET), 0);
+    for (char *s = eq + 1, *end; *s; s = end) {
+      long byte = strtol(s, &end, 16);
+      if (end == s)
+        break;
+      fputc((int)byte, f);
+    }
+  }
+  fclose(f);
+}
+
+static void check_damaged(char **c, int n, int line) {
+  char path[4096];
+  assert_int_equal(n, 5);
+  print_message("badinput_layers.txt:%d: %s%s %s\n", line, c[0], c[1], c[2]);
+  copy_fixture(c[0], "damaged");
+  apply_patches(fixture_path(path, sizeof path, dir, "damaged", c[1]), c[2]);
+  cm_layer *layer = NULL;
+  cm_error err;
+  cm_error_clear(&err);
+  int rc = cm_layer_open(&layer, fixture_path(path, sizeof path, dir,
+                                              "damaged", ".shp"),
+                         &err);
+  cm_layer_free(layer);
+  if (rc != code_named(c[3]))
+    fail_msg("badinput_layers.txt:%d: code %d (%s)", line, rc, err.message);
+  if (strcmp(c[4], "-") != 0 && !strstr(err.message, c[4]))
+    fail_msg("badinput_layers.txt:%d: message '%s'", line, err.message);
+}
+
+static void test_damaged_layers_table(void **state) {
+  (void)state;
+  assert_true(each_row("badinput_layers.txt", check_damaged) >= 10);
+}
+
+/* Records stored out of order in the .shp are read in the index's order. */
+static void test_records_out_of_order_kept(void **state) {
+  (void)state;
+  char path[4096], patch[] = "108=00 00 01 0E 00 00 00 40; "
+                             "116=00 00 00 A0 00 00 00 6A";
+  copy_fixture("poly", "swapped");
+  apply_patches(fixture_path(path, sizeof path, dir, "swapped", ".shx"), patch);
+  cm_layer *layer = NULL;
+  cm_error err;
+  assert_int_equal(cm_layer_open(&layer, fixture_path(path, sizeof path, dir,
+                                                      "swapped", ".shp"),
+                                 &err),
+                   CM_OK);
+  assert_int_equal(cm_layer_count(layer), 3);
+  assert_int_equal(cm_layer_geom(layer, 1)->nparts, 1); /* C: one ring */
+  assert_int_equal(cm_layer_geom(layer, 2)->nparts, 2); /* B: two islands */
+  cm_layer_free(layer);
+}
+
+/* --- styles with nothing in them ------------------------------------------- */
+
+static void expect_empty(const char *text) {
+  cm_style *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&s, text, strlen(text), "e.mss", &err, NULL),
+                   CM_ESTYLE);
+  assert_null(s);
+  assert_int_equal(err.line, 1);
+  assert_int_equal(err.col, 1);
+  assert_non_null(strstr(err.message, "the style is empty"));
+  assert_non_null(strstr(err.hint, "Layer#control"));
+}
+
+static void test_empty_styles_refused(void **state) {
+  (void)state;
+  expect_empty("");
+  expect_empty("  \n\t\n");
+  expect_empty("/* a comment */\n// and another\n");
+  expect_empty("\xEF\xBB\xBF");
+  /* A comment left open is that mistake alone, not also an empty style. */
+  cm_style *s = NULL;
+  cm_error err;
+  cm_errors all = {0};
+  const char *open = "/* never closed";
+  assert_int_equal(cm_style_parse(&s, open, strlen(open), "e.mss", &err, &all),
+                   CM_ESTYLE);
+  assert_int_equal(all.count, 1);
+  assert_non_null(strstr(err.message, "unterminated comment"));
+  cm_errors_free(&all);
+  /* A style of one Layer block is not empty. */
+  const char *one = "Layer#a { file: \"a.shp\"; }";
+  assert_int_equal(cm_style_parse(&s, one, strlen(one), "e.mss", &err, NULL),
+                   CM_OK);
+  cm_style_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_crashes_replayed),
+      cmocka_unit_test(test_fixtures_through_the_layer_harness),
+      cmocka_unit_test(test_styles_through_the_style_harness),
+      cmocka_unit_test(test_dates_through_the_date_harness),
+      cmocka_unit_test(test_crs_through_the_proj_harness),
+      cmocka_unit_test(test_damaged_layers_table),
+      cmocka_unit_test(test_records_out_of_order_kept),
+      cmocka_unit_test(test_empty_styles_refused),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
