@@ -148,26 +148,15 @@ static int in_range(const cm_batch_spec *spec, cm_day d) {
   return (!spec->has_from || d >= spec->from) && (!spec->has_to || d <= spec->to);
 }
 
-typedef struct feature_ref {
-  const cm_layer *layer;
-  size_t f;
-} feature_ref;
-
-static const char *feature_attr(void *ud, const char *field) {
-  const feature_ref *r = ud;
-  int i = cm_layer_field_index(r->layer, field);
-  return i < 0 ? NULL : cm_layer_value(r->layer, r->f, (size_t)i);
-}
-
 /* Whether feature f of layer l leaves a mark on the days it is valid: some
  * rule styles it, and it lies in the view or names a legend class. A change
  * to anything else (a feature far outside the view, or one no rule draws)
  * does not change the map. */
 static int leaves_mark(const cm_map *map, size_t l, size_t f) {
-  feature_ref ref = {cm_map_layer_data(map, l), f};
+  cm_feature_ref ref = {cm_map_layer_data(map, l), f};
   cm_symbolizer s;
   if (!cm_style_resolve(cm_map_style(map), cm_map_layer_style(map, l)->name,
-                        feature_attr, &ref, &s))
+                        cm_feature_attr, &ref, &s))
     return 0;
   return cm_map_feature_geom(map, l, f)->npoints > 0 ||
          ((s.set & CM_PROP_LEGEND) && s.legend);

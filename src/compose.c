@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct feature_ref {
-  const cm_layer *layer;
-  size_t f;
-} feature_ref;
-
-static const char *feature_attr(void *ud, const char *field) {
-  const feature_ref *r = ud;
-  int i = cm_layer_field_index(r->layer, field);
-  return i < 0 ? NULL : cm_layer_value(r->layer, r->f, (size_t)i);
-}
-
 static cm_color with_alpha(cm_color c, double opacity) {
   c.a *= opacity;
   return c;
@@ -134,9 +123,9 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     feature_ref *ref) {
+                     cm_feature_ref *ref) {
   char buf[1024];
-  cm_style_expand(buf, sizeof buf, s->text_name, feature_attr, ref,
+  cm_style_expand(buf, sizeof buf, s->text_name, cm_feature_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -186,11 +175,11 @@ int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
 
 /* Remember a legend class the first time a feature of it is drawn. */
 static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
-                       feature_ref *ref) {
+                       cm_feature_ref *ref) {
   if (!(s->set & CM_PROP_LEGEND) || !s->legend)
     return CM_OK;
   char buf[512];
-  cm_style_expand(buf, sizeof buf, s->legend, feature_attr, ref, c->ms->lang,
+  cm_style_expand(buf, sizeof buf, s->legend, cm_feature_attr, ref, c->ms->lang,
                   c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -260,10 +249,10 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
-  feature_ref ref = {layer, f};
+  cm_feature_ref ref = {layer, f};
   cm_symbolizer s;
   if (!cm_style_resolve(cm_map_style(c->map),
-                        cm_map_layer_style(c->map, l)->name, feature_attr,
+                        cm_map_layer_style(c->map, l)->name, cm_feature_attr,
                         &ref, &s))
     return CM_OK;
   int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);

@@ -200,8 +200,8 @@ static size_t westmost_face_half(const planar_map *m, size_t v) {
 }
 
 /* Labels every face reachable from face f across edges, f being labelled. */
-static int spread_labels(planar_map *m, size_t f, size_t *queue,
-                         const size_t *face_half) {
+static void spread_labels(planar_map *m, size_t f, size_t *queue,
+                          const size_t *face_half) {
   size_t head = 0, tail = 0;
   queue[tail++] = f;
   while (head < tail) {
@@ -215,7 +215,6 @@ static int spread_labels(planar_map *m, size_t f, size_t *queue,
       h = next_half(m, h);
     } while (h != face_half[g]);
   }
-  return 0;
 }
 
 static int label_faces(planar_map *m) {

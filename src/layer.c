@@ -1119,3 +1119,9 @@ const char *cm_layer_value(const cm_layer *layer, size_t i, size_t field) {
     return NULL;
   return layer->text + layer->values[i * layer->nfields + field];
 }
+
+const char *cm_feature_attr(void *ud, const char *field) {
+  const cm_feature_ref *r = ud;
+  int i = cm_layer_field_index(r->layer, field);
+  return i < 0 ? NULL : cm_layer_value(r->layer, r->feature, (size_t)i);
+}

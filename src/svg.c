@@ -319,23 +319,42 @@ static void write_text(svg *s, const cm_item *it, PangoLayout *layout,
   fputs("</g>\n", f);
 }
 
-/* The current cairo path as SVG path data, in page points. */
+/* A length in hundredths of a point, as a number of points. */
+static void hundredths(FILE *f, long long c) {
+  fprintf(f, "%s%lld", c < 0 ? "-" : "", llabs(c) / 100);
+  int frac = (int)(llabs(c) % 100);
+  if (frac)
+    fprintf(f, frac % 10 ? ".%02d" : ".%d", frac % 10 ? frac : frac / 10);
+}
+
+/* The current cairo path as SVG path data in relative moves (glyph
+ * outlines are many short steps: a third smaller than absolute points).
+ * Steps are taken between rounded points so rounding never adds up. */
 static void outline_data(FILE *f, cairo_t *cr) {
   cairo_path_t *path = cairo_copy_path(cr);
-  static const char ops[] = {'M', 'L', 'C', 'Z'};
+  static const char ops[] = {'m', 'l', 'c', 'z'};
   static const int npts[] = {1, 1, 3, 0};
+  long long cx = 0, cy = 0, sx = 0, sy = 0; /* current point, subpath start */
   fputs(" d=\"", f);
   for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
     const cairo_path_data_t *d = &path->data[i];
     int t = d->header.type;
     fputc(ops[t], f);
+    long long x = cx, y = cy;
     for (int k = 1; k <= npts[t]; k++) {
+      x = llround(d[k].point.x * 100);
+      y = llround(d[k].point.y * 100);
       if (k > 1)
         fputc(' ', f);
-      num(f, d[k].point.x);
+      hundredths(f, x - cx);
       fputc(' ', f);
-      num(f, d[k].point.y);
+      hundredths(f, y - cy);
     }
+    if (t == CAIRO_PATH_CLOSE_PATH)
+      x = sx, y = sy;
+    else if (t == CAIRO_PATH_MOVE_TO)
+      sx = x, sy = y;
+    cx = x, cy = y;
   }
   fputc('"', f);
   cairo_path_destroy(path);

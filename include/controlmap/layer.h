@@ -67,4 +67,15 @@ size_t cm_layer_record(const cm_layer *layer, size_t i);
  * null values, never NULL for a valid field. Owned by the layer. */
 const char *cm_layer_value(const cm_layer *layer, size_t i, size_t field);
 
+/* One feature of a layer, for reading its attributes through a
+ * cm_attr_fn-style callback (style.h) without copying them. */
+typedef struct cm_feature_ref {
+  const cm_layer *layer;
+  size_t feature;
+} cm_feature_ref;
+
+/* The value of field for the cm_feature_ref at ud, or NULL when the layer
+ * has no such field. Owned by the layer. */
+const char *cm_feature_attr(void *ud, const char *field);
+
 #endif

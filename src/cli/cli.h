@@ -27,6 +27,12 @@ int cli_usage(const char *fmt, ...) CM_PRINTF(1, 2);
  * default style beside the tool or installed with it. NULL when none. */
 const char *cli_style_path(const char *given);
 
+/* For commands whose only option is -s STYLE: print help for -h and
+ * return -1, else set *style (the default style when not given) and
+ * return 0, or an exit code for a usage mistake. */
+int cli_style_only(int argc, char **argv, const char *command,
+                   const char *help, const char **style);
+
 /* Parse a --date argument (YYYY, YYYY-MM, YYYY-MM-DD) to its first day. */
 int cli_parse_date(const char *arg, cm_day *out);
 

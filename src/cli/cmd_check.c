@@ -92,18 +92,10 @@ static void check_layer(const cm_style *s, const cm_style_layer *sl,
 }
 
 int cmd_check(int argc, char **argv) {
-  const char *given = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-      return fputs(help, stdout), EXIT_OK;
-    if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--style")) && i + 1 < argc)
-      given = argv[++i];
-    else
-      return cli_usage("unexpected argument '%s' (see `controlmap check --help`)", argv[i]);
-  }
-  const char *path = cli_style_path(given);
-  if (!path)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
+  const char *path;
+  int rc = cli_style_only(argc, argv, "check", help, &path);
+  if (rc)
+    return rc < 0 ? EXIT_OK : rc;
   cm_style *s;
   cm_error first;
   cm_errors all = {0};

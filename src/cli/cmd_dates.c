@@ -44,18 +44,10 @@ static void print_day(const cm_map *m, cm_day d) {
 }
 
 int cmd_dates(int argc, char **argv) {
-  const char *given = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-      return fputs(help, stdout), EXIT_OK;
-    if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--style")) && i + 1 < argc)
-      given = argv[++i];
-    else
-      return cli_usage("unexpected argument '%s' (see `controlmap dates --help`)", argv[i]);
-  }
-  const char *path = cli_style_path(given);
-  if (!path)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
+  const char *path;
+  int rc = cli_style_only(argc, argv, "dates", help, &path);
+  if (rc)
+    return rc < 0 ? EXIT_OK : rc;
   cm_map *m;
   cm_error err;
   if (cm_map_open(&m, path, &err) != CM_OK)

@@ -64,3 +64,21 @@ int cli_parse_date(const char *arg, cm_day *out) {
                      "(e.g. 2020-11-10)", arg);
   return EXIT_OK;
 }
+
+int cli_style_only(int argc, char **argv, const char *command,
+                   const char *help, const char **style) {
+  const char *given = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+      return fputs(help, stdout), -1;
+    if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--style")) && i + 1 < argc)
+      given = argv[++i];
+    else
+      return cli_usage("unexpected argument '%s' (see `controlmap %s --help`)",
+                       argv[i], command);
+  }
+  *style = cli_style_path(given);
+  if (!*style)
+    return cli_usage("no style given and no default style found (use -s STYLE)");
+  return EXIT_OK;
+}
