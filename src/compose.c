@@ -173,18 +173,12 @@ int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
   return CM_OK;
 }
 
-/* Remember a legend class the first time a feature of it is drawn. */
-static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
-                       cm_feature_ref *ref) {
-  if (!(s->set & CM_PROP_LEGEND) || !s->legend)
-    return CM_OK;
-  char buf[512];
-  cm_style_expand(buf, sizeof buf, s->legend, cm_feature_attr, ref, c->ms->lang,
-                  c->ms->digits, c->opt->date);
-  if (!buf[0])
-    return CM_OK;
+/* A new legend entry for text in *out, or NULL there when text is listed
+ * already. Returns 0 or CM_ENOMEM. */
+static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
+  *out = NULL;
   for (size_t i = 0; i < c->nlegend; i++)
-    if (strcmp(c->legend[i].text, buf) == 0)
+    if (strcmp(c->legend[i].text, text) == 0)
       return CM_OK;
   if (c->nlegend == c->cap_legend) {
     size_t cap = c->cap_legend ? c->cap_legend * 2 : 16;
@@ -196,18 +190,47 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   }
   cm_legend_entry *e = &c->legend[c->nlegend];
   memset(e, 0, sizeof *e);
-  if (!(e->text = strdup(buf)))
+  if (!(e->text = strdup(text)))
     return CM_ENOMEM;
+  e->seen = c->nlegend++;
+  *out = e;
+  return CM_OK;
+}
+
+/* Remember a legend class the first time a feature of it is drawn. */
+static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
+                       cm_feature_ref *ref) {
+  if (!(s->set & CM_PROP_LEGEND) || !s->legend)
+    return CM_OK;
+  char buf[512];
+  cm_style_expand(buf, sizeof buf, s->legend, cm_feature_attr, ref, c->ms->lang,
+                  c->ms->digits, c->opt->date);
+  if (!buf[0])
+    return CM_OK;
+  cm_legend_entry *e;
+  int rc = new_entry(c, buf, &e);
+  if (rc != CM_OK || !e)
+    return rc;
   e->type = type;
   e->rule = s->legend_rule;
-  e->seen = c->nlegend;
   make_paint(c, s, type, &e->paint);
   if (type == CM_GEOM_POINT) {
     marker_paint(c, s, &e->marker);
     e->marker_type = s->marker_type;
     e->marker_size = pt(c, s->marker_width);
   }
-  c->nlegend++;
+  return CM_OK;
+}
+
+int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
+                            const cm_paint *paint) {
+  cm_legend_entry *e;
+  int rc = new_entry(c, text, &e);
+  if (rc != CM_OK || !e)
+    return rc;
+  e->type = type;
+  e->paint = *paint;
+  e->rule = 1 << 30; /* after the style's own classes */
   return CM_OK;
 }
 
@@ -334,6 +357,8 @@ int cm_draw_map(composer *c) {
   if (rc == CM_OK)
     rc = draw_layers(c);
   if (rc == CM_OK)
+    rc = cm_draw_changes(c);
+  if (rc == CM_OK)
     rc = cm_draw_graticule(c);
   return rc;
 }
@@ -419,6 +444,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
       rc = background(&c, 1);
     if (rc == CM_OK)
       rc = draw_layers(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_changes(&c);
     if (rc == CM_OK)
       rc = cm_draw_graticule(&c);
     if (rc == CM_OK)

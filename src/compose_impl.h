@@ -98,6 +98,14 @@ int cm_draw_furniture(composer *c);
 /* The outline of the frame being drawn. */
 int cm_draw_frame(composer *c);
 
+/* The ground that changed holder since opt->changes_since, as an overlay
+ * (changes.c). */
+int cm_draw_changes(composer *c);
+
+/* Remember a legend class drawn with paint (compose.c). */
+int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
+                            const cm_paint *paint);
+
 /* Title, source, date and style name as the scene's metadata. */
 int cm_compose_meta(composer *c);
 

@@ -319,10 +319,18 @@ static void write_text(svg *s, const cm_item *it, PangoLayout *layout,
   fputs("</g>\n", f);
 }
 
-/* A length in hundredths of a point, as a number of points. */
-static void hundredths(FILE *f, long long c) {
-  fprintf(f, "%s%lld", c < 0 ? "-" : "", llabs(c) / 100);
-  int frac = (int)(llabs(c) % 100);
+/* A length in hundredths of a point as a number of points, in the short
+ * form minifiers write and every SVG reader accepts: no leading zero, and
+ * no space before a minus sign ("c.3-.25"). first: no separator at all. */
+static void hundredths(FILE *f, long long c, int first) {
+  long long a = llabs(c);
+  int frac = (int)(a % 100);
+  if (c < 0)
+    fputc('-', f);
+  else if (!first)
+    fputc(' ', f);
+  if (a >= 100 || !frac)
+    fprintf(f, "%lld", a / 100);
   if (frac)
     fprintf(f, frac % 10 ? ".%02d" : ".%d", frac % 10 ? frac : frac / 10);
 }
@@ -344,11 +352,8 @@ static void outline_data(FILE *f, cairo_t *cr) {
     for (int k = 1; k <= npts[t]; k++) {
       x = llround(d[k].point.x * 100);
       y = llround(d[k].point.y * 100);
-      if (k > 1)
-        fputc(' ', f);
-      hundredths(f, x - cx);
-      fputc(' ', f);
-      hundredths(f, y - cy);
+      hundredths(f, x - cx, k == 1);
+      hundredths(f, y - cy, 0);
     }
     if (t == CAIRO_PATH_CLOSE_PATH)
       x = sx, y = sy;

@@ -156,6 +156,15 @@ has "$T/err" "needs several dates"
 run 2 "$CM" render -s "$T/fix.mss" -d 2000,20x1 -o "$T/o/x.png"
 has "$T/err" "'20x1' is not a date"
 
+# --- what changed -------------------------------------------------------------
+sed 's/^Layer#poly   { file: "poly.shp"; time: start end; }$/&\nLayer#control { file: "poly.shp"; time: start end; }/' "$T/fix.mss" >"$T/changes.mss"
+run 0 "$CM" render -s "$T/changes.mss" -d 2021-01-01 --changes-since 2000 -o "$T/o/ch.svg"
+has "$T/o/ch.svg" 'id="changes"'
+has "$T/o/ch.svg" ">Changed hands since 1 January 2000</text>"
+run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000 -o "$T/o/x.png"
+has "$T/err" "needs a layer named 'control'"
+run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000-02-30 -o "$T/o/x.png"
+
 # --- render: bad input ----------------------------------------------------------
 run 2 "$CM" render -s "$T/fix.mss" -d 2020-13-01 -o "$T/o/x.png"
 has "$T/err" "'2020-13-01' is not a date"

@@ -28,6 +28,7 @@ static const char base_style[] =
     "  north-arrow: top-right; graticule: 0.5; lang: %s;\n"
     "}\n"
     "Layer#poly { file: \"poly.shp\"; time: start end; }\n"
+    "Layer#control { file: \"poly.shp\"; time: start end; }\n"
     "Layer#lines { file: \"lines.shp\"; time: start end; }\n"
     "Layer#points { file: \"points.shp\"; }\n"
     "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"%s\"; }\n"
@@ -267,6 +268,38 @@ static void every_script_has_glyphs(void **state) {
   g_object_unref(ctx);
 }
 
+/* The overlay of what changed is exactly the ground that changed holder:
+ * in the fixture, polygon A (held by ARM until 2020-12-01, with a hole). */
+static void changes_are_exact(void **state) {
+  cm_map *m = open_map("T", "en", "Armenian forces", "8pt");
+  cm_compose_options opt = {0};
+  assert_int_equal(cm_date_parse("2021-01-01", &opt.date, NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2000-01-01", &opt.changes_since, NULL, NULL), 0);
+  opt.changes = 1;
+  cm_scene *s;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  long g = group(s, "changes");
+  assert_true(g >= 0);
+  const cm_item *overlay = cm_scene_item(s, (size_t)g + 1);
+  assert_int_equal(overlay->kind, CM_ITEM_PATH);
+  assert_true(overlay->paint.hatch && overlay->paint.stroke);
+  /* Polygon A is the fixture's first feature of layer 0 (poly). */
+  double want = cm_geom_area(cm_map_feature_geom(m, 0, 0));
+  double got = cm_geom_area(&overlay->geom);
+  assert_true(want > 0);
+  assert_true(fabs(got / want - 1) < 1e-9);
+  assert_true(group_has_text(s, "legend", "Changed hands since 1 January 2000"));
+  cm_scene_free(s);
+  /* No change between two days of the same period: an empty overlay. */
+  assert_int_equal(cm_date_parse("2010-01-01", &opt.date, NULL, NULL), 0);
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  g = group(s, "changes");
+  assert_int_equal(cm_scene_item(s, (size_t)g + 1)->kind, CM_ITEM_GROUP_END);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layers_in_order),
@@ -276,6 +309,7 @@ int main(void) {
       cmocka_unit_test(north_arrow_true_north),
       cmocka_unit_test(arabic_edition),
       cmocka_unit_test(every_script_has_glyphs),
+      cmocka_unit_test(changes_are_exact),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

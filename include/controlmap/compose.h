@@ -17,6 +17,12 @@ typedef struct cm_compose_options {
   const cm_day *panels;
   size_t npanels;
   int cols, rows;      /* the grid; 0 and 0: about square */
+  /* What changed: with `changes` set, the ground whose holder differs
+   * between changes_since and the day shown is drawn as an outlined,
+   * hatched overlay with its own legend entry. The holders are read from
+   * the layer named "control", field "holder". */
+  int changes;
+  cm_day changes_since;
 } cm_compose_options;
 
 /* Compose map at opt->date. *out is the caller's, freed with

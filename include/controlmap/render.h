@@ -17,6 +17,8 @@
 #include "controlmap/error.h"
 #include "controlmap/scene.h"
 
+#include <stdint.h>
+
 typedef enum { CM_FORMAT_PNG = 1, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
 
 typedef struct cm_render_options {
@@ -36,5 +38,12 @@ int cm_format_from_path(cm_format *out, const char *path, cm_error *err);
 /* Write scene to path in the format of its extension. opt may be NULL. */
 int cm_render_file(const cm_scene *scene, const char *path,
                    const cm_render_options *opt, cm_error *err);
+
+/* Draw scene at its dpi into *pixels: width x height premultiplied ARGB32
+ * values (cairo's layout: one native-endian 0xAARRGGBB per pixel, rows
+ * width apart), for encoders of other formats. *pixels is the caller's,
+ * freed with free(). CM_ENOMEM past CM_MAX_PIXELS. */
+int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
+                     int *height, cm_error *err);
 
 #endif

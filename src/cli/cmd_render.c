@@ -25,6 +25,8 @@ static const char help[] =
     "                         square)\n"
     "                         their first day)\n"
     "  -o, --output FILE      where to write (default: out/DATE.png)\n"
+    "      --changes-since D  outline and hatch the ground that changed hands\n"
+    "                         between D and the map's date\n"
     "      --legend all       list every class in the legend, not only those\n"
     "                         on the map at DATE\n"
     "      --svg-engine NAME  own (default: layers, editable text) or cairo\n"
@@ -76,6 +78,7 @@ static int parse(int argc, char **argv, render_args *a) {
   static const struct option longs[] = {
       {"style", required_argument, 0, 's'}, {"date", required_argument, 0, 'd'},
       {"grid", required_argument, 0, 'G'},
+      {"changes-since", required_argument, 0, 'C'},
       {"output", required_argument, 0, 'o'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'E'},
       {"svg-text", required_argument, 0, 'T'},
@@ -88,6 +91,11 @@ static int parse(int argc, char **argv, render_args *a) {
     switch (ch) {
     case 's': a->style = optarg; break;
     case 'd': a->date = optarg; break;
+    case 'C':
+      if (cli_parse_date(optarg, &a->compose.changes_since))
+        return EXIT_USAGE;
+      a->compose.changes = 1;
+      break;
     case 'G':
       if (sscanf(optarg, "%dx%d", &a->compose.cols, &a->compose.rows) != 2 ||
           a->compose.cols < 1 || a->compose.rows < 1 || a->compose.cols > 8 ||

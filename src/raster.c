@@ -1,0 +1,74 @@
+/* A scene drawn into plain memory, for encoders that are not cairo's
+ * (animated GIF and WebP): the same size and drawing as a PNG render. */
+
+#include "controlmap/render.h"
+#include "backend.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The raster size of a PNG of the scene: the page at its dpi, rounded up
+ * so nothing of the page is cut. */
+static int raster_size(const cm_scene *scene, int *width, int *height,
+                       cm_error *err) {
+  double k = cm_scene_dpi(scene) / 72.0;
+  double w = ceil(cm_scene_width(scene) * k - 1e-6);
+  double h = ceil(cm_scene_height(scene) * k - 1e-6);
+  if (!(w >= 1 && h >= 1 && w * h <= CM_MAX_PIXELS)) {
+    cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
+                 "a %.0f x %.0f pixel image is outside the limits (1 to %.0f "
+                 "pixels)", w, h, CM_MAX_PIXELS);
+    cm_error_hint(err, "check the page size and dpi in the style");
+    return CM_ENOMEM;
+  }
+  *width = (int)w;
+  *height = (int)h;
+  return CM_OK;
+}
+
+static int draw_into(uint32_t *pixels, int w, int h, const cm_scene *scene,
+                     cm_error *err) {
+  cairo_surface_t *img = cairo_image_surface_create_for_data(
+      (unsigned char *)pixels, CAIRO_FORMAT_ARGB32, w, h, w * 4);
+  int rc = CM_OK;
+  if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+    rc = cm_error_set(err, CM_ERENDER, NULL, 0, 0, "cairo: %s",
+                      cairo_status_to_string(cairo_surface_status(img)));
+  } else {
+    cairo_t *cr = cairo_create(img);
+    double k = cm_scene_dpi(scene) / 72.0;
+    cairo_scale(cr, k, k);
+    rc = cm_draw_cairo(cr, scene, err);
+    cairo_destroy(cr);
+    cairo_surface_flush(img);
+  }
+  cairo_surface_destroy(img);
+  return rc;
+}
+
+int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
+                     int *height, cm_error *err) {
+  *pixels = NULL;
+  int w, h;
+  int rc = raster_size(scene, &w, &h, err);
+  if (rc != CM_OK)
+    return rc;
+  /* cairo's ARGB32 rows are exactly 4 bytes a pixel, so the buffer can be
+   * handed over as plain values. */
+  if (cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w) != w * 4)
+    return cm_error_set(err, CM_ERENDER, NULL, 0, 0,
+                        "cairo pads rows of %d pixels", w);
+  uint32_t *px = calloc((size_t)w * (size_t)h, sizeof *px);
+  if (!px)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
+                        "out of memory for a %d x %d pixel frame", w, h);
+  rc = draw_into(px, w, h, scene, err);
+  if (rc != CM_OK) {
+    free(px);
+    return rc;
+  }
+  *pixels = px;
+  *width = w;
+  *height = h;
+  return CM_OK;
+}
