@@ -4,7 +4,7 @@
 #   tools/deps.sh shapes   also what `make shapes` needs
 set -e
 pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
-libshp-dev libpng-dev libcmocka-dev fonts-noto-core fonts-dejavu-core
+libshp-dev libpng-dev libgif-dev libwebp-dev libcmocka-dev fonts-noto-core fonts-dejavu-core
 libxml2-utils poppler-utils"
 if [ "$1" = shapes ]; then
   pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj"

@@ -21,7 +21,10 @@ CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 -Wstrict-prototypes -Iinclude -Isrc -Itests"
 
-libs() { pkg-config --libs $PKGS; echo "-lm -lpthread"; }
+# The Makefile passes its own flags and libraries (FUZZ_CFLAGS_PKG,
+# FUZZ_LIBS), so a library it adds reaches the harnesses too.
+cflags() { echo "${FUZZ_CFLAGS_PKG:-$(pkg-config --cflags $PKGS)}"; }
+libs() { echo "${FUZZ_LIBS:-$(pkg-config --libs $PKGS) -lm -lpthread}"; }
 
 # The library twice: instrumented for libFuzzer, and plain for valgrind.
 build_libs() {
@@ -35,13 +38,13 @@ build() {
   command -v clang >/dev/null || { echo "fuzz: clang is needed" >&2; exit 1; }
   build_libs
   for h in $HARNESSES; do
-    clang $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) \
+    clang $CFLAGS_FUZZ $(cflags) \
       -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$h.c \
       $OUT/instr/libcontrolmap.a $(libs) -o $OUT/fuzz_$h
-    ${CC:-cc} $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) tests/fuzz/fuzz_$h.c \
+    ${CC:-cc} $CFLAGS_FUZZ $(cflags) tests/fuzz/fuzz_$h.c \
       tests/fuzz/replay.c $OUT/plain/libcontrolmap.a $(libs) -o $OUT/replay_$h
   done
-  ${CC:-cc} $CFLAGS_FUZZ $(pkg-config --cflags $PKGS) tests/fuzz/mkseeds.c \
+  ${CC:-cc} $CFLAGS_FUZZ $(cflags) tests/fuzz/mkseeds.c \
     tests/support/fixtures.c $OUT/plain/libcontrolmap.a $(libs) -o $OUT/mkseeds
   seeds
 }
@@ -79,6 +82,16 @@ seeds() {
         i=$((i + 1)); printf '%s' "$line" >$S/proj/srs-$i
       done
     }
+  # Words of WKT and PROJ strings, so that mutations stay near the parsers
+  # (an unknown word sends PROJ to a slow search of its database).
+  for w in GEOGCS PROJCS DATUM SPHEROID PRIMEM UNIT PARAMETER PROJECTION \
+    AUTHORITY TOWGS84 GEOGCRS PROJCRS BOUNDCRS COMPOUNDCRS ENGCRS \
+    VERTCRS ELLIPSOID CS AXIS ID '[' ']' '"' , +proj= +datum= +ellps= \
+    +towgs84= +units= +lat_0= +lon_0= +lat_1= +lat_2= +type=crs +init= \
+    +nadgrids= +axis= +no_defs longlat lcc utm ortho merc tmerc EPSG: ESRI: \
+    urn:ogc:def:crs: WGS84 1e308 -90 180; do
+    printf '"%s"\n' "$(printf '%s' "$w" | sed 's/"/\\"/g')"
+  done >$OUT/proj.dict
   for h in $HARNESSES; do
     for d in tests/fuzz/corpus/$h tests/crashes/$h; do
       [ -d $d ] && find $d -type f -exec cp {} $S/$h/ \;
@@ -93,7 +106,7 @@ options() {
   layer) echo "-max_len=16384" ;;
   style) echo "-max_len=8192 -dict=$OUT/style.dict" ;;
   date) echo "-max_len=256" ;;
-  proj) echo "-max_len=2048 -timeout=30" ;;
+  proj) echo "-max_len=2048 -timeout=30 -dict=$OUT/proj.dict" ;;
   esac
 }
 

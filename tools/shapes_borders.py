@@ -16,10 +16,14 @@ import shapes_geojson
 import shapes_ground
 from shapes_control import BuildError, split_names
 
-# A gap between geoBoundaries units, or a notch in their outline, narrower
-# than twice this (metres) is not taken to be the other country's ground:
-# such gaps are where the units were drawn apart, not where a border runs.
+# A gap between two geoBoundaries units narrower than twice this (metres) is
+# taken to be ground of theirs: there the units were drawn a little apart,
+# and no border runs between them.
 GAP_M = 1000
+
+# Units are looked at this far (degrees, about 5 km) around a stretch, so that
+# closing gaps is not disturbed by where the units were cut off.
+REACH_DEG = 0.05
 
 
 def read_stretches(path):
@@ -42,11 +46,11 @@ def read_stretches(path):
     return stretches
 
 
-def apply_stretches(countries, stretches, outlines, path="border_stretches.geojson"):
+def apply_stretches(countries, stretches, units, path="border_stretches.geojson"):
     """Countries (iso_a3 -> geometry) with each stretch applied in turn.
 
-    outlines maps iso_a3 to the geoBoundaries outline of that country (the
-    union of its units); every country named in a stretch's 'side' needs one.
+    units maps iso_a3 to the list of geoBoundaries units (geometries) of that
+    country; every country named in a stretch's 'side' needs them.
     """
     result = dict(countries)
     for i, (props, area) in enumerate(stretches):
@@ -57,33 +61,47 @@ def apply_stretches(countries, stretches, outlines, path="border_stretches.geojs
                 raise BuildError("%s: no country '%s' in natural_earth_countries.geojson"
                                  % (where, code))
         for code in side:
-            if code not in outlines:
-                raise BuildError("%s: no geoBoundaries outline for '%s'" % (where, code))
-        result.update(redraw(result, side, props["other"], area,
-                             unary_union([outlines[c] for c in side])))
+            if not units.get(code):
+                raise BuildError("%s: no geoBoundaries units for '%s'" % (where, code))
+        outline = outline_near(area, [u for code in side for u in units[code]])
+        result.update(redraw(result, side, props["other"], area, outline))
     return result
+
+
+def outline_near(area, units):
+    """The outline of the units around area, with narrow gaps between them closed.
+
+    Where two units were drawn a little apart, the gap between them is no
+    border; a notch in one unit's edge is left as it is.
+    """
+    reach = area.buffer(REACH_DEG)
+    near = [u.intersection(reach) for u in units if u.intersects(reach)]
+    joined = unary_union(near)
+    filled = closed(joined, GAP_M).difference(joined)
+    gaps = [piece for piece in shapes_geojson.polygons_of(filled)
+            if sum(1 for u in near if u.distance(piece) < shapes_ground.TOUCH_DEG) >= 2]
+    return shapes_geojson.polygonal(unary_union([joined] + gaps))
 
 
 def redraw(countries, side, other, area, outline):
     """New geometries of the side countries and the other one; see the module text.
 
-    Within area, the side countries together get what outline covers, and the
-    other country what it does not: but only ground that is joined to the
-    other country's, so that a hole or a narrow gap in the outline stays with
-    its Natural Earth country. Ground the side countries gain from the other
-    goes to the nearest of them.
+    Within area, the other country gets the ground that outline leaves out,
+    as far as it is joined to the other country's ground beyond the area; the
+    side countries get everything else, so a hole in the outline, or a pocket
+    cut off from the other country, does not become an exclave of it. Ground
+    the side countries gain from the other goes to the nearest of them.
     """
     side_before = unary_union([countries[c] for c in side])
     other_before = countries[other]
     area = shapes_geojson.polygonal(area.intersection(side_before.union(other_before)))
-    won = shapes_geojson.polygonal(area.intersection(outline))
-    spared = closed(outline, GAP_M).difference(outline).intersection(side_before)
-    left = area.difference(outline).difference(spared)
+    beyond = other_before.difference(area)
+    left = area.difference(outline)
     lost = shapes_geojson.polygonal(unary_union(
         [piece for piece in shapes_geojson.polygons_of(left)
-         if piece.intersection(other_before).area >= shapes_ground.SPECK_DEG2]))
-    side_after = shapes_geojson.polygonal(side_before.difference(lost).union(won))
-    other_after = other_before.difference(won).union(lost)
+         if piece.distance(beyond) < shapes_ground.TOUCH_DEG]))
+    side_after = shapes_geojson.polygonal(side_before.union(area).difference(lost))
+    other_after = beyond.union(lost)
     redrawn = {other: shapes_ground.without_specks(shapes_geojson.polygonal(other_after))}
     if len(side) == 1:
         redrawn[side[0]] = shapes_ground.without_specks(side_after)

@@ -1,8 +1,9 @@
 """The ground: country outlines and the administrative units inside them.
 
-Country outlines come from Natural Earth; districts (Azerbaijan) and provinces
-(Armenia) from geoBoundaries. The two sources draw borders differently, so the
-units are fitted to the Natural Earth outline: whatever of a unit lies outside
+Country outlines come from Natural Earth (redrawn on a few stretches, see
+shapes_borders); districts (Azerbaijan) and provinces (Armenia) from
+geoBoundaries. The two sources draw borders differently, so the units are
+fitted to the country outline: whatever of a unit lies outside
 its country is cut off, and every bit of the country that no unit covers goes
 to the nearest unit. Afterwards the units of a country tile it exactly, and no
 layer contradicts another about where a border runs.

@@ -7,6 +7,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.ops import transform, unary_union
 from shapely.validation import make_valid
 
+import shapes_borders
 import shapes_control
 import shapes_dates
 import shapes_geojson
@@ -16,6 +17,7 @@ from shapes_write import Field
 
 AZE_TOPOJSON = "geoboundaries/geoBoundaries-AZE-ADM2_simplified.topojson"
 ARM_TOPOJSON = "geoboundaries/geoBoundaries-ARM-ADM1_simplified.topojson"
+STRETCHES = "border_stretches.geojson"
 
 NAMES = ["name_en", "name_az", "name_hy", "name_ru", "name_ar"]
 DATE = 10
@@ -43,13 +45,17 @@ _TO_DEGREES = Transformer.from_crs(shapes_ground.EQUAL_AREA, "EPSG:4326", always
 
 
 class Ground:
-    """Country outlines and the fitted districts and provinces."""
+    """Country outlines and the fitted districts and provinces.
 
-    def __init__(self, countries, country_props, aze_units, arm_units):
+    natural_earth keeps the outlines as read, before any stretch was redrawn.
+    """
+
+    def __init__(self, countries, country_props, aze_units, arm_units, natural_earth=None):
         self.countries = countries
         self.country_props = country_props
         self.aze_units = aze_units
         self.arm_units = arm_units
+        self.natural_earth = natural_earth if natural_earth is not None else countries
         self.known = dict(aze_units)
         for name, geom in arm_units.items():
             if name in self.known:
@@ -69,19 +75,32 @@ class Ground:
 
 
 def load_ground(src):
-    """Read Natural Earth and geoBoundaries and fit the units to the countries."""
-    countries, props = {}, {}
+    """Read Natural Earth and geoBoundaries and fit the units to the countries.
+
+    The countries are Natural Earth's, redrawn from geoBoundaries on the
+    stretches of border_stretches.geojson; the units are fitted to the result.
+    """
+    natural_earth, props = {}, {}
     path = os.path.join(src, "natural_earth_countries.geojson")
     for p, geom in shapes_geojson.read_features(path):
-        countries[p["iso_a3"]] = shapes_geojson.polygonal(geom)
+        natural_earth[p["iso_a3"]] = shapes_geojson.polygonal(geom)
         props[p["iso_a3"]] = p
     aze = shapes_ground.merge_same_names(
         shapes_ground.load_topojson_units(os.path.join(src, AZE_TOPOJSON)))
     arm = shapes_ground.merge_same_names(
         shapes_ground.load_topojson_units(os.path.join(src, ARM_TOPOJSON)))
+    units = {"AZE": [aze[n] for n in sorted(aze)], "ARM": [arm[n] for n in sorted(arm)]}
+    path = os.path.join(src, STRETCHES)
+    redrawn = shapes_borders.apply_stretches(
+        natural_earth, shapes_borders.read_stretches(path), units, path)
+    # Rounded now as they will be written, so that every layer cut from them
+    # agrees with the countries layer to the last digit; rounding leaves
+    # crumbs of a few square metres where redrawn borders meet.
+    countries = {code: shapes_ground.without_specks(rounded_polygons(geom))
+                 for code, geom in redrawn.items()}
     return Ground(countries, props,
                   shapes_ground.fit_to_country(aze, countries["AZE"]),
-                  shapes_ground.fit_to_country(arm, countries["ARM"]))
+                  shapes_ground.fit_to_country(arm, countries["ARM"]), natural_earth)
 
 
 def _names_row(row, where):

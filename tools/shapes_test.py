@@ -15,8 +15,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import shapefile  # noqa: E402
-from shapely.geometry import LineString, box  # noqa: E402
+from shapely.geometry import LineString, Point, box  # noqa: E402
 
+import shapes_borders  # noqa: E402
+import shapes_checks  # noqa: E402
 import shapes_control  # noqa: E402
 import shapes_dates  # noqa: E402
 import shapes_ground  # noqa: E402
@@ -204,6 +206,116 @@ class GroundTest(unittest.TestCase):
     def test_area_in_square_kilometres(self):
         one_degree = box(46, 40, 47, 41)
         self.assertAlmostEqual(shapes_ground.area_km2(one_degree), 9360, delta=60)
+
+
+def _stretch(side, other, area):
+    return ({"id": "test", "side": side, "other": other, "note": "test"}, area)
+
+
+def _country_at(countries, x, y):
+    return [code for code in sorted(countries) if countries[code].contains(Point(x, y))]
+
+
+class BorderStretchTest(unittest.TestCase):
+    """Natural Earth puts the border at lat 39.0 between S (north) and O (south)."""
+
+    def setUp(self):
+        self.countries = {"S": box(46.0, 39.0, 46.3, 39.1), "O": box(46.0, 38.9, 46.3, 39.0)}
+        self.area = box(46.1, 38.95, 46.2, 39.05)
+
+    def redrawn(self, units, side="S"):
+        stretch = _stretch(side, "O", self.area)
+        return shapes_borders.apply_stretches(self.countries, [stretch], {"S": units})
+
+    def assert_tiles(self, countries):
+        total = sum(g.area for g in countries.values())
+        self.assertAlmostEqual(total, box(46.0, 38.9, 46.3, 39.1).area, places=9)
+        self.assertAlmostEqual(countries["S"].intersection(countries["O"]).area, 0.0, places=9)
+
+    def test_inside_the_stretch_the_border_follows_geoboundaries(self):
+        c = self.redrawn([box(46.0, 38.98, 46.3, 39.1)])
+        self.assertEqual(_country_at(c, 46.15, 38.99), ["S"])
+        self.assertEqual(_country_at(c, 46.05, 38.99), ["O"])
+        self.assertEqual(_country_at(c, 46.25, 38.99), ["O"])
+        self.assertAlmostEqual(c["S"].area - self.countries["S"].area, 0.1 * 0.02, places=9)
+        self.assert_tiles(c)
+
+    def test_where_geoboundaries_stops_short_the_other_country_gains(self):
+        c = self.redrawn([box(46.0, 39.01, 46.3, 39.1)])
+        self.assertEqual(_country_at(c, 46.15, 39.005), ["O"])
+        self.assertEqual(_country_at(c, 46.25, 39.005), ["S"])
+        self.assert_tiles(c)
+
+    def test_a_narrow_gap_between_units_is_no_border_but_a_wide_one_is(self):
+        # Gaps open onto O: 0.005 degrees of longitude is about 430 m here,
+        # 0.04 about 3.5 km.
+        narrow = self.redrawn([box(46.0, 38.98, 46.15, 39.1), box(46.155, 38.98, 46.3, 39.1)])
+        self.assertEqual(_country_at(narrow, 46.1525, 39.02), ["S"])
+        self.assertEqual(_country_at(narrow, 46.1525, 38.99), ["S"])
+        wide = self.redrawn([box(46.0, 38.98, 46.13, 39.1), box(46.17, 38.98, 46.3, 39.1)])
+        self.assertEqual(_country_at(wide, 46.15, 39.02), ["O"])
+        self.assert_tiles(narrow)
+        self.assert_tiles(wide)
+
+    def test_a_hole_cut_off_from_the_other_country_stays_where_it_was(self):
+        holed = box(46.0, 38.98, 46.3, 39.1).difference(box(46.14, 38.99, 46.16, 39.01))
+        c = self.redrawn([holed])
+        self.assertEqual(_country_at(c, 46.15, 39.005), ["S"])
+        self.assertEqual(_country_at(c, 46.15, 38.995), ["S"])
+        self.assert_tiles(c)
+
+    def test_ground_won_by_two_countries_goes_to_the_nearest(self):
+        self.countries = {"A": box(46.0, 39.0, 46.15, 39.1), "B": box(46.15, 39.0, 46.3, 39.1),
+                          "O": box(46.0, 38.9, 46.3, 39.0)}
+        units = {"A": [box(46.0, 38.98, 46.15, 39.1)], "B": [box(46.15, 38.98, 46.3, 39.1)]}
+        c = shapes_borders.apply_stretches(self.countries, [_stretch("A+B", "O", self.area)],
+                                           units)
+        self.assertEqual(_country_at(c, 46.12, 38.99), ["A"])
+        self.assertEqual(_country_at(c, 46.18, 38.99), ["B"])
+        self.assertEqual(_country_at(c, 46.05, 38.99), ["O"])
+
+    def test_stretches_that_make_no_sense_are_refused(self):
+        folder = tempfile.mkdtemp()
+        try:
+            path = os.path.join(folder, "stretches.geojson")
+            square = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}'
+            cases = [('"id":"a","other":"O","note":"n"', "side"),
+                     ('"id":"a","side":"S","other":"O+P","note":"n"', "one country"),
+                     ('"id":"a","side":"S+O","other":"O","note":"n"', "both")]
+            for props, word in cases:
+                with open(path, "w") as out:
+                    out.write('{"type":"FeatureCollection","features":[{"type":"Feature",'
+                              '"properties":{%s},"geometry":%s}]}' % (props, square))
+                with self.assertRaises(BuildError, msg=props) as caught:
+                    shapes_borders.read_stretches(path)
+                self.assertIn(word, str(caught.exception))
+                self.assertIn("feature 1", str(caught.exception))
+        finally:
+            shutil.rmtree(folder)
+
+    def test_a_country_without_units_is_named(self):
+        with self.assertRaises(BuildError) as caught:
+            shapes_borders.apply_stretches(self.countries, [_stretch("S", "O", self.area)], {})
+        self.assertIn("'S'", str(caught.exception))
+
+
+class CountryTilingCheckTest(unittest.TestCase):
+    class Ground:
+        natural_earth = {"S": box(46.0, 39.0, 46.1, 39.1), "O": box(46.0, 38.9, 46.1, 39.0)}
+
+    def check(self, north, south):
+        return shapes_checks.check_countries_tile(
+            [({"iso_a3": "S"}, north), ({"iso_a3": "O"}, south)], self.Ground)
+
+    def test_tiling_passes_overlap_and_lost_ground_do_not(self):
+        south = box(46.0, 38.9, 46.1, 39.0)
+        self.assertEqual(self.check(box(46.0, 38.99, 46.1, 39.1).difference(south), south), [])
+        overlap = self.check(box(46.0, 38.99, 46.1, 39.1), south)
+        self.assertEqual(len(overlap), 1)
+        self.assertIn("S and O overlap", overlap[0])
+        lost = self.check(box(46.0, 39.02, 46.1, 39.1), south)
+        self.assertEqual(len(lost), 1)
+        self.assertIn("no country", lost[0])
 
 
 def _read(path):

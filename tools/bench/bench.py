@@ -550,6 +550,9 @@ class Report:
         self.table(["target", "measured", ""], rows)
 
     def save(self):
+        self.emit("Load average at the end: %.2f (other work on the machine slows every "
+                  "renderer alike only when it is steady; compare ratios from one run)."
+                  % os.getloadavg()[0])
         path = os.path.join(self.out, "results.md")
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(self.lines) + "\n")

@@ -1,13 +1,13 @@
 #!/bin/sh
 # Install the peer renderers the benchmark compares controlmap with, when
-# missing: MapServer's map2img, Mapnik for the system Python, GMT (with
-# ghostscript, which turns its PostScript into PNG, and the low-resolution
-# GSHHG coastlines so GMT never tries to fetch them), ogr2ogr, hyperfine and
-# GNU time. Kept apart from tools/deps.sh: the test suite never needs them.
+# missing: MapServer's map2img, Mapnik for the system Python (which also runs
+# the benchmark itself), GMT with ghostscript (which turns its PostScript into
+# PNG) and ogr2ogr (GDAL), which picks the features GMT draws. GMT needs no
+# coastline package: the benchmark draws only the project's shapefiles, so it
+# runs offline. Kept apart from tools/deps.sh: the test suite never needs them.
 # A package that cannot be installed is reported and skipped; the benchmark
 # then leaves its peer out and says so.
-pkgs="mapserver-bin python3-mapnik gmt gmt-gshhg-low ghostscript gdal-bin
-hyperfine time"
+pkgs="python3 mapserver-bin python3-mapnik gmt ghostscript gdal-bin"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
