@@ -10,7 +10,8 @@ DESTDIR   ?=
 CC        ?= cc
 BUILD     ?= build
 
-PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib
+PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib \
+             libwebp libwebpmux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -19,7 +20,8 @@ OPT       ?= -O2 -g
 CFLAGS    ?=
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
               -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS    := $(PKG_LIBS) -lm -lpthread
+# giflib ships no pkg-config file.
+LDLIBS    := $(PKG_LIBS) -lgif -lm -lpthread
 
 LIB_SRC   := $(wildcard src/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
@@ -33,13 +35,16 @@ STATIC    := $(BUILD)/libcontrolmap.a
 SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
 PROGRAM   := controlmap
 
-.PHONY: all deps map test check-asan tests install uninstall clean shapes bench fuzz gallery
+.PHONY: all deps deps-test map test check-asan tests install uninstall clean shapes bench fuzz gallery
 
 all: $(PROGRAM) $(STATIC) $(SHARED)
 
 # --- set-up ---------------------------------------------------------------
 deps:
 	@sh tools/deps.sh
+
+deps-test:
+	@sh tools/deps.sh test
 
 # --- library and tool -----------------------------------------------------
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h)
@@ -74,7 +79,7 @@ map: deps all
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka)
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)
 
 $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -82,11 +87,11 @@ $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 
 tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
 
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD)
 
-check-asan: deps
+check-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" PROGRAM=build-asan/controlmap tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -109,11 +114,13 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/controlmap/shapes/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/controlmap.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/controlmap.1 $(DESTDIR)$(PREFIX)/share/man/man1/controlmap.1
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/controlmap $(DESTDIR)$(PREFIX)/include/controlmap \
 	  $(DESTDIR)$(PREFIX)/lib/libcontrolmap.* $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc \
-	  $(DESTDIR)$(PREFIX)/share/controlmap
+	  $(DESTDIR)$(PREFIX)/share/controlmap $(DESTDIR)$(PREFIX)/share/man/man1/controlmap.1
 
 # --- dataset --------------------------------------------------------------
 shapes:
@@ -139,7 +146,7 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
   --suppressions=$(CURDIR)/tests/valgrind.supp
 
 fuzz:
-	@sh tools/fuzz.sh run $(FUZZ_SECONDS)
+	@FUZZ_CFLAGS_PKG="$(PKG_CFLAGS)" FUZZ_LIBS="$(LDLIBS)" sh tools/fuzz.sh run $(FUZZ_SECONDS)
 
 valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures
 	@command -v valgrind >/dev/null || { echo "valgrind: install the valgrind package" >&2; exit 1; }

@@ -11,6 +11,8 @@
 size_t cm_batch_count(const cm_batch *b) { return b->count; }
 size_t cm_batch_planned(const cm_batch *b) { return b->planned; }
 size_t cm_batch_unchanged(const cm_batch *b) { return b->unchanged; }
+int cm_batch_is_animation(const cm_batch *b) { return b->animation; }
+const cm_error *cm_batch_error(const cm_batch *b) { return b->anim_error; }
 
 const cm_frame *cm_batch_frame(const cm_batch *b, size_t i) {
   return i < b->count ? &b->frames[i] : NULL;
@@ -24,6 +26,8 @@ void cm_batch_free(cm_batch *b) {
     free((cm_error *)b->frames[i].error);
   }
   free(b->frames);
+  free(b->anim_path);
+  free(b->anim_error);
   free(b);
 }
 
@@ -125,23 +129,28 @@ static int failed(const cm_batch *b) {
 /* Workers beyond the first are threads; the calling thread is the first,
  * so jobs = 1 starts no thread, and a thread that cannot be started only
  * leaves more frames to the others. */
-int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
-                 cm_batch_progress_fn progress, void *ud) {
-  runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
-  pthread_mutex_init(&r.lock, NULL);
-  size_t left = pending(b);
+void batch_workers(void *(*fn)(void *), void *arg, int jobs, size_t frames) {
   size_t extra = jobs > 1 ? (size_t)jobs - 1 : 0;
-  if (left && extra > left - 1)
-    extra = left - 1;
+  if (frames && extra > frames - 1)
+    extra = frames - 1;
   pthread_t *threads = extra ? malloc(extra * sizeof *threads) : NULL;
   size_t started = 0;
   while (threads && started < extra &&
-         pthread_create(&threads[started], NULL, work, &r) == 0)
+         pthread_create(&threads[started], NULL, fn, arg) == 0)
     started++;
-  work(&r);
+  fn(arg);
   for (size_t i = 0; i < started; i++)
     pthread_join(threads[i], NULL);
   free(threads);
+}
+
+int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
+                 cm_batch_progress_fn progress, void *ud) {
+  if (b->animation)
+    return batch_run_animation(b, map, jobs, progress, ud);
+  runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
+  pthread_mutex_init(&r.lock, NULL);
+  batch_workers(work, &r, jobs, pending(b));
   pthread_mutex_destroy(&r.lock);
   return failed(b);
 }

@@ -27,7 +27,19 @@ struct cm_batch {
   int skip_existing;
   cm_compose_options compose;
   cm_render_options render;
+  int animation;         /* every frame goes into the file anim_path */
+  char *anim_path;
+  cm_anim_options anim;
+  cm_error *anim_error;  /* why the animation was not written, or NULL */
 };
+
+/* Run work(arg) on the calling thread and up to jobs - 1 more (no more
+ * than frames - 1), and wait for all. */
+void batch_workers(void *(*work)(void *), void *arg, int jobs, size_t frames);
+
+/* cm_batch_run for a batch whose frames go into one animation. */
+int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
+                        cm_batch_progress_fn progress, void *ud);
 
 /* Append a date; name is copied. Returns 0 or CM_ENOMEM (also past
  * CM_BATCH_MAX_FRAMES, with err saying so). */

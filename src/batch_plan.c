@@ -136,6 +136,9 @@ static int check_format(const char *path, const wanted *w,
                         const cm_batch_spec *spec, cm_error *err) {
   cm_format format;
   int rc = cm_format_from_path(&format, path, err);
+  if (rc != CM_OK && !w->name && err)
+    cm_error_hint(err, "end the name in .png, .pdf or .svg, or in .gif or "
+                       ".webp for one animation of every frame");
   if (rc != CM_OK && w->name && err) {
     cm_error_set(err, CM_EDATA, spec->dates_file, w->line, 0,
                  "cannot tell the output format of '%s'", w->name);
@@ -170,6 +173,10 @@ static int name_frames(cm_batch *b, const wanted_list *want,
   size_t from_template = 0;
   for (size_t i = 0; i < want->count; i++)
     from_template += want->items[i].name == NULL;
+  /* A wrong extension first: it may be why there is no {date}. */
+  wanted unnamed = {want->items[0].date, NULL, 0};
+  if (from_template && (rc = check_format(probe, &unnamed, spec, err)) != CM_OK)
+    return rc;
   if (from_template > 1 && !strstr(spec->output, "{date")) {
     cm_error_set(err, CM_EUSAGE, NULL, 0, 0,
                  "the output name '%s' has no {date}, so %zu frames would "
@@ -260,17 +267,91 @@ static int check_folders(const cm_batch *b, cm_error *err) {
   return CM_OK;
 }
 
+/* --- one animation ------------------------------------------------------- */
+
+static int not_for_animation(const char *what, const char *output, cm_error *err) {
+  cm_error_set(err, CM_EUSAGE, NULL, 0, 0,
+               "%s makes no sense for an animation: every frame goes into "
+               "'%s'", what, output);
+  cm_error_hint(err, "draw the whole series in one run, or write a file a "
+                     "frame (out/{date}.png)");
+  return CM_EUSAGE;
+}
+
+static int check_animation(const cm_batch_spec *spec, cm_error *err) {
+  cm_anim_format format;
+  int rc = cm_anim_format_from_path(&format, spec->output, err);
+  if (rc == CM_OK)
+    rc = cm_anim_check_options(&spec->anim, err);
+  if (rc == CM_OK && (spec->shard || spec->shards))
+    rc = not_for_animation("a shard", spec->output, err);
+  if (rc == CM_OK && spec->skip_existing)
+    rc = not_for_animation("skipping existing outputs", spec->output, err);
+  if (rc == CM_OK && strstr(spec->output, "{date")) {
+    cm_error_set(err, CM_EUSAGE, NULL, 0, 0,
+                 "the animation '%s' holds every frame, so its name takes no "
+                 "{date}", spec->output);
+    cm_error_hint(err, "name it once, e.g. out/timeline.gif");
+    rc = CM_EUSAGE;
+  }
+  return rc;
+}
+
+/* Every frame names the animation; a name from the dates file would be
+ * silently lost, so it is refused. */
+static int name_animation(cm_batch *b, const wanted_list *want,
+                          const cm_batch_spec *spec, cm_error *err) {
+  char path[PATH_CAP];
+  int rc = expand_path(path, spec->output, want->items[0].date, err);
+  if (rc == CM_OK && !(b->anim_path = strdup(path)))
+    rc = cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; rc == CM_OK && i < want->count; i++) {
+    const wanted *w = &want->items[i];
+    if (w->name) {
+      cm_error_set(err, CM_EUSAGE, spec->dates_file, w->line, 0,
+                   "'%s': frames of an animation have no names of their own",
+                   w->name);
+      cm_error_hint(err, "leave only the dates in the file");
+      return CM_EUSAGE;
+    }
+    b->frames[i].index = i;
+    b->frames[i].date = w->date;
+    if (!(b->frames[i].output = strdup(path)))
+      rc = cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+    b->count = i + 1;
+  }
+  b->animation = 1;
+  b->anim = spec->anim;
+  return rc == CM_OK ? check_folders(b, err) : rc;
+}
+
+/* --- the plan -------------------------------------------------------------- */
+
 static int check_spec(const cm_batch_spec *spec, cm_error *err) {
   if (!spec->output || !*spec->output) {
     cm_error_set(err, CM_EUSAGE, NULL, 0, 0, "no output name given");
     cm_error_hint(err, "give one with the date in it, e.g. out/{date}.png");
     return CM_EUSAGE;
   }
+  if (cm_anim_is_path(spec->output))
+    return check_animation(spec, err);
   if (!(spec->shard == 0 && spec->shards == 0) &&
       !(spec->shard >= 1 && spec->shard <= spec->shards))
     return cm_error_set(err, CM_EUSAGE, NULL, 0, 0,
                         "shard %d of %d does not exist", spec->shard, spec->shards);
   return CM_OK;
+}
+
+static int name_files(cm_batch *b, const wanted_list *want,
+                      const cm_batch_spec *spec, cm_error *err) {
+  int rc = name_frames(b, want, spec, err);
+  if (rc == CM_OK)
+    rc = check_unique(b, err);
+  if (rc == CM_OK) {
+    take_shard(b, spec);
+    rc = check_folders(b, err);
+  }
+  return rc;
 }
 
 static int no_frames(const cm_batch_spec *spec, cm_error *err) {
@@ -312,14 +393,10 @@ int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
     rc = no_frames(spec, err);
   if (rc == CM_OK && !(b = batch_new(spec, want.count)))
     rc = cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  if (rc == CM_OK)
-    rc = name_frames(b, &want, spec, err);
-  if (rc == CM_OK)
-    rc = check_unique(b, err);
-  if (rc == CM_OK) {
-    take_shard(b, spec);
-    rc = check_folders(b, err);
-  }
+  if (rc == CM_OK && cm_anim_is_path(spec->output))
+    rc = name_animation(b, &want, spec, err);
+  else if (rc == CM_OK)
+    rc = name_files(b, &want, spec, err);
   wanted_free(&want);
   if (rc != CM_OK) {
     cm_batch_free(b);

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- storage ---------------------------------------------------------------------- */
 
@@ -53,6 +54,59 @@ int overlay_push_point(overlay_points *list, overlay_point p) {
 void overlay_rings_free(overlay_rings *rings) {
   free(rings->points.items);
   free(rings->starts);
+}
+
+/* ---- sorting ---------------------------------------------------------------------- */
+
+/* Sorting is much of the work, and glibc's qsort copies every element
+ * through memcpy and compares through a pointer; a merge sort on plain
+ * keys is several times faster. Runs of SHORT_RUN are sorted in place
+ * first. */
+#define SHORT_RUN 16
+
+static void insertion_sort(overlay_sort_item *items, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    overlay_sort_item item = items[i];
+    size_t j = i;
+    for (; j > 0 && items[j - 1].key > item.key; j--)
+      items[j] = items[j - 1];
+    items[j] = item;
+  }
+}
+
+static void merge_runs(const overlay_sort_item *from, size_t lo, size_t mid,
+                       size_t hi, overlay_sort_item *to) {
+  size_t i = lo, j = mid, k = lo;
+  while (i < mid && j < hi)
+    to[k++] = from[j].key < from[i].key ? from[j++] : from[i++];
+  while (i < mid)
+    to[k++] = from[i++];
+  while (j < hi)
+    to[k++] = from[j++];
+}
+
+static size_t at_most(size_t a, size_t n) { return a < n ? a : n; }
+
+int overlay_sort(overlay_sort_item *items, size_t n) {
+  for (size_t lo = 0; lo < n; lo += SHORT_RUN)
+    insertion_sort(items + lo, at_most(SHORT_RUN, n - lo));
+  if (n <= SHORT_RUN)
+    return 0;
+  overlay_sort_item *scratch = malloc(n * sizeof *scratch);
+  if (!scratch)
+    return CM_ENOMEM;
+  overlay_sort_item *from = items, *to = scratch;
+  for (size_t width = SHORT_RUN; width < n; width *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * width)
+      merge_runs(from, lo, at_most(lo + width, n), at_most(lo + 2 * width, n), to);
+    overlay_sort_item *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != items)
+    memcpy(items, from, n * sizeof *items);
+  free(scratch);
+  return 0;
 }
 
 /* ---- the grid --------------------------------------------------------------------- */
@@ -97,7 +151,7 @@ static int add_outline(overlay_edges *edges, const cm_geom *g, unsigned owner,
     size_t n = cm_geom_part_size(g, r);
     for (size_t i = 0; i < n; i++) {
       overlay_edge e = {to_grid(pts[i], shift),
-                        to_grid(pts[(i + 1) % n], shift), owner};
+                        to_grid(pts[(i + 1) % n], shift), owner, 1};
       if (!overlay_same(e.p, e.q) && overlay_push_edge(edges, e))
         return CM_ENOMEM;
     }
@@ -132,7 +186,6 @@ static int check_arguments(const cm_geom *a, const cm_geom *b, cm_bool_op op,
   if (op != CM_BOOL_INTERSECTION && op != CM_BOOL_UNION &&
       op != CM_BOOL_DIFFERENCE && op != CM_BOOL_XOR)
     return CM_EUSAGE;
-  *largest = 0;
   if (largest_coordinate(a, largest) || largest_coordinate(b, largest))
     return CM_EUSAGE;
   return 0;
@@ -142,22 +195,24 @@ int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
                     cm_geom *out) {
   cm_geom work;
   cm_geom_init(&work, CM_GEOM_POLYGON);
-  double largest;
+  double largest = 0;
   int rc = check_arguments(a, b, op, &largest);
   int shift = grid_shift(largest);
   overlay_edges edges = {NULL, 0, 0};
+  overlay_points pixels = {NULL, 0, 0};
   overlay_rings rings = {{NULL, 0, 0}, NULL, 0, 0};
   if (rc == 0)
     rc = add_outline(&edges, a, OVERLAY_IN_A, shift);
   if (rc == 0)
     rc = add_outline(&edges, b, OVERLAY_IN_B, shift);
   if (rc == 0)
-    rc = overlay_node(&edges);
+    rc = overlay_node(&edges, &pixels);
   if (rc == 0)
-    rc = overlay_trace(&edges, op, &rings);
+    rc = overlay_trace(&edges, &pixels, op, &rings);
   if (rc == 0)
     rc = rings_to_geom(&rings, shift, &work);
   free(edges.items);
+  free(pixels.items);
   overlay_rings_free(&rings);
   if (rc < 0)
     cm_geom_free(&work);

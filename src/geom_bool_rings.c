@@ -2,18 +2,18 @@
  * meet only at their ends (see geom_bool_node.c).
  *
  * The edges make a planar map: around every point its edges are sorted by
- * angle, and walking each edge with the ground on its left, turning as
- * sharply right as possible at every point, goes round one face. Each face
- * is labelled with whether it lies in a and in b: crossing an edge switches
- * the insides its owner bits name, so one face per connected piece of the
- * map is enough. That face is the one left of the piece's lowest leftmost
- * point, labelled by counting the edges a ray from there to the left
- * crosses (other pieces only, and exactly, on the grid).
+ * angle, and walking each edge with the face on its left, turning as
+ * sharply left as possible at every point, goes round that face. Crossing
+ * an edge switches the insides its owner bits name, so the faces of one
+ * connected piece of the map are labelled from its outer face alone; that
+ * face is the one west of the piece's lowest leftmost point, and what lies
+ * there is found by counting the edges a ray from the point to the west
+ * crosses. All of it is exact on the grid.
  *
  * The result's outline is every edge with kept ground on one side only,
- * walked with the kept ground on its left, turning sharply at every point
- * so rings that touch at a point stay apart; a ring that still comes back
- * to a point it passed is split there. */
+ * walked with the kept ground on its left and turning sharply at every
+ * point, so rings that touch at a point stay apart; a ring that still
+ * comes back to a point it passed is split there. */
 
 #include "geom_bool.h"
 #include "controlmap/error.h"
@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNLABELLED 0xffu
 #define NONE SIZE_MAX
 
 /* Half-edge h runs along edge h / 2, from p to q when h is even and back
@@ -29,7 +28,7 @@
 typedef struct planar_map {
   const overlay_edge *edges;
   size_t nedges, nhalves;
-  overlay_point *points; /* every end, sorted, once */
+  const overlay_point *points; /* every end (and more), sorted, once */
   size_t npoints;
   size_t *from;          /* per half-edge: the point it leaves */
   size_t *first;         /* per point: its first half-edge in around */
@@ -51,10 +50,6 @@ static overlay_point half_end(const planar_map *m, size_t h) {
 
 /* ---- points and the order of edges around them ------------------------------------- */
 
-static int by_position(const void *pa, const void *pb) {
-  return overlay_compare(*(const overlay_point *)pa, *(const overlay_point *)pb);
-}
-
 static size_t point_index(const planar_map *m, overlay_point p) {
   size_t lo = 0, hi = m->npoints;
   while (lo < hi) {
@@ -65,21 +60,6 @@ static size_t point_index(const planar_map *m, overlay_point p) {
       hi = mid;
   }
   return lo;
-}
-
-static int collect_points(planar_map *m) {
-  m->points = malloc((m->nhalves ? m->nhalves : 1) * sizeof *m->points);
-  if (!m->points)
-    return CM_ENOMEM;
-  for (size_t h = 0; h < m->nhalves; h++)
-    m->points[h] = half_start(m, h);
-  qsort(m->points, m->nhalves, sizeof *m->points, by_position);
-  size_t k = 0;
-  for (size_t i = 0; i < m->nhalves; i++)
-    if (k == 0 || !overlay_same(m->points[i], m->points[k - 1]))
-      m->points[k++] = m->points[i];
-  m->npoints = k;
-  return 0;
 }
 
 /* A half-edge seen from the point it leaves. */
@@ -167,23 +147,6 @@ static int find_faces(planar_map *m) {
   return 0;
 }
 
-/* The insides just left of point v, from the edges a ray from v to the
- * left crosses. The ray runs a hair above v: an end exactly on it counts
- * as below, which makes each crossing count once. */
-static unsigned insides_left_of(const planar_map *m, overlay_point v) {
-  unsigned inside = 0;
-  for (size_t i = 0; i < m->nedges; i++) {
-    const overlay_edge *e = &m->edges[i];
-    if ((e->p.y > v.y) == (e->q.y > v.y))
-      continue;
-    overlay_point low = e->p.y > v.y ? e->q : e->p;
-    overlay_point high = e->p.y > v.y ? e->p : e->q;
-    if (overlay_orient(low, high, v) < 0)
-      inside ^= e->owner;
-  }
-  return inside;
-}
-
 /* Of the half-edges leaving the lowest leftmost point v of a piece of the
  * map (all heading right, or straight up), the one turned furthest
  * anticlockwise: the face on its left reaches round to the west of v. */
@@ -199,17 +162,111 @@ static size_t westmost_face_half(const planar_map *m, size_t v) {
   return best;
 }
 
-/* Labels every face reachable from face f across edges, f being labelled. */
-static void spread_labels(planar_map *m, size_t f, size_t *queue,
-                          const size_t *face_half) {
+/* ---- what lies left of each piece ------------------------------------------------ */
+
+/* Edges by the lower end of their run of y. */
+static overlay_sort_item *by_low_y(const planar_map *m) {
+  overlay_sort_item *order = malloc((m->nedges ? m->nedges : 1) * sizeof *order);
+  for (size_t i = 0; order && i < m->nedges; i++) {
+    const overlay_edge *e = &m->edges[i];
+    int64_t low = e->p.y < e->q.y ? e->p.y : e->q.y;
+    order[i].key = (overlay_key)(uint64_t)(low + OVERLAY_GRID_MAX);
+    order[i].index = i;
+  }
+  if (order && overlay_sort(order, m->nedges)) {
+    free(order);
+    order = NULL;
+  }
+  return order;
+}
+
+/* The points where[0..n) by height. */
+static overlay_sort_item *by_height(const planar_map *m, const size_t *where,
+                                    size_t n) {
+  overlay_sort_item *order = malloc((n ? n : 1) * sizeof *order);
+  for (size_t i = 0; order && i < n; i++) {
+    overlay_point v = m->points[where[i]], flipped = {v.y, v.x};
+    order[i].key = overlay_point_key(flipped);
+    order[i].index = i;
+  }
+  if (order && overlay_sort(order, n)) {
+    free(order);
+    order = NULL;
+  }
+  return order;
+}
+
+/* Whether edge e crosses the ray from v to the left. The ray runs a hair
+ * above v: an end exactly level with v counts as below, which makes each
+ * crossing count once. */
+static int crosses_ray(const overlay_edge *e, overlay_point v) {
+  if ((e->p.y > v.y) == (e->q.y > v.y))
+    return 0;
+  overlay_point low = e->p.y > v.y ? e->q : e->p;
+  overlay_point high = e->p.y > v.y ? e->p : e->q;
+  return overlay_orient(low, high, v) < 0;
+}
+
+/* The insides just left of v: the owners of the edges the ray crosses.
+ * active holds the edges reached so far going up; those already passed
+ * are dropped on the way. */
+static unsigned insides_left_of(const planar_map *m, overlay_point v,
+                                size_t *active, size_t *nactive) {
+  unsigned inside = 0;
+  for (size_t j = 0; j < *nactive;) {
+    const overlay_edge *e = &m->edges[active[j]];
+    if (e->p.y <= v.y && e->q.y <= v.y) {
+      active[j] = active[--*nactive];
+      continue;
+    }
+    if (crosses_ray(e, v))
+      inside ^= e->owner;
+    j++;
+  }
+  return inside;
+}
+
+/* For each piece k of the map, the insides left of its lowest leftmost
+ * point where[k], into outer[k]. The rays are cast in order of height,
+ * sweeping up through the edges, so each looks only at the edges level
+ * with it (and those just passed), not at all of them. */
+static int cast_rays(const planar_map *m, const size_t *where, size_t n,
+                     unsigned char *outer) {
+  overlay_sort_item *edges = by_low_y(m), *asks = by_height(m, where, n);
+  size_t *active = malloc((m->nedges ? m->nedges : 1) * sizeof *active);
+  int rc = edges && asks && active ? 0 : CM_ENOMEM;
+  size_t nactive = 0, next = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    overlay_point v = m->points[where[asks[i].index]];
+    for (; next < m->nedges; next++) {
+      const overlay_edge *e = &m->edges[edges[next].index];
+      if ((e->p.y < e->q.y ? e->p.y : e->q.y) > v.y)
+        break;
+      active[nactive++] = edges[next].index;
+    }
+    outer[asks[i].index] = (unsigned char)insides_left_of(m, v, active, &nactive);
+  }
+  free(edges);
+  free(asks);
+  free(active);
+  return rc;
+}
+
+/* Gives every face reachable from face f across edges the piece k and
+ * its insides relative to f's. */
+static void spread_labels(planar_map *m, size_t f, size_t k, size_t *piece,
+                          size_t *queue, const size_t *face_half) {
   size_t head = 0, tail = 0;
+  m->label[f] = 0;
+  piece[f] = k;
   queue[tail++] = f;
   while (head < tail) {
     size_t g = queue[head++], h = face_half[g];
     do {
       size_t other = m->face[h ^ 1];
-      if (m->label[other] == UNLABELLED) {
+      if (piece[other] == NONE) {
         m->label[other] = (unsigned char)(m->label[g] ^ m->edges[h / 2].owner);
+        piece[other] = k;
         queue[tail++] = other;
       }
       h = next_half(m, h);
@@ -217,30 +274,54 @@ static void spread_labels(planar_map *m, size_t f, size_t *queue,
   }
 }
 
-static int label_faces(planar_map *m) {
+/* Splits the map into its connected pieces, labelling faces relative to
+ * each piece's outer face; where[k] is piece k's lowest leftmost point.
+ * Points come in sweep order, so the first point of a piece is that one,
+ * and its westmost face is the outer one. */
+static int find_pieces(planar_map *m, size_t *piece, size_t *where,
+                       size_t *npieces) {
   size_t nf = m->nfaces ? m->nfaces : 1;
-  m->label = malloc(nf);
   size_t *queue = malloc(nf * sizeof *queue);
   size_t *face_half = malloc(nf * sizeof *face_half);
-  if (!m->label || !queue || !face_half) {
-    free(queue);
-    free(face_half);
-    return CM_ENOMEM;
-  }
-  memset(m->label, UNLABELLED, nf);
-  for (size_t h = m->nhalves; h-- > 0;)
+  int rc = queue && face_half ? 0 : CM_ENOMEM;
+  for (size_t h = m->nhalves; rc == 0 && h-- > 0;)
     face_half[m->face[h]] = h;
-  /* points in sweep order: the first of a piece is its lowest leftmost */
-  for (size_t v = 0; v < m->npoints; v++) {
-    size_t h = westmost_face_half(m, v);
-    if (m->label[m->face[h]] != UNLABELLED)
+  *npieces = 0;
+  for (size_t v = 0; rc == 0 && v < m->npoints; v++) {
+    if (m->first[v] == m->first[v + 1])
+      continue; /* a point no edge ends at any more */
+    size_t f = m->face[westmost_face_half(m, v)];
+    if (piece[f] != NONE)
       continue;
-    m->label[m->face[h]] = (unsigned char)insides_left_of(m, m->points[v]);
-    spread_labels(m, m->face[h], queue, face_half);
+    where[*npieces] = v;
+    spread_labels(m, f, (*npieces)++, piece, queue, face_half);
   }
   free(queue);
   free(face_half);
-  return 0;
+  return rc;
+}
+
+/* Every face's insides: relative within its piece, then made absolute by
+ * what lies left of the piece. */
+static int label_faces(planar_map *m) {
+  size_t nf = m->nfaces ? m->nfaces : 1, np = m->npoints ? m->npoints : 1;
+  m->label = malloc(nf);
+  size_t *piece = malloc(nf * sizeof *piece), *where = malloc(np * sizeof *where);
+  unsigned char *outer = malloc(np);
+  size_t npieces = 0;
+  int rc = m->label && piece && where && outer ? 0 : CM_ENOMEM;
+  for (size_t f = 0; rc == 0 && f < m->nfaces; f++)
+    piece[f] = NONE;
+  if (rc == 0)
+    rc = find_pieces(m, piece, where, &npieces);
+  if (rc == 0)
+    rc = cast_rays(m, where, npieces, outer);
+  for (size_t f = 0; rc == 0 && f < m->nfaces; f++)
+    m->label[f] ^= outer[piece[f]];
+  free(piece);
+  free(where);
+  free(outer);
+  return rc;
 }
 
 /* ---- the result's outline ---------------------------------------------------------- */
@@ -367,7 +448,6 @@ static int trace_outline(const planar_map *m, cm_bool_op op,
 /* ---- the whole tracing ------------------------------------------------------------- */
 
 static void free_map(planar_map *m) {
-  free(m->points);
   free(m->from);
   free(m->first);
   free(m->around);
@@ -376,18 +456,18 @@ static void free_map(planar_map *m) {
   free(m->label);
 }
 
-int overlay_trace(const overlay_edges *edges, cm_bool_op op,
-                  overlay_rings *rings) {
+int overlay_trace(const overlay_edges *edges, const overlay_points *pixels,
+                  cm_bool_op op, overlay_rings *rings) {
   planar_map m;
   memset(&m, 0, sizeof m);
   m.edges = edges->items;
   m.nedges = edges->n;
+  m.points = pixels->items;
+  m.npoints = pixels->n;
   if (edges->n > SIZE_MAX / 4)
     return CM_ENOMEM;
   m.nhalves = 2 * edges->n;
-  int rc = collect_points(&m);
-  if (rc == 0)
-    rc = count_spokes(&m);
+  int rc = count_spokes(&m);
   if (rc == 0)
     rc = sort_spokes(&m);
   if (rc == 0)

@@ -15,6 +15,8 @@
 /* The private layout of cm_map, shared with map.c. */
 #include "map_impl.h"
 
+#define CM_PROJ_CACHE 8
+
 /* Feature validity intervals from the layer's time fields; a bad date is an
  * error listing the features (numbered from 1, as in `controlmap info`). */
 static int read_intervals(map_layer *ml, const char *style_name,
@@ -125,12 +127,46 @@ static int fit(cm_map *m, cm_bbox view, cm_error *err) {
   return CM_OK;
 }
 
+/* Transformations already made while opening a map, by source CRS: the
+ * layers of a dataset mostly share one .prj, and making a PROJ
+ * transformation costs more than projecting a small layer. */
+typedef struct proj_cache {
+  const char *crs[CM_PROJ_CACHE];
+  cm_proj *proj[CM_PROJ_CACHE];
+  size_t n;
+} proj_cache;
+
+static void proj_cache_free(proj_cache *pc) {
+  for (size_t i = 0; i < pc->n; i++)
+    cm_proj_free(pc->proj[i]);
+}
+
+/* The transformation from crs to the map's srs, made or found. */
+static int proj_for(cm_map *m, proj_cache *pc, const char *crs, cm_proj **out,
+                    cm_error *err) {
+  for (size_t i = 0; i < pc->n; i++)
+    if (!strcmp(pc->crs[i], crs)) {
+      *out = pc->proj[i];
+      return CM_OK;
+    }
+  int rc = cm_proj_create(out, crs, cm_style_map(m->style)->srs, err);
+  if (rc == CM_OK && pc->n < CM_PROJ_CACHE) {
+    pc->crs[pc->n] = crs;
+    pc->proj[pc->n++] = *out;
+  } else if (rc == CM_OK) {
+    cm_proj_free(pc->proj[CM_PROJ_CACHE - 1]); /* full: replace the last */
+    pc->crs[CM_PROJ_CACHE - 1] = crs;
+    pc->proj[CM_PROJ_CACHE - 1] = *out;
+  }
+  return rc;
+}
+
 /* Project one layer into map units (kept in ml->page until fitted). */
-static int project_layer(cm_map *m, map_layer *ml, cm_error *err) {
+static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
+                         cm_error *err) {
   const char *crs = cm_layer_crs(ml->data);
-  const cm_map_settings *ms = cm_style_map(m->style);
-  cm_proj *p;
-  int rc = cm_proj_create(&p, crs, ms->srs, err);
+  cm_proj *p = m->lonlat; /* no .prj: WGS 84, like the furniture's */
+  int rc = crs ? proj_for(m, pc, crs, &p, err) : CM_OK;
   if (rc != CM_OK) {
     snprintf(err->file, sizeof err->file, "%.480s (its .prj)",
              cm_layer_path(ml->data));
@@ -138,17 +174,14 @@ static int project_layer(cm_map *m, map_layer *ml, cm_error *err) {
   }
   size_t n = cm_layer_count(ml->data);
   ml->page = calloc(n ? n : 1, sizeof *ml->page);
-  if (!ml->page) {
-    cm_proj_free(p);
+  if (!ml->page)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  }
   /* Segments longer than 1/256 of the layer's size get points in between,
    * so edges straight in the source curve as they should on the map. */
   cm_bbox e = cm_layer_extent(ml->data);
   double seg = hypot(e.maxx - e.minx, e.maxy - e.miny) / 256;
   for (size_t f = 0; f < n && rc == CM_OK; f++)
     rc = cm_proj_geom(p, cm_layer_geom(ml->data, f), seg, &ml->page[f]);
-  cm_proj_free(p);
   if (rc != CM_OK)
     return cm_error_set(err, rc, cm_layer_path(ml->data), 0, 0,
                         "cannot project the layer");
@@ -190,20 +223,19 @@ static int load_layers(cm_map *m, cm_error *err) {
   m->layers = calloc(n ? n : 1, sizeof *m->layers);
   if (!m->layers)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  for (size_t i = 0; i < n; i++, m->nlayers++) {
+  proj_cache pc = {{0}, {0}, 0};
+  int rc = CM_OK;
+  for (size_t i = 0; i < n && rc == CM_OK; i++, m->nlayers++) {
     map_layer *ml = &m->layers[i];
     ml->style = cm_style_layer_at(m->style, i);
-    int rc = cm_layer_open(&ml->data, ml->style->file, err);
+    rc = cm_layer_open(&ml->data, ml->style->file, err);
     if (rc == CM_OK && ml->style->time_start)
       rc = read_intervals(ml, cm_style_name(m->style), err);
     if (rc == CM_OK)
-      rc = project_layer(m, ml, err);
-    if (rc != CM_OK) {
-      m->nlayers++;
-      return rc;
-    }
+      rc = project_layer(m, &pc, ml, err);
   }
-  return CM_OK;
+  proj_cache_free(&pc);
+  return rc;
 }
 
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {

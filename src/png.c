@@ -69,6 +69,9 @@ static void encode(png_structp png, png_infop info, png_job *job) {
   int alpha = !opaque(data, w, h, stride);
   png_init_io(png, job->f);
   png_set_compression_level(png, job->level);
+  /* Flat map colours compress best unfiltered, and trying every filter on
+   * every row was most of the encoding time (see docs/bench.md). */
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_set_IHDR(png, info, w, h, 8,
                alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,

@@ -218,6 +218,41 @@ static int write_pdf(const cm_scene *scene, FILE *f, const char *path,
   return draw_vector(s, scene, path, err);
 }
 
+/* Copy cairo's SVG, numbering its surface ids 1, 2... in order of first
+ * appearance: cairo numbers them with a counter shared by the whole
+ * process, so the tenth frame of a batch would not match a single render. */
+static void copy_renumbered(FILE *f, const char *s, size_t len) {
+  unsigned long seen[64];
+  size_t nseen = 0;
+  const char *end = s + len;
+  while (s < end) {
+    const char *hit = strstr(s, "surface");
+    if (!hit || hit >= end) {
+      fwrite(s, 1, (size_t)(end - s), f);
+      return;
+    }
+    const char *digits = hit + strlen("surface");
+    int is_id = hit > s && (hit[-1] == '"' || hit[-1] == '#') &&
+                digits < end && *digits >= '0' && *digits <= '9';
+    fwrite(s, 1, (size_t)(digits - s), f);
+    s = digits;
+    if (!is_id)
+      continue;
+    char *after;
+    unsigned long n = strtoul(digits, &after, 10);
+    size_t k = 0;
+    while (k < nseen && seen[k] != n)
+      k++;
+    if (k == nseen && nseen < sizeof seen / sizeof *seen)
+      seen[nseen++] = n;
+    if (k < nseen)
+      fprintf(f, "%zu", k + 1);
+    else
+      fwrite(digits, 1, (size_t)(after - digits), f);
+    s = after;
+  }
+}
+
 /* cairo's SVG with the scene's metadata put after the opening <svg> tag,
  * which cairo has no way to add: drawn into memory, then copied. */
 static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
@@ -242,7 +277,7 @@ static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
     fwrite(buf, 1, head, f);
     fputc('\n', f);
     cm_svg_write_meta(f, scene, created);
-    fwrite(buf + head, 1, len - head, f);
+    copy_renumbered(f, buf + head, len - head);
   }
   free(buf);
   return rc;

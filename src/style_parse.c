@@ -4,7 +4,9 @@
 
 #include "style_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct variable {
@@ -15,6 +17,15 @@ typedef struct variable {
   int broken;            /* its value has a mistake, already reported */
 } variable;
 
+/* Variables and layers found by name at once: a style may hold thousands
+ * of each, and searching the list at every use would make parsing take
+ * time in the square of the file's size. */
+typedef struct name_index {
+  const char **names; /* NULL: an empty slot */
+  size_t *at;         /* the named thing's place in its list */
+  size_t cap, count;
+} name_index;
+
 typedef struct parser {
   const style_token *tok;
   size_t count, i;
@@ -24,10 +35,19 @@ typedef struct parser {
   const style_token *map; /* the first Map block, NULL until seen */
   int depth;              /* of nested rules and of variables in variables */
   int nomem;
+  size_t budget;          /* tokens variables may still expand to */
+  int over_budget;        /* that was reported */
+  name_index var_names, layer_names;
 } parser;
 
 /* Recursion stays far from the end of a thread's stack, whatever the file. */
 enum { MAX_DEPTH = 32 };
+
+/* Variables made of variables can double at every level (@b: @a, @a; @c:
+ * @b, @b; ...): a few lines would expand to billions of tokens. All the
+ * replacing in one style may copy at most this many tokens, plus a few per
+ * token of the file, far above what any real style needs. */
+enum { EXPANSION_BUDGET = 1 << 20, EXPANSION_PER_TOKEN = 8 };
 
 /* What a rule body applies to: its selectors (for nested rules) and the
  * layers they name (for field references). */
@@ -37,6 +57,72 @@ typedef struct scope {
   const char *const *layers;
   size_t layer_count;
 } scope;
+
+/* --- names ----------------------------------------------------------------------- */
+
+static size_t name_hash(const char *s) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t name_slot(const name_index *ix, const char *name) {
+  size_t k = name_hash(name) & (ix->cap - 1);
+  while (ix->names[k] && strcmp(ix->names[k], name) != 0)
+    k = (k + 1) & (ix->cap - 1);
+  return k;
+}
+
+/* Where name is in its list, or SIZE_MAX. */
+static size_t name_find(const name_index *ix, const char *name) {
+  if (!ix->count)
+    return SIZE_MAX;
+  size_t k = name_slot(ix, name);
+  return ix->names[k] ? ix->at[k] : SIZE_MAX;
+}
+
+static void name_index_free(name_index *ix) {
+  free(ix->names);
+  free(ix->at);
+}
+
+static int name_grow(name_index *ix) {
+  name_index big = {NULL, NULL, ix->cap ? 2 * ix->cap : 64, 0};
+  big.names = calloc(big.cap, sizeof *big.names);
+  big.at = malloc(big.cap * sizeof *big.at);
+  if (!big.names || !big.at) {
+    name_index_free(&big);
+    return -1;
+  }
+  for (size_t k = 0; k < ix->cap; k++)
+    if (ix->names[k]) {
+      size_t slot = name_slot(&big, ix->names[k]);
+      big.names[slot] = ix->names[k];
+      big.at[slot] = ix->at[k];
+      big.count++;
+    }
+  name_index_free(ix);
+  *ix = big;
+  return 0;
+}
+
+/* Note that name (kept by the arena) is at place at of its list; a name
+ * already there keeps its first place. Returns 0 or -1. */
+static int name_add(name_index *ix, const char *name, size_t at) {
+  if (2 * (ix->count + 1) > ix->cap && name_grow(ix) < 0)
+    return -1;
+  size_t k = name_slot(ix, name);
+  if (!ix->names[k]) {
+    ix->names[k] = name;
+    ix->at[k] = at;
+    ix->count++;
+  }
+  return 0;
+}
+
+/* --- tokens ------------------------------------------------------------------------ */
 
 static const style_token *peek(const parser *p) { return &p->tok[p->i]; }
 
@@ -134,22 +220,36 @@ static size_t value_end(const parser *p, size_t from) {
 }
 
 static variable *find_variable(const parser *p, const char *name) {
-  for (size_t k = 0; k < p->vars.count; k++) {
-    variable *var = style_vec_at(&p->vars, k);
-    if (strcmp(var->name, name) == 0)
-      return var;
-  }
-  return NULL;
+  size_t at = name_find(&p->var_names, name);
+  return at == SIZE_MAX ? NULL : style_vec_at(&p->vars, at);
 }
+
+/* A mistake past the number kept is only counted: a "did you mean" for it,
+ * which compares with every name, would be time spent for nothing. */
+static int kept(const parser *p, const cm_error *e) { return e != &p->diag->scratch; }
 
 static int undefined_variable(parser *p, const style_token *t) {
   cm_error *e = style_error(p->diag, t->line, t->col, "undefined variable @%s", t->text);
+  if (!kept(p, e))
+    return -1;
   style_spell s;
   style_spell_init(&s, t->text);
   for (size_t k = 0; k < p->vars.count; k++)
     style_spell_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
   if (!style_spell_hint(&s, e, "@"))
     cm_error_hint(e, "define it at the top of the style: @%s: value;", t->text);
+  return -1;
+}
+
+static int too_large(parser *p, const style_token *at) {
+  if (!p->over_budget) {
+    cm_error *e = style_error(p->diag, at->line, at->col,
+                              "the variables of this style expand to more "
+                              "than a million tokens");
+    cm_error_hint(e, "a variable that uses another twice doubles it; give "
+                     "values directly");
+  }
+  p->over_budget = 1;
   return -1;
 }
 
@@ -161,6 +261,9 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
   for (size_t k = first; k < end; k++) {
     const style_token *t = &p->tok[k];
     if (t->kind != TOK_AT) {
+      if (p->budget == 0)
+        return too_large(p, use ? use : t);
+      p->budget--;
       style_token *copy = push(p, out);
       if (!copy)
         return -1;
@@ -221,6 +324,8 @@ static void define_variable(parser *p, const style_token *at, size_t first, size
   variable *var = push(p, &p->vars);
   if (var)
     *var = (variable){at->text, at, first, end, 0, first == end};
+  if (var && name_add(&p->var_names, at->text, p->vars.count - 1) < 0)
+    p->nomem = 1;
 }
 
 /* Variables hold for the whole file, wherever defined, as in CartoCSS: all
@@ -430,13 +535,9 @@ static void map_statement(parser *p) {
   block_body(p, STYLE_BLOCK_MAP, &p->style->map, NULL, open);
 }
 
-static const cm_style_layer *find_layer(const cm_style *s, const char *name) {
-  for (size_t k = 0; k < s->layers.count; k++) {
-    const cm_style_layer *l = style_vec_at(&s->layers, k);
-    if (strcmp(l->name, name) == 0)
-      return l;
-  }
-  return NULL;
+static const cm_style_layer *find_layer(const parser *p, const char *name) {
+  size_t at = name_find(&p->layer_names, name);
+  return at == SIZE_MAX ? NULL : style_vec_at(&p->style->layers, at);
 }
 
 /* Layer#name { file: "..."; time: start end; } */
@@ -466,7 +567,7 @@ static void layer_statement(parser *p) {
   int file_given = 0; /* a wrong file value has been reported already */
   for (size_t k = body; k < p->i; k++)
     file_given |= is_word(&p->tok[k], "file") && p->tok[k + 1].kind == TOK_COLON;
-  const cm_style_layer *twin = find_layer(p->style, name->text);
+  const cm_style_layer *twin = find_layer(p, name->text);
   if (twin) {
     cm_error *e = style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",
                               name->text);
@@ -481,6 +582,8 @@ static void layer_statement(parser *p) {
   cm_style_layer *slot = push(p, &p->style->layers);
   if (slot)
     *slot = layer;
+  if (slot && name_add(&p->layer_names, slot->name, p->style->layers.count - 1) < 0)
+    p->nomem = 1;
 }
 
 /* --- rules and selectors ---------------------------------------------------------------- */
@@ -764,10 +867,12 @@ static void check_layer_uses(parser *p) {
   const cm_style *s = p->style;
   for (size_t k = 0; k < s->uses.count; k++) {
     const style_layer_use *use = style_vec_at(&s->uses, k);
-    if (find_layer(s, use->name))
+    if (find_layer(p, use->name))
       continue;
     cm_error *e = style_error(p->diag, use->line, use->col, "unknown %s '%s'", use->what,
                               use->name);
+    if (!kept(p, e))
+      continue;
     style_spell sp;
     style_spell_init(&sp, use->name);
     for (size_t j = 0; j < s->layers.count; j++)
@@ -787,7 +892,9 @@ static void empty_style(parser *p) {
 }
 
 int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_diag *d) {
-  parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0};
+  parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0, 0, 0,
+              {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}};
+  p.budget = EXPANSION_BUDGET + EXPANSION_PER_TOKEN * count;
   if (peek(&p)->kind == TOK_EOF && d->list.count == 0)
     empty_style(&p);
   collect_variables(&p);
@@ -795,5 +902,7 @@ int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_
     statement(&p);
   check_layer_uses(&p);
   style_vec_free(&p.vars);
+  name_index_free(&p.var_names);
+  name_index_free(&p.layer_names);
   return p.nomem || s->arena.failed ? CM_ENOMEM : CM_OK;
 }

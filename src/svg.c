@@ -3,7 +3,8 @@
  * attributes; hatches as vector <pattern>s; text as <text> an editor can
  * change, or as glyph outlines for software without the fonts. Kept to
  * SVG 1.1 features that browsers, librsvg, Inkscape and office suites all
- * draw the same: no CSS, no paint-order, no filters, no nested units. */
+ * draw the same: no style sheets, no paint-order, no patternTransform, no
+ * filters (tests/test_svg.c and tests/cli_svg.sh compare their pictures). */
 
 #include "backend.h"
 #include "text.h"
@@ -93,27 +94,63 @@ static void geom_data(FILE *f, const cm_geom *g) {
   fputc('"', f);
 }
 
-/* A hatch as a pattern tile one spacing square holding one line, rotated
- * to the angle and shifted so the lines fall where the cairo backend draws
- * them: at whole multiples of the spacing from the page origin. The tile
- * gets five decimals, since its rounding error adds up tile after tile
- * across the page. */
+/* Hatch lines closer than this (as the sine of the angle) to the page's
+ * axes are drawn along them: the tile is 1/MIN_SLOPE spacings long. */
+#define MIN_SLOPE 0.01
+
+/* One period of a hatch in page axes: the lines p . n = k * spacing
+ * repeat after spacing / |n.x| across and spacing / |n.y| down. */
+static void hatch_tile(double angle, double sp, double *nx, double *ny,
+                       double *w, double *h) {
+  double a = -angle * M_PI / 180.0; /* page y runs down */
+  *nx = -sin(a);
+  *ny = cos(a);
+  if (fabs(*nx) < MIN_SLOPE)
+    *nx = 0, *ny = *ny < 0 ? -1 : 1;
+  if (fabs(*ny) < MIN_SLOPE)
+    *ny = 0, *nx = *nx < 0 ? -1 : 1;
+  *w = *nx != 0 ? sp / fabs(*nx) : sp;
+  *h = *ny != 0 ? sp / fabs(*ny) : sp;
+}
+
+/* The hatch lines crossing the tile [0, w] x [0, h], each drawn well past
+ * its edges (the tile clips them). */
+static void hatch_lines(FILE *f, double sp, double nx, double ny, double w,
+                        double h) {
+  double lo = fmin(fmin(0, w * nx), fmin(h * ny, w * nx + h * ny));
+  double hi = fmax(fmax(0, w * nx), fmax(h * ny, w * nx + h * ny));
+  double dx = ny, dy = -nx; /* along the lines */
+  for (long k = (long)floor(lo / sp); k <= (long)ceil(hi / sp); k++) {
+    /* The point of line k nearest the tile's middle, then both ways. */
+    double bx = nx * k * sp, by = ny * k * sp;
+    double t = (w / 2 - bx) * dx + (h / 2 - by) * dy, len = w + h;
+    fputc('M', f);
+    num_prec(f, bx + dx * (t - len), 3);
+    fputc(' ', f);
+    num_prec(f, by + dy * (t - len), 3);
+    fputc('L', f);
+    num_prec(f, bx + dx * (t + len), 3);
+    fputc(' ', f);
+    num_prec(f, by + dy * (t + len), 3);
+  }
+}
+
+/* A hatch as a pattern whose tile holds one period of the lines in page
+ * axes, not a turned tile: office suites ignore patternTransform. The
+ * lines fall where the cairo backend draws them, at whole multiples of
+ * the spacing from the page origin. The tile gets five decimals, since
+ * its rounding error adds up tile after tile across the page. */
 static int hatch_pattern(svg *s, const cm_paint *pt, double angle) {
   int id = ++s->npattern;
   FILE *f = s->f;
-  double sp = pt->hatch_spacing;
+  double nx, ny, w, h;
+  hatch_tile(angle, pt->hatch_spacing, &nx, &ny, &w, &h);
   fprintf(f, "<defs><pattern id=\"hatch-%d\" patternUnits=\"userSpaceOnUse\" width=\"", id);
-  num_prec(f, sp, 5);
+  num_prec(f, w, 5);
   fputs("\" height=\"", f);
-  num_prec(f, sp, 5);
-  fputs("\" patternTransform=\"rotate(", f);
-  num_prec(f, -angle, 5);
-  fputs(") translate(0 ", f);
-  num_prec(f, -sp / 2, 5);
-  fputs(")\"><path d=\"M0 ", f);
-  num_prec(f, sp / 2, 5);
-  fputs("H", f);
-  num_prec(f, sp, 5);
+  num_prec(f, h, 5);
+  fputs("\"><path d=\"", f);
+  hatch_lines(f, pt->hatch_spacing, nx, ny, w, h);
   fputs("\" fill=\"none\"", f);
   color_attr(f, "stroke", pt->hatch_color);
   num_attr(f, "stroke-width", pt->hatch_width);
@@ -230,17 +267,19 @@ static void visual_span(PangoLayoutLine *line, int from, int to, double *left,
 }
 
 /* Where a line is anchored, so it keeps its alignment when the viewer
- * sets it in another font: the start edge of start-aligned text (the
- * right edge for right-to-left text), the middle of centred text. */
+ * sets it in another font: the edge a left-to-right line is aligned to,
+ * or its middle. Right-to-left lines are anchored at their middle, the
+ * one anchor every viewer reads alike: LibreOffice takes "start" as the
+ * left edge whatever the direction. */
 static const char *line_anchor(const cm_text_style *st, int rtl, double left,
                                double right, double *x) {
-  if (st->halign == CM_ALIGN_CENTER) {
+  if (st->halign == CM_ALIGN_CENTER || rtl) {
     *x = (left + right) / 2;
     return "middle";
   }
-  int start = st->halign == CM_ALIGN_START;
-  *x = start != rtl ? left : right;
-  return start ? "start" : "end";
+  int at_right = st->halign == CM_ALIGN_END;
+  *x = at_right ? right : left;
+  return at_right ? "end" : "start";
 }
 
 /* One <text> of a line; halo: the stroke-only copy drawn under the text,
@@ -263,6 +302,8 @@ static void text_line(svg *s, const cm_item *it, PangoLayout *layout,
   num_attr(f, "y", y0 + pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE);
   if (strcmp(anchor, "start"))
     fprintf(f, " text-anchor=\"%s\"", anchor);
+  /* The line's own direction, so digits and Latin words inside a
+   * right-to-left line sit where pango put them. */
   if (rtl)
     fputs(" direction=\"rtl\"", f);
   if (halo) {
@@ -469,11 +510,45 @@ static void dc_element(FILE *f, const char *name, const char *value) {
   fprintf(f, "</dc:%s>\n", name);
 }
 
+/* Style and date as Dublin Core subjects, for searches by keyword. */
+static void dc_subjects(FILE *f, const char *style, const char *date) {
+  if (!style && !date)
+    return;
+  fputs("<dc:subject><rdf:Bag>", f);
+  if (style) {
+    fputs("<rdf:li>style ", f);
+    esc(f, style);
+    fputs("</rdf:li>", f);
+  }
+  if (date) {
+    fputs("<rdf:li>date ", f);
+    esc(f, date);
+    fputs("</rdf:li>", f);
+  }
+  fputs("</rdf:Bag></dc:subject>\n", f);
+}
+
+/* Dublin Core in RDF, where Inkscape's document properties look: the
+ * map's date is its coverage, the document's date its creation date. The
+ * namespaces are declared here so the block fits in any SVG. */
+static void dublin_core(FILE *f, const cm_scene *scene, const char *created) {
+  fputs("<metadata><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+        " xmlns:cc=\"http://creativecommons.org/ns#\""
+        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+        "<cc:Work rdf:about=\"\">\n<dc:format>image/svg+xml</dc:format>\n"
+        "<dc:type rdf:resource=\"http://purl.org/dc/dcmitype/StillImage\"/>\n", f);
+  dc_element(f, "title", cm_scene_meta(scene, "Title"));
+  dc_element(f, "date", created);
+  dc_element(f, "coverage", cm_scene_meta(scene, "Date"));
+  dc_element(f, "source", cm_scene_meta(scene, "Source"));
+  dc_subjects(f, cm_scene_meta(scene, "Style"), cm_scene_meta(scene, "Date"));
+  fputs("<dc:publisher><cc:Agent><dc:title>controlmap " CM_VERSION
+        "</dc:title></cc:Agent></dc:publisher>\n</cc:Work>\n</rdf:RDF></metadata>\n", f);
+}
+
 void cm_svg_write_meta(FILE *f, const cm_scene *scene, const char *created) {
   const char *title = cm_scene_meta(scene, "Title");
   const char *source = cm_scene_meta(scene, "Source");
-  const char *date = cm_scene_meta(scene, "Date");
-  const char *style = cm_scene_meta(scene, "Style");
   if (title) {
     fputs("<title>", f);
     esc(f, title);
@@ -484,33 +559,7 @@ void cm_svg_write_meta(FILE *f, const cm_scene *scene, const char *created) {
     esc(f, source);
     fputs("</desc>\n", f);
   }
-  /* Dublin Core in RDF, where Inkscape's document properties look; the
-   * namespaces are declared here so the block fits in any SVG. */
-  fputs("<metadata><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
-        " xmlns:cc=\"http://creativecommons.org/ns#\""
-        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
-        "<cc:Work rdf:about=\"\">\n<dc:format>image/svg+xml</dc:format>\n"
-        "<dc:type rdf:resource=\"http://purl.org/dc/dcmitype/StillImage\"/>\n", f);
-  dc_element(f, "title", title);
-  dc_element(f, "date", created);
-  dc_element(f, "coverage", date);
-  dc_element(f, "source", source);
-  if (style || date) {
-    fputs("<dc:subject><rdf:Bag>", f);
-    if (style) {
-      fputs("<rdf:li>style ", f);
-      esc(f, style);
-      fputs("</rdf:li>", f);
-    }
-    if (date) {
-      fputs("<rdf:li>date ", f);
-      esc(f, date);
-      fputs("</rdf:li>", f);
-    }
-    fputs("</rdf:Bag></dc:subject>\n", f);
-  }
-  fputs("<dc:publisher><cc:Agent><dc:title>controlmap " CM_VERSION
-        "</dc:title></cc:Agent></dc:publisher>\n</cc:Work>\n</rdf:RDF></metadata>\n", f);
+  dublin_core(f, scene, created);
 }
 
 static void header(svg *s, const char *created) {

@@ -130,6 +130,7 @@ run_case() {
     bad "$name: files appeared or changed"
     (cd "$W" && listing | diff "$T/before" - | sed 's/^/    /' | head -5)
   fi
+  chmod -R u+rwx "$W" && rm -rf "$W"
 }
 
 # --- the fixtures, rendered well --------------------------------------------
@@ -175,8 +176,9 @@ if [ -n "$WRAP" ]; then
   exit
 fi
 # The PNG is drawn and encoded into a hidden temporary file beside the target
-# and renamed when whole. SIGKILL leaves that temporary file behind (nothing
-# can clean up after it), but never a partial file under the target's name.
+# (.NAME.tmp followed by a unique suffix) and renamed when whole. SIGKILL
+# leaves that temporary file behind (nothing can clean up after it), but
+# never a partial file under the target's name.
 
 # whole_png FILE: the file ends with the IEND chunk.
 whole_png() {
@@ -214,8 +216,8 @@ kill_midway() {
 if kill_midway "$K/map.png"; then
   ok "render killed while writing"
   [ -e "$K/map.png" ] && bad "a killed render left map.png" || ok "no map.png after the kill"
-  left=$(ls -A "$K" | grep -c '^\.map\.png\.tmp......$')
-  [ "$left" -eq 1 ] && ok "the temporary file is hidden and named .map.png.tmpXXXXXX" ||
+  left=$(ls -A "$K" | grep -c '^\.map\.png\.tmp.')
+  [ "$left" -eq 1 ] && ok "the temporary file is hidden and named .map.png.tmp..." ||
     bad "temporary files after the kill: $(ls -A "$K" | tr '\n' ' ')"
 else
   bad "the render ended before it could be killed"

@@ -396,6 +396,89 @@ static void test_empty_styles_refused(void **state) {
   cm_style_free(s);
 }
 
+/* --- styles that grow when read ------------------------------------------- */
+
+/* Each variable twice the one before: forty lines would expand to a
+ * trillion tokens if nothing stopped them. */
+static void test_doubling_variables_refused(void **state) {
+  (void)state;
+  char *text = malloc(4096);
+  assert_non_null(text);
+  int n = snprintf(text, 4096, "@v0: 1, 2;\n");
+  for (int i = 1; i < 40; i++)
+    n += snprintf(text + n, 4096 - (size_t)n, "@v%d: @v%d, @v%d;\n", i, i - 1,
+                  i - 1);
+  snprintf(text + n, 4096 - (size_t)n,
+           "Layer#a { file: \"a.shp\"; }\n#a { line-dasharray: @v39; }\n");
+  cm_style *s = NULL;
+  cm_error err;
+  cm_errors all = {0};
+  assert_int_equal(
+      cm_style_parse(&s, text, strlen(text), "v.mss", &err, &all), CM_ESTYLE);
+  assert_non_null(strstr(err.message, "expand to more than a million tokens"));
+  assert_int_equal(all.count, 1); /* said once, not at every use */
+  cm_errors_free(&all);
+  free(text);
+}
+
+/* Text grown by repeating a printf pattern with the index i. */
+static char *repeated(char *text, size_t *len, size_t *cap, const char *fmt,
+                      int times) {
+  for (int i = 0; i < times; i++) {
+    if (*cap - *len < 128) {
+      *cap *= 2;
+      text = realloc(text, *cap);
+      assert_non_null(text);
+    }
+    *len += (size_t)snprintf(text + *len, *cap - *len, fmt, i, i);
+  }
+  return text;
+}
+
+/* Many variables and many layers, each looked up by name: found at once,
+ * not by a search of the list per use (which took minutes on a few MB). */
+static void test_many_names_parse(void **state) {
+  (void)state;
+  size_t len = 0, cap = 1 << 16;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  text = repeated(text, &len, &cap, "@v%d: %d;\n", 100000);
+  text = repeated(text, &len, &cap, "Layer#a%d { file: \"a%d.shp\"; }\n", 20000);
+  text = repeated(text, &len, &cap, "#a%d { line-width: @v%d; }\n", 20000);
+  cm_style *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&s, text, len, "n.mss", &err, NULL), CM_OK);
+  assert_int_equal(cm_style_layer_count(s), 20000);
+  assert_string_equal(cm_style_layer_at(s, 19999)->name, "a19999");
+  cm_symbolizer sym;
+  assert_int_equal(cm_style_resolve(s, "a12345", NULL, NULL, &sym), 1);
+  assert_float_equal(sym.line_width.value, 12345, 0);
+  cm_style_free(s);
+  /* Twins and unknown names are still found. */
+  len = 0;
+  text = repeated(text, &len, &cap, "@v%d: %d;\n", 3000);
+  text = repeated(text, &len, &cap, "Layer#a%d { file: \"a%d.shp\"; }\n", 3000);
+  const char *tail = "@v2999: 1;\nLayer#a7 { file: \"b.shp\"; }\n"
+                     "#a3000 { line-width: @v3000; }\n";
+  memcpy(text + len, tail, strlen(tail));
+  len += strlen(tail);
+  cm_errors all = {0};
+  assert_int_equal(cm_style_parse(&s, text, len, "n.mss", &err, &all),
+                   CM_ESTYLE);
+  const char *want[] = {"variable @v2999 is defined twice",
+                        "layer 'a7' is defined twice", "undefined variable @v3000",
+                        "unknown layer 'a3000'"};
+  for (int k = 0; k < 4; k++) {
+    int found = 0;
+    for (size_t i = 0; i < all.count; i++)
+      found |= strstr(all.items[i].message, want[k]) != NULL;
+    if (!found)
+      fail_msg("no mistake '%s'", want[k]);
+  }
+  cm_errors_free(&all);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crashes_replayed),
@@ -406,6 +489,8 @@ int main(void) {
       cmocka_unit_test(test_damaged_layers_table),
       cmocka_unit_test(test_records_out_of_order_kept),
       cmocka_unit_test(test_empty_styles_refused),
+      cmocka_unit_test(test_doubling_variables_refused),
+      cmocka_unit_test(test_many_names_parse),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

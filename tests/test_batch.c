@@ -574,7 +574,7 @@ static void test_outputs_refused(void **state) {
   s = every("month", in_dir(out, sizeof out, "{date:%Y}.png"));
   assert_int_equal(cm_batch_plan(&b, map, &s, &err), CM_EUSAGE);
   assert_non_null(strstr(err.message, "1993-01-01 and 1993-02-01 would both be written"));
-  s = every("year", in_dir(out, sizeof out, "{date}.gif"));
+  s = every("year", in_dir(out, sizeof out, "{date}.bmp"));
   assert_int_equal(cm_batch_plan(&b, map, &s, &err), CM_EUSAGE);
   assert_non_null(strstr(err.hint, ".png, .pdf or .svg"));
   s = every("year", NULL);

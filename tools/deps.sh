@@ -1,14 +1,17 @@
 #!/bin/sh
 # Install the Debian packages controlmap needs, when some are missing.
-#   tools/deps.sh          build, render and test
+#   tools/deps.sh          build and render
+#   tools/deps.sh test     also what the tests need (SVG rasterisers, PDF text,
+#                          XML checks, the man page formatter)
 #   tools/deps.sh shapes   also what `make shapes` needs
 set -e
 pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
-libshp-dev libpng-dev libgif-dev libwebp-dev libcmocka-dev fonts-noto-core fonts-dejavu-core
-libxml2-utils poppler-utils"
-if [ "$1" = shapes ]; then
-  pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj"
-fi
+libshp-dev libpng-dev libgif-dev libwebp-dev fonts-noto-core fonts-dejavu-core"
+case "$1" in
+  test) pkgs="$pkgs libcmocka-dev libxml2-utils poppler-utils librsvg2-bin
+groff-base chromium" ;;
+  shapes) pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj" ;;
+esac
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

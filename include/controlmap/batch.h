@@ -5,8 +5,14 @@
  * date and the file it goes to) from a step (every year, month or N days),
  * a dates file or the dates on which the data changes; a run composes and
  * writes them on several threads. One frame's failure is recorded with its
- * message and the other frames go on. */
+ * message and the other frames go on.
+ *
+ * When the output names an animation (.gif or .webp, see anim.h), every
+ * frame goes into that one file instead, added in date order as the
+ * threads finish drawing them; then a failed frame stops the run and no
+ * file is written. */
 
+#include "controlmap/anim.h"
 #include "controlmap/compose.h"
 #include "controlmap/map.h"
 #include "controlmap/render.h"
@@ -45,16 +51,20 @@ typedef struct cm_batch_spec {
                               change date in the data */
   cm_day to;               /* last day, inclusive; by default the last
                               change date in the data */
-  const char *output;      /* template: "out/{date}.png", "{date:%Y}.svg" */
+  const char *output;      /* template: "out/{date}.png", "{date:%Y}.svg";
+                              or one animation, "out/timeline.gif", which
+                              takes no {date}, shard, skip_existing or names
+                              in the dates file */
   int shard, shards;       /* draw only shard (1-based) of shards; 0 0: all */
   int skip_existing;       /* 1: leave frames whose output already exists */
   cm_compose_options compose; /* its date is ignored: each frame has its own */
   cm_render_options render;
+  cm_anim_options anim;    /* frame durations of an animation */
 } cm_batch_spec;
 
 typedef enum {
   CM_FRAME_PENDING = 0,
-  CM_FRAME_WRITTEN,
+  CM_FRAME_WRITTEN,  /* or, in an animation, added to it */
   CM_FRAME_SKIPPED, /* its output existed and skip_existing was asked */
   CM_FRAME_FAILED
 } cm_frame_status;
@@ -109,6 +119,14 @@ int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
 
 void cm_batch_free(cm_batch *batch);
 
+/* 1 when the batch's frames go into one animation. */
+int cm_batch_is_animation(const cm_batch *batch);
+
+/* Why the animation was not written although no frame failed (it could not
+ * be started or finished), after cm_batch_run; NULL otherwise. Owned by the
+ * batch. */
+const cm_error *cm_batch_error(const cm_batch *batch);
+
 /* Frames in this batch (this shard only), and frame i of them. */
 size_t cm_batch_count(const cm_batch *batch);
 const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
@@ -121,7 +139,10 @@ size_t cm_batch_unchanged(const cm_batch *batch);
 /* Compose and write every pending frame on jobs threads (1 or less: the
  * calling thread only), calling progress (may be NULL). The map is only
  * read. Returns the number of frames that failed; 0 when all were written
- * or skipped. */
+ * or skipped. An animation holds at most about jobs + 1 frames' pixels at
+ * once; after a failed frame the frames not yet added stay pending, and
+ * when the file itself fails the result is 1 with the reason in
+ * cm_batch_error. */
 int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
                  cm_batch_progress_fn progress, void *ud);
 

@@ -104,10 +104,12 @@ typedef enum {
  * it with cm_geom_free; out must not be a or b). The result's rings are
  * closed, do not cross or touch themselves and never run along one another;
  * two rings may touch at a shared point; holes are rings inside rings;
- * ground thinner than the grid is dropped, so an empty result has no parts.
- * The work is exact on a grid 2^40 steps wide from 0 to the largest
- * coordinate of a and b (lon/lat: 2^-34 degree, about 6 micrometres):
- * points are rounded to it, so edges shared exactly stay shared.
+ * an empty result has no parts.
+ * Every decision is exact on a grid whose step is the spacing of doubles
+ * just below the largest coordinate of a and b (lon/lat between 32 and 64
+ * degrees: 2^-47 degree, where every double is on the grid). Points and
+ * the crossings of edges are rounded to it, so points that are the same
+ * stay the same, and ground narrower than a step may vanish.
  * Returns 0, CM_ENOMEM, or CM_EUSAGE for a non-polygon, an unknown op or a
  * coordinate that is not finite (out is then empty). */
 int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,

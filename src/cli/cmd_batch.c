@@ -26,11 +26,20 @@ static const char help[] =
     "      --to DATE          last date, inclusive: 2024 means up to 2024-12-31\n"
     "                         (default: the last change in the data)\n"
     "  -o, --output TEMPLATE  where frames go (default: out/{date}.png); {date}\n"
-    "                         is YYYY-MM-DD, {date:%Y} the year, also %m %d %B %b\n"
+    "                         is YYYY-MM-DD, {date:%Y} the year, also %m %d %B %b;\n"
+    "                         a name ending in .gif or .webp (no {date}) makes\n"
+    "                         one looping animation of all frames in date order\n"
+    "      --delay MS         how long each frame of an animation shows\n"
+    "                         (default 800; GIF rounds to 10 ms)\n"
+    "      --hold-last MS     how long the last frame shows before the loop\n"
+    "                         starts again (default 2500)\n"
+    "      --dpi N            override the style's dpi (10 to 4800)\n"
     "  -j, --jobs N           frames drawn at once (default: number of CPUs)\n"
     "      --shard I/N        draw only the I-th of N interleaved slices, to split\n"
-    "                         a batch across processes or machines\n"
-    "      --skip-existing    leave frames whose file already exists\n"
+    "                         a batch across processes or machines (not for\n"
+    "                         an animation)\n"
+    "      --skip-existing    leave frames whose file already exists (not for\n"
+    "                         an animation)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "      --legend all       list every class in the legend\n"
@@ -39,13 +48,15 @@ static const char help[] =
     "  -q, --quiet            say nothing unless a frame fails\n"
     "  -h, --help             this help\n"
     "\n"
-    "Exit status: 0 when every frame was written or skipped, 1 when any\n"
-    "failed, 2 for a usage or style error.\n";
+    "Exit status: 0 when every frame was written or skipped (or the animation\n"
+    "was written), 1 when any failed, 2 for a usage or style error.\n";
 
 typedef struct batch_args {
   const char *style;
   cm_batch_spec spec;
   int modes, jobs, quiet, timings;
+  int timed;  /* --delay or --hold-last given */
+  double dpi; /* 0: the style's */
 } batch_args;
 
 /* --to 2024 means through the last day of 2024. */
@@ -60,6 +71,25 @@ static int parse_last_day(const char *arg, cm_day *last) {
 /* A library result as an exit code, printing the error if any. */
 static int lib_result(int rc, cm_error *err) {
   return rc == CM_OK ? EXIT_OK : cli_fail(err);
+}
+
+/* --delay and --hold-last: whole milliseconds in the range anim.h takes. */
+static int parse_ms(const char *name, const char *arg, int *ms) {
+  char *end;
+  long n = strtol(arg, &end, 10);
+  if (end == arg || *end || n < CM_ANIM_DELAY_MIN || n > CM_ANIM_DELAY_MAX)
+    return cli_usage("%s takes milliseconds from %d to %d, not '%s'", name,
+                     CM_ANIM_DELAY_MIN, CM_ANIM_DELAY_MAX, arg);
+  *ms = (int)n;
+  return EXIT_OK;
+}
+
+static int parse_dpi(const char *arg, double *dpi) {
+  char *end;
+  *dpi = strtod(arg, &end);
+  if (end == arg || *end || !(*dpi >= 10 && *dpi <= 4800))
+    return cli_usage("--dpi takes 10 to 4800, not '%s'", arg);
+  return EXIT_OK;
 }
 
 static int parse_jobs(const char *arg, int *jobs) {
@@ -82,6 +112,9 @@ static int parse_option(int ch, batch_args *a) {
   case 'M': a->timings = 1; return EXIT_OK;
   case 'K': s->skip_existing = 1; return EXIT_OK;
   case 'j': return parse_jobs(optarg, &a->jobs);
+  case 'Y': a->timed = 1; return parse_ms("--delay", optarg, &s->anim.delay_ms);
+  case 'H': a->timed = 1; return parse_ms("--hold-last", optarg, &s->anim.hold_last_ms);
+  case 'I': return parse_dpi(optarg, &a->dpi);
   case 'F': s->has_from = 1; return cli_parse_date(optarg, &s->from);
   case 'T': s->has_to = 1; return parse_last_day(optarg, &s->to);
   case 'S': return lib_result(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
@@ -122,6 +155,26 @@ static int parse_mode(int ch, batch_args *a) {
   return lib_result(cm_batch_parse_step(&s->every, optarg, &err), &err);
 }
 
+/* Options that only fit one kind of output, refused before anything loads. */
+static int check_animation(const batch_args *a) {
+  const cm_batch_spec *s = &a->spec;
+  int anim = s->output && cm_anim_is_path(s->output);
+  cm_anim_format format;
+  cm_error err;
+  if (anim && cm_anim_format_from_path(&format, s->output, &err) != CM_OK)
+    return cli_fail(&err);
+  if (anim && s->shards)
+    return cli_usage("--shard makes no sense for an animation: every frame "
+                     "goes into '%s'", s->output);
+  if (anim && s->skip_existing)
+    return cli_usage("--skip-existing makes no sense for an animation: every "
+                     "frame goes into '%s'", s->output);
+  if (!anim && a->timed)
+    return cli_usage("--delay and --hold-last are for an animation: end -o "
+                     "in .gif or .webp");
+  return EXIT_OK;
+}
+
 static int parse(int argc, char **argv, batch_args *a) {
   static const struct option longs[] = {
       {"style", required_argument, 0, 's'}, {"every", required_argument, 0, 'E'},
@@ -132,6 +185,8 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"timings", no_argument, 0, 'M'}, {"legend", required_argument, 0, 'L'},
       {"svg-engine", required_argument, 0, 'G'},
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
+      {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
+      {"dpi", required_argument, 0, 'I'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;
   optind = 1;
@@ -148,7 +203,7 @@ static int parse(int argc, char **argv, batch_args *a) {
                      argv[optind]);
   if (a->modes != 1)
     return cli_usage("batch needs one of --every STEP, --dates FILE or --changes");
-  return EXIT_OK;
+  return check_animation(a);
 }
 
 /* --- progress ------------------------------------------------------------ */
@@ -161,6 +216,7 @@ static double now(void) {
 
 typedef struct progress {
   int quiet, tty;
+  int animation; /* frames named by their date, all going to one file */
   size_t total;
   double *started, *composed; /* per frame, for --timings; may be NULL */
   double compose_s, draw_s;
@@ -198,16 +254,26 @@ static void bar(const progress *p, size_t done, const char *name) {
   fflush(stderr);
 }
 
+/* A frame's file, or in an animation, its date. */
+static const char *frame_name(const progress *p, const cm_frame *f, char buf[16]) {
+  if (!p->animation)
+    return f->output;
+  cm_date_iso(f->date, buf);
+  return buf;
+}
+
 static void say_failed(const progress *p, const cm_frame *f, size_t done) {
-  char buf[2600];
+  char buf[2600], date[16];
   if (p->tty)
     fputs("\r\033[K", stderr);
   fprintf(stderr, "controlmap: [%zu/%zu] %s failed: %s\n", done, p->total,
-          f->output, f->error ? cm_error_format(f->error, buf, sizeof buf) : "out of memory");
+          frame_name(p, f, date),
+          f->error ? cm_error_format(f->error, buf, sizeof buf) : "out of memory");
 }
 
 static void on_frame(void *ud, const cm_frame *f, cm_batch_event ev, size_t done) {
   progress *p = ud;
+  char date[16];
   note_time(p, f, ev);
   if (ev != CM_BATCH_FINISHED)
     return;
@@ -216,13 +282,34 @@ static void on_frame(void *ud, const cm_frame *f, cm_batch_event ev, size_t done
   if (p->quiet)
     return;
   if (p->tty)
-    bar(p, done, f->output);
+    bar(p, done, frame_name(p, f, date));
   else if (f->status != CM_FRAME_FAILED)
-    fprintf(stderr, "controlmap: [%zu/%zu] %s%s\n", done, p->total, f->output,
+    fprintf(stderr, "controlmap: [%zu/%zu] %s%s\n", done, p->total,
+            frame_name(p, f, date),
             f->status == CM_FRAME_SKIPPED ? " (exists, skipped)" : "");
 }
 
 /* --- the command ----------------------------------------------------------- */
+
+/* How an animation ended; the exit code. */
+static int anim_summary(const cm_batch *b, const char *path, double seconds,
+                        int quiet) {
+  size_t n = cm_batch_count(b), added = 0;
+  for (size_t i = 0; i < n; i++)
+    added += cm_batch_frame(b, i)->status == CM_FRAME_WRITTEN;
+  if (cm_batch_error(b))
+    return cli_fail(cm_batch_error(b));
+  if (added < n) {
+    fprintf(stderr, "controlmap: %s not written: %zu of %zu frames drawn "
+                    "before one failed\n", path, added, n);
+    return EXIT_FAIL;
+  }
+  struct stat st;
+  if (!quiet && stat(path, &st) == 0)
+    fprintf(stderr, "controlmap: wrote %s: %zu frames, %.1f kB in %.1f s\n",
+            path, n, (double)st.st_size / 1000.0, seconds);
+  return EXIT_OK;
+}
 
 static void summary(const cm_batch *b, double seconds) {
   size_t n[4] = {0};
@@ -272,7 +359,8 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
   if (cm_batch_plan(&b, map, &a->spec, &err) != CM_OK)
     return cli_fail(&err);
   size_t n = cm_batch_count(b);
-  progress p = {.quiet = a->quiet, .tty = isatty(2), .total = n};
+  progress p = {.quiet = a->quiet, .tty = isatty(2), .total = n,
+                .animation = cm_batch_is_animation(b)};
   if (a->timings) {
     p.started = calloc(n ? n : 1, sizeof *p.started);
     p.composed = calloc(n ? n : 1, sizeof *p.composed);
@@ -281,14 +369,25 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
     announce(b, &a->spec);
   int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
   double total = now() - t0;
-  if (!a->quiet || failed)
+  if (p.animation)
+    failed = anim_summary(b, cm_batch_frame(b, 0)->output, total, a->quiet);
+  else if (!a->quiet || failed)
     summary(b, total);
   if (a->timings)
     timings(&p, load, total, a->jobs);
   free(p.started);
   free(p.composed);
   cm_batch_free(b);
-  return failed ? EXIT_FAIL : EXIT_OK;
+  return p.animation ? failed : failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* Load the style (with --dpi applied) and its layers. */
+static int open_map(cm_map **map, const char *style, double dpi, cm_error *err) {
+  cm_style *parsed;
+  int rc = cm_style_load(&parsed, style, err, NULL);
+  if (rc == CM_OK && dpi > 0)
+    cm_style_set_dpi(parsed, dpi);
+  return rc == CM_OK ? cm_map_open_style(map, parsed, err) : rc;
 }
 
 int cmd_batch(int argc, char **argv) {
@@ -307,7 +406,7 @@ int cmd_batch(int argc, char **argv) {
   cm_error err;
   cm_map *map;
   double t_open = now();
-  if (cm_map_open(&map, style, &err) != CM_OK)
+  if (open_map(&map, style, a.dpi, &err) != CM_OK)
     return cli_fail(&err);
   rc = draw_all(map, &a, t0, now() - t_open);
   cm_map_free(map);

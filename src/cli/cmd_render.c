@@ -23,7 +23,6 @@ static const char help[] =
     "                         multiples: one panel per date on one page\n"
     "      --grid CxR         panels in C columns and R rows (default: about\n"
     "                         square)\n"
-    "                         their first day)\n"
     "  -o, --output FILE      where to write (default: out/DATE.png)\n"
     "      --changes-since D  outline and hatch the ground that changed hands\n"
     "                         between D and the map's date\n"

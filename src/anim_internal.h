@@ -1,0 +1,65 @@
+#ifndef CONTROLMAP_ANIM_INTERNAL_H
+#define CONTROLMAP_ANIM_INTERNAL_H
+
+/* The inside of animations, shared by anim.c (files and formats), the two
+ * encoders (anim_gif.c, anim_webp.c) and the GIF palette (anim_palette.c).
+ * Encoders take frames as premultiplied ARGB32, as cairo draws them, and
+ * write to an open file; path only names it in errors. */
+
+#include "controlmap/anim.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* --- palettes for GIF --------------------------------------------------- */
+
+/* How often each colour (0xRRGGBB) occurs among the pixels of a frame that
+ * changed, and after palette_build, the palette entry each one takes. */
+typedef struct colour_tally colour_tally;
+
+typedef struct palette {
+  uint32_t colours[256]; /* 0xRRGGBB */
+  int count;
+} palette;
+
+/* A new empty tally; NULL when out of memory. Caller frees with
+ * tally_free. */
+colour_tally *tally_new(void);
+void tally_free(colour_tally *t);
+
+/* Count one pixel of colour rgb. Returns 0 or CM_ENOMEM. */
+int tally_add(colour_tally *t, uint32_t rgb);
+
+/* Choose at most max (2..256) colours for the tallied ones: every colour
+ * when they fit, else the most common exactly (flat fills, text) and the
+ * rest by median cut, weighted by how often each occurs. Each tallied
+ * colour is then given its nearest entry. Returns 0 or CM_ENOMEM. */
+int palette_build(palette *out, colour_tally *t, int max, cm_error *err);
+
+/* The palette entry of a tallied colour after palette_build; -1 for one
+ * never tallied. */
+int palette_index(const colour_tally *t, uint32_t rgb);
+
+/* --- encoders ----------------------------------------------------------- */
+
+typedef struct gif_writer gif_writer;
+typedef struct webp_writer webp_writer;
+
+/* Start a GIF of width x height that loops forever: delay_cs is each
+ * frame's duration and hold_cs the last one's, in hundredths of a second.
+ * *out is the caller's, ended by gif_finish or gif_free. */
+int gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
+              int hold_cs, const char *path, cm_error *err);
+int gif_add(gif_writer *g, const uint32_t *pixels, cm_error *err);
+/* Write the last frame and the trailer; frees g. */
+int gif_finish(gif_writer *g, cm_error *err);
+void gif_free(gif_writer *g);
+
+/* The same for a lossless WebP; durations in milliseconds. */
+int webp_start(webp_writer **out, FILE *f, int width, int height,
+               int delay_ms, int hold_ms, const char *path, cm_error *err);
+int webp_add(webp_writer *w, const uint32_t *pixels, cm_error *err);
+int webp_finish(webp_writer *w, cm_error *err);
+void webp_free(webp_writer *w);
+
+#endif

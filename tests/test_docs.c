@@ -1,0 +1,340 @@
+/* The documentation's promises: every shell example in README.md (lines of
+ * ```sh blocks that start with ./controlmap) and in the EXAMPLES of the man
+ * page docs/controlmap.1 runs against the shipped styles and dataset and
+ * exits 0, writing what its -o names; the man page lists every option the
+ * commands' --help lists and no other; groff formats it without a warning.
+ *
+ * The examples run in a temporary folder holding links to styles/ and
+ * shapes/, an out/ folder (as after `make map`) and a dates.txt, so their
+ * outputs land there and never in the source tree. The tool is
+ * $CONTROLMAP (as tests/run.sh sets it) or ./controlmap. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "controlmap/error.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char root[PATH_MAX];   /* the source tree */
+static char tool[PATH_MAX];   /* the controlmap program */
+static char work[PATH_MAX];   /* where the examples run */
+
+static int run(const char *fmt, ...) CM_PRINTF(1, 2);
+static int run(const char *fmt, ...) {
+  char cmd[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  int rc = system(cmd);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* The source tree: the folder above this file's. */
+static int find_root(void) {
+  char buf[PATH_MAX];
+  snprintf(buf, sizeof buf, "%s", __FILE__);
+  char *slash = strrchr(buf, '/');
+  size_t keep = slash ? (size_t)(slash - buf) + 1 : 0;
+  snprintf(buf + keep, sizeof buf - keep, "..");
+  return realpath(buf, root) ? 0 : -1;
+}
+
+static int setup(void **state) {
+  const char *env = getenv("CONTROLMAP");
+  const char *given = env && *env ? env : "./controlmap";
+  if (find_root() != 0 || !realpath(given, tool)) {
+    fprintf(stderr, "test_docs: no source tree or no tool at %s (build it, "
+                    "or set CONTROLMAP)\n", given);
+    return -1;
+  }
+  const char *tmp = getenv("TMPDIR");
+  snprintf(work, sizeof work, "%s/controlmap-docs-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
+  if (!mkdtemp(work))
+    return -1;
+  return run("cd '%s' && ln -s '%s/styles' styles && ln -s '%s/shapes' shapes && "
+             "mkdir out && printf '1994-05-12\\n2020-11-10 statement.pdf\\n' > dates.txt",
+             work, root, root);
+}
+
+static int teardown(void **state) { return run("rm -rf '%s'", work); }
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+    buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* Replace every from in s (a buffer of size bytes) with to. */
+static void replace_all(char *s, size_t size, const char *from, const char *to) {
+  size_t lf = strlen(from), lt = strlen(to);
+  char *out = malloc(strlen(s) * (lt / lf + 1) + 1);
+  assert_non_null(out);
+  size_t n = 0;
+  for (const char *p = s; *p;) {
+    if (!strncmp(p, from, lf)) {
+      memcpy(out + n, to, lt);
+      n += lt;
+      p += lf;
+    } else {
+      out[n++] = *p++;
+    }
+  }
+  out[n] = '\0';
+  snprintf(s, size, "%s", out);
+  free(out);
+}
+
+/* A man page line as the reader sees it: troff escapes resolved, font
+ * changes dropped. */
+static void unescape_troff(char *s, size_t size) {
+  const char *fonts[] = {"\\fB", "\\fI", "\\fR", "\\fP"};
+  for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++)
+    replace_all(s, size, fonts[i], "");
+  replace_all(s, size, "\\-", "-");
+  replace_all(s, size, "\\(aq", "'");
+  replace_all(s, size, "\\(dq", "\"");
+  replace_all(s, size, "\\e", "\\");
+  replace_all(s, size, "\\ ", " ");
+}
+
+typedef struct examples {
+  char lines[64][1024];
+  int n;
+} examples;
+
+static void add(examples *ex, const char *line) {
+  assert_true(ex->n < 64);
+  snprintf(ex->lines[ex->n++], sizeof ex->lines[0], "%s", line);
+}
+
+/* Lines of ```sh blocks of README.md that run ./controlmap. */
+static void readme_examples(examples *ex) {
+  char path[PATH_MAX + 16], line[1024];
+  snprintf(path, sizeof path, "%s/README.md", root);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  int in_sh = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!strncmp(line, "```", 3))
+      in_sh = !in_sh && !strcmp(line, "```sh");
+    else if (in_sh && !strncmp(line, "./controlmap ", 13))
+      add(ex, line);
+  }
+  fclose(f);
+}
+
+/* Lines of the man page's EXAMPLES (.EX blocks) that run controlmap. */
+static void man_examples(examples *ex) {
+  char path[PATH_MAX + 32], line[1024];
+  snprintf(path, sizeof path, "%s/docs/controlmap.1", root);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  int in_examples = 0, in_ex = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (!strncmp(line, ".SH", 3))
+      in_examples = strstr(line, "EXAMPLES") != NULL;
+    else if (!strcmp(line, ".EX"))
+      in_ex = 1;
+    else if (!strcmp(line, ".EE"))
+      in_ex = 0;
+    else if (in_examples && in_ex && strstr(line, "controlmap ")) {
+      unescape_troff(line, sizeof line);
+      add(ex, line);
+    }
+  }
+  fclose(f);
+}
+
+/* The output an example names with -o, unless it is a template. */
+static int named_output(const char *cmd, char *out, size_t size) {
+  const char *o = strstr(cmd, " -o ");
+  if (!o)
+    return 0;
+  o += 4;
+  size_t n = strcspn(o, " ");
+  snprintf(out, size, "%.*s", (int)n, o);
+  return !strchr(out, '{') && !strchr(out, '\'');
+}
+
+/* Run an example in the work folder with the built tool in place of the
+ * installed one; 0 when it exits 0 and writes its -o file. */
+static int run_example(const char *line, const char *program_word) {
+  char cmd[2048], word[64], replacement[PATH_MAX + 4];
+  snprintf(cmd, sizeof cmd, " %s", line);
+  snprintf(word, sizeof word, " %s ", program_word);
+  snprintf(replacement, sizeof replacement, " %s ", tool);
+  replace_all(cmd, sizeof cmd, word, replacement);
+  char out[512];
+  int has_out = named_output(cmd, out, sizeof out);
+  if (has_out)
+    run("rm -f '%s/%s'", work, out);
+  /* On lines of their own: a README line may end in a # comment. */
+  int rc = run("cd '%s' && (\n%s\n) >'%s/log' 2>&1", work, cmd, work);
+  if (rc != 0) {
+    print_message("exit %d: %s\n", rc, line);
+    run("sed 's/^/    /' '%s/log' | head -n 5", work);
+    return 1;
+  }
+  char written[PATH_MAX + 600];
+  snprintf(written, sizeof written, "%s/%s", work, out);
+  struct stat st;
+  if (has_out && (stat(written, &st) != 0 || st.st_size == 0)) {
+    print_message("no %s after: %s\n", out, line);
+    return 1;
+  }
+  return 0;
+}
+
+static void readme_examples_run(void **state) {
+  examples ex = {0};
+  readme_examples(&ex);
+  assert_true(ex.n >= 8); /* render, info, check, dates, four batch lines */
+  int failed = 0;
+  for (int i = 0; i < ex.n; i++)
+    failed += run_example(ex.lines[i], "./controlmap");
+  print_message("README.md: %d examples, %d failed\n", ex.n, failed);
+  assert_int_equal(failed, 0);
+}
+
+static void man_examples_run(void **state) {
+  examples ex = {0};
+  man_examples(&ex);
+  assert_true(ex.n >= 8);
+  int failed = 0;
+  for (int i = 0; i < ex.n; i++)
+    failed += run_example(ex.lines[i], "controlmap");
+  print_message("controlmap.1: %d examples, %d failed\n", ex.n, failed);
+  assert_int_equal(failed, 0);
+}
+
+/* The --options words of a text, each once, space-separated and padded
+ * with spaces at both ends (" --dpi --legend "). */
+static void long_options(const char *text, char *out, size_t size) {
+  snprintf(out, size, " ");
+  for (const char *p = text; (p = strstr(p, "--")); p += 2) {
+    int starts_word = p == text || strchr(" \t\n,([|\"", p[-1]);
+    if (!starts_word || p[2] < 'a' || p[2] > 'z')
+      continue;
+    size_t n = 2;
+    while (n < 60 && ((p[n] >= 'a' && p[n] <= 'z') || p[n] == '-'))
+      n++;
+    char word[64];
+    snprintf(word, sizeof word, " %.*s ", (int)n, p);
+    if (!strstr(out, word) && strlen(out) + n + 2 < size)
+      strncat(out, word + 1, size - strlen(out) - 1);
+  }
+}
+
+/* Every option a command's --help lists is in the man page, and every
+ * option the man page names is in some --help: neither drifts. */
+static void man_lists_every_option(void **state) {
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/docs/controlmap.1", root);
+  char *man = slurp(path);
+  assert_non_null(man);
+  static char page[200000], in_page[4096], in_help[4096] = " --help --version ";
+  snprintf(page, sizeof page, "%s", man);
+  free(man);
+  /* The examples run other programs too (git log --format); they are run
+   * by the tests above, which catch an option that does not exist. */
+  char *examples_part = strstr(page, "\n.SH EXAMPLES");
+  if (examples_part)
+    *examples_part = '\0';
+  unescape_troff(page, sizeof page);
+  long_options(page, in_page, sizeof in_page);
+  const char *cmds[] = {"render", "batch", "info", "check", "dates"};
+  int missing = 0;
+  for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+    assert_int_equal(run("'%s' %s --help >'%s/help' 2>&1", tool, cmds[i], work), 0);
+    char help_path[PATH_MAX + 8], opts[4096];
+    snprintf(help_path, sizeof help_path, "%s/help", work);
+    char *help = slurp(help_path);
+    assert_non_null(help);
+    long_options(help, opts, sizeof opts);
+    free(help);
+    strncat(in_help, opts + 1, sizeof in_help - strlen(in_help) - 1);
+    for (char *w = strtok(opts, " "); w; w = strtok(NULL, " ")) {
+      char padded[80];
+      snprintf(padded, sizeof padded, " %s ", w);
+      if (!strstr(in_page, padded)) {
+        print_message("controlmap.1 lacks %s of %s\n", w, cmds[i]);
+        missing++;
+      }
+    }
+  }
+  for (char *w = strtok(in_page, " "); w; w = strtok(NULL, " ")) {
+    char padded[80];
+    snprintf(padded, sizeof padded, " %s ", w);
+    if (!strstr(in_help, padded)) {
+      print_message("controlmap.1 names %s, which no --help lists\n", w);
+      missing++;
+    }
+  }
+  assert_int_equal(missing, 0);
+}
+
+/* groff formats the page without a warning, with the sections a man page
+ * of a command is expected to have. */
+static void man_page_formats(void **state) {
+  if (run("command -v groff >/dev/null 2>&1") != 0) {
+    print_message("skipped: no groff\n");
+    skip();
+  }
+  /* -P-cbou: plain text, no bold or underline by overstriking. */
+  assert_int_equal(run("groff -man -Tutf8 -ww -P-cbou '%s/docs/controlmap.1' >'%s/man.txt' 2>'%s/warnings'",
+                       root, work, work),
+                   0);
+  char path[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/warnings", work);
+  char *warnings = slurp(path);
+  assert_non_null(warnings);
+  if (*warnings)
+    print_message("groff: %s", warnings);
+  assert_string_equal(warnings, "");
+  free(warnings);
+  snprintf(path, sizeof path, "%s/man.txt", work);
+  char *text = slurp(path);
+  assert_non_null(text);
+  const char *sections[] = {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS",
+                            "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"};
+  for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+    char heading[64];
+    snprintf(heading, sizeof heading, "\n%s\n", sections[i]);
+    if (!strstr(text, heading))
+      fail_msg("controlmap.1 has no %s section", sections[i]);
+  }
+  assert_non_null(strstr(text, "CONTROLMAP_STYLE"));
+  assert_non_null(strstr(text, "SOURCE_DATE_EPOCH"));
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(man_page_formats),
+      cmocka_unit_test(man_lists_every_option),
+      cmocka_unit_test(man_examples_run),
+      cmocka_unit_test(readme_examples_run),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
