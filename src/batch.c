@@ -83,6 +83,16 @@ static int exists(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f) {
+  cm_compose_options opt = b->compose;
+  opt.date = f->date;
+  if (b->changes_previous) {
+    opt.changes = f->previous != CM_DAY_MIN;
+    opt.changes_since = f->previous;
+  }
+  return opt;
+}
+
 static void draw_frame(runner *r, cm_frame *f) {
   const cm_batch *b = r->batch;
   if (b->skip_existing && exists(f->output)) {
@@ -92,8 +102,7 @@ static void draw_frame(runner *r, cm_frame *f) {
   tell(r, f, CM_BATCH_STARTED);
   cm_error err;
   cm_error_clear(&err);
-  cm_compose_options opt = b->compose;
-  opt.date = f->date;
+  cm_compose_options opt = batch_frame_options(b, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, r->map, &opt, &err);
   if (rc == CM_OK) {

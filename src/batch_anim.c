@@ -95,8 +95,7 @@ static void add_ready(anim_runner *r) {
 
 static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   tell(r, f, CM_BATCH_STARTED);
-  cm_compose_options opt = r->batch->compose;
-  opt.date = f->date;
+  cm_compose_options opt = batch_frame_options(r->batch, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, r->map, &opt, err);
   if (rc == CM_OK) {

@@ -26,12 +26,17 @@ struct cm_batch {
   size_t unchanged; /* change dates left out as identical */
   int skip_existing;
   cm_compose_options compose;
+  int changes_previous;  /* see cm_batch_spec */
   cm_render_options render;
   int animation;         /* every frame goes into the file anim_path */
   char *anim_path;
   cm_anim_options anim;
   cm_error *anim_error;  /* why the animation was not written, or NULL */
 };
+
+/* The compose options of frame f: its date, and with changes_previous
+ * what changed since the frame before (nothing for the first). */
+cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f);
 
 /* Run work(arg) on the calling thread and up to jobs - 1 more (no more
  * than frames - 1), and wait for all. */

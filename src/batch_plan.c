@@ -186,6 +186,7 @@ static int name_frames(cm_batch *b, const wanted_list *want,
   }
   for (size_t i = 0; i < want->count; i++) {
     b->frames[i].index = i;
+    b->frames[i].previous = i ? want->items[i - 1].date : CM_DAY_MIN;
     rc = name_frame(&b->frames[i], &want->items[i], spec, err);
     b->count = i + 1;
     if (rc != CM_OK)
@@ -316,6 +317,7 @@ static int name_animation(cm_batch *b, const wanted_list *want,
     }
     b->frames[i].index = i;
     b->frames[i].date = w->date;
+    b->frames[i].previous = i ? want->items[i - 1].date : CM_DAY_MIN;
     if (!(b->frames[i].output = strdup(path)))
       rc = cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
     b->count = i + 1;
@@ -376,6 +378,7 @@ static cm_batch *batch_new(const cm_batch_spec *spec, size_t frames) {
   b->planned = frames;
   b->skip_existing = spec->skip_existing;
   b->compose = spec->compose;
+  b->changes_previous = spec->changes_previous;
   b->render = spec->render;
   return b;
 }

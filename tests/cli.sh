@@ -161,6 +161,10 @@ sed 's/^Layer#poly   { file: "poly.shp"; time: start end; }$/&\nLayer#control { 
 run 0 "$CM" render -s "$T/changes.mss" -d 2021-01-01 --changes-since 2000 -o "$T/o/ch.svg"
 has "$T/o/ch.svg" 'id="changes"'
 has "$T/o/ch.svg" ">Changed hands since 1 January 2000</text>"
+printf '2000-01-01\n2021-01-01\n' >"$T/two-dates.txt"
+run 0 "$CM" batch -q -s "$T/changes.mss" --dates "$T/two-dates.txt" --changes-since previous -o "$T/o/b-{date}.svg"
+hasnt "$T/o/b-2000-01-01.svg" ">Changed hands since"
+has "$T/o/b-2021-01-01.svg" ">Changed hands since 1 January 2000</text>"
 run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000 -o "$T/o/x.png"
 has "$T/err" "needs a layer named 'control'"
 run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000-02-30 -o "$T/o/x.png"

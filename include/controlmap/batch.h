@@ -58,6 +58,8 @@ typedef struct cm_batch_spec {
   int shard, shards;       /* draw only shard (1-based) of shards; 0 0: all */
   int skip_existing;       /* 1: leave frames whose output already exists */
   cm_compose_options compose; /* its date is ignored: each frame has its own */
+  int changes_previous;    /* 1: show what changed since the frame before
+                              (compose.changes_since is then ignored) */
   cm_render_options render;
   cm_anim_options anim;    /* frame durations of an animation */
 } cm_batch_spec;
@@ -73,6 +75,9 @@ typedef enum {
 typedef struct cm_frame {
   size_t index;          /* position in the batch, 0-based */
   cm_day date;
+  cm_day previous;       /* the date of the frame before it in the whole
+                            plan (over every shard); CM_DAY_MIN for the
+                            first */
   const char *output;    /* the file it goes to (ASCII, Western digits) */
   cm_frame_status status;
   const cm_error *error; /* why it failed; NULL unless CM_FRAME_FAILED (or

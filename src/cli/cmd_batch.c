@@ -42,6 +42,9 @@ static const char help[] =
     "                         an animation)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
+    "      --changes-since D  outline and hatch the ground that changed hands\n"
+    "                         since D, or since the frame before with\n"
+    "                         'previous'\n"
     "      --legend all       list every class in the legend\n"
     "      --svg-engine NAME  own (default) or cairo, for .svg outputs\n"
     "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
@@ -118,6 +121,13 @@ static int parse_option(int ch, batch_args *a) {
   case 'F': s->has_from = 1; return cli_parse_date(optarg, &s->from);
   case 'T': s->has_to = 1; return parse_last_day(optarg, &s->to);
   case 'S': return lib_result(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
+  case 'W':
+    s->compose.changes = 1;
+    if (!strcmp(optarg, "previous")) {
+      s->changes_previous = 1;
+      return EXIT_OK;
+    }
+    return cli_parse_date(optarg, &s->compose.changes_since);
   case 'L':
     if (strcmp(optarg, "all") && strcmp(optarg, "present"))
       return cli_usage("--legend takes 'all' or 'present', not '%s'", optarg);
@@ -187,6 +197,7 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
       {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
       {"dpi", required_argument, 0, 'I'},
+      {"changes-since", required_argument, 0, 'W'},
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;
   optind = 1;
