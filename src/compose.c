@@ -375,11 +375,36 @@ int cm_collect_legend(composer *c, cm_day day) {
   return CM_OK;
 }
 
+static void expand(const composer *c, const char *tmpl, size_t len, cm_day d,
+                   char *buf, size_t size) {
+  char part[2048];
+  snprintf(part, sizeof part, "%.*s", (int)len, tmpl);
+  cm_style_expand(buf, size, part, NULL, NULL, c->ms->lang, c->ms->digits, d);
+}
+
 char *cm_compose_expand(const composer *c, const char *tmpl) {
-  char buf[2048];
-  cm_style_expand(buf, sizeof buf, tmpl, NULL, NULL, c->ms->lang,
-                  c->ms->digits, c->opt->date);
-  return strdup(buf);
+  char head[2048], a[256], b[256], tail[2048];
+  const cm_compose_options *o = c->opt;
+  const char *at = strstr(tmpl, "{date");
+  const char *close = at ? strchr(at, '}') : NULL;
+  if (!o->panels || o->npanels < 2 || !close) {
+    expand(c, tmpl, strlen(tmpl), o->date, tail, sizeof tail);
+    return strdup(tail);
+  }
+  /* Small multiples: the first {date} spans the panels, "1 January 1991 –
+   * 1 October 2023". */
+  cm_day first = o->panels[0], last = o->panels[o->npanels - 1];
+  expand(c, tmpl, (size_t)(at - tmpl), last, head, sizeof head);
+  expand(c, at, (size_t)(close + 1 - at), first, a, sizeof a);
+  expand(c, at, (size_t)(close + 1 - at), last, b, sizeof b);
+  expand(c, close + 1, strlen(close + 1), last, tail, sizeof tail);
+  size_t size = strlen(head) + strlen(a) + strlen(b) + strlen(tail) + 8;
+  char *out = malloc(size);
+  if (out && strcmp(a, b))
+    snprintf(out, size, "%s%s – %s%s", head, a, b, tail);
+  else if (out)
+    snprintf(out, size, "%s%s%s", head, b, tail);
+  return out;
 }
 
 int cm_compose_meta(composer *c) {

@@ -17,4 +17,10 @@ for s in paper slides paper-ar; do
   done
 done
 "$CM" render -q -s styles/slides.mss -d 2020-11-15 -o "$G/slides-2020-11-15.svg"
+# Figures for papers and slides: small multiples, what changed, a timeline.
+"$CM" render -q -s styles/paper.mss -d 1991-01-01,1994-06-01,2020-11-15,2023-10-01 \
+  --grid 2x2 --dpi 110 -o "$G/figure-2x2.png"
+"$CM" render -q -d 2020-11-15 --changes-since 2020-09-27 --dpi 110 -o "$G/changes-2020.png"
+"$CM" batch -q --every year --from 1988 --to 2024 --dpi 60 --delay 700 \
+  -o "$G/timeline.gif"
 echo "gallery: $(ls "$G" | wc -l) files in $G"
