@@ -4,6 +4,7 @@
  * leaves half an animation behind. */
 
 #include "anim_internal.h"
+#include "atomic.h"
 #include "controlmap/render.h"
 
 #include <errno.h>
@@ -19,8 +20,7 @@
 struct cm_anim {
   cm_anim_format format;
   char *path;
-  char tmp[4200];
-  FILE *f;
+  cm_atomic_file out;
   int delay_ms, hold_ms;
   int width, height; /* of the first frame; 0 before it */
   size_t frames;
@@ -78,79 +78,6 @@ int cm_anim_check_options(const cm_anim_options *opt, cm_error *err) {
   return rc;
 }
 
-/* --- the temporary file -------------------------------------------------- */
-
-static int folder_error(const char *path, int why, cm_error *err) {
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  if (!slash)
-    snprintf(dir, sizeof dir, ".");
-  else if (slash == path)
-    snprintf(dir, sizeof dir, "/");
-  else
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-  struct stat st;
-  if (stat(dir, &st) != 0) {
-    cm_error_set(err, CM_EIO, path, 0, 0,
-                 "cannot write: folder '%s' does not exist", dir);
-    cm_error_hint(err, "create it first (mkdir -p %s)", dir);
-  } else if (!S_ISDIR(st.st_mode)) {
-    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: '%s' is not a folder", dir);
-  } else {
-    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(why));
-    cm_error_hint(err, "check the permissions of '%s'", dir);
-  }
-  return CM_EIO;
-}
-
-/* A new file beside path with a name unique to this process and thread
- * (O_EXCL settles any clash), mode 0666 less the umask like any new file. */
-static int tmp_open(cm_anim *a, cm_error *err) {
-  struct stat st;
-  if (stat(a->path, &st) == 0 && S_ISDIR(st.st_mode))
-    return cm_error_set(err, CM_EIO, a->path, 0, 0, "cannot write: it is a folder");
-  const char *slash = strrchr(a->path, '/');
-  int dirlen = slash ? (int)(slash - a->path + 1) : 0;
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  unsigned long salt = (unsigned long)(uintptr_t)&st ^ (unsigned long)now.tv_nsec;
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-    if (snprintf(a->tmp, sizeof a->tmp, "%.*s.%s.tmp%ld-%lx-%d", dirlen,
-                 a->path, a->path + dirlen, (long)getpid(), salt,
-                 attempt) >= (int)sizeof a->tmp)
-      return cm_error_set(err, CM_EIO, a->path, 0, 0, "output path too long");
-    fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST)
-      return folder_error(a->path, errno, err);
-  }
-  if (fd < 0)
-    return folder_error(a->path, EEXIST, err);
-  if (!(a->f = fdopen(fd, "wb"))) {
-    int why = errno;
-    close(fd);
-    unlink(a->tmp);
-    return cm_error_set(err, CM_EIO, a->path, 0, 0, "cannot write: %s", strerror(why));
-  }
-  return CM_OK;
-}
-
-/* Close, and rename into place when all went well; else remove. */
-static int tmp_close(cm_anim *a, int rc, cm_error *err) {
-  int failed = ferror(a->f) || fflush(a->f) != 0;
-  int why = errno;
-  failed |= fclose(a->f) != 0;
-  a->f = NULL;
-  if (rc == CM_OK && failed)
-    rc = cm_error_set(err, CM_EIO, a->path, 0, 0, "cannot write: %s",
-                      strerror(why ? why : EIO));
-  if (rc == CM_OK && rename(a->tmp, a->path) != 0)
-    rc = cm_error_set(err, CM_EIO, a->path, 0, 0, "cannot write: %s", strerror(errno));
-  if (rc != CM_OK)
-    unlink(a->tmp);
-  return rc;
-}
-
 /* --- frames -------------------------------------------------------------- */
 
 int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
@@ -170,7 +97,7 @@ int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
   a->format = format;
   a->delay_ms = opt && opt->delay_ms ? opt->delay_ms : CM_ANIM_DELAY_DEFAULT;
   a->hold_ms = opt && opt->hold_last_ms ? opt->hold_last_ms : CM_ANIM_HOLD_LAST_DEFAULT;
-  if ((rc = tmp_open(a, err)) != CM_OK) {
+  if ((rc = cm_atomic_open(&a->out, a->path, err)) != CM_OK) {
     cm_anim_free(a);
     return rc;
   }
@@ -185,9 +112,9 @@ static int start_encoder(cm_anim *a, int width, int height, cm_error *err) {
   a->width = width;
   a->height = height;
   if (a->format == CM_ANIM_GIF)
-    return gif_start(&a->gif, a->f, width, height, centiseconds(a->delay_ms),
+    return gif_start(&a->gif, a->out.f, width, height, centiseconds(a->delay_ms),
                      centiseconds(a->hold_ms), a->path, err);
-  return webp_start(&a->webp, a->f, width, height, a->delay_ms, a->hold_ms,
+  return webp_start(&a->webp, a->out.f, width, height, a->delay_ms, a->hold_ms,
                     a->path, err);
 }
 
@@ -240,7 +167,7 @@ int cm_anim_finish(cm_anim *a, cm_error *err) {
     rc = webp_finish(a->webp, err);
     a->webp = NULL;
   }
-  rc = tmp_close(a, rc, err);
+  rc = cm_atomic_close(&a->out, rc, err);
   cm_anim_free(a);
   return rc;
 }
@@ -250,10 +177,7 @@ void cm_anim_free(cm_anim *a) {
     return;
   gif_free(a->gif);
   webp_free(a->webp);
-  if (a->f) {
-    fclose(a->f);
-    unlink(a->tmp);
-  }
+  cm_atomic_close(&a->out, CM_EIO, NULL); /* unfinished: removed */
   free(a->path);
   free(a);
 }

@@ -1,4 +1,5 @@
 #include "controlmap/render.h"
+#include "atomic.h"
 #include "backend.h"
 
 #include <cairo-pdf.h>
@@ -35,90 +36,6 @@ int cm_format_from_path(cm_format *out, const char *path, cm_error *err) {
                "cannot tell the output format from the file name");
   cm_error_hint(err, "end the name in .png, .pdf or .svg");
   return CM_EUSAGE;
-}
-
-/* A temporary file beside path, so the final rename stays on one file
- * system and is atomic. */
-typedef struct tmpfile_t {
-  char tmp[4096];
-  FILE *f;
-} tmpfile_t;
-
-static int folder_error(const char *path, cm_error *err) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash)
-    *slash = '\0';
-  else
-    snprintf(dir, sizeof dir, ".");
-  struct stat st;
-  if (stat(dir, &st) != 0) {
-    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: folder '%s' does not exist", dir);
-    cm_error_hint(err, "create it first (mkdir -p %s)", dir);
-  } else if (!S_ISDIR(st.st_mode)) {
-    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: '%s' is not a folder", dir);
-  } else {
-    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-    cm_error_hint(err, "check the permissions of '%s'", dir);
-  }
-  return CM_EIO;
-}
-
-static int tmp_open(tmpfile_t *t, const char *path, cm_error *err) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return cm_error_set(err, CM_EIO, path, 0, 0,
-                        "cannot write: it is a folder");
-  const char *slash = strrchr(path, '/');
-  int dirlen = slash ? (int)(slash - path + 1) : 0;
-  /* A name unique to this process and thread (the stack address differs
-   * per thread); O_EXCL settles any clash. Mode 0666 less the umask, as for
-   * any new file: mkstemp's 0600 would need umask(), which is per process
-   * and so unsafe while other threads write. */
-  struct timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  unsigned long salt = (unsigned long)(uintptr_t)&st ^ (unsigned long)now.tv_nsec;
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-    if (snprintf(t->tmp, sizeof t->tmp, "%.*s.%s.tmp%ld-%lx-%d", dirlen, path,
-                 slash ? slash + 1 : path, (long)getpid(), salt, attempt) >=
-        (int)sizeof t->tmp)
-      return cm_error_set(err, CM_EIO, path, 0, 0, "output path too long");
-    fd = open(t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST)
-      return folder_error(path, err);
-  }
-  if (fd < 0)
-    return folder_error(path, err);
-  t->f = fdopen(fd, "wb");
-  if (!t->f) {
-    close(fd);
-    unlink(t->tmp);
-    return cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-  }
-  return CM_OK;
-}
-
-/* Flush and rename into place, or remove the temporary file on failure. */
-static int tmp_close(tmpfile_t *t, const char *path, int rc, cm_error *err) {
-  int werr = ferror(t->f);
-  /* No fsync: the rename makes the file appear whole or not at all to
-   * other programs and after a kill; only a power cut could lose it, and
-   * fsync would cost a quarter of a batch's time. */
-  if (fflush(t->f) != 0)
-    werr = 1;
-  int saved = errno;
-  if (fclose(t->f) != 0)
-    werr = 1;
-  if (rc == CM_OK && werr)
-    rc = cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s",
-                      strerror(saved ? saved : EIO));
-  if (rc == CM_OK && rename(t->tmp, path) != 0)
-    rc = cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-  if (rc != CM_OK)
-    unlink(t->tmp);
-  return rc;
 }
 
 static cairo_status_t write_to_file(void *closure, const unsigned char *data,
@@ -320,8 +237,8 @@ int cm_render_file(const cm_scene *scene, const char *path,
     rc = document_date(created, scene, err);
   if (rc != CM_OK)
     return rc;
-  tmpfile_t t;
-  if ((rc = tmp_open(&t, path, err)) != CM_OK)
+  cm_atomic_file t;
+  if ((rc = cm_atomic_open(&t, path, err)) != CM_OK)
     return rc;
   int level = opt && opt->png_level >= 1 && opt->png_level <= 9
                   ? opt->png_level
@@ -334,5 +251,5 @@ int cm_render_file(const cm_scene *scene, const char *path,
     rc = write_cairo_svg(scene, t.f, path, created, err);
   else
     rc = cm_svg_write(scene, t.f, path, opt, created, err);
-  return tmp_close(&t, path, rc, err);
+  return cm_atomic_close(&t, rc, err);
 }

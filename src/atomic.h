@@ -1,0 +1,27 @@
+#ifndef CONTROLMAP_ATOMIC_H
+#define CONTROLMAP_ATOMIC_H
+
+/* Atomic output files: written under a temporary name beside the target
+ * and renamed into place only when complete, so other programs (and a
+ * re-run after a kill) see the whole file or none. Shared by every writer
+ * of the library. Internal. */
+
+#include "controlmap/error.h"
+
+#include <stdio.h>
+
+typedef struct cm_atomic_file {
+  const char *path; /* the target, not owned */
+  char tmp[4200];   /* ".NAME.tmpPID-SALT-N" beside it */
+  FILE *f;          /* write here */
+} cm_atomic_file;
+
+/* Create the temporary file for path; 0 or CM_EIO with a message that
+ * names a missing or unwritable folder. */
+int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err);
+
+/* Close; when rc is 0 and every write succeeded, rename into place, else
+ * remove the temporary file. Returns rc, or CM_EIO for a failed write. */
+int cm_atomic_close(cm_atomic_file *t, int rc, cm_error *err);
+
+#endif
