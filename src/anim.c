@@ -147,7 +147,7 @@ int cm_anim_add_scene(cm_anim *a, const cm_scene *scene, cm_error *err) {
   if (rc != CM_OK)
     return rc;
   rc = cm_anim_add(a, px, w, h, err);
-  free(px);
+  cm_render_pixels_free(px);
   return rc;
 }
 

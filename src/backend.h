@@ -7,6 +7,7 @@
 #include "controlmap/render.h"
 
 #include <cairo.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Draw every item of scene on cr, whose user space is page points. */
@@ -25,7 +26,8 @@ void cm_svg_write_meta(FILE *f, const cm_scene *scene, const char *created);
 
 /* Encode a cairo image surface as PNG to f with pHYs for dpi and tEXt for
  * the scene's metadata; level is the zlib level. */
-int cm_png_write(cairo_surface_t *img, const cm_scene *scene, int level,
-                 FILE *f, const char *path, cm_error *err);
+int cm_png_write(const uint32_t *pixels, int width, int height,
+                 const cm_scene *scene, int level, FILE *f, const char *path,
+                 cm_error *err);
 
 #endif

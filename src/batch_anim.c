@@ -84,7 +84,7 @@ static void add_ready(anim_runner *r) {
     cm_error err;
     cm_error_clear(&err);
     int rc = cm_anim_add(r->anim, d.pixels, d.width, d.height, &err);
-    free(d.pixels);
+    cm_render_pixels_free(d.pixels);
     pthread_mutex_lock(&r->lock);
     finish(r, f, rc, &err);
     r->added++;
@@ -162,7 +162,7 @@ int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
   pthread_cond_destroy(&r.moved);
   pthread_mutex_destroy(&r.lock);
   for (size_t i = 0; i < r.window; i++)
-    free(r.ring[i].pixels); /* drawn after a failure */
+    cm_render_pixels_free(r.ring[i].pixels); /* drawn after a failure */
   free(r.ring);
   int failed = failed_frames(b);
   if (failed) {

@@ -54,7 +54,8 @@ static void add_text(png_text *t, int *n, const char *key, const char *value) {
 }
 
 typedef struct png_job {
-  cairo_surface_t *img;
+  const uint32_t *pixels; /* width x height, rows width apart */
+  int width, height;
   const cm_scene *scene;
   int level;
   FILE *f;
@@ -62,10 +63,8 @@ typedef struct png_job {
 } png_job;
 
 static void encode(png_structp png, png_infop info, png_job *job) {
-  int w = cairo_image_surface_get_width(job->img);
-  int h = cairo_image_surface_get_height(job->img);
-  int stride = cairo_image_surface_get_stride(job->img);
-  const unsigned char *data = cairo_image_surface_get_data(job->img);
+  int w = job->width, h = job->height, stride = w * 4;
+  const unsigned char *data = (const unsigned char *)job->pixels;
   int alpha = !opaque(data, w, h, stride);
   png_init_io(png, job->f);
   png_set_compression_level(png, job->level);
@@ -102,10 +101,11 @@ static void png_fail(png_structp png, png_const_charp msg) {
 
 static void png_warn(png_structp png, png_const_charp msg) {}
 
-int cm_png_write(cairo_surface_t *img, const cm_scene *scene, int level,
-                 FILE *f, const char *path, cm_error *err) {
-  png_job job = {img, scene, level, f, NULL};
-  job.row = malloc((size_t)cairo_image_surface_get_width(img) * 4);
+int cm_png_write(const uint32_t *pixels, int width, int height,
+                 const cm_scene *scene, int level, FILE *f, const char *path,
+                 cm_error *err) {
+  png_job job = {pixels, width, height, scene, level, f, NULL};
+  job.row = malloc((size_t)width * 4);
   if (!job.row)
     return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for PNG rows");
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, err,

@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 /* The raster size of a PNG of the scene: the page at its dpi, rounded up
  * so nothing of the page is cut. */
@@ -46,6 +48,31 @@ static int draw_into(uint32_t *pixels, int w, int h, const cm_scene *scene,
   return rc;
 }
 
+/* Frames come straight from the system (mmap): freed, they go back to it at
+ * once, where malloc would keep every thread's freed frames in its arena
+ * and a two-thread batch would hold several frames' worth for nothing. The
+ * mapping's length is kept in a header before the pixels. */
+#define HEADER 64
+
+static uint32_t *map_pixels(size_t count) {
+  size_t len = HEADER + count * sizeof(uint32_t);
+  unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return NULL;
+  memcpy(p, &len, sizeof len);
+  return (uint32_t *)(p + HEADER); /* zeroed: a transparent page */
+}
+
+void cm_render_pixels_free(uint32_t *pixels) {
+  if (!pixels)
+    return;
+  unsigned char *p = (unsigned char *)pixels - HEADER;
+  size_t len;
+  memcpy(&len, p, sizeof len);
+  munmap(p, len);
+}
+
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err) {
   *pixels = NULL;
@@ -58,13 +85,13 @@ int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
   if (cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w) != w * 4)
     return cm_error_set(err, CM_ERENDER, NULL, 0, 0,
                         "cairo pads rows of %d pixels", w);
-  uint32_t *px = calloc((size_t)w * (size_t)h, sizeof *px);
+  uint32_t *px = map_pixels((size_t)w * (size_t)h);
   if (!px)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
                         "out of memory for a %d x %d pixel frame", w, h);
   rc = draw_into(px, w, h, scene, err);
   if (rc != CM_OK) {
-    free(px);
+    cm_render_pixels_free(px);
     return rc;
   }
   *pixels = px;

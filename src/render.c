@@ -202,29 +202,16 @@ static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
 
 static int write_png(const cm_scene *scene, FILE *f, const char *path,
                      int level, cm_error *err) {
-  double k = cm_scene_dpi(scene) / 72.0;
-  double w = ceil(cm_scene_width(scene) * k - 1e-6);
-  double h = ceil(cm_scene_height(scene) * k - 1e-6);
-  if (w < 1 || h < 1 || w * h > CM_MAX_PIXELS) {
-    cm_error_set(err, CM_ENOMEM, path, 0, 0,
-                 "a %.0f x %.0f pixel image is outside the limits (1 to %.0f "
-                 "pixels)", w, h, CM_MAX_PIXELS);
-    cm_error_hint(err, "check the page size and dpi in the style");
-    return CM_ENOMEM;
+  uint32_t *px;
+  int w, h;
+  int rc = cm_render_pixels(scene, &px, &w, &h, err);
+  if (rc != CM_OK) {
+    if (err && !err->file[0])
+      snprintf(err->file, sizeof err->file, "%s", path);
+    return rc;
   }
-  cairo_surface_t *img =
-      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
-  int rc = surface_status(img, path, err);
-  if (rc == CM_OK) {
-    cairo_t *cr = cairo_create(img);
-    cairo_scale(cr, k, k);
-    rc = cm_draw_cairo(cr, scene, err);
-    cairo_destroy(cr);
-    cairo_surface_flush(img);
-  }
-  if (rc == CM_OK)
-    rc = cm_png_write(img, scene, level, f, path, err);
-  cairo_surface_destroy(img);
+  rc = cm_png_write(px, w, h, scene, level, f, path, err);
+  cm_render_pixels_free(px);
   return rc;
 }
 

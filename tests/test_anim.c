@@ -377,7 +377,7 @@ static void test_gif_frames(void **state) {
       if (d.canvas[k][i] != on_white(r.px[i]))
         fail_msg("frame %d pixel %d,%d: %06x, drawn %06x", k, i % r.w, i / r.w,
                  d.canvas[k][i], on_white(r.px[i]));
-    free(r.px);
+    cm_render_pixels_free(r.px);
     cm_scene_free(s);
   }
   /* The square's colour, exactly, where it stands in the last frame. */
@@ -427,7 +427,7 @@ static void test_gif_many_colours(void **state) {
   if (mean > 6 || worst > 60)
     fail_msg("stripes off by %.2f on average, %d at worst", mean, worst);
   assert_true(exact < 300 * 40);
-  free(r.px);
+  cm_render_pixels_free(r.px);
   cm_scene_free(s);
   decoded_free(&d);
 }
@@ -546,7 +546,7 @@ static void test_webp_frames(void **state) {
       if (d.canvas[k][i] != straight(r.px[i]))
         fail_msg("frame %d pixel %d,%d: %08x, drawn %08x", k, i % r.w, i / r.w,
                  d.canvas[k][i], straight(r.px[i]));
-    free(r.px);
+    cm_render_pixels_free(r.px);
     cm_scene_free(s);
   }
   assert_int_equal(d.canvas[2][20 * 120 + 75], 0xff000000u | BLUE_R << 16 | BLUE_G << 8 | BLUE_B);

@@ -42,8 +42,12 @@ int cm_render_file(const cm_scene *scene, const char *path,
 /* Draw scene at its dpi into *pixels: width x height premultiplied ARGB32
  * values (cairo's layout: one native-endian 0xAARRGGBB per pixel, rows
  * width apart), for encoders of other formats. *pixels is the caller's,
- * freed with free(). CM_ENOMEM past CM_MAX_PIXELS. */
+ * freed with cm_render_pixels_free. CM_ENOMEM past CM_MAX_PIXELS. */
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err);
+
+/* Free what cm_render_pixels gave (NULL is fine). The memory goes back to
+ * the system at once, so a long batch on many threads stays small. */
+void cm_render_pixels_free(uint32_t *pixels);
 
 #endif
