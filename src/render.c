@@ -17,9 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Default zlib level: 6 is within a few percent of 9 in size on flat-colour
- * maps at a fraction of the time (see tools/bench). */
-#define PNG_DEFAULT_LEVEL 6
+/* Default zlib level. Deflate is half of a PNG render's instructions; on
+ * flat-colour maps (rows unfiltered, see png.c) level 3 writes files about
+ * 10 % larger than level 6 in three quarters of the time, and a few hundred
+ * kilobytes more matter less to a paper or a batch than the wait
+ * (measured in docs/bench.md). --png-level 9 gives the smallest files. */
+#define PNG_DEFAULT_LEVEL 3
 
 int cm_format_from_path(cm_format *out, const char *path, cm_error *err) {
   const char *dot = strrchr(path, '.');

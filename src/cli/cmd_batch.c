@@ -47,7 +47,7 @@ static const char help[] =
     "                         'previous'\n"
     "      --legend all       list every class in the legend\n"
     "      --svg-engine NAME  own (default) or cairo, for .svg outputs\n"
-    "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
+    "      --png-level N      zlib level 1-9 for PNG (default 3)\n"
     "  -q, --quiet            say nothing unless a frame fails\n"
     "  -h, --help             this help\n"
     "\n"

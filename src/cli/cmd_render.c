@@ -33,7 +33,7 @@ static const char help[] =
     "      --svg-text HOW     text (default: editable <text>) or paths (glyph\n"
     "                         outlines, for slides shown without the fonts)\n"
     "      --dpi N            override the style's dpi (10 to 4800)\n"
-    "      --png-level N      zlib level 1-9 for PNG (default 6)\n"
+    "      --png-level N      zlib level 1-9 for PNG (default 3)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "  -q, --quiet            say nothing on success\n"
