@@ -6,47 +6,14 @@ CM=${CONTROLMAP:-./controlmap}
 BUILD=${BUILD:-build}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
 
-# run WANT CMD...: run with stdout in $T/out, stderr in $T/err; check exit.
-run() {
-  want=$1
-  shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then
-    ok "exit $want: $*"
-  else
-    bad "exit $got, wanted $want: $*"
-    sed 's/^/    /' "$T/err" | head -5
-  fi
-}
 
-# has FILE TEXT: FILE contains TEXT (fixed string).
-has() {
-  if grep -qF -- "$2" "$1"; then ok "$(basename "$1") has '$2'"; else
-    bad "$(basename "$1") lacks '$2'"
-    sed 's/^/    /' "$1" | head -5
-  fi
-}
-hasnt() {
-  if grep -qF -- "$2" "$1"; then bad "$(basename "$1") has '$2'"; else
-    ok "$(basename "$1") lacks '$2'"; fi
-}
-exists() { if [ -s "$1" ]; then ok "wrote $1"; else bad "no $1"; fi; }
-absent() { if [ -e "$1" ]; then bad "$1 should not exist"; else ok "no $1"; fi; }
 # count DIR N: DIR holds N files.
 count() {
   n=$(ls "$1" | wc -l)
   [ "$n" -eq "$2" ] && ok "$(basename "$1") holds $2 files" || bad "$(basename "$1") holds $n files, wanted $2"
-}
-no_temp() {
-  if ls -a "$1" | grep -q '\.tmp'; then bad "temporary file left in $1"; else
-    ok "no temporary file in $1"; fi
 }
 
 "$BUILD/tests/mkfixtures" "$T" || { echo "cli_batch: 0 passed, 1 failed"; exit 1; }
@@ -240,5 +207,4 @@ if script -qc true /dev/null >/dev/null 2>&1; then
   has "$T/tty.txt" "3 frames: 3 written"
 fi
 
-echo "cli_batch: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_batch

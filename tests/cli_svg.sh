@@ -15,37 +15,11 @@ CM=${CONTROLMAP:-./controlmap}
 BUILD=${BUILD:-build}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
 skipped() { echo "skipped: $1"; }
 
-# run WANT CMD...: run with stdout in $T/out, stderr in $T/err; check exit.
-run() {
-  want=$1
-  shift
-  "$@" >"$T/out" 2>"$T/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then
-    ok "exit $want: $*"
-  else
-    bad "exit $got, wanted $want: $*"
-    sed 's/^/    /' "$T/err" | head -5
-  fi
-}
 
-# has FILE TEXT: FILE contains TEXT (fixed string, binary files too).
-has() {
-  if grep -aqF -- "$2" "$1"; then ok "$(basename "$1") has '$2'"; else
-    bad "$(basename "$1") lacks '$2'"
-  fi
-}
-hasnt() {
-  if grep -aqF -- "$2" "$1"; then bad "$(basename "$1") has '$2'"; else
-    ok "$(basename "$1") lacks '$2'"; fi
-}
 same() {
   if cmp -s "$1" "$2"; then ok "same bytes: $(basename "$1") $(basename "$2")"; else
     bad "bytes differ: $(basename "$1") $(basename "$2")"; fi
@@ -202,5 +176,4 @@ elif [ -z "$chromium" ]; then
   skipped "no chromium"
 fi
 
-echo "cli_svg: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_svg
