@@ -231,8 +231,9 @@ if [ -f shapes/control.shp ] && command -v pdftotext >/dev/null; then
   has "$T/o/ar.txt" "أذربيجان"
   has "$T/o/ar.txt" "كم"
   hasnt "$T/o/ar.txt" "2020"
-  for s in paper slides paper-ar default; do
-    run 0 "$CM" check -s "styles/$s.mss"
+  for s in styles/paper.mss styles/slides.mss styles/paper-ar.mss styles/default.mss \
+           docs/pictures/*.mss; do
+    run 0 "$CM" check -s "$s"
   done
 fi
 

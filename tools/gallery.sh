@@ -23,4 +23,7 @@ done
 "$CM" render -q -d 2020-11-15 --changes-since 2020-09-27 --dpi 110 -o "$G/changes-2020.png"
 "$CM" batch -q --every year --from 1988 --to 2024 --dpi 60 --delay 700 \
   -o "$G/timeline.gif"
+# The pictures of the style reference (docs/style.md).
+"$CM" render -q -s docs/pictures/patterns.mss -d 1994-06-01 -o docs/pictures/patterns.png
+"$CM" render -q -s docs/pictures/markers.mss -d 2020-11-12 -o docs/pictures/markers.png
 echo "gallery: $(ls "$G" | wc -l) files in $G"
