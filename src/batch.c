@@ -155,11 +155,23 @@ void batch_workers(void *(*fn)(void *), void *arg, int jobs, size_t frames) {
 
 int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
                  cm_batch_progress_fn progress, void *ud) {
-  if (b->animation)
-    return batch_run_animation(b, map, jobs, progress, ud);
-  runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
-  pthread_mutex_init(&r.lock, NULL);
-  batch_workers(work, &r, jobs, pending(b));
-  pthread_mutex_destroy(&r.lock);
-  return failed(b);
+  /* The untimed layers are composed once for every frame. Without memory
+   * for that, each frame composes them itself: slower, same pictures. */
+  cm_compose_cache *cache = NULL;
+  cm_error err;
+  if (cm_compose_cache_new(&cache, map, &err) == CM_OK)
+    b->compose.cache = cache;
+  int rc;
+  if (b->animation) {
+    rc = batch_run_animation(b, map, jobs, progress, ud);
+  } else {
+    runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
+    pthread_mutex_init(&r.lock, NULL);
+    batch_workers(work, &r, jobs, pending(b));
+    pthread_mutex_destroy(&r.lock);
+    rc = failed(b);
+  }
+  b->compose.cache = NULL;
+  cm_compose_cache_free(cache);
+  return rc;
 }

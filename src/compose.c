@@ -222,6 +222,19 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   return CM_OK;
 }
 
+int cm_compose_copy_legend(composer *c, const cm_legend_entry *from) {
+  cm_legend_entry *e;
+  int rc = new_entry(c, from->text, &e);
+  if (rc != CM_OK || !e)
+    return rc;
+  char *text = e->text;
+  size_t seen = e->seen;
+  *e = *from;
+  e->text = text;
+  e->seen = seen;
+  return CM_OK;
+}
+
 int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
                             const cm_paint *paint) {
   cm_legend_entry *e;
@@ -304,6 +317,18 @@ static void layer_id(const char *name, char *buf, size_t size) {
   }
 }
 
+int cm_compose_layer(composer *c, size_t l) {
+  size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
+  int rc = CM_OK;
+  for (size_t f = 0; rc == CM_OK && f < n; f++) {
+    int shown = cm_map_feature_visible(c->map, l, f, c->day);
+    /* With every legend class asked for, hidden features still count. */
+    if (shown || c->opt->legend_all || c->ms->legend_all)
+      rc = draw_feature(c, l, f, shown);
+  }
+  return rc;
+}
+
 static int draw_layers(composer *c) {
   cm_bbox frame = c->frame;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++) {
@@ -311,13 +336,8 @@ static int draw_layers(composer *c) {
     char id[256];
     layer_id(sl->name, id, sizeof id);
     int rc = cm_scene_group_begin(c->scene, id, sl->name, &frame);
-    size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
-    for (size_t f = 0; rc == CM_OK && f < n; f++) {
-      int shown = cm_map_feature_visible(c->map, l, f, c->day);
-      /* With every legend class asked for, hidden features still count. */
-      if (shown || c->opt->legend_all || c->ms->legend_all)
-        rc = draw_feature(c, l, f, shown);
-    }
+    if (rc == CM_OK && !cm_compose_cached_layer(c, l, &rc))
+      rc = cm_compose_layer(c, l);
     if (rc == CM_OK)
       rc = cm_scene_group_end(c->scene);
     if (rc != CM_OK)
@@ -427,7 +447,7 @@ int cm_compose_meta(composer *c) {
   return rc;
 }
 
-static void composer_free(composer *c) {
+void cm_composer_free(composer *c) {
   for (size_t i = 0; i < c->nlabels; i++)
     free(c->labels[i].text);
   for (size_t i = 0; i < c->nlegend; i++)
@@ -439,23 +459,29 @@ static void composer_free(composer *c) {
     g_object_unref(c->ctx);
 }
 
+int cm_composer_init(composer *c, const cm_map *map,
+                     const cm_compose_options *opt, cm_error *err) {
+  memset(c, 0, sizeof *c);
+  c->map = map;
+  c->ms = cm_style_map(cm_map_style(map));
+  c->opt = opt;
+  c->err = err;
+  c->dpi = c->ms->dpi;
+  c->rtl = c->ms->lang && strcmp(c->ms->lang, "ar") == 0;
+  cm_page_layout_make(c->ms, &c->page);
+  c->frame = c->furniture = c->page.frame;
+  c->k = 1;
+  c->day = opt->date;
+  c->legend_cols = 1;
+  c->sym = 1;
+  c->ctx = cm_text_context_new();
+  return c->ctx ? CM_OK : CM_ENOMEM;
+}
+
 int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
                cm_error *err) {
-  composer c = {0};
-  c.map = map;
-  c.ms = cm_style_map(cm_map_style(map));
-  c.opt = opt;
-  c.err = err;
-  c.dpi = c.ms->dpi;
-  c.rtl = c.ms->lang && strcmp(c.ms->lang, "ar") == 0;
-  cm_page_layout_make(c.ms, &c.page);
-  c.frame = c.furniture = c.page.frame;
-  c.k = 1;
-  c.day = opt->date;
-  c.legend_cols = 1;
-  c.sym = 1;
-  c.ctx = cm_text_context_new();
-  int rc = c.ctx ? CM_OK : CM_ENOMEM;
+  composer c;
+  int rc = cm_composer_init(&c, map, opt, err);
   if (rc == CM_OK && opt->panels && opt->npanels > 0) {
     /* The panels decide the page's height, then make the scene. */
     rc = cm_compose_panels(&c);
@@ -480,7 +506,7 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     if (rc == CM_OK)
       rc = cm_place_labels(&c);
   }
-  composer_free(&c);
+  cm_composer_free(&c);
   if (rc != CM_OK) {
     cm_scene_free(c.scene);
     *out = NULL;

@@ -106,6 +106,22 @@ int cm_draw_changes(composer *c);
 int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
                             const cm_paint *paint);
 
+/* A composer for map and opt, with no scene yet; 0 or CM_ENOMEM. */
+int cm_composer_init(composer *c, const cm_map *map,
+                     const cm_compose_options *opt, cm_error *err);
+
+/* Free what the composer holds (not its scene). */
+void cm_composer_free(composer *c);
+
+/* The features of layer l at c->day, without the layer's group. */
+int cm_compose_layer(composer *c, size_t l);
+
+/* Layer l from the cache when it is there and usable; 1 when it was. */
+int cm_compose_cached_layer(composer *c, size_t l, int *rc);
+
+/* Add a copy of a legend entry unless its text is listed already. */
+int cm_compose_copy_legend(composer *c, const cm_legend_entry *e);
+
 /* Title, source, date and style name as the scene's metadata. */
 int cm_compose_meta(composer *c);
 

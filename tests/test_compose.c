@@ -300,6 +300,42 @@ static void changes_are_exact(void **state) {
   cm_map_free(m);
 }
 
+/* The date-free layers composed once and replayed give the very scene
+ * composing everything gives, whatever the date. */
+static void cache_changes_nothing(void **state) {
+  cm_map *m = open_map("T {date}", "en", "Armenian forces", "8pt");
+  cm_compose_cache *cache;
+  cm_error err;
+  assert_int_equal(cm_compose_cache_new(&cache, m, &err), 0);
+  const char *dates[] = {"1990-01-01", "2000-01-01", "2021-01-01"};
+  for (size_t i = 0; i < 3; i++) {
+    cm_compose_options opt = {0};
+    assert_int_equal(cm_date_parse(dates[i], &opt.date, NULL, NULL), 0);
+    cm_scene *plain, *cached;
+    assert_int_equal(cm_compose(&plain, m, &opt, &err), 0);
+    opt.cache = cache;
+    assert_int_equal(cm_compose(&cached, m, &opt, &err), 0);
+    assert_int_equal(cm_scene_count(plain), cm_scene_count(cached));
+    for (size_t k = 0; k < cm_scene_count(plain); k++) {
+      const cm_item *a = cm_scene_item(plain, k), *b = cm_scene_item(cached, k);
+      assert_int_equal(a->kind, b->kind);
+      if (a->kind == CM_ITEM_PATH) {
+        assert_int_equal(a->geom.npoints, b->geom.npoints);
+        assert_memory_equal(a->geom.points, b->geom.points,
+                            a->geom.npoints * sizeof *a->geom.points);
+        assert_memory_equal(&a->paint, &b->paint, sizeof a->paint);
+      } else if (a->kind == CM_ITEM_TEXT) {
+        assert_string_equal(a->text, b->text);
+        assert_true(a->x == b->x && a->y == b->y);
+      }
+    }
+    cm_scene_free(plain);
+    cm_scene_free(cached);
+  }
+  cm_compose_cache_free(cache);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layers_in_order),
@@ -310,6 +346,7 @@ int main(void) {
       cmocka_unit_test(arabic_edition),
       cmocka_unit_test(every_script_has_glyphs),
       cmocka_unit_test(changes_are_exact),
+      cmocka_unit_test(cache_changes_nothing),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,19 @@
 #include "controlmap/map.h"
 #include "controlmap/scene.h"
 
+/* The parts of a map that do not depend on the date — the layers without
+ * `time`, their labels' candidates and legend classes — composed once, for
+ * a batch to reuse in every frame. Read-only once made, so frames on
+ * several threads share it. */
+typedef struct cm_compose_cache cm_compose_cache;
+
+/* Compose the untimed layers of map once. *out is the caller's, freed with
+ * cm_compose_cache_free, and must not outlive map. */
+int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
+                         cm_error *err);
+
+void cm_compose_cache_free(cm_compose_cache *cache);
+
 typedef struct cm_compose_options {
   cm_day date;         /* the day shown (and {date} in the title) */
   int legend_all;      /* 1: every legend class, not only those shown */
@@ -23,6 +36,9 @@ typedef struct cm_compose_options {
    * the layer named "control", field "holder". */
   int changes;
   cm_day changes_since;
+  /* Reuse these date-free parts instead of composing them again (single
+   * maps only; small multiples compose everything). NULL: none. */
+  const cm_compose_cache *cache;
 } cm_compose_options;
 
 /* Compose map at opt->date. *out is the caller's, freed with

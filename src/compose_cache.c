@@ -1,0 +1,119 @@
+/* Composing once what does not change with the date. A layer without
+ * `time` looks the same in every frame of a batch: its paths, its labels'
+ * candidates (placement still happens per frame, among the dated labels),
+ * its legend classes and the boxes its markers keep labels out of are made
+ * once here and replayed into each frame's scene. */
+
+#include "compose_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cached_layer {
+  cm_scene *paths;          /* the layer's paths, in page points */
+  cm_label *labels;         /* candidates, texts owned here */
+  size_t nlabels;
+  cm_legend_entry *legend;  /* texts owned here */
+  size_t nlegend;
+  cm_bbox *taken;           /* marker boxes */
+  size_t ntaken;
+} cached_layer;
+
+struct cm_compose_cache {
+  const cm_map *map;
+  cached_layer *layers;     /* one per map layer; paths NULL: not cached */
+  size_t nlayers;
+};
+
+static void cached_free(cached_layer *cl) {
+  cm_scene_free(cl->paths);
+  for (size_t i = 0; i < cl->nlabels; i++)
+    free(cl->labels[i].text);
+  for (size_t i = 0; i < cl->nlegend; i++)
+    free(cl->legend[i].text);
+  free(cl->labels);
+  free(cl->legend);
+  free(cl->taken);
+}
+
+void cm_compose_cache_free(cm_compose_cache *cache) {
+  if (!cache)
+    return;
+  for (size_t i = 0; i < cache->nlayers; i++)
+    cached_free(&cache->layers[i]);
+  free(cache->layers);
+  free(cache);
+}
+
+/* Compose layer l alone and keep what the composer collected. */
+static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
+                       cm_error *err) {
+  cm_compose_options opt = {0};
+  composer c;
+  int rc = cm_composer_init(&c, map, &opt, err);
+  if (rc == CM_OK && !(c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi)))
+    rc = CM_ENOMEM;
+  if (rc == CM_OK)
+    rc = cm_compose_layer(&c, l);
+  if (rc == CM_OK) {
+    cl->paths = c.scene;
+    c.scene = NULL;
+    cl->labels = c.labels, cl->nlabels = c.nlabels;
+    cl->legend = c.legend, cl->nlegend = c.nlegend;
+    cl->taken = c.taken, cl->ntaken = c.ntaken;
+    c.labels = NULL, c.nlabels = 0;
+    c.legend = NULL, c.nlegend = 0;
+    c.taken = NULL;
+  }
+  cm_scene_free(c.scene);
+  cm_composer_free(&c);
+  return rc;
+}
+
+int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
+                         cm_error *err) {
+  *out = NULL;
+  cm_compose_cache *cache = calloc(1, sizeof *cache);
+  size_t n = cm_map_layer_count(map);
+  if (cache)
+    cache->layers = calloc(n ? n : 1, sizeof *cache->layers);
+  if (!cache || !cache->layers) {
+    free(cache);
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  cache->map = map;
+  cache->nlayers = n;
+  int rc = CM_OK;
+  for (size_t l = 0; l < n && rc == CM_OK; l++)
+    if (!cm_map_layer_style(map, l)->time_start)
+      rc = cache_layer(map, l, &cache->layers[l], err);
+  if (rc != CM_OK) {
+    cm_compose_cache_free(cache);
+    return rc;
+  }
+  *out = cache;
+  return CM_OK;
+}
+
+/* Replay a cached layer into the frame. Only where the frame is the map's
+ * own page: panels scale the map and its symbols. */
+int cm_compose_cached_layer(composer *c, size_t l, int *rc) {
+  const cm_compose_cache *cache = c->opt->cache;
+  if (!cache || cache->map != c->map || l >= cache->nlayers ||
+      !cache->layers[l].paths || c->k != 1 || c->sym != 1)
+    return 0;
+  const cached_layer *cl = &cache->layers[l];
+  *rc = CM_OK;
+  for (size_t i = 0; i < cm_scene_count(cl->paths) && *rc == CM_OK; i++) {
+    const cm_item *it = cm_scene_item(cl->paths, i);
+    if (it->kind == CM_ITEM_PATH)
+      *rc = cm_scene_path(c->scene, &it->geom, &it->paint);
+  }
+  for (size_t i = 0; i < cl->ntaken && *rc == CM_OK; i++)
+    *rc = cm_compose_take(c, cl->taken[i]);
+  for (size_t i = 0; i < cl->nlabels && *rc == CM_OK; i++)
+    *rc = cm_compose_add_label(c, &cl->labels[i], cl->labels[i].text);
+  for (size_t i = 0; i < cl->nlegend && *rc == CM_OK; i++)
+    *rc = cm_compose_copy_legend(c, &cl->legend[i]);
+  return 1;
+}
