@@ -16,36 +16,17 @@
 
 /* ---- storage ---------------------------------------------------------------------- */
 
-int overlay_grow(void **items, size_t *cap, size_t need, size_t size) {
-  if (need <= *cap)
-    return 0;
-  size_t n = *cap ? *cap : 16;
-  while (n < need) {
-    if (n > SIZE_MAX / 2)
-      return CM_ENOMEM;
-    n *= 2;
-  }
-  if (n > SIZE_MAX / size)
-    return CM_ENOMEM;
-  void *p = realloc(*items, n * size);
-  if (!p)
-    return CM_ENOMEM;
-  *items = p;
-  *cap = n;
-  return 0;
-}
-
 int overlay_push_edge(overlay_edges *list, overlay_edge e) {
-  if (overlay_grow((void **)&list->items, &list->cap, list->n + 1,
-                   sizeof *list->items))
+  if (geom_grow((void **)&list->items, &list->cap, list->n + 1,
+                sizeof *list->items))
     return CM_ENOMEM;
   list->items[list->n++] = e;
   return 0;
 }
 
 int overlay_push_point(overlay_points *list, overlay_point p) {
-  if (overlay_grow((void **)&list->items, &list->cap, list->n + 1,
-                   sizeof *list->items))
+  if (geom_grow((void **)&list->items, &list->cap, list->n + 1,
+                sizeof *list->items))
     return CM_ENOMEM;
   list->items[list->n++] = p;
   return 0;

@@ -168,8 +168,9 @@ static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
   cm_proj *p = m->lonlat; /* no .prj: WGS 84, like the furniture's */
   int rc = crs ? proj_for(m, pc, crs, &p, err) : CM_OK;
   if (rc != CM_OK) {
-    snprintf(err->file, sizeof err->file, "%.480s (its .prj)",
-             cm_layer_path(ml->data));
+    if (err)
+      snprintf(err->file, sizeof err->file, "%.480s (its .prj)",
+               cm_layer_path(ml->data));
     return rc;
   }
   size_t n = cm_layer_count(ml->data);
@@ -218,8 +219,49 @@ static int to_page(cm_map *m, cm_geom *g) {
   return CM_OK;
 }
 
+/* Whether data has the field a style names; [name] has fallbacks. */
+static int has_field(const cm_layer *data, const char *field, const char *lang,
+                     char *missing, size_t size) {
+  if (strcmp(field, "name")) {
+    snprintf(missing, size, "%s", field);
+    return cm_layer_field_index(data, field) >= 0;
+  }
+  snprintf(missing, size, "name_%s", lang ? lang : "en");
+  return cm_layer_field_index(data, missing) >= 0 ||
+         cm_layer_field_index(data, "name_en") >= 0 ||
+         cm_layer_field_index(data, "name") >= 0;
+}
+
+int cm_map_check_fields(const cm_style *style, const char *layer,
+                        const cm_layer *data, cm_error *err, cm_errors *all) {
+  int rc = CM_OK;
+  for (size_t i = 0; i < cm_style_field_ref_count(style); i++) {
+    const cm_field_ref *r = cm_style_field_ref_at(style, i);
+    char field[256];
+    if (!r->layer || strcmp(r->layer, layer) ||
+        has_field(data, r->field, cm_style_map(style)->lang, field, sizeof field))
+      continue;
+    cm_error e;
+    cm_error_set(&e, CM_EDATA, cm_style_name(style), r->line, r->col,
+                 "layer '%s': %s has no field '%s'", layer, cm_layer_path(data), field);
+    cm_error_hint(&e, "run `controlmap info %s` to list its fields", cm_layer_path(data));
+    if (rc == CM_OK && err)
+      *err = e;
+    if (all)
+      cm_errors_add(all, &e);
+    rc = CM_EDATA;
+  }
+  return rc;
+}
+
 static int load_layers(cm_map *m, cm_error *err) {
   size_t n = cm_style_layer_count(m->style);
+  if (n == 0) {
+    cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
+                 "the style names no layer, so the map would be empty");
+    cm_error_hint(err, "add a block like Layer#control { file: \"control.shp\"; }");
+    return CM_ESTYLE;
+  }
   m->layers = calloc(n ? n : 1, sizeof *m->layers);
   if (!m->layers)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -231,6 +273,8 @@ static int load_layers(cm_map *m, cm_error *err) {
     rc = cm_layer_open(&ml->data, ml->style->file, err);
     if (rc == CM_OK && ml->style->time_start)
       rc = read_intervals(ml, cm_style_name(m->style), err);
+    if (rc == CM_OK)
+      rc = cm_map_check_fields(m->style, ml->style->name, ml->data, err, NULL);
     if (rc == CM_OK)
       rc = project_layer(m, &pc, ml, err);
   }
@@ -255,7 +299,7 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   m->dpi = ms->dpi;
   m->frame = lay.frame;
   int rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
-  if (rc != CM_OK && !err->file[0])
+  if (rc != CM_OK && err && !err->file[0])
     snprintf(err->file, sizeof err->file, "%s", cm_style_name(style));
   if (rc == CM_OK)
     rc = load_layers(m, err);

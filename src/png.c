@@ -1,5 +1,6 @@
 #include "backend.h"
 
+#include <errno.h>
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
@@ -93,9 +94,16 @@ static void encode(png_structp png, png_infop info, png_job *job) {
   png_write_end(png, info);
 }
 
+/* libpng's writer says only "Write Error" when fwrite fails (a full disk,
+ * a file size limit): that is the file's fault, not the encoder's. */
 static void png_fail(png_structp png, png_const_charp msg) {
   cm_error *err = png_get_error_ptr(png);
-  cm_error_set(err, CM_ERENDER, NULL, 0, 0, "PNG encoding failed: %s", msg);
+  int why = errno;
+  if (!strcmp(msg, "Write Error"))
+    cm_error_set(err, CM_EIO, NULL, 0, 0, "cannot write: %s",
+                 strerror(why ? why : EIO));
+  else
+    cm_error_set(err, CM_ERENDER, NULL, 0, 0, "PNG encoding failed: %s", msg);
   png_longjmp(png, 1);
 }
 
@@ -115,7 +123,7 @@ int cm_png_write(const uint32_t *pixels, int width, int height,
   if (!info) {
     rc = cm_error_set(err, CM_ENOMEM, path, 0, 0, "cannot start libpng");
   } else if (setjmp(png_jmpbuf(png))) {
-    rc = CM_ERENDER;
+    rc = err && err->code ? err->code : CM_ERENDER;
     if (err)
       snprintf(err->file, sizeof err->file, "%s", path);
   } else {

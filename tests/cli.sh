@@ -198,6 +198,13 @@ run 2 "$CM" check -s "$T/two.mss"
 sed 's/text-name: \[name\]/text-name: [nom]/' "$T/fix.mss" >"$T/field.mss"
 run 1 "$CM" check -s "$T/field.mss"
 has "$T/err" "no field 'nom'"
+run 1 "$CM" render -s "$T/field.mss" -d 2000 -o "$T/o/field.png"
+has "$T/err" "field.mss:"
+has "$T/err" "no field 'nom'"
+absent "$T/o/field.png"
+printf 'Map { dpi: 100; }\n' >"$T/nolayer.mss"
+run 2 "$CM" render -s "$T/nolayer.mss" -d 2000 -o "$T/o/nolayer.png"
+has "$T/err" "names no layer"
 
 # --- dates ---------------------------------------------------------------------
 run 0 "$CM" dates -s "$T/fix.mss"

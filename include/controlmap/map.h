@@ -18,6 +18,13 @@ typedef struct cm_map cm_map;
  * file (the style, a shapefile or its .prj) and what to do. */
 int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
 
+/* Check that every field the style's selectors and templates name for
+ * layer exists in data ([name] is name_<lang>, name_en or name). The first
+ * missing one goes to err, every one is appended to all (may be NULL).
+ * Returns 0 or CM_EDATA. cm_map_open does this for every layer. */
+int cm_map_check_fields(const cm_style *style, const char *layer,
+                        const cm_layer *data, cm_error *err, cm_errors *all);
+
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);

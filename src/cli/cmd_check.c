@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "controlmap/layer.h"
+#include "controlmap/map.h"
 #include "controlmap/proj.h"
 #include "controlmap/style.h"
 
@@ -22,29 +23,11 @@ static int report(const cm_error *e, int *count) {
 /* Fields named by the style's rules and templates must exist in the data. */
 static void check_fields(const cm_style *s, const char *layer_name,
                          const cm_layer *l, int *problems) {
-  const char *lang = cm_style_map(s)->lang;
-  for (size_t i = 0; i < cm_style_field_ref_count(s); i++) {
-    const cm_field_ref *r = cm_style_field_ref_at(s, i);
-    if (!r->layer || strcmp(r->layer, layer_name))
-      continue;
-    char name[64];
-    const char *field = r->field;
-    if (!strcmp(field, "name")) {
-      snprintf(name, sizeof name, "name_%s", lang ? lang : "en");
-      if (cm_layer_field_index(l, name) >= 0 || cm_layer_field_index(l, "name_en") >= 0 ||
-          cm_layer_field_index(l, "name") >= 0)
-        continue;
-      field = name;
-    } else if (cm_layer_field_index(l, field) >= 0) {
-      continue;
-    }
-    cm_error e;
-    cm_error_set(&e, CM_EDATA, cm_style_name(s), r->line, r->col,
-                 "layer '%s': %s has no field '%s'", layer_name,
-                 cm_layer_path(l), field);
-    cm_error_hint(&e, "run `controlmap info %s` to list its fields", cm_layer_path(l));
-    report(&e, problems);
-  }
+  cm_errors all = {0};
+  cm_map_check_fields(s, layer_name, l, NULL, &all);
+  for (size_t i = 0; i < all.count; i++)
+    report(&all.items[i], problems);
+  cm_errors_free(&all);
 }
 
 static void check_dates(const cm_style *s, const cm_style_layer *sl,
