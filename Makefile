@@ -146,6 +146,7 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
   --suppressions=$(CURDIR)/tests/valgrind.supp
 
 fuzz:
+	@sh tools/deps.sh fuzz
 	@FUZZ_CFLAGS_PKG="$(PKG_CFLAGS)" FUZZ_LIBS="$(LDLIBS)" sh tools/fuzz.sh run $(FUZZ_SECONDS)
 
 valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures

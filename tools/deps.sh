@@ -4,6 +4,7 @@
 #   tools/deps.sh test     also what the tests need (SVG rasterisers, PDF text,
 #                          XML checks, the man page formatter)
 #   tools/deps.sh shapes   also what `make shapes` needs
+#   tools/deps.sh fuzz     also clang and its libFuzzer runtime (`make fuzz`)
 set -e
 pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
 libshp-dev libpng-dev libgif-dev libwebp-dev fonts-noto-core fonts-dejavu-core"
@@ -11,6 +12,7 @@ case "$1" in
   test) pkgs="$pkgs libcmocka-dev libxml2-utils poppler-utils librsvg2-bin valgrind
 groff-base chromium" ;;
   shapes) pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj" ;;
+  fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 esac
 missing=""
 for p in $pkgs; do
