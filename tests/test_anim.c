@@ -19,6 +19,7 @@
 #include "controlmap/batch.h"
 #include "controlmap/render.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <dirent.h>
 #include <gif_lib.h>
@@ -33,54 +34,14 @@
 static char dir[4096];
 
 static char *in_dir(char *buf, size_t size, const char *name) {
-  snprintf(buf, size, "%s/%s", dir, name);
-  return buf;
-}
-
-/* --- tables ----------------------------------------------------------------- */
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  while (n && strchr(" \t\r\n", s[n - 1]))
-    s[--n] = '\0';
-  return s;
-}
-
-/* The next row of a table split at '|'; comments and blank lines skipped. */
-static int next_row(FILE *f, char *line, size_t size, char **cells, int max) {
-  while (fgets(line, (int)size, f)) {
-    if (line[0] == '#' || !*trim(line))
-      continue;
-    int n = 0;
-    for (char *s = line; n < max;) {
-      char *bar = strchr(s, '|');
-      if (bar)
-        *bar = '\0';
-      cells[n++] = trim(s);
-      if (!bar)
-        break;
-      s = bar + 1;
-    }
-    return n;
-  }
-  return 0;
-}
-
-static FILE *open_table(const char *name) {
-  char path[4200];
-  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, name), "r");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  return f;
+  return fixture_path(buf, size, dir, name, "");
 }
 
 /* want is "ok", "gif", "webp"... or "! part of the message". */
 static void check_outcome(const char *what, int rc, const cm_error *err,
                           const char *got, const char *want) {
   if (want[0] == '!') {
-    const char *part = trim((char *)want + 1);
+    const char *part = table_trim((char *)want + 1);
     char text[2048];
     snprintf(text, sizeof text, "%s %s", err->message, err->hint);
     if (rc != CM_EUSAGE || !strstr(text, part))
@@ -92,44 +53,38 @@ static void check_outcome(const char *what, int rc, const cm_error *err,
   }
 }
 
+static void check_path_row(char **c, int n, int line) {
+  assert_int_equal(n, 3);
+  if (cm_anim_is_path(c[0]) != atoi(c[1]))
+    fail_msg("'%s': cm_anim_is_path gave %d", c[0], cm_anim_is_path(c[0]));
+  cm_anim_format format = 0;
+  cm_error err;
+  cm_error_clear(&err);
+  int rc = cm_anim_format_from_path(&format, c[0], &err);
+  check_outcome(c[0], rc, &err, format == CM_ANIM_GIF ? "gif" : "webp", c[2]);
+  if (rc != CM_OK)
+    assert_string_equal(err.file, c[0]);
+}
+
 static void test_paths(void **state) {
   (void)state;
-  FILE *f = open_table("anim_paths.txt");
-  char line[512], *c[3];
-  int rows = 0;
-  while (next_row(f, line, sizeof line, c, 3) == 3) {
-    if (cm_anim_is_path(c[0]) != atoi(c[1]))
-      fail_msg("'%s': cm_anim_is_path gave %d", c[0], cm_anim_is_path(c[0]));
-    cm_anim_format format = 0;
-    cm_error err;
-    cm_error_clear(&err);
-    int rc = cm_anim_format_from_path(&format, c[0], &err);
-    check_outcome(c[0], rc, &err, format == CM_ANIM_GIF ? "gif" : "webp", c[2]);
-    if (rc != CM_OK)
-      assert_string_equal(err.file, c[0]);
-    rows++;
-  }
-  fclose(f);
-  assert_true(rows >= 14);
+  assert_true(table_each("anim_paths.txt", 0, check_path_row) >= 14);
+}
+
+static void check_options_row(char **c, int n, int line) {
+  assert_int_equal(n, 3);
+  cm_anim_options opt = {atoi(c[0]), atoi(c[1])};
+  cm_error err;
+  cm_error_clear(&err);
+  int rc = cm_anim_check_options(&opt, &err);
+  char what[64];
+  snprintf(what, sizeof what, "delay %s hold %s", c[0], c[1]);
+  check_outcome(what, rc, &err, "ok", c[2]);
 }
 
 static void test_options(void **state) {
   (void)state;
-  FILE *f = open_table("anim_options.txt");
-  char line[512], *c[3];
-  int rows = 0;
-  while (next_row(f, line, sizeof line, c, 3) == 3) {
-    cm_anim_options opt = {atoi(c[0]), atoi(c[1])};
-    cm_error err;
-    cm_error_clear(&err);
-    int rc = cm_anim_check_options(&opt, &err);
-    char what[64];
-    snprintf(what, sizeof what, "delay %s hold %s", c[0], c[1]);
-    check_outcome(what, rc, &err, "ok", c[2]);
-    rows++;
-  }
-  fclose(f);
-  assert_true(rows >= 9);
+  assert_true(table_each("anim_options.txt", 0, check_options_row) >= 9);
   assert_int_equal(cm_anim_check_options(NULL, NULL), CM_OK);
 }
 
@@ -829,11 +784,7 @@ static void test_batch_failures(void **state) {
 
 /* --- setup, and --describe for the command-line tests ---------------------- */
 
-static int setup(void **state) {
-  (void)state;
-  return fixture_make_dir(dir, sizeof dir) == 0 && fixture_write(dir, "poly") == 0
-             ? 0 : -1;
-}
+static int setup(void **state) { return fixture_dir_poly(dir, sizeof dir); }
 
 static int teardown(void **state) {
   (void)state;

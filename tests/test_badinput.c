@@ -23,7 +23,9 @@
 
 #include "controlmap/layer.h"
 #include "controlmap/style.h"
+#include "support/files.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -32,12 +34,7 @@
 
 static char dir[4096];
 
-static int setup(void **state) {
-  (void)state;
-  return fixture_make_dir(dir, sizeof dir) == 0 && fixtures_write_all(dir) == 0
-             ? 0
-             : -1;
-}
+static int setup(void **state) { return fixture_dir_all(dir, sizeof dir); }
 
 static int teardown(void **state) {
   (void)state;
@@ -47,71 +44,12 @@ static int teardown(void **state) {
 
 /* --- files and tables ----------------------------------------------------- */
 
-/* "<folder of this file>/<rest>" into buf. */
-static char *beside(char *buf, size_t size, const char *rest) {
-  const char *slash = strrchr(__FILE__, '/');
-  int n = slash ? (int)(slash - __FILE__) : 1;
-  snprintf(buf, size, "%.*s/%s", n, slash ? __FILE__ : ".", rest);
-  return buf;
-}
-
+/* The whole file; the test fails when it cannot be read. */
 static uint8_t *read_file(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  uint8_t *data = (uint8_t *)file_read(path, n);
+  if (!data)
     fail_msg("cannot read %s", path);
-  size_t cap = 1 << 16;
-  uint8_t *data = malloc(cap);
-  *n = 0;
-  size_t got;
-  while (data && (got = fread(data + *n, 1, cap - *n, f)) > 0)
-    if ((*n += got) == cap)
-      data = realloc(data, cap *= 2);
-  fclose(f);
-  assert_non_null(data);
   return data;
-}
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  while (n && strchr(" \t\r\n", s[n - 1]))
-    s[--n] = '\0';
-  return s;
-}
-
-/* Split at sep into at most max trimmed cells; returns the count. */
-static int split(char *line, char sep, char **cells, int max) {
-  int n = 0;
-  for (char *s = line; n < max; n++) {
-    char *bar = strchr(s, sep);
-    if (bar)
-      *bar = '\0';
-    cells[n] = trim(s);
-    if (!bar)
-      return n + 1;
-    s = bar + 1;
-  }
-  return n;
-}
-
-/* Calls check(cells, count, line number) for each row of a table in
- * tests/data; returns the number of rows. */
-static int each_row(const char *table, void (*check)(char **, int, int)) {
-  char path[4096], line[2048];
-  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, table), "r");
-  assert_non_null(f);
-  int rows = 0;
-  for (int number = 1; fgets(line, sizeof line, f); number++) {
-    char *cells[8];
-    char *s = trim(line);
-    if (!*s || *s == '#')
-      continue;
-    check(cells, split(s, '|', cells, 8), number);
-    rows++;
-  }
-  fclose(f);
-  return rows;
 }
 
 static int code_named(const char *s) {
@@ -154,8 +92,8 @@ static void check_crash(char **c, int n, int line) {
   size_t size;
   assert_int_equal(n, 3);
   print_message("badinput_crashes.txt:%d: %s/%s\n", line, c[0], c[1]);
-  snprintf(rest, sizeof rest, "crashes/%s/%s", c[0], c[1]);
-  uint8_t *data = read_file(beside(path, sizeof path, rest), &size);
+  snprintf(rest, sizeof rest, "tests/crashes/%s/%s", c[0], c[1]);
+  uint8_t *data = read_file(test_source_path(path, sizeof path, rest), &size);
   int rc = harness_named(c[0])(data, size);
   free(data);
   if (rc != code_named(c[2]))
@@ -170,8 +108,8 @@ static int crash_files(void) {
   char path[4096], rest[64];
   int files = 0;
   for (int h = 0; h < 4; h++) {
-    snprintf(rest, sizeof rest, "crashes/%s", names[h]);
-    DIR *d = opendir(beside(path, sizeof path, rest));
+    snprintf(rest, sizeof rest, "tests/crashes/%s", names[h]);
+    DIR *d = opendir(test_source_path(path, sizeof path, rest));
     struct dirent *e;
     while (d && (e = readdir(d)))
       files += e->d_name[0] != '.';
@@ -184,7 +122,7 @@ static int crash_files(void) {
 static void test_crashes_replayed(void **state) {
   (void)state;
   crash_rows = 0;
-  each_row("badinput_crashes.txt", check_crash);
+  table_each("badinput_crashes.txt", 0, check_crash);
   assert_int_equal(crash_rows, crash_files());
 }
 
@@ -242,11 +180,12 @@ static void test_fixtures_through_the_layer_harness(void **state) {
 
 static void test_styles_through_the_style_harness(void **state) {
   (void)state;
-  const char *names[] = {"../styles/default.mss", "fixtures/styles/example.mss"};
+  const char *names[] = {"styles/default.mss",
+                         "tests/fixtures/styles/example.mss"};
   char path[4096];
   for (int i = 0; i < 2; i++) {
     size_t n;
-    uint8_t *text = read_file(beside(path, sizeof path, names[i]), &n);
+    uint8_t *text = read_file(test_source_path(path, sizeof path, names[i]), &n);
     assert_int_equal(fuzz_style(text, n), CM_OK);
     free(text);
   }
@@ -288,10 +227,7 @@ static void copy_fixture(const char *name, const char *as) {
     fclose(f);
     size_t n;
     uint8_t *data = read_file(from, &n);
-    FILE *out = fopen(to, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(data, 1, n, out), n);
-    fclose(out);
+    assert_int_equal(file_write(to, data, n), 0);
     free(data);
   }
 }
@@ -301,7 +237,8 @@ static void apply_patches(const char *path, char *patches) {
   FILE *f = fopen(path, "r+b");
   assert_non_null(f);
   char *cells[8];
-  int n = split(patches, ';', cells, 8);
+  int n = table_split(patches, ';', cells, 8);
+  assert_true(n > 0);
   for (int i = 0; i < n; i++) {
     char *eq = strchr(cells[i], '=');
     assert_non_null(eq);
@@ -337,7 +274,7 @@ static void check_damaged(char **c, int n, int line) {
 
 static void test_damaged_layers_table(void **state) {
   (void)state;
-  assert_true(each_row("badinput_layers.txt", check_damaged) >= 10);
+  assert_true(table_each("badinput_layers.txt", 0, check_damaged) >= 10);
 }
 
 /* Records stored out of order in the .shp are read in the index's order. */

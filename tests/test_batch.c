@@ -10,7 +10,9 @@
 #include <cmocka.h>
 
 #include "controlmap/batch.h"
+#include "support/files.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <shapefil.h>
 #include <stdio.h>
@@ -48,16 +50,12 @@ static const char line_rules[] =
     "#lines[kind = \"ceasefire\"] { line-color: #600; line-dasharray: 3, 2; }\n";
 
 static char *in_dir(char *buf, size_t size, const char *name) {
-  snprintf(buf, size, "%s/%s", dir, name);
-  return buf;
+  return fixture_path(buf, size, dir, name, "");
 }
 
 static void write_text(const char *name, const char *text) {
   char path[4200];
-  FILE *f = fopen(in_dir(path, sizeof path, name), "w");
-  assert_non_null(f);
-  fputs(text, f);
-  assert_int_equal(fclose(f), 0);
+  assert_int_equal(file_write(in_dir(path, sizeof path, name), text, strlen(text)), 0);
 }
 
 /* A style of the head, the line rules when asked, and extra text. */
@@ -97,13 +95,7 @@ static int write_far(void) {
 
 static int setup(void **state) {
   (void)state;
-  if (fixture_make_dir(dir, sizeof dir) != 0)
-    return -1;
-  const char *names[] = {"poly", "lines", "points"};
-  for (int i = 0; i < 3; i++)
-    if (fixture_write(dir, names[i]) != 0)
-      return -1;
-  if (write_far() != 0)
+  if (fixture_dir_map(dir, sizeof dir) != 0 || write_far() != 0)
     return -1;
   map = open_style("fix.mss", 1, NULL);
   return 0;
@@ -128,47 +120,6 @@ static int teardown(void **state) {
 static void make_sub(const char *name) {
   char path[4200];
   mkdir(in_dir(path, sizeof path, name), 0777);
-}
-
-/* --- tables --------------------------------------------------------------- */
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  while (n && strchr(" \t\r\n", s[n - 1]))
-    s[--n] = '\0';
-  return s;
-}
-
-/* The next row of a table split at '|'; comment and blank lines skipped. */
-static int next_row(FILE *f, char *line, size_t size, char **cells, int max,
-                    int *ncells) {
-  while (fgets(line, (int)size, f)) {
-    if (line[0] == '#' || !*trim(line))
-      continue;
-    int n = 0;
-    for (char *s = line; n < max;) {
-      char *bar = strchr(s, '|');
-      if (bar)
-        *bar = '\0';
-      cells[n++] = trim(s);
-      if (!bar)
-        break;
-      s = bar + 1;
-    }
-    *ncells = n;
-    return 1;
-  }
-  return 0;
-}
-
-static FILE *open_table(const char *name) {
-  char path[4200];
-  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, name), "r");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  return f;
 }
 
 static cm_day day(const char *iso) {
@@ -208,45 +159,38 @@ static void check_shard(const char *text, const char *want) {
     fail_msg("shard '%s': got %s, wanted %s", text, got, want);
 }
 
+static void check_step_row(char **c, int n, int line) {
+  assert_int_equal(n, 3);
+  if (!strcmp(c[0], "step"))
+    check_step(c[1], c[2]);
+  else
+    check_shard(c[1], c[2]);
+}
+
 static void test_steps_and_shards(void **state) {
   (void)state;
-  FILE *f = open_table("batch_steps.txt");
-  char line[512], *c[4];
-  int n, rows = 0;
-  while (next_row(f, line, sizeof line, c, 4, &n)) {
-    assert_int_equal(n, 3);
-    if (!strcmp(c[0], "step"))
-      check_step(c[1], c[2]);
-    else
-      check_shard(c[1], c[2]);
-    rows++;
+  assert_true(table_each("batch_steps.txt", 0, check_step_row) >= 20);
+}
+
+static void check_template_row(char **c, int n, int line) {
+  char buf[256];
+  assert_int_equal(n, 3);
+  cm_error err;
+  int len = cm_batch_expand(buf, sizeof buf, c[0], day(c[1]), &err);
+  if (!strcmp(c[2], "error")) {
+    if (len != CM_EUSAGE)
+      fail_msg("'%s' gave '%s', wanted an error", c[0], buf);
+    assert_non_null(strstr(err.message, "is not a placeholder"));
+  } else {
+    if (len < 0 || strcmp(buf, c[2]))
+      fail_msg("'%s': got '%s', wanted '%s'", c[0], len < 0 ? err.message : buf, c[2]);
+    assert_int_equal(len, (int)strlen(c[2]));
   }
-  fclose(f);
-  assert_true(rows >= 20);
 }
 
 static void test_templates(void **state) {
   (void)state;
-  FILE *f = open_table("batch_templates.txt");
-  char line[512], *c[4], buf[256];
-  int n, rows = 0;
-  while (next_row(f, line, sizeof line, c, 4, &n)) {
-    assert_int_equal(n, 3);
-    cm_error err;
-    int len = cm_batch_expand(buf, sizeof buf, c[0], day(c[1]), &err);
-    if (!strcmp(c[2], "error")) {
-      if (len != CM_EUSAGE)
-        fail_msg("'%s' gave '%s', wanted an error", c[0], buf);
-      assert_non_null(strstr(err.message, "is not a placeholder"));
-    } else {
-      if (len < 0 || strcmp(buf, c[2]))
-        fail_msg("'%s': got '%s', wanted '%s'", c[0], len < 0 ? err.message : buf, c[2]);
-      assert_int_equal(len, (int)strlen(c[2]));
-    }
-    rows++;
-  }
-  fclose(f);
-  assert_true(rows >= 10);
+  assert_true(table_each("batch_templates.txt", 0, check_template_row) >= 10);
 }
 
 static void test_template_small_buffer(void **state) {
@@ -281,7 +225,8 @@ static void check_frame_date(const cm_batch *b, size_t i, const char *want,
     fail_msg("%s: frame %zu is %s, wanted %s", row, i, got, want);
 }
 
-static void check_every_row(char **c, int n) {
+static void check_every_row(char **c, int n, int line) {
+  assert_true(n >= 4);
   char row[256], out[4200];
   snprintf(row, sizeof row, "%s %s..%s", c[0], c[1], c[2]);
   cm_batch_spec s = every(c[0], in_dir(out, sizeof out, "{date}.png"));
@@ -306,16 +251,7 @@ static void check_every_row(char **c, int n) {
 
 static void test_every_table(void **state) {
   (void)state;
-  FILE *f = open_table("batch_every.txt");
-  char line[512], *c[12];
-  int n, rows = 0;
-  while (next_row(f, line, sizeof line, c, 12, &n)) {
-    assert_true(n >= 4);
-    check_every_row(c, n);
-    rows++;
-  }
-  fclose(f);
-  assert_true(rows >= 10);
+  assert_true(table_each("batch_every.txt", 0, check_every_row) >= 10);
 }
 
 static void test_every_names_frames(void **state) {
@@ -393,7 +329,8 @@ static void unescape(char *s) {
   *w = '\0';
 }
 
-static void check_bad_dates(char **c) {
+static void check_bad_dates(char **c, int n, int line) {
+  assert_int_equal(n, 4);
   char file[4200], out[4200], msg[3000];
   unescape(c[0]);
   write_text("bad.txt", c[0]);
@@ -414,16 +351,7 @@ static void check_bad_dates(char **c) {
 
 static void test_bad_dates_files(void **state) {
   (void)state;
-  FILE *f = open_table("batch_dates_bad.txt");
-  char line[512], *c[5];
-  int n, rows = 0;
-  while (next_row(f, line, sizeof line, c, 5, &n)) {
-    assert_int_equal(n, 4);
-    check_bad_dates(c);
-    rows++;
-  }
-  fclose(f);
-  assert_true(rows >= 8);
+  assert_true(table_each("batch_dates_bad.txt", 0, check_bad_dates) >= 8);
 }
 
 static void test_dates_file_missing(void **state) {
@@ -679,14 +607,8 @@ static void test_folder_removed_midway(void **state) {
 }
 
 static void *slurp(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  *size = (size_t)ftell(f);
-  rewind(f);
-  void *bytes = malloc(*size + 1);
-  assert_int_equal(fread(bytes, 1, *size, f), *size);
-  fclose(f);
+  void *bytes = file_read(path, size);
+  assert_non_null(bytes);
   return bytes;
 }
 

@@ -38,12 +38,7 @@ static const char base_style[] =
     "#points { marker-width: 2mm; marker-fill: #222; text-name: [name];\n"
     "  text-size: %s; text-halo-radius: 1pt; }\n";
 
-static int setup(void **state) {
-  if (fixture_make_dir(dir, sizeof dir) || fixture_poly(dir) ||
-      fixture_lines(dir) || fixture_points(dir))
-    return -1;
-  return 0;
-}
+static int setup(void **state) { return fixture_dir_map(dir, sizeof dir); }
 
 static int teardown(void **state) {
   fixture_remove_dir(dir);

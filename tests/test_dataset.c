@@ -12,19 +12,18 @@
 #include "controlmap/date.h"
 #include "controlmap/layer.h"
 #include "controlmap/proj.h"
+#include "support/files.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* shapes/ beside tests/, found from this file's path. */
+/* A layer of the shipped dataset in shapes/. */
 static cm_layer *open_layer(const char *name) {
-  char path[1024];
-  const char *slash = strrchr(__FILE__, '/');
-  int dir = slash ? (int)(slash - __FILE__) : 0;
-  snprintf(path, sizeof path, "%.*s%s../shapes/%s.shp", dir, __FILE__,
-           slash ? "/" : "", name);
+  char rel[256], path[4096];
+  snprintf(rel, sizeof rel, "shapes/%s.shp", name);
+  test_source_path(path, sizeof path, rel);
   cm_layer *l = NULL;
   cm_error err;
   int rc = cm_layer_open(&l, path, &err);

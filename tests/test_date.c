@@ -14,64 +14,9 @@
 
 #include "controlmap/date.h"
 #include "controlmap/error.h"
+#include "support/table.h"
 
 /* ---- reading the tables ---------------------------------------------------- */
-
-#define MAX_FIELDS 8
-
-typedef struct {
-  char line[1024];
-  char *field[MAX_FIELDS];
-  int nfields;
-  int number;
-} table_row;
-
-static FILE *open_table(const char *name) {
-  const char *dir = getenv("CM_TEST_DATA");
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/data", name);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    fail_msg("cannot open %s (run from the top directory or set CM_TEST_DATA)",
-             path);
-  return f;
-}
-
-static char *trim(char *s) {
-  while (*s == ' ')
-    s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-    s[--n] = '\0';
-  if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-    s[n - 1] = '\0';
-    s++;
-  }
-  return s;
-}
-
-/* Reads the next case: fields split on '|', blank lines and '#' skipped. */
-static int next_row(FILE *f, table_row *row) {
-  while (fgets(row->line, sizeof row->line, f)) {
-    row->number++;
-    if (row->line[0] == '#' || row->line[strspn(row->line, " \r\n")] == '\0')
-      continue;
-    row->nfields = 0;
-    char *p = row->line;
-    for (;;) {
-      char *bar = strchr(p, '|');
-      if (bar)
-        *bar = '\0';
-      assert_true(row->nfields < MAX_FIELDS);
-      row->field[row->nfields++] = trim(p);
-      if (!bar)
-        break;
-      p = bar + 1;
-    }
-    return 1;
-  }
-  return 0;
-}
 
 /* Expected days are read without the parser under test. */
 static cm_day expected_day(const char *s) {
@@ -102,7 +47,7 @@ static cm_date_precision expected_precision(const char *s) {
   return 0;
 }
 
-static void check_parse_row(const table_row *row) {
+static void check_parse_row(const table *row) {
   const char *input = row->field[0];
   cm_day first = 12345, after = 12345;
   cm_date_precision precision = 0;
@@ -123,15 +68,7 @@ static void check_parse_row(const table_row *row) {
 }
 
 static void test_parse_table(void **state) {
-  FILE *f = open_table("dates.txt");
-  table_row row = {.number = 0};
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_parse_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 40);
+  assert_true(table_each_row("dates.txt", TABLE_QUOTES, check_parse_row) >= 40);
 }
 
 static void test_parse_outputs_optional(void **state) {
@@ -142,7 +79,7 @@ static void test_parse_outputs_optional(void **state) {
   assert_int_equal(cm_date_parse(NULL, NULL, NULL, NULL), CM_EUSAGE);
 }
 
-static void check_interval_row(const table_row *row) {
+static void check_interval_row(const table *row) {
   const char *start = nullable(row->field[0]);
   const char *end = nullable(row->field[1]);
   cm_day from = 7, to = 7;
@@ -160,15 +97,7 @@ static void check_interval_row(const table_row *row) {
 }
 
 static void test_interval_table(void **state) {
-  FILE *f = open_table("date_intervals.txt");
-  table_row row = {.number = 0};
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_interval_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 15);
+  assert_true(table_each_row("date_intervals.txt", TABLE_QUOTES, check_interval_row) >= 15);
 }
 
 static void test_in_is_half_open(void **state) {
@@ -290,7 +219,7 @@ static cm_digits expected_digits(const char *s) {
   return CM_DIGITS_DEFAULT;
 }
 
-static void check_format_row(const table_row *row) {
+static void check_format_row(const table *row) {
   char buf[256];
   assert_int_equal(row->nfields, 5);
   const char *want = row->field[4];
@@ -303,15 +232,7 @@ static void check_format_row(const table_row *row) {
 }
 
 static void test_format_table(void **state) {
-  FILE *f = open_table("date_formats.txt");
-  table_row row = {.number = 0};
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_format_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 60);
+  assert_true(table_each_row("date_formats.txt", TABLE_QUOTES, check_format_row) >= 60);
 }
 
 static int valid_utf8(const char *s) {

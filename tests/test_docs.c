@@ -16,38 +16,24 @@
 #include <cmocka.h>
 
 #include "controlmap/error.h"
+#include "support/files.h"
+#include "support/fixtures.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char root[PATH_MAX];   /* the source tree */
 static char tool[PATH_MAX];   /* the controlmap program */
 static char work[PATH_MAX];   /* where the examples run */
 
-static int run(const char *fmt, ...) CM_PRINTF(1, 2);
-static int run(const char *fmt, ...) {
-  char cmd[8192];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  int rc = system(cmd);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* The source tree: the folder above this file's. */
+/* The source tree, as an absolute path. */
 static int find_root(void) {
   char buf[PATH_MAX];
-  snprintf(buf, sizeof buf, "%s", __FILE__);
-  char *slash = strrchr(buf, '/');
-  size_t keep = slash ? (size_t)(slash - buf) + 1 : 0;
-  snprintf(buf + keep, sizeof buf - keep, "..");
-  return realpath(buf, root) ? 0 : -1;
+  return realpath(test_source_path(buf, sizeof buf, "."), root) ? 0 : -1;
 }
 
 static int setup(void **state) {
@@ -58,30 +44,14 @@ static int setup(void **state) {
                     "or set CONTROLMAP)\n", given);
     return -1;
   }
-  const char *tmp = getenv("TMPDIR");
-  snprintf(work, sizeof work, "%s/controlmap-docs-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
-  if (!mkdtemp(work))
+  if (fixture_make_dir(work, sizeof work) != 0)
     return -1;
-  return run("cd '%s' && ln -s '%s/styles' styles && ln -s '%s/shapes' shapes && "
-             "mkdir out && printf '1994-05-12\\n2020-11-10 statement.pdf\\n' > dates.txt",
-             work, root, root);
+  return shell("cd '%s' && ln -s '%s/styles' styles && ln -s '%s/shapes' shapes && "
+               "mkdir out && printf '1994-05-12\\n2020-11-10 statement.pdf\\n' > dates.txt",
+               work, root, root);
 }
 
-static int teardown(void **state) { return run("rm -rf '%s'", work); }
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-    buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
+static int teardown(void **state) { return shell("rm -rf '%s'", work); }
 
 /* Replace every from in s (a buffer of size bytes) with to. */
 static void replace_all(char *s, size_t size, const char *from, const char *to) {
@@ -188,12 +158,12 @@ static int run_example(const char *line, const char *program_word) {
   char out[512];
   int has_out = named_output(cmd, out, sizeof out);
   if (has_out)
-    run("rm -f '%s/%s'", work, out);
+    shell("rm -f '%s/%s'", work, out);
   /* On lines of their own: a README line may end in a # comment. */
-  int rc = run("cd '%s' && (\n%s\n) >'%s/log' 2>&1", work, cmd, work);
+  int rc = shell("cd '%s' && (\n%s\n) >'%s/log' 2>&1", work, cmd, work);
   if (rc != 0) {
     print_message("exit %d: %s\n", rc, line);
-    run("sed 's/^/    /' '%s/log' | head -n 5", work);
+    shell("sed 's/^/    /' '%s/log' | head -n 5", work);
     return 1;
   }
   char written[PATH_MAX + 600];
@@ -251,7 +221,7 @@ static void long_options(const char *text, char *out, size_t size) {
 static void man_lists_every_option(void **state) {
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/docs/controlmap.1", root);
-  char *man = slurp(path);
+  char *man = file_read(path, NULL);
   assert_non_null(man);
   static char page[200000], in_page[4096], in_help[4096] = " --help --version ";
   snprintf(page, sizeof page, "%s", man);
@@ -266,10 +236,10 @@ static void man_lists_every_option(void **state) {
   const char *cmds[] = {"render", "batch", "info", "check", "dates"};
   int missing = 0;
   for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
-    assert_int_equal(run("'%s' %s --help >'%s/help' 2>&1", tool, cmds[i], work), 0);
+    assert_int_equal(shell("'%s' %s --help >'%s/help' 2>&1", tool, cmds[i], work), 0);
     char help_path[PATH_MAX + 8], opts[4096];
     snprintf(help_path, sizeof help_path, "%s/help", work);
-    char *help = slurp(help_path);
+    char *help = file_read(help_path, NULL);
     assert_non_null(help);
     long_options(help, opts, sizeof opts);
     free(help);
@@ -297,24 +267,24 @@ static void man_lists_every_option(void **state) {
 /* groff formats the page without a warning, with the sections a man page
  * of a command is expected to have. */
 static void man_page_formats(void **state) {
-  if (run("command -v groff >/dev/null 2>&1") != 0) {
+  if (shell("command -v groff >/dev/null 2>&1") != 0) {
     print_message("skipped: no groff\n");
     skip();
   }
   /* -P-cbou: plain text, no bold or underline by overstriking. */
-  assert_int_equal(run("groff -man -Tutf8 -ww -P-cbou '%s/docs/controlmap.1' >'%s/man.txt' 2>'%s/warnings'",
-                       root, work, work),
+  assert_int_equal(shell("groff -man -Tutf8 -ww -P-cbou '%s/docs/controlmap.1' >'%s/man.txt' 2>'%s/warnings'",
+                         root, work, work),
                    0);
   char path[PATH_MAX + 16];
   snprintf(path, sizeof path, "%s/warnings", work);
-  char *warnings = slurp(path);
+  char *warnings = file_read(path, NULL);
   assert_non_null(warnings);
   if (*warnings)
     print_message("groff: %s", warnings);
   assert_string_equal(warnings, "");
   free(warnings);
   snprintf(path, sizeof path, "%s/man.txt", work);
-  char *text = slurp(path);
+  char *text = file_read(path, NULL);
   assert_non_null(text);
   const char *sections[] = {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS",
                             "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES"};

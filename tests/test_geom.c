@@ -15,60 +15,9 @@
 
 #include "controlmap/error.h"
 #include "controlmap/geom.h"
+#include "support/table.h"
 
 /* ---- reading the tables ---------------------------------------------------- */
-
-#define MAX_FIELDS 8
-
-typedef struct {
-  char line[2048];
-  char *field[MAX_FIELDS];
-  int nfields;
-  int number;
-} table_row;
-
-static FILE *open_table(const char *name) {
-  const char *dir = getenv("CM_TEST_DATA");
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/data", name);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    fail_msg("cannot open %s (run from the top directory or set CM_TEST_DATA)",
-             path);
-  return f;
-}
-
-static char *trim(char *s) {
-  while (*s == ' ')
-    s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-    s[--n] = '\0';
-  return s;
-}
-
-/* Reads the next case: fields split on '|', blank lines and '#' skipped. */
-static int next_row(FILE *f, table_row *row) {
-  while (fgets(row->line, sizeof row->line, f)) {
-    row->number++;
-    if (row->line[0] == '#' || row->line[strspn(row->line, " \r\n")] == '\0')
-      continue;
-    row->nfields = 0;
-    char *p = row->line;
-    for (;;) {
-      char *bar = strchr(p, '|');
-      if (bar)
-        *bar = '\0';
-      assert_true(row->nfields < MAX_FIELDS);
-      row->field[row->nfields++] = trim(p);
-      if (!bar)
-        break;
-      p = bar + 1;
-    }
-    return 1;
-  }
-  return 0;
-}
 
 static cm_geom_type type_named(const char *s) {
   if (strcmp(s, "point") == 0)
@@ -83,25 +32,8 @@ static cm_geom_type type_named(const char *s) {
 
 /* Reads "(x y, x y) (x y)" into g, one part per parenthesis. */
 static void read_parts(const char *s, cm_geom_type type, cm_geom *g) {
-  cm_geom_init(g, type);
-  for (const char *p = s; (p = strchr(p, '(')) != NULL;) {
-    assert_int_equal(cm_geom_begin_part(g), 0);
-    p++;
-    for (;;) {
-      double x, y;
-      int used;
-      if (sscanf(p, " %lf %lf%n", &x, &y, &used) != 2)
-        fail_msg("bad coordinates near '%s'", p);
-      assert_int_equal(cm_geom_add_point(g, x, y), 0);
-      p += used;
-      while (*p == ' ')
-        p++;
-      if (*p != ',')
-        break;
-      p++;
-    }
-    assert_true(*p == ')');
-  }
+  if (table_geom(s, type, g) != 0)
+    fail_msg("bad coordinates in '%s'", s);
 }
 
 static cm_bbox read_box(const char *s) {
@@ -256,7 +188,7 @@ static void test_contains(void **state) {
 
 /* ---- clipping ------------------------------------------------------------------ */
 
-static void check_clip_row(const table_row *row) {
+static void check_clip_row(const table *row) {
   assert_int_equal(row->nfields, 4);
   cm_geom_type type = type_named(row->field[0]);
   cm_geom in, out, want;
@@ -282,15 +214,7 @@ static void check_clip_row(const table_row *row) {
 }
 
 static void test_clip_table(void **state) {
-  FILE *f = open_table("geom_clip.txt");
-  table_row row = {.number = 0};
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_clip_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 20);
+  assert_true(table_each_row("geom_clip.txt", 0, check_clip_row) >= 20);
 }
 
 /* The box edge runs through the hole: the fill keeps the hole's right half. */
@@ -398,7 +322,7 @@ static void check_densified_part(const cm_geom *in, const cm_geom *out, size_t i
   check_keeps_points(cm_geom_part(in, i), cm_geom_part_size(in, i), p, n);
 }
 
-static void check_densify_row(const table_row *row) {
+static void check_densify_row(const table *row) {
   assert_int_equal(row->nfields, 4);
   cm_geom in, out;
   double max_len = atof(row->field[1]);
@@ -421,15 +345,7 @@ static void check_densify_row(const table_row *row) {
 }
 
 static void test_densify_table(void **state) {
-  FILE *f = open_table("geom_densify.txt");
-  table_row row = {.number = 0};
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_densify_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 10);
+  assert_true(table_each_row("geom_densify.txt", 0, check_densify_row) >= 10);
 }
 
 static void test_densify_refuses_bad_lengths(void **state) {

@@ -20,43 +20,16 @@
 #include "controlmap/error.h"
 #include "controlmap/geom.h"
 #include "controlmap/layer.h"
-
-/* ---- files beside this one ------------------------------------------------------ */
-
-/* "<dir of this file>/<rest>" into buf, so the tests run from any folder. */
-static const char *beside_tests(char *buf, size_t size, const char *rest) {
-  const char *slash = strrchr(__FILE__, '/');
-  if (slash)
-    snprintf(buf, size, "%.*s/%s", (int)(slash - __FILE__), __FILE__, rest);
-  else
-    snprintf(buf, size, "%s", rest);
-  return buf;
-}
+#include "support/files.h"
+#include "support/table.h"
 
 /* ---- reading geometries ------------------------------------------------------------ */
 
 /* Reads "(x y, x y) (x y, ...)" into a polygon, one ring per parenthesis. */
 static cm_geom polygon_of(const char *s) {
   cm_geom g;
-  cm_geom_init(&g, CM_GEOM_POLYGON);
-  for (const char *p = s; (p = strchr(p, '(')) != NULL;) {
-    assert_int_equal(cm_geom_begin_part(&g), 0);
-    p++;
-    for (;;) {
-      double x, y;
-      int used;
-      if (sscanf(p, " %lf %lf%n", &x, &y, &used) != 2)
-        fail_msg("bad coordinates near '%s'", p);
-      assert_int_equal(cm_geom_add_point(&g, x, y), 0);
-      p += used;
-      while (*p == ' ')
-        p++;
-      if (*p != ',')
-        break;
-      p++;
-    }
-    assert_true(*p == ')');
-  }
+  if (table_geom(s, CM_GEOM_POLYGON, &g) != 0)
+    fail_msg("bad coordinates in '%s'", s);
   return g;
 }
 
@@ -277,47 +250,6 @@ static cm_geom run(const cm_geom *a, const cm_geom *b, cm_bool_op op) {
   return out;
 }
 
-/* ---- the table -------------------------------------------------------------------- */
-
-#define MAX_FIELDS 6
-
-typedef struct {
-  char line[4096];
-  char *field[MAX_FIELDS];
-  int nfields, number;
-} table_row;
-
-static char *trim(char *s) {
-  while (*s == ' ')
-    s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-    s[--n] = '\0';
-  return s;
-}
-
-/* The next case: fields split on '|', blank lines and '#' skipped. */
-static int next_row(FILE *f, table_row *row) {
-  while (fgets(row->line, sizeof row->line, f)) {
-    row->number++;
-    if (row->line[0] == '#' || row->line[strspn(row->line, " \r\n")] == '\0')
-      continue;
-    row->nfields = 0;
-    for (char *p = row->line;;) {
-      char *bar = strchr(p, '|');
-      if (bar)
-        *bar = '\0';
-      assert_true(row->nfields < MAX_FIELDS);
-      row->field[row->nfields++] = trim(p);
-      if (!bar)
-        break;
-      p = bar + 1;
-    }
-    return 1;
-  }
-  return 0;
-}
-
 static int near(cm_point a, cm_point b) {
   return fabs(a.x - b.x) <= 1e-9 && fabs(a.y - b.y) <= 1e-9;
 }
@@ -372,7 +304,7 @@ static void expect_summary(const cm_geom *got, const char *text, int line) {
              got_area, got->nparts, count_holes(got), text);
 }
 
-static void check_row(const table_row *row) {
+static void check_row(const table *row) {
   if (row->nfields < 4)
     fail_msg("geom_bool.txt:%d: needs op | a | b | expected", row->number);
   cm_geom a = polygon_of(row->field[1]), b = polygon_of(row->field[2]);
@@ -386,19 +318,7 @@ static void check_row(const table_row *row) {
 }
 
 static void test_table(void **state) {
-  char path[1024];
-  FILE *f = fopen(beside_tests(path, sizeof path, "data/geom_bool.txt"), "r");
-  if (!f)
-    fail_msg("cannot open %s", path);
-  table_row row;
-  row.number = 0;
-  int cases = 0;
-  while (next_row(f, &row)) {
-    check_row(&row);
-    cases++;
-  }
-  fclose(f);
-  assert_true(cases >= 40);
+  assert_true(table_each_row("geom_bool.txt", 0, check_row) >= 40);
 }
 
 /* ---- refusals and empties ---------------------------------------------------------- */
@@ -742,7 +662,7 @@ static control open_control(void) {
   char path[1024];
   control c;
   cm_error err;
-  if (cm_layer_open(&c.layer, beside_tests(path, sizeof path, "../shapes/control.shp"),
+  if (cm_layer_open(&c.layer, test_source_path(path, sizeof path, "shapes/control.shp"),
                     &err) != 0) {
     char buf[2048];
     fail_msg("%s", cm_error_format(&err, buf, sizeof buf));

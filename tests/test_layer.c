@@ -11,7 +11,9 @@
 
 #include "controlmap/layer.h"
 #include "encoding.h"
+#include "support/files.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,64 +24,12 @@
 
 static char dir[4096];
 
-static int setup(void **state) {
-  (void)state;
-  return fixture_make_dir(dir, sizeof dir) == 0 && fixtures_write_all(dir) == 0
-             ? 0
-             : -1;
-}
+static int setup(void **state) { return fixture_dir_all(dir, sizeof dir); }
 
 static int teardown(void **state) {
   (void)state;
   fixture_remove_dir(dir);
   return 0;
-}
-
-/* --- tables --------------------------------------------------------------- */
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  while (n && strchr(" \t\r\n", s[n - 1]))
-    s[--n] = '\0';
-  if (strcmp(s, "\"\"") == 0)
-    s[0] = '\0';
-  return s;
-}
-
-/* Split at '|' into at most max trimmed cells; returns the count. */
-static int split(char *line, char **cells, int max) {
-  int n = 0;
-  for (char *s = line; n < max; n++) {
-    char *bar = strchr(s, '|');
-    if (bar)
-      *bar = '\0';
-    cells[n] = trim(s);
-    if (!bar)
-      return n + 1;
-    s = bar + 1;
-  }
-  return n;
-}
-
-/* Calls check(cells, count, line number) for each case in a table. */
-static int each_case(const char *table, void (*check)(char **, int, int)) {
-  char path[4096], line[1024];
-  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, table), "r");
-  assert_non_null(f);
-  int cases = 0;
-  for (int number = 1; fgets(line, sizeof line, f); number++) {
-    char *cells[12];
-    char *s = trim(line);
-    if (!*s || *s == '#')
-      continue;
-    int n = split(s, cells, 12);
-    check(cells, n, number);
-    cases++;
-  }
-  fclose(f);
-  return cases;
 }
 
 static cm_layer *open_fixture(const char *name) {
@@ -170,7 +120,7 @@ static void check_fixture(char **c, int n, int line) {
 
 static void test_fixtures_table(void **state) {
   (void)state;
-  assert_true(each_case("layer_fixtures.txt", check_fixture) >= 14);
+  assert_true(table_each("layer_fixtures.txt", 0, check_fixture) >= 14);
 }
 
 static void check_value(char **c, int n, int line) {
@@ -189,7 +139,7 @@ static void check_value(char **c, int n, int line) {
 
 static void test_values_table(void **state) {
   (void)state;
-  assert_true(each_case("layer_values.txt", check_value) >= 40);
+  assert_true(table_each("layer_values.txt", 0, check_value) >= 40);
 }
 
 /* The same bytes as the table, spelled out so no editor can change them. */
@@ -355,7 +305,7 @@ static void check_bad(char **c, int n, int line) {
 
 static void test_bad_table(void **state) {
   (void)state;
-  assert_true(each_case("layer_bad.txt", check_bad) >= 14);
+  assert_true(table_each("layer_bad.txt", 0, check_bad) >= 14);
 }
 
 /* --- encodings ------------------------------------------------------------ */
@@ -377,7 +327,7 @@ static void check_encoding(char **c, int n, int line) {
 
 static void test_encodings_table(void **state) {
   (void)state;
-  assert_true(each_case("layer_encodings.txt", check_encoding) >= 30);
+  assert_true(table_each("layer_encodings.txt", 0, check_encoding) >= 30);
 }
 
 static void test_utf8_check(void **state) {
@@ -410,22 +360,14 @@ static void test_recoder(void **state) {
 /* --- damaged copies ------------------------------------------------------- */
 
 static long read_all(const char *path, unsigned char **bytes) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  rewind(f);
-  *bytes = malloc((size_t)size);
-  assert_int_equal(fread(*bytes, 1, (size_t)size, f), (size_t)size);
-  fclose(f);
-  return size;
+  size_t size;
+  *bytes = (unsigned char *)file_read(path, &size);
+  assert_non_null(*bytes);
+  return (long)size;
 }
 
 static void write_all(const char *path, const unsigned char *bytes, long n) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(bytes, 1, (size_t)n, f), (size_t)n);
-  fclose(f);
+  assert_int_equal(file_write(path, bytes, (size_t)n), 0);
 }
 
 /* Opening must succeed or fail with CM_EDATA, and never crash. */

@@ -12,56 +12,13 @@
 #include "controlmap/layer.h"
 #include "controlmap/proj.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* --- tables --------------------------------------------------------------- */
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  while (n && strchr(" \t\r\n", s[n - 1]))
-    s[--n] = '\0';
-  if (strcmp(s, "\"\"") == 0)
-    s[0] = '\0';
-  return s;
-}
-
-static int split(char *line, char **cells, int max) {
-  int n = 0;
-  for (char *s = line; n < max; n++) {
-    char *bar = strchr(s, '|');
-    if (bar)
-      *bar = '\0';
-    cells[n] = trim(s);
-    if (!bar)
-      return n + 1;
-    s = bar + 1;
-  }
-  return n;
-}
-
-static int each_case(const char *table, void (*check)(char **, int, int)) {
-  char path[4096], line[1024];
-  FILE *f = fopen(fixture_data_path(path, sizeof path, __FILE__, table), "r");
-  assert_non_null(f);
-  int cases = 0;
-  for (int number = 1; fgets(line, sizeof line, f); number++) {
-    char *cells[8];
-    char *s = trim(line);
-    if (!*s || *s == '#')
-      continue;
-    check(cells, split(s, cells, 8), number);
-    cases++;
-  }
-  fclose(f);
-  return cases;
-}
 
 /* The CRS a table cell stands for. */
 static const char *crs_named(const char *cell) {
@@ -106,7 +63,7 @@ static void check_point(char **c, int n, int line) {
 
 static void test_points_table(void **state) {
   (void)state;
-  assert_true(each_case("proj_points.txt", check_point) >= 11);
+  assert_true(table_each("proj_points.txt", 0, check_point) >= 11);
 }
 
 /* EPSG:4326 is lat/lon by its definition; the transform must still take
@@ -201,7 +158,7 @@ static void check_crs(char **c, int n, int line) {
 
 static void test_crs_table(void **state) {
   (void)state;
-  assert_true(each_case("proj_crs.txt", check_crs) >= 16);
+  assert_true(table_each("proj_crs.txt", 0, check_crs) >= 16);
 }
 
 /* --- geometry ------------------------------------------------------------- */

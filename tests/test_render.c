@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include "controlmap/render.h"
+#include "support/files.h"
+#include "support/fixtures.h"
 
 #include <cairo.h>
 #include <stdio.h>
@@ -19,17 +21,13 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-static char dir[256];
+static char dir[4096];
 
-static int setup(void **state) {
-  snprintf(dir, sizeof dir, "/tmp/cm-render-XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
-}
+static int setup(void **state) { return fixture_make_dir(dir, sizeof dir); }
 
 static int teardown(void **state) {
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  fixture_remove_dir(dir);
+  return 0;
 }
 
 static void square(cm_geom *g, double x, double y, double s) {
@@ -80,26 +78,12 @@ static cm_scene *sample(void) {
   return s;
 }
 
-static char *path(const char *name) {
-  static char buf[4][300];
-  static int k;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-  return buf[k];
-}
+static const char *path(const char *name) { return path_in(dir, name); }
 
 static char *slurp(const char *p, size_t *n) {
-  FILE *f = fopen(p, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)len + 1);
-  assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-  buf[len] = 0;
-  fclose(f);
-  *n = (size_t)len;
-  return buf;
+  char *bytes = file_read(p, n);
+  assert_non_null(bytes);
+  return bytes;
 }
 
 static const char *memfind(const char *hay, size_t n, const char *needle) {

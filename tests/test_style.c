@@ -18,89 +18,18 @@
 #include "controlmap/error.h"
 #include "controlmap/style.h"
 #include "style_internal.h"
+#include "support/files.h"
+#include "support/table.h"
 
 /* ---- files and tables ------------------------------------------------------- */
 
-/* A path below the top directory of the project: the tests run from there,
- * or CM_TEST_DATA names tests/data. */
-static void project_path(char *buf, size_t size, const char *rel) {
-  const char *data = getenv("CM_TEST_DATA");
-  if (data)
-    snprintf(buf, size, "%s/../../%s", data, rel);
-  else
-    snprintf(buf, size, "%s", rel);
-}
-
-static FILE *open_table(const char *name) {
-  const char *dir = getenv("CM_TEST_DATA");
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/data", name);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    fail_msg("cannot open %s (run from the top directory or set CM_TEST_DATA)", path);
-  return f;
-}
-
+/* A file of the source tree, whole; the test fails when it is missing. */
 static char *read_text(const char *rel, size_t *len) {
   char path[512];
-  project_path(path, sizeof path, rel);
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  char *text = file_read(test_source_path(path, sizeof path, rel), len);
+  if (!text)
     fail_msg("cannot open %s", path);
-  size_t cap = 1 << 20;
-  char *text = malloc(cap + 1);
-  assert_non_null(text);
-  *len = fread(text, 1, cap, f);
-  text[*len] = '\0';
-  fclose(f);
   return text;
-}
-
-#define MAX_FIELDS 8
-
-typedef struct row {
-  char line[2048];
-  char *field[MAX_FIELDS];
-  int count;
-  int number;
-} row;
-
-static char *trim(char *s) {
-  while (*s == ' ')
-    s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-    s[--n] = '\0';
-  if (n >= 2 && s[0] == '"' && s[n - 1] == '"' && (n == 2 || !strchr(s + 1, '"'))) {
-    s[n - 1] = '\0';
-    s++;
-  }
-  return s;
-}
-
-/* The next case, its fields split on " | "; blank lines and comments ('#'
- * then a blank: cases may start with #layer or #colour) are skipped. */
-static int next_row(FILE *f, row *r) {
-  while (fgets(r->line, sizeof r->line, f)) {
-    r->number++;
-    if ((r->line[0] == '#' && strchr(" \r\n", r->line[1])) ||
-        r->line[strspn(r->line, " \r\n")] == '\0')
-      continue;
-    r->count = 0;
-    char *p = r->line;
-    for (;;) {
-      char *bar = strstr(p, " | ");
-      if (bar)
-        *bar = '\0';
-      assert_true(r->count < MAX_FIELDS);
-      r->field[r->count++] = trim(p);
-      if (!bar)
-        break;
-      p = bar + 3;
-    }
-    return 1;
-  }
-  return 0;
 }
 
 /* \n is a line break, \xHH a byte, \\ a backslash; other backslashes stay,
@@ -185,11 +114,11 @@ static void assert_length(cm_length len, double value, cm_unit unit) {
 
 static void every_mistake_has_its_message(void **state) {
   (void)state;
-  FILE *f = open_table("style_errors.txt");
-  row r = {.number = 0};
+  table r;
+  table_start(&r, "style_errors.txt", 0);
   int cases = 0, wrong = 0;
-  while (next_row(f, &r)) {
-    assert_int_equal(r.count, 2);
+  while (table_next(&r)) {
+    assert_int_equal(r.nfields, 2);
     char text[2048], got[2048];
     unescape(r.field[0], text);
     cm_style *s = NULL;
@@ -211,7 +140,7 @@ static void every_mistake_has_its_message(void **state) {
       wrong++;
     }
   }
-  fclose(f);
+  table_close(&r);
   assert_int_equal(wrong, 0);
   assert_true(cases >= 40);
 }
@@ -279,7 +208,7 @@ static void deep_nesting_is_refused(void **state) {
 static void loading_reports_every_mistake_in_a_file(void **state) {
   (void)state;
   char path[512];
-  project_path(path, sizeof path, "tests/fixtures/styles/mistakes.mss");
+  test_source_path(path, sizeof path, "tests/fixtures/styles/mistakes.mss");
   cm_style *s = NULL;
   cm_error err;
   cm_errors all = {NULL, 0, 0};
@@ -313,7 +242,7 @@ static void a_missing_file_cannot_be_read(void **state) {
 static void the_design_example_parses(void **state) {
   (void)state;
   char path[512];
-  project_path(path, sizeof path, "tests/fixtures/styles/example.mss");
+  test_source_path(path, sizeof path, "tests/fixtures/styles/example.mss");
   cm_style *s = NULL;
   cm_error err;
   char buf[2048];
@@ -428,11 +357,11 @@ static void the_reference_covers_every_property(void **state) {
 
 static void colours_are_read(void **state) {
   (void)state;
-  FILE *f = open_table("style_colors.txt");
-  row r = {.number = 0};
+  table r;
+  table_start(&r, "style_colors.txt", 0);
   int cases = 0;
-  while (next_row(f, &r)) {
-    assert_int_equal(r.count, 3);
+  while (table_next(&r)) {
+    assert_int_equal(r.nfields, 3);
     char text[512];
     snprintf(text, sizeof text, "Layer#a { file: \"a.shp\"; }\n#a { polygon-fill: %s; }",
              r.field[0]);
@@ -460,7 +389,7 @@ static void colours_are_read(void **state) {
                sym.polygon_fill.a);
     cm_style_free(s);
   }
-  fclose(f);
+  table_close(&r);
   assert_true(cases >= 20);
 }
 
@@ -712,11 +641,11 @@ static void nested_rules_add_filters(void **state) {
 
 static void filters_compare_text_numbers_and_dates(void **state) {
   (void)state;
-  FILE *f = open_table("style_filters.txt");
-  row r = {.number = 0};
+  table r;
+  table_start(&r, "style_filters.txt", 0);
   int cases = 0;
-  while (next_row(f, &r)) {
-    assert_int_equal(r.count, 3);
+  while (table_next(&r)) {
+    assert_int_equal(r.nfields, 3);
     char text[1024];
     snprintf(text, sizeof text, "Layer#a { file: \"a.shp\"; }\n#a%s { line-width: 2; }",
              r.field[0]);
@@ -731,7 +660,7 @@ static void filters_compare_text_numbers_and_dates(void **state) {
     cm_style_free(s);
     cases++;
   }
-  fclose(f);
+  table_close(&r);
   assert_true(cases >= 30);
 }
 
@@ -831,11 +760,11 @@ static cm_digits digits_named(const char *name) {
 
 static void templates_expand(void **state) {
   (void)state;
-  FILE *f = open_table("style_templates.txt");
-  row r = {.number = 0};
+  table r;
+  table_start(&r, "style_templates.txt", 0);
   int cases = 0;
-  while (next_row(f, &r)) {
-    assert_int_equal(r.count, 6);
+  while (table_next(&r)) {
+    assert_int_equal(r.nfields, 6);
     attrs a;
     set_attrs(&a, r.field[1]);
     int y, m, d;
@@ -848,7 +777,7 @@ static void templates_expand(void **state) {
     assert_int_equal(need, strlen(r.field[5]));
     cases++;
   }
-  fclose(f);
+  table_close(&r);
   assert_true(cases >= 15);
 }
 

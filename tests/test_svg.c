@@ -20,7 +20,9 @@
 #include "controlmap/compose.h"
 #include "controlmap/map.h"
 #include "controlmap/render.h"
+#include "support/files.h"
 #include "support/fixtures.h"
+#include "support/table.h"
 
 #include <cairo.h>
 #include <limits.h>
@@ -32,43 +34,14 @@
 
 static char dir[512];
 
-static int setup(void **state) {
-  if (fixture_make_dir(dir, sizeof dir) || fixture_poly(dir) ||
-      fixture_lines(dir) || fixture_points(dir))
-    return -1;
-  return 0;
-}
+static int setup(void **state) { return fixture_dir_map(dir, sizeof dir); }
 
 static int teardown(void **state) {
   fixture_remove_dir(dir);
   return 0;
 }
 
-static const char *in_dir(const char *name) {
-  static char buf[4][700];
-  static int k;
-  k = (k + 1) % 4;
-  snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-  return buf[k];
-}
-
-/* The whole file as a string; caller frees. NULL when missing. */
-static char *slurp(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)len + 1);
-  assert_non_null(buf);
-  assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-  buf[len] = '\0';
-  fclose(f);
-  if (n)
-    *n = (size_t)len;
-  return buf;
-}
+static const char *in_dir(const char *name) { return path_in(dir, name); }
 
 /* The drawing of an SVG: what follows the metadata, up to </svg>. */
 static char *drawing(char *svg) {
@@ -97,16 +70,6 @@ static int glob(const char *pattern, const char *text) {
   return *pattern == *text && glob(pattern + 1, text + 1);
 }
 
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t')
-    s++;
-  char *end = s + strlen(s);
-  while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
-                     end[-1] == '\r'))
-    *--end = '\0';
-  return s;
-}
-
 /* \n in a table's expected text is a line break. */
 static void unescape_newlines(char *s) {
   char *out = s;
@@ -119,22 +82,6 @@ static void unescape_newlines(char *s) {
     }
   }
   *out = '\0';
-}
-
-/* Split a table line into fields at |; returns the count. */
-static int fields(char *line, char **out, int max) {
-  int n = 0;
-  char *p = line;
-  while (n < max) {
-    char *bar = n < max - 1 ? strchr(p, '|') : NULL;
-    if (bar)
-      *bar = '\0';
-    out[n++] = trim(p);
-    if (!bar)
-      break;
-    p = bar + 1;
-  }
-  return n;
 }
 
 static cm_color color(const char *hex) {
@@ -216,7 +163,7 @@ static char *render_drawing(cm_scene *s, const cm_render_options *opt,
   int rc = cm_render_file(s, in_dir("table.svg"), opt, &err);
   if (rc != CM_OK)
     fail_msg("render failed: %s", err.message);
-  *whole = slurp(in_dir("table.svg"), NULL);
+  *whole = file_read(in_dir("table.svg"), NULL);
   assert_non_null(*whole);
   return drawing(*whole);
 }
@@ -225,24 +172,16 @@ typedef void (*table_case)(char **f, int n, int lineno);
 
 /* Run every case of a table in tests/data. */
 static void run_table(const char *name, int nfields, table_case run) {
-  char path[600], line[4096];
-  fixture_data_path(path, sizeof path, __FILE__, name);
-  FILE *f = fopen(path, "r");
-  assert_non_null(f);
-  int lineno = 0, cases = 0;
-  while (fgets(line, sizeof line, f)) {
-    lineno++;
-    char *t = trim(line);
-    if (!*t || *t == '#')
-      continue;
-    char *fv[4];
-    int n = fields(t, fv, nfields);
-    if (n != nfields)
-      fail_msg("%s:%d: needs %d fields", name, lineno, nfields);
-    run(fv, n, lineno);
+  table t;
+  table_start(&t, name, 0);
+  int cases = 0;
+  while (table_next(&t)) {
+    if (t.nfields != nfields)
+      fail_msg("%s:%d: needs %d fields", name, t.number, nfields);
+    run(t.field, t.nfields, t.number);
     cases++;
   }
-  fclose(f);
+  table_close(&t);
   assert_true(cases > 5);
 }
 
@@ -359,7 +298,7 @@ static void control_characters_dropped(void **state) {
   assert_int_equal(cm_scene_text(s, "x\002y", 0, 0, &st), 0);
   cm_error err;
   assert_int_equal(cm_render_file(s, in_dir("ctl.svg"), NULL, &err), 0);
-  char *svg = slurp(in_dir("ctl.svg"), NULL);
+  char *svg = file_read(in_dir("ctl.svg"), NULL);
   assert_non_null(strstr(svg, "<title>abc</title>"));
   assert_non_null(strstr(svg, ">xy</text>"));
   assert_null(strchr(svg, '\001'));
@@ -421,7 +360,7 @@ static void metadata(void **state) {
   cm_scene *s = with_meta();
   cm_error err;
   assert_int_equal(cm_render_file(s, in_dir("meta.svg"), NULL, &err), 0);
-  char *svg = slurp(in_dir("meta.svg"), NULL);
+  char *svg = file_read(in_dir("meta.svg"), NULL);
   const char *root = strstr(svg, "<svg ");
   const char *title = strstr(svg, "<title>Control on 10 November 2020 &amp; after</title>\n");
   assert_non_null(root);
@@ -445,7 +384,7 @@ static void source_date_epoch(void **state) {
   setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
   int rc = cm_render_file(s, in_dir("epoch.svg"), NULL, &err);
   assert_int_equal(rc, 0);
-  char *svg = slurp(in_dir("epoch.svg"), NULL);
+  char *svg = file_read(in_dir("epoch.svg"), NULL);
   assert_non_null(strstr(svg, "<dc:date>2023-11-14T22:13:20Z</dc:date>"));
   assert_non_null(strstr(svg, "<dc:coverage>2020-11-10</dc:coverage>"));
   free(svg);
@@ -494,7 +433,7 @@ static void cairo_svg_metadata(void **state) {
   cm_render_options opt = {.svg_cairo = 1};
   cm_error err;
   assert_int_equal(cm_render_file(s, in_dir("cairo.svg"), &opt, &err), 0);
-  char *svg = slurp(in_dir("cairo.svg"), NULL);
+  char *svg = file_read(in_dir("cairo.svg"), NULL);
   const char *root = strstr(svg, "<svg ");
   assert_non_null(root);
   const char *title = strstr(svg, "<title>");
@@ -516,7 +455,7 @@ static void same_bytes(const char *a, const char *b, const cm_render_options *op
   assert_int_equal(cm_render_file(s, in_dir(b), opt, &err), 0);
   cm_scene_free(s);
   size_t n1, n2;
-  char *x = slurp(in_dir(a), &n1), *y = slurp(in_dir(b), &n2);
+  char *x = file_read(in_dir(a), &n1), *y = file_read(in_dir(b), &n2);
   assert_int_equal(n1, n2);
   assert_memory_equal(x, y, n1);
   free(x);
@@ -628,16 +567,6 @@ static const char *tool(const char *const *names, char *buf, size_t size) {
   return NULL;
 }
 
-static int run(const char *fmt, ...) CM_PRINTF(1, 2);
-static int run(const char *fmt, ...) {
-  char cmd[4096];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return system(cmd);
-}
-
 static void png_size(const char *path, int *w, int *h) {
   cairo_surface_t *img = cairo_image_surface_create_from_png(path);
   assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
@@ -648,13 +577,13 @@ static void png_size(const char *path, int *w, int *h) {
 
 /* Rasterise svg at dpi with librsvg into out. */
 static int rasterise_rsvg(const char *svg, double dpi, const char *out) {
-  return run("rsvg-convert -d %g -p %g -b white '%s' -o '%s' 2>/dev/null", dpi,
-             dpi, svg, out);
+  return shell("rsvg-convert -d %g -p %g -b white '%s' -o '%s' 2>/dev/null",
+               dpi, dpi, svg, out);
 }
 
 /* The page size an SVG declares, in points. */
 static void svg_size_pt(const char *svg, double *w, double *h) {
-  char *text = slurp(svg, NULL);
+  char *text = file_read(svg, NULL);
   assert_non_null(text);
   const char *root = strstr(text, "<svg ");
   assert_non_null(root);
@@ -684,13 +613,13 @@ static int rasterise_chromium(const char *chromium, const char *svg, double dpi,
   assert_non_null(realpath(html, abs_html));
   snprintf(profile, sizeof profile, "%s/chromium-XXXXXX", P_tmpdir);
   assert_non_null(mkdtemp(profile));
-  int rc = run("timeout 120 %s --headless --no-sandbox --disable-gpu "
-               "--disable-quic --no-first-run --disable-background-networking "
-               "--disable-component-update --disable-sync --hide-scrollbars "
-               "--force-device-scale-factor=1 --user-data-dir='%s' "
-               "--screenshot='%s' --window-size=%d,%d 'file://%s' >/dev/null 2>&1",
-               chromium, profile, out, w, h, abs_html);
-  run("rm -rf '%s'", profile);
+  int rc = shell("timeout 120 %s --headless --no-sandbox --disable-gpu "
+                 "--disable-quic --no-first-run --disable-background-networking "
+                 "--disable-component-update --disable-sync --hide-scrollbars "
+                 "--force-device-scale-factor=1 --user-data-dir='%s' "
+                 "--screenshot='%s' --window-size=%d,%d 'file://%s' >/dev/null 2>&1",
+                 chromium, profile, out, w, h, abs_html);
+  shell("rm -rf '%s'", profile);
   return rc;
 }
 

@@ -32,17 +32,6 @@ char *fixture_path(char *buf, size_t size, const char *dir, const char *name,
   return buf;
 }
 
-char *fixture_data_path(char *buf, size_t size, const char *source_file,
-                        const char *name) {
-  const char *slash = strrchr(source_file, '/');
-  int folder = slash ? (int)(slash - source_file) : 0;
-  if (slash)
-    snprintf(buf, size, "%.*s/data/%s", folder, source_file, name);
-  else
-    snprintf(buf, size, "data/%s", name);
-  return buf;
-}
-
 int fixture_make_dir(char *buf, size_t size) {
   const char *tmp = getenv("TMPDIR");
   snprintf(buf, size, "%s/controlmap-test-XXXXXX",
@@ -608,4 +597,31 @@ int fixtures_write_all(const char *dir) {
     if (fixtures[i].write(dir) != 0)
       return -1;
   return 0;
+}
+
+/* A new folder holding the fixtures named, or all of them when names is
+ * NULL. A folder that fails is removed, so that no tear-down need run. */
+static int make_dir_with(char *buf, size_t size, const char *const *names) {
+  if (fixture_make_dir(buf, size) != 0)
+    return -1;
+  int rc = names ? 0 : fixtures_write_all(buf);
+  for (; rc == 0 && names && *names; names++)
+    rc = fixture_write(buf, *names);
+  if (rc != 0)
+    fixture_remove_dir(buf);
+  return rc == 0 ? 0 : -1;
+}
+
+int fixture_dir_all(char *buf, size_t size) {
+  return make_dir_with(buf, size, NULL);
+}
+
+int fixture_dir_map(char *buf, size_t size) {
+  static const char *const layers[] = {"poly", "lines", "points", NULL};
+  return make_dir_with(buf, size, layers);
+}
+
+int fixture_dir_poly(char *buf, size_t size) {
+  static const char *const layers[] = {"poly", NULL};
+  return make_dir_with(buf, size, layers);
 }

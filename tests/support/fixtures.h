@@ -62,13 +62,19 @@ char *fixture_path(char *buf, size_t size, const char *dir, const char *name,
 /* A new empty folder under $TMPDIR (or the system default) in buf; 0 or -1. */
 int fixture_make_dir(char *buf, size_t size);
 
+/* A new folder (as fixture_make_dir) holding every fixture; 0 or -1. */
+int fixture_dir_all(char *buf, size_t size);
+
+/* A new folder holding poly, lines and points, the layers of the fixture
+ * maps the tests draw; 0 or -1. */
+int fixture_dir_map(char *buf, size_t size);
+
+/* A new folder holding poly alone; 0 or -1. */
+int fixture_dir_poly(char *buf, size_t size);
+
 /* Remove the files in dir and dir itself (one level, no subfolders). */
 void fixture_remove_dir(const char *dir);
 
-/* A test data file next to the test's source: source_file is __FILE__,
- * name e.g. "layer_values.txt" -> "<folder of __FILE__>/data/<name>". */
-char *fixture_data_path(char *buf, size_t size, const char *source_file,
-                        const char *name);
 
 /* The writers, one per fixture. */
 int fixture_poly(const char *dir);
