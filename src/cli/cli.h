@@ -33,6 +33,11 @@ const char *cli_style_path(const char *given);
 int cli_style_only(int argc, char **argv, const char *command,
                    const char *help, const char **style);
 
+/* Seconds on a monotonic clock, and the peak memory so far in MB, for
+ * --timings. */
+double cli_now(void);
+double cli_peak_mb(void);
+
 /* Parse a --date argument (YYYY, YYYY-MM, YYYY-MM-DD) to its first day. */
 int cli_parse_date(const char *arg, cm_day *out);
 

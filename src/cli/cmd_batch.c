@@ -219,12 +219,6 @@ static int parse(int argc, char **argv, batch_args *a) {
 
 /* --- progress ------------------------------------------------------------ */
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 typedef struct progress {
   int quiet, tty;
   int animation; /* frames named by their date, all going to one file */
@@ -237,7 +231,7 @@ typedef struct progress {
 static void note_time(progress *p, const cm_frame *f, cm_batch_event ev) {
   if (!p->started)
     return;
-  double t = now();
+  double t = cli_now();
   if (ev == CM_BATCH_STARTED) {
     p->started[f->index] = t;
     p->drawn++;
@@ -331,11 +325,6 @@ static void summary(const cm_batch *b, double seconds) {
           n[CM_FRAME_FAILED], seconds);
 }
 
-static double peak_mb(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
-}
 
 static void timings(const progress *p, double load, double total, int jobs) {
   double per = p->drawn ? 1.0 / (double)p->drawn : 0;
@@ -346,7 +335,7 @@ static void timings(const progress *p, double load, double total, int jobs) {
           p->draw_s, p->drawn, p->draw_s * per);
   fprintf(stderr, "controlmap: total        %8.3f s (wall, %d job%s)\n", total, jobs,
           jobs == 1 ? "" : "s");
-  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n", peak_mb());
+  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n", cli_peak_mb());
 }
 
 static void announce(const cm_batch *b, const cm_batch_spec *s) {
@@ -379,7 +368,7 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
   if (!a->quiet)
     announce(b, &a->spec);
   int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
-  double total = now() - t0;
+  double total = cli_now() - t0;
   if (p.animation)
     failed = anim_summary(b, cm_batch_frame(b, 0)->output, total, a->quiet);
   else if (!a->quiet || failed)
@@ -402,7 +391,7 @@ static int open_map(cm_map **map, const char *style, double dpi, cm_error *err) 
 }
 
 int cmd_batch(int argc, char **argv) {
-  double t0 = now();
+  double t0 = cli_now();
   batch_args a = {.jobs = default_jobs()};
   int rc = parse(argc, argv, &a);
   if (rc)
@@ -416,10 +405,10 @@ int cmd_batch(int argc, char **argv) {
   }
   cm_error err;
   cm_map *map;
-  double t_open = now();
+  double t_open = cli_now();
   if (open_map(&map, style, a.dpi, &err) != CM_OK)
     return cli_fail(&err);
-  rc = draw_all(map, &a, t0, now() - t_open);
+  rc = draw_all(map, &a, t0, cli_now() - t_open);
   cm_map_free(map);
   return rc;
 }

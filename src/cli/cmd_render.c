@@ -142,27 +142,18 @@ static int parse(int argc, char **argv, render_args *a) {
   return parse_dates(a);
 }
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* --timings: t holds the clock at start, after loading, after composing
  * and at the end. */
 static void print_timings(const double t[4]) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
   fprintf(stderr, "controlmap: load+project %8.3f s\n", t[1] - t[0]);
   fprintf(stderr, "controlmap: compose      %8.3f s\n", t[2] - t[1]);
   fprintf(stderr, "controlmap: draw+encode  %8.3f s\n", t[3] - t[2]);
   fprintf(stderr, "controlmap: total        %8.3f s\n", t[3] - t[0]);
-  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n",
-          (double)ru.ru_maxrss / 1024.0); /* kilobytes on Linux */
+  fprintf(stderr, "controlmap: peak memory  %8.1f MB\n", cli_peak_mb());
 }
 
 int cmd_render(int argc, char **argv) {
-  double t[4] = {now(), 0, 0, 0};
+  double t[4] = {cli_now(), 0, 0, 0};
   render_args a = {0};
   int rc = parse(argc, argv, &a);
   if (rc)
@@ -191,13 +182,13 @@ int cmd_render(int argc, char **argv) {
   cm_map *map;
   if (cm_map_open_style(&map, parsed, &err) != CM_OK)
     return cli_fail(&err);
-  t[1] = now();
+  t[1] = cli_now();
   cm_scene *scene = NULL;
   rc = cm_compose(&scene, map, &a.compose, &err);
-  t[2] = now();
+  t[2] = cli_now();
   if (rc == CM_OK)
     rc = cm_render_file(scene, a.output, &a.render, &err);
-  t[3] = now();
+  t[3] = cli_now();
   cm_scene_free(scene);
   cm_map_free(map);
   if (rc != CM_OK)

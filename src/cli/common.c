@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef CM_DATADIR
@@ -81,4 +83,16 @@ int cli_style_only(int argc, char **argv, const char *command,
   if (!*style)
     return cli_usage("no style given and no default style found (use -s STYLE)");
   return EXIT_OK;
+}
+
+double cli_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+double cli_peak_mb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
 }
