@@ -2,7 +2,7 @@
  * `time` looks the same in every frame of a batch: its paths, its labels'
  * candidates (placement still happens per frame, among the dated labels),
  * its legend classes and the boxes its markers keep labels out of are made
- * once here and replayed into each frame's scene. */
+ * once here and replayed into each frame's scene. So is the graticule. */
 
 #include "compose_impl.h"
 
@@ -23,6 +23,7 @@ struct cm_compose_cache {
   const cm_map *map;
   cached_layer *layers;     /* one per map layer; paths NULL: not cached */
   size_t nlayers;
+  cached_layer graticule;   /* its lines and edge labels */
 };
 
 static void cached_free(cached_layer *cl) {
@@ -41,11 +42,13 @@ void cm_compose_cache_free(cm_compose_cache *cache) {
     return;
   for (size_t i = 0; i < cache->nlayers; i++)
     cached_free(&cache->layers[i]);
+  cached_free(&cache->graticule);
   free(cache->layers);
   free(cache);
 }
 
-/* Compose layer l alone and keep what the composer collected. */
+/* Compose layer l alone (or, for l past the last layer, the graticule)
+ * and keep what the composer collected. */
 static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
                        cm_error *err) {
   cm_compose_options opt = {0};
@@ -54,7 +57,8 @@ static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
   if (rc == CM_OK && !(c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi)))
     rc = CM_ENOMEM;
   if (rc == CM_OK)
-    rc = cm_compose_layer(&c, l);
+    rc = l < cm_map_layer_count(map) ? cm_compose_layer(&c, l)
+                                     : cm_graticule_lines(&c);
   if (rc == CM_OK) {
     cl->paths = c.scene;
     c.scene = NULL;
@@ -87,6 +91,8 @@ int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
   for (size_t l = 0; l < n && rc == CM_OK; l++)
     if (!cm_map_layer_style(map, l)->time_start)
       rc = cache_layer(map, l, &cache->layers[l], err);
+  if (rc == CM_OK && cm_style_map(cm_map_style(map))->graticule > 0)
+    rc = cache_layer(map, n, &cache->graticule, err);
   if (rc != CM_OK) {
     cm_compose_cache_free(cache);
     return rc;
@@ -95,25 +101,40 @@ int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
   return CM_OK;
 }
 
-/* Replay a cached layer into the frame. Only where the frame is the map's
- * own page: panels scale the map and its symbols. */
-int cm_compose_cached_layer(composer *c, size_t l, int *rc) {
-  const cm_compose_cache *cache = c->opt->cache;
-  if (!cache || cache->map != c->map || l >= cache->nlayers ||
-      !cache->layers[l].paths || c->k != 1 || c->sym != 1)
-    return 0;
-  const cached_layer *cl = &cache->layers[l];
-  *rc = CM_OK;
-  for (size_t i = 0; i < cm_scene_count(cl->paths) && *rc == CM_OK; i++) {
+/* Replay what was cached into the frame. */
+static int replay(composer *c, const cached_layer *cl) {
+  int rc = CM_OK;
+  for (size_t i = 0; i < cm_scene_count(cl->paths) && rc == CM_OK; i++) {
     const cm_item *it = cm_scene_item(cl->paths, i);
     if (it->kind == CM_ITEM_PATH)
-      *rc = cm_scene_path(c->scene, &it->geom, &it->paint);
+      rc = cm_scene_path(c->scene, &it->geom, &it->paint);
   }
-  for (size_t i = 0; i < cl->ntaken && *rc == CM_OK; i++)
-    *rc = cm_compose_take(c, cl->taken[i]);
-  for (size_t i = 0; i < cl->nlabels && *rc == CM_OK; i++)
-    *rc = cm_compose_add_label(c, &cl->labels[i], cl->labels[i].text);
-  for (size_t i = 0; i < cl->nlegend && *rc == CM_OK; i++)
-    *rc = cm_compose_copy_legend(c, &cl->legend[i]);
+  for (size_t i = 0; i < cl->ntaken && rc == CM_OK; i++)
+    rc = cm_compose_take(c, cl->taken[i]);
+  for (size_t i = 0; i < cl->nlabels && rc == CM_OK; i++)
+    rc = cm_compose_add_label(c, &cl->labels[i], cl->labels[i].text);
+  for (size_t i = 0; i < cl->nlegend && rc == CM_OK; i++)
+    rc = cm_compose_copy_legend(c, &cl->legend[i]);
+  return rc;
+}
+
+/* The cache applies where the frame is the map's own page: panels scale
+ * the map and its symbols. */
+static int usable(const composer *c) {
+  const cm_compose_cache *cache = c->opt->cache;
+  return cache && cache->map == c->map && c->k == 1 && c->sym == 1;
+}
+
+int cm_compose_cached_layer(composer *c, size_t l, int *rc) {
+  if (!usable(c) || l >= c->opt->cache->nlayers || !c->opt->cache->layers[l].paths)
+    return 0;
+  *rc = replay(c, &c->opt->cache->layers[l]);
+  return 1;
+}
+
+int cm_compose_cached_graticule(composer *c, int *rc) {
+  if (!usable(c) || !c->opt->cache->graticule.paths)
+    return 0;
+  *rc = replay(c, &c->opt->cache->graticule);
   return 1;
 }

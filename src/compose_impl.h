@@ -64,8 +64,15 @@ typedef struct composer {
  * corner already holds (pieces in one corner stack inwards). */
 cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h);
 
-/* Meridians and parallels with edge labels (graticule.c). */
+/* Meridians and parallels with edge labels, in their group (graticule.c). */
 int cm_draw_graticule(composer *c);
+
+/* The graticule's lines and label candidates alone. */
+int cm_graticule_lines(composer *c);
+
+/* The graticule from the cache when it is there and usable; 1 when it
+ * was (compose_cache.c). */
+int cm_compose_cached_graticule(composer *c, int *rc);
 
 /* The locator inset with the main frame's outline (inset.c). */
 int cm_draw_inset(composer *c);

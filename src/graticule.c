@@ -127,18 +127,23 @@ static int family(composer *c, cm_bbox ll, int is_lon, const cm_paint *p) {
   return rc;
 }
 
-int cm_draw_graticule(composer *c) {
+int cm_graticule_lines(composer *c) {
   cm_bbox ll;
-  if (!(c->ms->graticule > 0) || frame_lonlat(c, &ll) != CM_OK)
+  if (frame_lonlat(c, &ll) != CM_OK)
     return CM_OK;
   cm_paint p = {0};
   p.stroke = 1;
   p.stroke_color = (cm_color){0.35, 0.35, 0.35, 0.55};
   p.stroke_width = 0.3;
+  int rc = family(c, ll, 1, &p);
+  return rc == CM_OK ? family(c, ll, 0, &p) : rc;
+}
+
+int cm_draw_graticule(composer *c) {
+  if (!(c->ms->graticule > 0))
+    return CM_OK;
   int rc = cm_scene_group_begin(c->scene, "graticule", "graticule", &c->frame);
-  if (rc == CM_OK)
-    rc = family(c, ll, 1, &p);
-  if (rc == CM_OK)
-    rc = family(c, ll, 0, &p);
+  if (rc == CM_OK && !cm_compose_cached_graticule(c, &rc))
+    rc = cm_graticule_lines(c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
