@@ -16,11 +16,7 @@ TABLE=${BADINPUT_TABLE:-tests/data/badinput.txt}
 case $CM in /*) ;; *) CM=$(pwd)/$CM ;; esac
 T=$(mktemp -d)
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+. tests/lib.sh
 
 "$BUILD/tests/mkfixtures" "$T/fix" || { echo "cli_badinput: 0 passed, 1 failed"; exit 1; }
 
@@ -171,8 +167,7 @@ done <"$TABLE"
 
 # --- a render killed half-way ------------------------------------------------
 if [ -n "$WRAP" ]; then
-  echo "cli_badinput: $pass passed, $fail failed"
-  [ "$fail" -eq 0 ]
+  finish cli_badinput
   exit
 fi
 # The PNG is drawn and encoded into a hidden temporary file beside the target
@@ -238,5 +233,4 @@ else
   bad "the second render ended before it could be killed"
 fi
 
-echo "cli_badinput: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_badinput
