@@ -7,15 +7,9 @@
 #include "atomic.h"
 #include "controlmap/render.h"
 
-#include <errno.h>
-#include <stdint.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 struct cm_anim {
   cm_anim_format format;
