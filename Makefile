@@ -3,6 +3,11 @@
 #   make map      install missing Debian packages, build, render the default map
 #   make test     install missing Debian packages, build, run every test
 #   make check-asan   the test suite under AddressSanitizer + UBSan
+#   make fresh-check  the two commands above in a pristine Debian root
+#
+# What pkg-config says is read when make starts, so a target that installs
+# packages first (map, test, check-asan, fuzz, bench) builds in a second make
+# that starts after the install: the first run on a fresh machine works.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -14,6 +19,7 @@ PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shap
              libwebp libwebpmux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 
 WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 OPT       ?= -O2 -g
@@ -35,9 +41,19 @@ STATIC    := $(BUILD)/libcontrolmap.a
 SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
 PROGRAM   := controlmap
 
-.PHONY: all deps deps-test map test check-asan tests install uninstall clean shapes bench fuzz gallery
+.PHONY: all deps deps-test map test check-asan tests install uninstall clean shapes bench fuzz gallery \
+        pkg-check fresh-check
 
 all: $(PROGRAM) $(STATIC) $(SHARED)
+
+# A build without the libraries would stop at the first missing header;
+# say instead what to run.
+pkg-check:
+ifneq ($(PKG_OK),yes)
+	@echo "controlmap: the libraries are not all installed ($(PKGS));" >&2
+	@echo "  run 'make map' or 'make deps' first, which installs them" >&2
+	@exit 1
+endif
 
 # --- set-up ---------------------------------------------------------------
 deps:
@@ -47,12 +63,12 @@ deps-test:
 	@sh tools/deps.sh test
 
 # --- library and tool -----------------------------------------------------
-$(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h)
+$(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h)
+$(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(PREFIX)/share/controlmap"' -c $< -o $@
@@ -71,9 +87,15 @@ $(PROGRAM): $(CLI_OBJ) $(STATIC)
 	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LDFLAGS) $(LDLIBS)
 
 # --- the default map --------------------------------------------------------
-map: deps all
+# The render says what it wrote.
+map: deps
+	@$(MAKE) --no-print-directory all
 	./$(PROGRAM) render -d 2020-11-10 -o out/2020-11-10.png
-	@echo "wrote out/2020-11-10.png"
+
+# The README's two commands, the first time, in a pristine Debian root made
+# by debootstrap (cached between runs); see tools/fresh-check.sh.
+fresh-check:
+	@sh tools/fresh-check.sh
 
 # --- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
@@ -147,13 +169,16 @@ VALGRIND := valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 
 fuzz:
 	@sh tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
 	@FUZZ_CFLAGS_PKG="$(PKG_CFLAGS)" FUZZ_LIBS="$(LDLIBS)" sh tools/fuzz.sh run $(FUZZ_SECONDS)
 
 valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures
 	@command -v valgrind >/dev/null || { echo "valgrind: install the valgrind package" >&2; exit 1; }
 	@CONTROLMAP=$(PROGRAM) BUILD=$(BUILD) BADINPUT_WRAP="$(VALGRIND)" sh tests/cli_badinput.sh >$(BUILD)/valgrind.log 2>&1; \
 	  rc=$$?; grep -E '^FAIL' -A20 $(BUILD)/valgrind.log; tail -n 1 $(BUILD)/valgrind.log; exit $$rc
-.PHONY: valgrind
+.PHONY: valgrind fuzz-run
 # --- end of robustness -------------------------------------------------------
 
 # --- benchmark (make bench) -------------------------------------------------
