@@ -1,7 +1,10 @@
 /* The shipped dataset: every layer loads with its fields, the districts and
  * Nakhchivan are there with plausible areas, every date parses, every dated
- * feature names its source, and no two control polygons share ground on
- * any date on which control changes. */
+ * feature names its source, no two control polygons share ground on any
+ * date on which control changes, every place lies on ground of the holder
+ * its history gives and inside its own country, and the peacekeeping zone
+ * lies on ground of the Karabakh Armenian side or the Lachin corridor and
+ * ends when the peacekeepers had left. */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -238,6 +241,188 @@ static void control_never_overlaps(void **state) {
   cm_layer_free(l);
 }
 
+/* The days of a timed layer's starts, appended to days (capacity cap). */
+static size_t add_start_days(const cm_layer *l, cm_day *days, size_t n, size_t cap) {
+  for (size_t f = 0; f < cm_layer_count(l) && n < cap; f++) {
+    cm_day from, to;
+    assert_int_equal(cm_date_interval(value(l, f, "start"), value(l, f, "end"), &from, &to), 0);
+    if (from != CM_DAY_MIN)
+      days[n++] = from;
+  }
+  return n;
+}
+
+/* How many features of a timed layer shown on day contain p and have
+ * field = want (want NULL: any); sets *last to the field of the last one. */
+static int holders_at(const cm_layer *l, const char *field, const char *want,
+                      cm_day day, cm_point p, const char **last) {
+  int n = 0;
+  for (size_t f = 0; f < cm_layer_count(l); f++) {
+    cm_day from, to;
+    cm_date_interval(value(l, f, "start"), value(l, f, "end"), &from, &to);
+    if (!cm_date_in(day, from, to) || (want && strcmp(value(l, f, field), want)))
+      continue;
+    cm_bbox b = cm_geom_bbox(cm_layer_geom(l, f));
+    if (p.x < b.minx || p.x > b.maxx || p.y < b.miny || p.y > b.maxy ||
+        !cm_geom_contains(cm_layer_geom(l, f), p))
+      continue;
+    n++;
+    if (last)
+      *last = value(l, f, field);
+  }
+  return n;
+}
+
+static cm_point first_point(const cm_geom *g) {
+  assert_true(g->nparts > 0 && cm_geom_part_size(g, 0) > 0);
+  return cm_geom_part(g, 0)[0];
+}
+
+/* At every day on which control or a place changes hands, each place lies
+ * in exactly one control polygon, and its holder is the one the place's
+ * history (place_holders) gives; each place lies inside its country. */
+static void places_lie_on_their_holders_ground(void **state) {
+  cm_layer *control = open_layer("control"), *history = open_layer("place_holders");
+  cm_layer *places = open_layer("places"), *countries = open_layer("countries");
+  size_t cap = cm_layer_count(control) + cm_layer_count(history), nd = 0;
+  cm_day *days = calloc(cap, sizeof *days);
+  nd = add_start_days(control, days, nd, cap);
+  nd = add_start_days(history, days, nd, cap);
+  qsort(days, nd, sizeof *days, compare_days);
+  size_t checked = 0;
+  for (size_t k = 0; k < nd; k++) {
+    if (k && days[k] == days[k - 1])
+      continue;
+    for (size_t f = 0; f < cm_layer_count(history); f++) {
+      cm_day from, to;
+      cm_date_interval(value(history, f, "start"), value(history, f, "end"), &from, &to);
+      if (!cm_date_in(days[k], from, to))
+        continue;
+      cm_point p = first_point(cm_layer_geom(history, f));
+      const char *held = "nobody";
+      int n = holders_at(control, "holder", NULL, days[k], p, &held);
+      if (n != 1 || strcmp(held, value(history, f, "holder"))) {
+        char iso[16];
+        cm_date_iso(days[k], iso);
+        fail_msg("%s: %s is held by %s, but the control layer gives %s (%d polygons)", iso,
+                 value(history, f, "name_en"), value(history, f, "holder"), held, n);
+      }
+      checked++;
+    }
+  }
+  assert_true(checked >= 1000);
+  assert_true(cm_layer_count(places) >= 60);
+  for (size_t f = 0; f < cm_layer_count(places); f++) {
+    cm_point p = first_point(cm_layer_geom(places, f));
+    int inside = 0;
+    for (size_t c = 0; c < cm_layer_count(countries); c++)
+      if (!strcmp(value(countries, c, "iso_a3"), value(places, f, "country")))
+        inside += cm_geom_contains(cm_layer_geom(countries, c), p);
+    if (inside != 1)
+      fail_msg("%s (%.4f %.4f) is not inside %s", value(places, f, "name_en"), p.x, p.y,
+               value(places, f, "country"));
+  }
+  free(days);
+  cm_layer_free(control);
+  cm_layer_free(history);
+  cm_layer_free(places);
+  cm_layer_free(countries);
+}
+
+/* Whether any control feature shown on day has holder. */
+static int any_held_by(const cm_layer *control, const char *holder, cm_day day) {
+  for (size_t f = 0; f < cm_layer_count(control); f++) {
+    cm_day from, to;
+    cm_date_interval(value(control, f, "start"), value(control, f, "end"), &from, &to);
+    if (cm_date_in(day, from, to) && !strcmp(value(control, f, "holder"), holder))
+      return 1;
+  }
+  return 0;
+}
+
+/* Whether p lies on a Lachin corridor shown on day. */
+static int on_lachin_corridor(const cm_layer *corridors, cm_day day, cm_point p) {
+  for (size_t f = 0; f < cm_layer_count(corridors); f++) {
+    cm_day from, to;
+    cm_date_interval(value(corridors, f, "start"), value(corridors, f, "end"), &from, &to);
+    if (cm_date_in(day, from, to) && !strncmp(value(corridors, f, "name"), "Lachin", 6) &&
+        cm_geom_contains(cm_layer_geom(corridors, f), p))
+      return 1;
+  }
+  return 0;
+}
+
+/* While the Karabakh forces hold ground, every point of the peacekeeping
+ * zone (a grid every 0.01 degree, about 1 km) lies on their ground or on a
+ * Lachin corridor; the zone's last day is the day before the withdrawal
+ * was completed (the last event of kind withdrawal). */
+static void peacekeeping_zone_on_armenian_ground(void **state) {
+  cm_layer *zones = open_layer("zones"), *control = open_layer("control");
+  cm_layer *corridors = open_layer("corridors"), *events = open_layer("events");
+  size_t cap = cm_layer_count(control) + cm_layer_count(zones) + cm_layer_count(corridors);
+  cm_day *days = calloc(cap, sizeof *days), last_end = CM_DAY_MIN;
+  size_t nd = add_start_days(control, days, 0, cap);
+  nd = add_start_days(zones, days, nd, cap);
+  nd = add_start_days(corridors, days, nd, cap);
+  qsort(days, nd, sizeof *days, compare_days);
+  size_t probed = 0;
+  for (size_t z = 0; z < cm_layer_count(zones); z++) {
+    if (strcmp(value(zones, z, "kind"), "peacekeeping"))
+      continue;
+    cm_day from, to;
+    assert_int_equal(cm_date_interval(value(zones, z, "start"), value(zones, z, "end"), &from, &to), 0);
+    if (to > last_end)
+      last_end = to;
+    const cm_geom *g = cm_layer_geom(zones, z);
+    cm_bbox b = cm_geom_bbox(g);
+    for (size_t k = 0; k < nd; k++) {
+      if ((k && days[k] == days[k - 1]) || !cm_date_in(days[k], from, to))
+        continue;
+      for (double x = b.minx; x <= b.maxx; x += 0.01)
+        for (double y = b.miny; y <= b.maxy; y += 0.01) {
+          cm_point p = {x, y};
+          if (!cm_geom_contains(g, p))
+            continue;
+          const char *held = "nobody";
+          int karabakh = holders_at(control, "holder", "NKR", days[k], p, NULL);
+          if (!karabakh && !on_lachin_corridor(corridors, days[k], p)) {
+            holders_at(control, "holder", NULL, days[k], p, &held);
+            /* After 20 Sep 2023 the Karabakh forces held nothing; the zone is
+             * then where the peacekeepers stayed until they left. */
+            if (!strcmp(held, "AZE") && !any_held_by(control, "NKR", days[k]))
+              continue;
+            char iso[16];
+            cm_date_iso(days[k], iso);
+            fail_msg("%s: the peacekeeping zone at %.3f %.3f lies on ground of %s", iso, x,
+                     y, held);
+          }
+          probed++;
+        }
+    }
+  }
+  assert_true(probed >= 10000);
+  cm_day withdrawn = CM_DAY_MIN;
+  for (size_t f = 0; f < cm_layer_count(events); f++) {
+    cm_day d;
+    if (!strcmp(value(events, f, "kind"), "withdrawal") &&
+        cm_date_parse(value(events, f, "date"), &d, NULL, NULL) == 0 && d > withdrawn)
+      withdrawn = d;
+  }
+  assert_true(withdrawn != CM_DAY_MIN);
+  if (last_end != withdrawn) {
+    char a[16], b[16];
+    cm_date_iso(last_end, a);
+    cm_date_iso(withdrawn, b);
+    fail_msg("the peacekeeping zone is shown until the day before %s, the withdrawal was "
+             "completed on %s", a, b);
+  }
+  free(days);
+  cm_layer_free(zones);
+  cm_layer_free(control);
+  cm_layer_free(corridors);
+  cm_layer_free(events);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(layers_have_their_fields),
@@ -245,6 +430,8 @@ int main(void) {
       cmocka_unit_test(dates_and_sources),
       cmocka_unit_test(places_in_five_languages),
       cmocka_unit_test(control_never_overlaps),
+      cmocka_unit_test(places_lie_on_their_holders_ground),
+      cmocka_unit_test(peacekeeping_zone_on_armenian_ground),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

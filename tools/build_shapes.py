@@ -5,7 +5,8 @@ Usage: tools/build_shapes.py [--check]
 
 Reads only files under shapes/src/ (no network), checks the result, and
 writes the layers countries, regions, control, lines, corridors, zones,
-places and events as ESRI Shapefiles in shapes/. If any check fails it prints
+places, events and place_holders (who held each place when) as ESRI
+Shapefiles in shapes/. If any check fails it prints
 what is wrong and writes nothing. With --check it checks and reports without
 writing. The same sources always give the same bytes.
 """
@@ -20,6 +21,7 @@ sys.path.insert(0, HERE)
 
 import shapes_checks  # noqa: E402
 import shapes_control  # noqa: E402
+import shapes_history  # noqa: E402
 import shapes_layers  # noqa: E402
 import shapes_write  # noqa: E402
 from shapes_control import BuildError  # noqa: E402
@@ -52,6 +54,8 @@ def build(src):
          shapes_layers.build_zones(src, cells, timeline, corridors)),
         ("places", "point", shapes_layers.PLACE_FIELDS, shapes_layers.build_places(src)),
         ("events", "point", shapes_layers.EVENT_FIELDS, shapes_layers.build_events(src)),
+        ("place_holders", "point", shapes_history.HISTORY_FIELDS,
+         shapes_history.build_place_history(src)),
     ]
     layers = [(name, kind, fields, shapes_layers.rounded(kind, features))
               for name, kind, fields, features in layers]

@@ -7,6 +7,11 @@ border. Inside it, the ground that geoBoundaries gives to the countries named
 in 'side' is theirs, and the rest of the ground goes to the country named in
 'other'; outside it, Natural Earth stands. Ground only changes hands between
 those countries, so the countries still tile the same ground as before.
+
+A stretch with "drawn": true is no loose outline but the ground itself: all of
+it goes to the one country named in 'side'. It is for the few places where
+neither source is fine enough (a village a few hundred metres from the border
+on the wrong side of both).
 """
 
 from shapely.ops import transform, unary_union
@@ -63,7 +68,13 @@ def apply_stretches(countries, stretches, units, path="border_stretches.geojson"
         for code in side:
             if not units.get(code):
                 raise BuildError("%s: no geoBoundaries units for '%s'" % (where, code))
-        outline = outline_near(area, [u for code in side for u in units[code]])
+        if props.get("drawn") is True:
+            if len(side) != 1:
+                raise BuildError("%s: a drawn stretch gives its ground to one country, "
+                                 "not '%s'" % (where, props["side"]))
+            outline = area
+        else:
+            outline = outline_near(area, [u for code in side for u in units[code]])
         result.update(redraw(result, side, props["other"], area, outline))
     return result
 

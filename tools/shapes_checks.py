@@ -7,6 +7,7 @@ from shapely.ops import unary_union
 import shapes_borders
 import shapes_control
 import shapes_dates
+import shapes_history
 import shapes_write
 from shapes_ground import area_km2
 
@@ -41,6 +42,10 @@ def run_all(layers, context):
     problems.extend(check_countries_tile(by_name["countries"], context["ground"]))
     problems.extend(check_district_areas(by_name["regions"]))
     problems.extend(check_nkao(by_name["regions"]))
+    problems.extend(shapes_history.check_places(by_name["place_holders"], by_name["control"],
+                                                by_name["countries"], by_name["places"]))
+    problems.extend(shapes_history.check_peacekeeping(by_name["zones"], by_name["control"],
+                                                      by_name["corridors"], by_name["events"]))
     return problems
 
 

@@ -20,10 +20,13 @@ ARM_TOPOJSON = "geoboundaries/geoBoundaries-ARM-ADM1_simplified.topojson"
 STRETCHES = "border_stretches.geojson"
 
 NAMES = ["name_en", "name_az", "name_hy", "name_ru", "name_ar"]
+# The name table (names.csv) gives each place and region one name per script
+# and, in alt_*, the other spellings in use, so that a search finds them.
+NAME_TABLE = [field for name in NAMES for field in (name, "alt" + name[4:])]
 DATE = 10
 
 COUNTRY_FIELDS = [Field("iso_a3", size=3)] + [Field(n) for n in NAMES]
-REGION_FIELDS = ([Field("kind")] + [Field(n) for n in NAMES] +
+REGION_FIELDS = ([Field("kind")] + [Field(n) for n in NAME_TABLE] +
                  [Field("area_km2", "N", 10, 1), Field("start", size=DATE),
                   Field("end", size=DATE), Field("source")])
 CONTROL_FIELDS = [Field("holder", size=3), Field("start", size=DATE), Field("end", size=DATE),
@@ -35,8 +38,8 @@ CORRIDOR_FIELDS = [Field("name"), Field("start", size=DATE), Field("end", size=D
                    Field("label")]
 ZONE_FIELDS = [Field("kind"), Field("name_en"), Field("name_ar"), Field("start", size=DATE),
                Field("end", size=DATE), Field("source"), Field("accuracy_m", "N", 6)]
-PLACE_FIELDS = ([Field("name_en"), Field("alt_en")] + [Field(n) for n in NAMES[1:]] +
-                [Field("alt_ar"), Field("rank", "N", 2), Field("kind"), Field("country", size=3)])
+PLACE_FIELDS = ([Field(n) for n in NAME_TABLE] +
+                [Field("rank", "N", 2), Field("kind"), Field("country", size=3)])
 EVENT_FIELDS = [Field("date", size=DATE), Field("title_en"), Field("title_ar"),
                 Field("kind"), Field("source")]
 
@@ -110,6 +113,26 @@ def _names_row(row, where):
     return {n: row[n] for n in NAMES}
 
 
+def read_names(src):
+    """{id: {name_en: ..., alt_en: ..., ...}} from names.csv, every name_* filled."""
+    path = os.path.join(src, "names.csv")
+    names = {}
+    for row in read_csv(path, ["id"] + NAME_TABLE):
+        where = "%s: line %d" % (path, row["_line"])
+        if row["id"] in names:
+            raise BuildError("%s: the id '%s' is used twice" % (where, row["id"]))
+        _names_row(row, where)
+        names[row["id"]] = {n: row[n] for n in NAME_TABLE}
+    return names
+
+
+def named(names, key, where):
+    """The name fields of the entry key of the name table."""
+    if key not in names:
+        raise BuildError("%s: '%s' is not an id of names.csv" % (where, key))
+    return dict(names[key])
+
+
 def build_countries(src, ground):
     """One feature per Natural Earth country, with names from countries.csv."""
     path = os.path.join(src, "countries.csv")
@@ -137,8 +160,9 @@ def build_regions(src, ground):
     known = dict(ground.known)
     known.update(region_pieces(src, ground))
     path = os.path.join(src, "regions.csv")
+    names = read_names(src)
     features, nkao = [], None
-    columns = ["region", "kind", "parts"] + NAMES + ["area_km2", "start", "end", "source"]
+    columns = ["region", "kind", "parts", "name", "area_km2", "start", "end", "source"]
     for row in read_csv(path, columns):
         where = "%s: line %d" % (path, row["_line"])
         geom = shapes_control.resolve(row["parts"], known, where)
@@ -149,7 +173,7 @@ def build_regions(src, ground):
             round(shapes_ground.area_km2(geom), 1)
         record = {"kind": row["kind"], "area_km2": area, "start": row["start"],
                   "end": row["end"], "source": row["source"]}
-        record.update(_names_row(row, where))
+        record.update(named(names, row["name"], where))
         features.append((record, geom))
         if row["region"] == "nkao":
             nkao = geom
@@ -302,16 +326,16 @@ def _row_on(rows, day):
 def build_places(src):
     """Point features from places.csv, one per row."""
     path = os.path.join(src, "places.csv")
+    names = read_names(src)
     features = []
-    columns = ("name_en", "alt_en", "name_az", "name_hy", "name_ru", "name_ar", "alt_ar",
-               "lon", "lat", "rank", "kind", "country")
+    columns = ("name", "lon", "lat", "rank", "kind", "country")
     for row in read_csv(path, columns):
         where = "%s: line %d" % (path, row["_line"])
-        point = _point(row, where)
+        point = point_of(row, where)
         if not row["rank"].isdigit():
             raise BuildError("%s: rank '%s' is not a whole number" % (where, row["rank"]))
-        record = {k: row[k] for k in ("name_en", "alt_en", "name_az", "name_hy", "name_ru",
-                                      "name_ar", "alt_ar", "kind", "country")}
+        record = named(names, row["name"], where)
+        record.update({k: row[k] for k in ("kind", "country")})
         record["rank"] = int(row["rank"])
         features.append((record, point))
     return features
@@ -329,11 +353,11 @@ def build_events(src):
         except ValueError as error:
             raise BuildError("%s: %s" % (where, error))
         record = {k: row[k] for k in ("date", "title_en", "title_ar", "kind", "source")}
-        features.append((record, _point(row, where)))
+        features.append((record, point_of(row, where)))
     return features
 
 
-def _point(row, where):
+def point_of(row, where):
     try:
         lon, lat = float(row["lon"]), float(row["lat"])
     except ValueError:
