@@ -57,9 +57,14 @@ Layer#places    { file: "../shapes/places.shp"; }
 #regions[kind = "district"] { line-color: #8f8f8f; line-width: 0.3pt; }
 #regions[kind = "republic"] { line-color: @border; line-width: 0.4pt; }
 
-#corridors {
+#corridors[status = "open"] {
   polygon-fill: #fff3a8; polygon-opacity: 0.7;
   line-color: #9a7300; line-width: 0.5pt;
+  legend: "{name}";
+}
+/* Routes agreed on paper and never opened: an outline only, dashed. */
+#corridors[status = "planned"] {
+  line-color: #9a7300; line-width: 0.7pt; line-dasharray: 3, 1.5;
   legend: "{name}";
 }
 

@@ -18,7 +18,7 @@ Map {
   lang: ar;
   digits: arabic-indic;
   font: "Noto Naskh Arabic";
-  title: "ناغورني كاراباخ: السيطرة الميدانية في {date}";
+  title: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
   legend: bottom-right;
   scale-bar: bottom-left;
@@ -37,7 +37,7 @@ Layer#places    { file: "../shapes/places.shp"; }
 #countries { polygon-fill: @land; line-color: #6f6f6f; line-width: 0.5pt; }
 
 #control[holder = "AZE"] { polygon-fill: @aze; legend: "أذربيجان"; }
-#control[holder = "NKR"] { polygon-fill: @nkr; legend: "القوات الأرمنية وقوات قره باغ"; }
+#control[holder = "NKR"] { polygon-fill: @nkr; legend: "القوات الأرمنية وقوات كاراباخ"; }
 #control[holder = "ARM"] { polygon-fill: @arm; legend: "أرمينيا"; }
 
 #zones[kind = "peacekeeping"] {
@@ -52,14 +52,19 @@ Layer#places    { file: "../shapes/places.shp"; }
 
 #regions[kind = "oblast"] {
   line-color: #7a2e1f; line-width: 0.9pt; line-dasharray: 4pt, 1.5pt;
-  legend: "حدود إقليم ناغورني كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
+  legend: "حدود إقليم ناغورنو كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
 }
 #regions[kind = "district"] { line-color: #8f8f8f; line-width: 0.3pt; }
 
-#corridors {
+#corridors[status = "open"] {
   polygon-fill: #fff3a8; polygon-opacity: 0.7;
   line-color: #9a7300; line-width: 0.5pt;
-  legend: "ممر لاتشين وطريق العبور";
+  legend: "ممر لاتشين";
+}
+/* Routes agreed on paper and never opened: an outline only, dashed. */
+#corridors[status = "planned"] {
+  line-color: #9a7300; line-width: 0.7pt; line-dasharray: 3pt, 1.5pt;
+  legend: "طريق عبور إلى نخجوان (مخطط، لم يُفتح)";
 }
 
 #lines[kind = "border"] { line-color: #555555; line-width: 0.6pt; }

@@ -56,8 +56,13 @@ Layer#places    { file: "../shapes/places.shp"; }
 }
 #regions[kind = "district"] { line-color: #9a9a9a; line-width: 0.25pt; }
 
-#corridors {
+#corridors[status = "open"] {
   polygon-fill: #ffffff; line-color: #000000; line-width: 0.6pt;
+  legend: "{name}";
+}
+/* Routes agreed on paper and never opened: an outline only, dashed. */
+#corridors[status = "planned"] {
+  line-color: #000000; line-width: 0.6pt; line-dasharray: 3, 1.5;
   legend: "{name}";
 }
 

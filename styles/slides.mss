@@ -53,7 +53,10 @@ Layer#places    { file: "../shapes/places.shp"; }
   legend: "Former NKAO";
 }
 
-#corridors { polygon-fill: #ffe97a; line-color: #8a6500; line-width: 1.5px; legend: "{name}"; }
+#corridors[status = "open"] { polygon-fill: #ffe97a; line-color: #8a6500; line-width: 1.5px; legend: "{name}"; }
+#corridors[status = "planned"] {
+  line-color: #8a6500; line-width: 1.5px; line-dasharray: 6, 3; legend: "{name}";
+}
 
 #lines[kind = "border"] { line-color: #555555; line-width: 1.5px; }
 #lines[kind = "front"], #lines[kind = "line_of_contact"] {

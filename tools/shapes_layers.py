@@ -35,7 +35,9 @@ LINE_FIELDS = [Field("kind"), Field("name_en"), Field("start", size=DATE),
                Field("end", size=DATE), Field("source"), Field("accuracy_m", "N", 6)]
 CORRIDOR_FIELDS = [Field("name"), Field("start", size=DATE), Field("end", size=DATE),
                    Field("width_m", "N", 6), Field("source"), Field("accuracy_m", "N", 6),
-                   Field("label")]
+                   Field("label"), Field("status")]
+# A corridor is "open" (traffic used it) or "planned" (agreed on paper, never opened).
+CORRIDOR_STATUS = ("open", "planned")
 ZONE_FIELDS = [Field("kind"), Field("name_en"), Field("name_ar"), Field("start", size=DATE),
                Field("end", size=DATE), Field("source"), Field("accuracy_m", "N", 6)]
 PLACE_FIELDS = ([Field(n) for n in NAME_TABLE] +
@@ -207,15 +209,18 @@ def build_corridors(src, ground):
     for i, (props, line) in enumerate(shapes_geojson.read_features(path)):
         where = "%s: feature %d" % (path, i + 1)
         for key in ("name", "start", "end", "width_m", "clip", "label", "source",
-                    "accuracy_m"):
+                    "accuracy_m", "status"):
             if key not in props:
                 raise BuildError("%s: missing property '%s'" % (where, key))
+        if props["status"] not in CORRIDOR_STATUS:
+            raise BuildError("%s: status '%s' is not one of %s"
+                             % (where, props["status"], ", ".join(CORRIDOR_STATUS)))
         problem = shapes_dates.check_interval(props["start"], props["end"])
         if problem:
             raise BuildError("%s: %s" % (where, problem))
         area = unary_union([ground.country(c) for c in split_names(props["clip"])])
         geom = shapes_geojson.polygonal(widen(line, float(props["width_m"])).intersection(area))
-        record = {k: props[k] for k in ("name", "start", "end", "source", "label")}
+        record = {k: props[k] for k in ("name", "start", "end", "source", "label", "status")}
         record["width_m"] = int(props["width_m"])
         record["accuracy_m"] = int(props["accuracy_m"])
         corridors[props["name"]] = (record, geom)
