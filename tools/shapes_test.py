@@ -22,6 +22,7 @@ import shapes_checks  # noqa: E402
 import shapes_control  # noqa: E402
 import shapes_dates  # noqa: E402
 import shapes_ground  # noqa: E402
+import shapes_history  # noqa: E402
 import shapes_topojson  # noqa: E402
 import shapes_write  # noqa: E402
 from shapes_control import BuildError  # noqa: E402
@@ -293,6 +294,20 @@ class BorderStretchTest(unittest.TestCase):
         finally:
             shutil.rmtree(folder)
 
+    def test_a_drawn_stretch_gives_its_whole_polygon_to_the_side(self):
+        props, area = _stretch("S", "O", box(46.1, 38.98, 46.2, 39.02))
+        props["drawn"] = True
+        c = shapes_borders.apply_stretches(self.countries, [(props, area)], {"S": [box(0, 0, 1, 1)]})
+        self.assertEqual(_country_at(c, 46.15, 38.99), ["S"])
+        self.assertEqual(_country_at(c, 46.15, 38.97), ["O"])
+        self.assertAlmostEqual(c["S"].area - self.countries["S"].area, 0.1 * 0.02, places=9)
+        self.assert_tiles(c)
+        props["side"] = "S+O2"
+        with self.assertRaises(BuildError) as caught:
+            shapes_borders.apply_stretches(dict(self.countries, O2=box(50, 50, 51, 51)),
+                                           [(props, area)], {"S": [area], "O2": [area]})
+        self.assertIn("one country", str(caught.exception))
+
     def test_a_country_without_units_is_named(self):
         with self.assertRaises(BuildError) as caught:
             shapes_borders.apply_stretches(self.countries, [_stretch("S", "O", self.area)], {})
@@ -321,6 +336,104 @@ class CountryTilingCheckTest(unittest.TestCase):
 def _read(path):
     with open(path, "rb") as src:
         return src.read()
+
+
+def _timed(holder, start, end, geom, **more):
+    record = {"holder": holder, "start": start, "end": end}
+    record.update(more)
+    return (record, geom)
+
+
+class PlaceHistoryTest(unittest.TestCase):
+    """Two cells side by side: west always AZE, east NKR from 1992 to 2020."""
+
+    def setUp(self):
+        west, east = box(46.0, 39.0, 46.1, 39.1), box(46.1, 39.0, 46.2, 39.1)
+        self.control = [_timed("AZE", "1923-07-07", "", west),
+                        _timed("AZE", "1923-07-07", "1992-05-18", east),
+                        _timed("NKR", "1992-05-18", "2020-12-01", east),
+                        _timed("AZE", "2020-12-01", "", east)]
+        self.countries = [({"iso_a3": "AZE"}, box(46.0, 39.0, 46.2, 39.1)),
+                          ({"iso_a3": "ARM"}, box(45.9, 39.0, 46.0, 39.1))]
+        self.town = Point(46.15, 39.05)
+        self.places = [({"name_en": "Town", "country": "AZE"}, self.town)]
+
+    def history(self, *periods, point=None):
+        return [_timed(h, s, e, point or self.town, name_en="Town") for h, s, e in periods]
+
+    def test_a_history_that_matches_the_cells_passes(self):
+        history = self.history(("AZE", "1923-07-07", "1992-05-18"),
+                               ("NKR", "1992-05-18", "2020-12-01"), ("AZE", "2020-12-01", ""))
+        self.assertEqual(shapes_history.check_places(history, self.control, self.countries,
+                                                     self.places), [])
+
+    def test_a_place_outside_its_holders_cell_is_named_with_the_day(self):
+        # Handed over in 2022 by the record, but its cell went in 2020.
+        history = self.history(("AZE", "1923-07-07", "1992-05-18"),
+                               ("NKR", "1992-05-18", "2022-08-26"), ("AZE", "2022-08-26", ""))
+        problems = shapes_history.check_places(history, self.control, self.countries,
+                                               self.places)
+        self.assertEqual(len(problems), 1)
+        self.assertIn("2020-12-01 Town", problems[0])
+        self.assertIn("held by NKR, but the control layer gives AZE", problems[0])
+
+    def test_a_place_outside_its_country_is_named(self):
+        places = [({"name_en": "Village", "country": "ARM"}, Point(46.05, 39.05))]
+        problems = shapes_history.check_places([], self.control, self.countries, places)
+        self.assertEqual(problems, ["places: Village (46.0500 39.0500) is not inside ARM"])
+
+    def test_histories_with_gaps_or_no_first_day_are_refused(self):
+        folder = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(folder, "names.csv"), "w") as out:
+                out.write("id,name_en,alt_en,name_az,alt_az,name_hy,alt_hy,name_ru,alt_ru,"
+                          "name_ar,alt_ar\ntown,Town,,Şəhər,,Քաղաք,,Город,,مدينة,\n")
+            with open(os.path.join(folder, "places.csv"), "w") as out:
+                out.write("name,lon,lat,rank,kind,country\ntown,46.15,39.05,4,village,AZE\n")
+            cases = [("town,AZE,1923-07-07,1992-05-18,s\ntown,NKR,1992-06-01,,s\n", "must meet"),
+                     ("town,AZE,1924-01-01,,s\n", "starts on 1924-01-01"),
+                     ("town,AZE,1923-07-07,1992-05-18,s\n", "leave its end empty"),
+                     ("town,XYZ,1923-07-07,,s\n", "holder 'XYZ'"),
+                     ("village,AZE,1923-07-07,,s\n", "not a place")]
+            for rows, words in cases:
+                with open(os.path.join(folder, "place_history.csv"), "w") as out:
+                    out.write("place,holder,start,end,source\n" + rows)
+                with self.assertRaises(BuildError, msg=rows) as caught:
+                    shapes_history.build_place_history(folder)
+                self.assertIn(words, str(caught.exception))
+        finally:
+            shutil.rmtree(folder)
+
+
+class PeacekeepingTest(unittest.TestCase):
+    def setUp(self):
+        self.east = box(46.1, 39.0, 46.2, 39.1)
+        self.pocket = box(46.18, 39.0, 46.2, 39.02)
+        self.control = [_timed("NKR", "1992-05-18", "2020-12-11", self.east),
+                        _timed("NKR", "2020-12-11", "2023-09-20", self.east.difference(self.pocket)),
+                        _timed("AZE", "2020-12-11", "", self.pocket),
+                        _timed("AZE", "2023-09-20", "", self.east.difference(self.pocket))]
+        self.events = [({"kind": "withdrawal", "date": "2024-06-12"}, None)]
+
+    def zone(self, geom, end="2024-06-12"):
+        return [({"kind": "peacekeeping", "start": "2020-11-10", "end": end}, geom)]
+
+    def test_a_zone_on_karabakh_ground_that_ends_with_the_withdrawal_passes(self):
+        zone = self.zone(self.east.difference(self.pocket))
+        self.assertEqual(shapes_history.check_peacekeeping(zone, self.control, [],
+                                                           self.events), [])
+
+    def test_a_zone_keeping_a_lost_pocket_fails_on_the_day_it_was_lost(self):
+        problems = shapes_history.check_peacekeeping(self.zone(self.east), self.control, [],
+                                                     self.events)
+        self.assertEqual(len(problems), 1)
+        self.assertIn("on 2020-12-11", problems[0])
+
+    def test_a_zone_ending_on_another_day_fails(self):
+        zone = self.zone(self.east.difference(self.pocket), end="2024-06")
+        problems = shapes_history.check_peacekeeping(zone, self.control, [], self.events)
+        self.assertEqual(len(problems), 1)
+        self.assertIn("not on the day the withdrawal was completed (2024-06-12)", problems[0])
 
 
 class WriteTest(unittest.TestCase):
