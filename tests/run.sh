@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run every test: the cmocka unit tests in BUILD/tests and the command-line
-# tests in tests/cli.sh. Ends with one "N passed, N failed" line and exits
+# tests in tests/cli*.sh, then the dataset build tools' tests. Ends with one "N passed, N failed" line and exits
 # non-zero when anything failed.
 #   sh tests/run.sh [BUILD]
 BUILD=${1:-build}
@@ -45,6 +45,22 @@ for script in tests/cli*.sh; do
   passed=$((passed + p))
   failed=$((failed + f))
 done
+# The dataset's build tools (tools/shapes_*.py), on data they make.
+/usr/bin/python3 tools/shapes_test.py >"$log" 2>&1
+rc=$?
+p=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -n 1)
+p=${p:-0}
+f=$(grep -cE '^(FAIL|ERROR): ' "$log")
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+  f=1 # died before its summary
+fi
+if [ "$f" -ne 0 ]; then
+  cat "$log"
+  p=$((p - f))
+fi
+echo "shapes_test.py: $p passed, $f failed"
+passed=$((passed + p))
+failed=$((failed + f))
 rm -f "$log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
