@@ -376,3 +376,31 @@ size_t cm_digits_localize(char *buf, size_t size, const char *src,
              wants_arabic_digits(find_language(lang), digits));
   return finish(&w);
 }
+
+/* ---- explaining a wrong date ----------------------------------------------- */
+
+int cm_date_explain(const char *s, char *buf, size_t size) {
+  if (size)
+    buf[0] = '\0';
+  if (cm_date_parse(s, NULL, NULL, NULL) == 0)
+    return 0;
+  while (s && is_blank(*s))
+    s++;
+  size_t len = s ? strlen(s) : 0;
+  while (len > 0 && is_blank(s[len - 1]))
+    len--;
+  int y, m, d;
+  cm_date_precision p;
+  if (!s || read_fields(s, len, &y, &m, &d, &p) < 0)
+    snprintf(buf, size, "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2020-11-10)");
+  else if (y < 1)
+    snprintf(buf, size, "years start at 0001");
+  else if (m < 1 || m > 12)
+    snprintf(buf, size, "there is no month %d: months are 01 to 12", m);
+  else if (d < 1)
+    snprintf(buf, size, "days start at 01");
+  else
+    snprintf(buf, size, "%s %d has %d days", languages[0].nominative[m - 1], y,
+             days_in_month(y, m));
+  return -1;
+}

@@ -59,19 +59,6 @@ cm_error *style_error(style_diag *d, int line, int col, const char *fmt, ...)
  * note how many were dropped. */
 void style_diag_finish(style_diag *d);
 
-/* Finds the candidate closest to a misspelt word, for "did you mean". */
-typedef struct style_spell {
-  const char *word;
-  const char *best;
-  size_t distance;
-} style_spell;
-
-void style_spell_init(style_spell *s, const char *word);
-void style_spell_try(style_spell *s, const char *candidate);
-/* Attach "did you mean 'x'?" (x after prefix) to e when a candidate is close
- * enough; returns 1 when it did. */
-int style_spell_hint(const style_spell *s, cm_error *e, const char *prefix);
-
 /* --- tokens (style_lex.c) --------------------------------------------------- */
 
 typedef enum {

@@ -232,11 +232,11 @@ static int undefined_variable(parser *p, const style_token *t) {
   cm_error *e = style_error(p->diag, t->line, t->col, "undefined variable @%s", t->text);
   if (!kept(p, e))
     return -1;
-  style_spell s;
-  style_spell_init(&s, t->text);
+  cm_suggest s;
+  cm_suggest_init(&s, t->text);
   for (size_t k = 0; k < p->vars.count; k++)
-    style_spell_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
-  if (!style_spell_hint(&s, e, "@"))
+    cm_suggest_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
+  if (!cm_suggest_hint(&s, e, "@"))
     cm_error_hint(e, "define it at the top of the style: @%s: value;", t->text);
   return -1;
 }
@@ -403,11 +403,11 @@ static void unknown_property(parser *p, style_block block, const style_token *na
                             name->text);
   size_t n;
   const style_prop *props = style_props(block, &n);
-  style_spell s;
-  style_spell_init(&s, name->text);
+  cm_suggest s;
+  cm_suggest_init(&s, name->text);
   for (size_t k = 0; k < n; k++)
-    style_spell_try(&s, props[k].name);
-  if (!style_spell_hint(&s, e, ""))
+    cm_suggest_try(&s, props[k].name);
+  if (!cm_suggest_hint(&s, e, ""))
     cm_error_hint(e, "the properties are listed in docs/style.md");
 }
 
@@ -629,8 +629,9 @@ static int operand(parser *p, const style_token *op, const style_token *v, style
   } else if (v->kind == TOK_DATE) {
     f->kind = STYLE_DATE;
     if (cm_date_parse(v->text, &f->day, NULL, NULL) != 0) {
-      cm_error *e = style_error(p->diag, v->line, v->col, "'%s' is not a date", v->text);
-      cm_error_hint(e, "dates are written YYYY-MM-DD or YYYY-MM");
+      char why[128];
+      cm_date_explain(v->text, why, sizeof why);
+      style_error(p->diag, v->line, v->col, "'%s' is not a date: %s", v->text, why);
       return -1;
     }
   } else {
@@ -817,11 +818,11 @@ static void stray_word(parser *p) {
     cm_error_hint(e, "put it inside the Map block, a Layer block or a rule like #layer { ... }");
   } else {
     e = style_error(p->diag, t->line, t->col, "unexpected '%s'", t->text);
-    style_spell s;
-    style_spell_init(&s, t->text);
-    style_spell_try(&s, "Map");
-    style_spell_try(&s, "Layer");
-    if (!style_spell_hint(&s, e, ""))
+    cm_suggest s;
+    cm_suggest_init(&s, t->text);
+    cm_suggest_try(&s, "Map");
+    cm_suggest_try(&s, "Layer");
+    if (!cm_suggest_hint(&s, e, ""))
       cm_error_hint(e, "a style holds @variables, one Map block, Layer#name blocks "
                        "and rules like #layer { ... }");
   }
@@ -873,11 +874,11 @@ static void check_layer_uses(parser *p) {
                               use->name);
     if (!kept(p, e))
       continue;
-    style_spell sp;
-    style_spell_init(&sp, use->name);
+    cm_suggest sp;
+    cm_suggest_init(&sp, use->name);
     for (size_t j = 0; j < s->layers.count; j++)
-      style_spell_try(&sp, ((const cm_style_layer *)style_vec_at(&s->layers, j))->name);
-    if (!style_spell_hint(&sp, e, ""))
+      cm_suggest_try(&sp, ((const cm_style_layer *)style_vec_at(&s->layers, j))->name);
+    if (!cm_suggest_hint(&sp, e, ""))
       cm_error_hint(e, "define it with Layer#%s { file: \"...\"; }", use->name);
   }
 }

@@ -85,11 +85,11 @@ enum { UNIT_COUNT = sizeof units / sizeof units[0] };
 static int unknown_unit(style_value *v, const style_token *t, const char *label) {
   cm_error *e = style_error(v->diag, t->line, t->col, "unknown unit '%s' in '%.*s' for %s",
                             t->unit, (int)t->len, t->src, label);
-  style_spell s;
-  style_spell_init(&s, t->unit);
+  cm_suggest s;
+  cm_suggest_init(&s, t->unit);
   for (size_t k = 1; k < UNIT_COUNT; k++)
-    style_spell_try(&s, units[k].name);
-  if (!style_spell_hint(&s, e, ""))
+    cm_suggest_try(&s, units[k].name);
+  if (!cm_suggest_hint(&s, e, ""))
     cm_error_hint(e, "use px, pt, mm or in; a bare number is pt");
   return -1;
 }
@@ -175,11 +175,11 @@ static int unknown_function(style_value *v, const style_token *fn, const char *l
                             const char *const *known, size_t count) {
   cm_error *e = style_error(v->diag, fn->line, fn->col, "unknown function '%s' for %s",
                             fn->text, label);
-  style_spell s;
-  style_spell_init(&s, fn->text);
+  cm_suggest s;
+  cm_suggest_init(&s, fn->text);
   for (size_t k = 0; k < count; k++)
-    style_spell_try(&s, known[k]);
-  if (!style_spell_hint(&s, e, "")) {
+    cm_suggest_try(&s, known[k]);
+  if (!cm_suggest_hint(&s, e, "")) {
     char list[128] = "";
     for (size_t k = 0; k < count; k++)
       snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s()",
@@ -242,12 +242,12 @@ static int named_color(style_value *v, const style_token *t, cm_color *out) {
   if (style_color_name(t->text, out) == 0)
     return 0;
   cm_error *e = style_error(v->diag, t->line, t->col, "unknown colour '%s'", t->text);
-  style_spell s;
-  style_spell_init(&s, t->text);
+  cm_suggest s;
+  cm_suggest_init(&s, t->text);
   for (size_t k = 0; style_color_name_at(k); k++)
-    style_spell_try(&s, style_color_name_at(k));
-  style_spell_try(&s, "transparent");
-  if (!style_spell_hint(&s, e, ""))
+    cm_suggest_try(&s, style_color_name_at(k));
+  cm_suggest_try(&s, "transparent");
+  if (!cm_suggest_hint(&s, e, ""))
     cm_error_hint(e, "use a CSS colour name, #rrggbb or rgb(r, g, b)");
   return -1;
 }
@@ -295,11 +295,11 @@ static const style_keyword *keyword(style_value *v, const char *label,
     if (strcmp(kw[k].name, t->text) == 0)
       return &kw[k];
   cm_error *e = style_error(v->diag, t->line, t->col, "unknown %s '%s'", label, t->text);
-  style_spell s;
-  style_spell_init(&s, t->text);
+  cm_suggest s;
+  cm_suggest_init(&s, t->text);
   for (size_t k = 0; kw[k].name; k++)
-    style_spell_try(&s, kw[k].name);
-  if (!style_spell_hint(&s, e, ""))
+    cm_suggest_try(&s, kw[k].name);
+  if (!cm_suggest_hint(&s, e, ""))
     cm_error_hint(e, "use %s", list);
   return NULL;
 }
@@ -401,10 +401,10 @@ static int extent(style_value *v, cm_map_settings *m) {
     if (strcmp(t->text, "projected") != 0) {
       cm_error *e = style_error(v->diag, t->line, t->col,
                                 "unknown word '%s' after the extent", t->text);
-      style_spell s;
-      style_spell_init(&s, t->text);
-      style_spell_try(&s, "projected");
-      if (!style_spell_hint(&s, e, ""))
+      cm_suggest s;
+      cm_suggest_init(&s, t->text);
+      cm_suggest_try(&s, "projected");
+      if (!cm_suggest_hint(&s, e, ""))
         cm_error_hint(e, "only 'projected' may follow the four numbers");
       return -1;
     }

@@ -52,11 +52,16 @@ static void check_parse_row(const table *row) {
   cm_day first = 12345, after = 12345;
   cm_date_precision precision = 0;
   int rc = cm_date_parse(input, &first, &after, &precision);
-  if (row->nfields == 2 && strcmp(row->field[1], "error") == 0) {
-    if (rc != CM_EUSAGE)
+  char why[128] = "unset";
+  if (row->nfields >= 2 && strcmp(row->field[1], "error") == 0) {
+    if (rc != CM_EUSAGE || cm_date_explain(input, why, sizeof why) != -1)
       fail_msg("dates.txt:%d: '%s' should be refused", row->number, input);
+    if (row->nfields == 3 && strcmp(why, row->field[2]) != 0)
+      fail_msg("dates.txt:%d: '%s' explained as '%s'", row->number, input, why);
     return;
   }
+  if (cm_date_explain(input, why, sizeof why) != 0 || why[0])
+    fail_msg("dates.txt:%d: '%s' is a date, yet explained as '%s'", row->number, input, why);
   assert_int_equal(row->nfields, 4);
   if (rc != 0)
     fail_msg("dates.txt:%d: '%s' refused", row->number, input);

@@ -35,6 +35,12 @@ int cm_date_valid(int year, int month, int day);
 int cm_date_parse(const char *s, cm_day *first, cm_day *after,
                   cm_date_precision *precision);
 
+/* Why s is not a date, in words a user can act on, into buf (UTF-8,
+ * truncated to size): "February 2016 has 29 days", "there is no month
+ * 13", "write YYYY, YYYY-MM or YYYY-MM-DD". Returns 0 when s is a date
+ * (buf then holds ""), -1 otherwise. */
+int cm_date_explain(const char *s, char *buf, size_t size);
+
 /* The half-open interval [*from, *to) a feature is valid for, from its start
  * and end field texts: empty or NULL start is CM_DAY_MIN, empty or NULL end
  * is CM_DAY_MAX, a coarse start means its first day, a coarse end the day

@@ -57,4 +57,21 @@ int cm_errors_add(cm_errors *list, const cm_error *err);
 /* Free the list's storage (not the struct itself). */
 void cm_errors_free(cm_errors *list);
 
+/* "Did you mean": the candidate closest to a misspelt word, compared
+ * ignoring ASCII case, when it is close enough to be a typo rather than
+ * another word. Init with the word, try every candidate, then read best
+ * (NULL when none was close) or let cm_suggest_hint attach it. The word
+ * and candidates are the caller's and must outlive the cm_suggest. */
+typedef struct cm_suggest {
+  const char *word;
+  const char *best;
+  size_t distance;
+} cm_suggest;
+
+void cm_suggest_init(cm_suggest *s, const char *word);
+void cm_suggest_try(cm_suggest *s, const char *candidate);
+/* Attach "did you mean 'PREFIXbest'?" to err when a candidate was close
+ * enough; returns 1 when it did, 0 otherwise. prefix may be NULL. */
+int cm_suggest_hint(const cm_suggest *s, cm_error *err, const char *prefix);
+
 #endif

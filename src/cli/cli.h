@@ -23,6 +23,15 @@ int cli_fail(const cm_error *err);
 /* Print "controlmap: <message>" to stderr and return EXIT_USAGE. */
 int cli_usage(const char *fmt, ...) CM_PRINTF(1, 2);
 
+struct option;
+
+/* For getopt_long's answer ch of '?' or ':' (the option string starts with
+ * ':'): print "controlmap: unknown option '--x' (did you mean '--y'?)" or
+ * "controlmap: --x needs a value", pointing to `controlmap COMMAND
+ * --help`, and return EXIT_USAGE. */
+int cli_bad_option(int ch, char **argv, const struct option *longs,
+                   const char *command);
+
 /* The style to use: the given one, else $CONTROLMAP_STYLE, else the
  * default style beside the tool or installed with it. NULL when none. */
 const char *cli_style_path(const char *given);

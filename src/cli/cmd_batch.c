@@ -202,9 +202,11 @@ static int parse(int argc, char **argv, batch_args *a) {
   int ch, rc = EXIT_OK;
   optind = 1;
   while (rc == EXIT_OK &&
-         (ch = getopt_long(argc, argv, "s:o:j:qh", longs, NULL)) != -1) {
+         (ch = getopt_long(argc, argv, ":s:o:j:qh", longs, NULL)) != -1) {
     if (ch == 'h')
       return fputs(help, stdout), -1;
+    if (ch == '?' || ch == ':')
+      return cli_bad_option(ch, argv, longs, "batch");
     rc = strchr("EDC", ch) ? parse_mode(ch, a) : parse_option(ch, a);
   }
   if (rc != EXIT_OK)

@@ -86,7 +86,7 @@ static int parse(int argc, char **argv, render_args *a) {
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "s:d:o:qh", longs, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":s:d:o:qh", longs, NULL)) != -1) {
     switch (ch) {
     case 's': a->style = optarg; break;
     case 'd': a->date = optarg; break;
@@ -131,7 +131,7 @@ static int parse(int argc, char **argv, render_args *a) {
       if (a->render.png_level < 1 || a->render.png_level > 9)
         return cli_usage("--png-level takes 1 to 9, not '%s'", optarg);
       break;
-    default: return cli_usage("see `controlmap render --help`");
+    default: return cli_bad_option(ch, argv, longs, "render");
     }
   }
   if (optind < argc)

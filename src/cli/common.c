@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,31 @@ int cli_usage(const char *fmt, ...) {
   fputc('\n', stderr);
   va_end(ap);
   return EXIT_USAGE;
+}
+
+/* The option as written: "--bogus" of "--bogus=1", or "-x". */
+static void option_word(char **argv, char *buf, size_t size) {
+  const char *arg = optind > 0 ? argv[optind - 1] : "";
+  if (optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) != 0) {
+    snprintf(buf, size, "-%c", optopt);
+    return;
+  }
+  snprintf(buf, size, "%.*s", (int)strcspn(arg, "="), arg);
+}
+
+int cli_bad_option(int ch, char **argv, const struct option *longs,
+                   const char *command) {
+  char word[128];
+  option_word(argv, word, sizeof word);
+  if (ch == ':')
+    return cli_usage("%s needs a value (see `controlmap %s --help`)", word, command);
+  cm_suggest near;
+  cm_suggest_init(&near, word + strspn(word, "-"));
+  for (size_t i = 0; longs && longs[i].name; i++)
+    cm_suggest_try(&near, longs[i].name);
+  if (near.best)
+    return cli_usage("unknown option '%s' (did you mean '--%s'?)", word, near.best);
+  return cli_usage("unknown option '%s' (see `controlmap %s --help`)", word, command);
 }
 
 static int readable(const char *path) { return access(path, R_OK) == 0; }
@@ -61,9 +87,10 @@ const char *cli_style_path(const char *given) {
 }
 
 int cli_parse_date(const char *arg, cm_day *out) {
+  char why[128];
   if (cm_date_parse(arg, out, NULL, NULL) != CM_OK)
-    return cli_usage("'%s' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
-                     "(e.g. 2020-11-10)", arg);
+    return cm_date_explain(arg, why, sizeof why),
+           cli_usage("'%s' is not a date: %s", arg, why);
   return EXIT_OK;
 }
 

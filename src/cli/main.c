@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,9 +41,16 @@ int main(int argc, char **argv) {
                   {"check", cmd_check},
                   {"dates", cmd_dates},
                   {"batch", cmd_batch}};
-  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+  opterr = 0; /* option mistakes are said by cli_bad_option */
+  cm_suggest near;
+  cm_suggest_init(&near, cmd);
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
     if (!strcmp(cmd, commands[i].name))
       return commands[i].run(argc - 1, argv + 1);
+    cm_suggest_try(&near, commands[i].name);
+  }
+  if (near.best)
+    return cli_usage("unknown command '%s' (did you mean '%s'?)", cmd, near.best);
   fprintf(stderr, "controlmap: unknown command '%s'\n\n%s", cmd, usage);
   return EXIT_USAGE;
 }
