@@ -30,8 +30,11 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
   double h = cm_length_pt(m->page_height, m->dpi);
   double margin = cm_length_pt(m->margin, m->dpi);
   /* Type scales with the page so a 1920 px slide and a 170 mm figure both
-   * read well: about 3.2 % of the shorter side for the title. */
-  double title = clamp(fmin(w, h) * 0.032, 9, 60);
+   * read well: about 3.2 % of the shorter side for the title; of the
+   * style's own page when an option changed it, so that type keeps the
+   * size the style was drawn for. */
+  double basis = m->type_basis > 0 ? m->type_basis : fmin(w, h);
+  double title = clamp(basis * 0.032, 9, 60);
   out->width = w;
   out->height = h;
   out->margin = margin;

@@ -94,8 +94,62 @@ static int report(style_diag *d, cm_error *err, cm_errors *all) {
   return CM_ESTYLE;
 }
 
+/* The entries of one kind of override, lexed after the file's tokens. */
+static int lex_overrides(cm_style *s, const char *const *entries, size_t n,
+                         int is_variable, style_diag *d, style_vec *tokens,
+                         style_vec *out) {
+  for (size_t k = 0; k < n; k++) {
+    const char *eq = strchr(entries[k], '=');
+    size_t name_len = eq ? (size_t)(eq - entries[k]) : strlen(entries[k]);
+    const char *name = entries[k] + (is_variable && entries[k][0] == '@');
+    name_len -= (size_t)(name - entries[k]);
+    char label[128];
+    snprintf(label, sizeof label, "%s%.*s", is_variable ? "--set " : "--",
+             (int)(name_len < 64 ? name_len : 64), name);
+    style_override *o = style_vec_push(out);
+    if (!o)
+      return CM_ENOMEM;
+    *o = (style_override){style_strndup(&s->arena, name, name_len),
+                          style_strdup(&s->arena, label), tokens->count, 0,
+                          is_variable};
+    style_diag od = {o->label, {NULL, 0, 0}, 0, 0, {0}};
+    if (!eq) {
+      cm_error *e = style_error(&od, 0, 0, "expected NAME=VALUE, found '%s'", entries[k]);
+      cm_error_hint(e, is_variable ? "e.g. --set aze=#9fc4e4" : "e.g. page=120mm 90mm");
+    }
+    const char *value = eq ? eq + 1 : "";
+    int rc = style_lex(value, strlen(value), &s->arena, &od, tokens);
+    o->end = tokens->count - 1;
+    for (size_t j = 0; j < od.list.count; j++) {
+      od.list.items[j].line = od.list.items[j].col = 0;
+      if (cm_errors_add(&d->list, &od.list.items[j]) != CM_OK)
+        d->nomem = 1;
+    }
+    cm_errors_free(&od.list);
+    if (rc != CM_OK || !o->name || !o->label)
+      return CM_ENOMEM;
+  }
+  return CM_OK;
+}
+
+/* The file's tokens, then those of every override. */
+static int lex_all(cm_style *s, const char *text, size_t len, const cm_style_options *opt,
+                   style_diag *d, style_vec *tokens, style_vec *ov) {
+  int rc = style_lex(text ? text : "", len, &s->arena, d, tokens);
+  if (rc == CM_OK && opt)
+    rc = lex_overrides(s, opt->set, opt->set_count, 1, d, tokens, ov);
+  if (rc == CM_OK && opt)
+    rc = lex_overrides(s, opt->map, opt->map_count, 0, d, tokens, ov);
+  return rc;
+}
+
 int cm_style_parse(cm_style **out, const char *text, size_t len, const char *name,
                    cm_error *err, cm_errors *all) {
+  return cm_style_parse_with(out, text, len, name, NULL, err, all);
+}
+
+int cm_style_parse_with(cm_style **out, const char *text, size_t len, const char *name,
+                        const cm_style_options *opt, cm_error *err, cm_errors *all) {
   cm_error_clear(err);
   if (!name)
     name = "(style)";
@@ -106,11 +160,12 @@ int cm_style_parse(cm_style **out, const char *text, size_t len, const char *nam
   if (!s)
     return cm_error_set(err, CM_ENOMEM, name, 0, 0, "out of memory reading the style");
   style_diag d = {s->name, {NULL, 0, 0}, 0, 0, {0}};
-  style_vec tokens = STYLE_VEC(style_token);
-  int rc = style_lex(text ? text : "", len, &s->arena, &d, &tokens);
+  style_vec tokens = STYLE_VEC(style_token), ov = STYLE_VEC(style_override);
+  int rc = lex_all(s, text, len, opt, &d, &tokens, &ov);
   if (rc == CM_OK)
-    rc = style_parse_tokens(s, tokens.items, tokens.count, &d);
+    rc = style_parse_tokens(s, tokens.items, tokens.count, ov.items, ov.count, &d);
   style_vec_free(&tokens);
+  style_vec_free(&ov);
   style_vec_free(&s->uses);
   if (rc == CM_OK && d.nomem)
     rc = CM_ENOMEM;
@@ -120,12 +175,12 @@ int cm_style_parse(cm_style **out, const char *text, size_t len, const char *nam
   else if (rc == CM_ENOMEM)
     cm_error_set(err, CM_ENOMEM, name, 0, 0, "out of memory reading the style");
   cm_errors_free(&d.list);
-  if (rc != CM_OK) {
+  if (rc != CM_OK && !(rc == CM_ESTYLE && opt && opt->keep_on_error)) {
     cm_style_free(s);
     return rc;
   }
   *out = s;
-  return CM_OK;
+  return rc;
 }
 
 /* Reads all of path (a pipe too) into a new buffer. */
@@ -168,6 +223,11 @@ static int read_all(const char *path, char **text, size_t *len, cm_error *err) {
 }
 
 int cm_style_load(cm_style **out, const char *path, cm_error *err, cm_errors *all) {
+  return cm_style_load_with(out, path, NULL, err, all);
+}
+
+int cm_style_load_with(cm_style **out, const char *path, const cm_style_options *opt,
+                       cm_error *err, cm_errors *all) {
   cm_error_clear(err);
   if (!out || !path)
     return cm_error_set(err, CM_EUSAGE, "", 0, 0, "no style file given");
@@ -180,7 +240,7 @@ int cm_style_load(cm_style **out, const char *path, cm_error *err, cm_errors *al
       cm_errors_add(all, err);
     return rc;
   }
-  rc = cm_style_parse(out, text, len, path, err, all);
+  rc = cm_style_parse_with(out, text, len, path, opt, err, all);
   free(text);
   return rc;
 }

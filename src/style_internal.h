@@ -149,9 +149,20 @@ void style_add_field_ref(cm_style *s, const char *const *layers,
                          size_t layer_count, const char *field, size_t len,
                          int line, int col);
 
-/* Parse the tokens into s. Returns 0 or CM_ENOMEM; mistakes go to d. */
+/* A value given from outside the file (cm_style_options): its tokens
+ * follow the file's in the token list, from first up to the TOK_EOF at
+ * end. Mistakes in it are reported under label ("--set aze", "--page"). */
+typedef struct style_override {
+  const char *name;  /* the variable (without '@') or Map property */
+  const char *label;
+  size_t first, end;
+  int is_variable;
+} style_override;
+
+/* Parse the tokens into s (the file's end at its first TOK_EOF), then the
+ * overrides. Returns 0 or CM_ENOMEM; mistakes go to d. */
 int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
-                       style_diag *d);
+                       const style_override *ov, size_t nov, style_diag *d);
 
 /* A feature's attribute, with "name" meaning name_<lang>, else name_en,
  * else the field "name". NULL when absent or get is NULL. */

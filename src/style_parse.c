@@ -4,6 +4,7 @@
 
 #include "style_internal.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@ typedef struct parser {
   size_t budget;          /* tokens variables may still expand to */
   int over_budget;        /* that was reported */
   name_index var_names, layer_names;
+  const style_override *ov; /* values given from outside the file */
+  size_t nov;
 } parser;
 
 /* Recursion stays far from the end of a thread's stack, whatever the file. */
@@ -328,6 +331,120 @@ static void define_variable(parser *p, const style_token *at, size_t first, size
     p->nomem = 1;
 }
 
+/* --- overrides ------------------------------------------------------------------- */
+
+static void apply_value(parser *p, style_block block, void *base, const scope *sc,
+                        const style_prop *prop, size_t first, size_t end);
+
+/* Mistakes in an override are said under its label, not at a place in
+ * the file. */
+static void relabel(parser *p, size_t from, const char *label) {
+  for (size_t k = from; k < p->diag->list.count; k++) {
+    cm_error *e = &p->diag->list.items[k];
+    snprintf(e->file, sizeof e->file, "%s", label);
+    e->line = e->col = 0;
+  }
+}
+
+/* The override's value must end where its text ends. */
+static int override_end(parser *p, const style_override *o) {
+  size_t end = value_end(p, o->first);
+  if (end != o->end) {
+    char shown[64];
+    style_error(p->diag, 0, 0, "unexpected %s in the value",
+                show(&p->tok[end], shown, sizeof shown));
+  }
+  return end == o->end ? 0 : -1;
+}
+
+/* Whether tokens first..end read as a value of prop, mistakes unsaid. */
+static int reads_as(parser *p, const style_prop *prop, size_t first, size_t end) {
+  style_diag quiet = {p->diag->file, {NULL, 0, 0}, 0, 0, {0}};
+  style_diag *said = p->diag;
+  union { cm_symbolizer rule; cm_map_settings map; } scratch;
+  memset(&scratch, 0, sizeof scratch);
+  p->diag = &quiet;
+  apply_value(p, STYLE_BLOCK_RULE, &scratch, NULL, prop, first, end);
+  p->diag = said;
+  size_t mistakes = quiet.list.count + quiet.dropped;
+  cm_errors_free(&quiet.list);
+  return mistakes == 0;
+}
+
+/* The kind of value a variable holds, as a rule property that takes it:
+ * a colour, a length or number, a string; NULL when none of these. */
+static const style_prop *kind_of(parser *p, const variable *var) {
+  static const char *const probes[] = {"polygon-fill", "text-dx", "text-face-name"};
+  for (size_t k = 0; k < sizeof probes / sizeof *probes; k++) {
+    const style_prop *prop = style_prop_find(STYLE_BLOCK_RULE, probes[k]);
+    if (reads_as(p, prop, var->first, var->end))
+      return prop;
+  }
+  return NULL;
+}
+
+static void unknown_variable(parser *p, const style_override *o) {
+  cm_error *e = style_error(p->diag, 0, 0, "the style has no variable @%s", o->name);
+  cm_suggest s;
+  cm_suggest_init(&s, o->name);
+  for (size_t k = 0; k < p->vars.count; k++)
+    cm_suggest_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
+  if (!cm_suggest_hint(&s, e, "@"))
+    cm_error_hint(e, "--set changes a variable the style defines with @%s: value;", o->name);
+}
+
+/* The value of --set is not of the kind the style's own value is. */
+static void wrong_kind(parser *p, const style_override *o, const variable *var,
+                       const style_prop *kind) {
+  const char *what = kind->kind == VAL_COLOR    ? "a colour"
+                     : kind->kind == VAL_STRING ? "a quoted string"
+                                                : "a length or number";
+  size_t from = p->diag->list.count;
+  apply_value(p, STYLE_BLOCK_RULE, &(cm_symbolizer){0}, NULL, kind, o->first, o->end);
+  cm_error why = p->diag->list.count > from ? p->diag->list.items[from] : (cm_error){0};
+  p->diag->list.count = from;
+  cm_error *e = style_error(p->diag, 0, 0, "@%s is %s (%s:%d), and '%.*s' is not one",
+                            o->name, what, p->diag->file, var->at->line,
+                            (int)(p->tok[o->end].src - p->tok[o->first].src),
+                            p->tok[o->first].src);
+  cm_error_hint(e, "%s", why.hint[0] ? why.hint : why.message);
+}
+
+/* --set NAME=VALUE: the variable takes the value, if it is of the same
+ * kind as the style's own. */
+static void override_variable(parser *p, const style_override *o) {
+  size_t before = p->diag->list.count;
+  variable *var = find_variable(p, o->name);
+  const style_prop *kind = var && !var->broken ? kind_of(p, var) : NULL;
+  if (!var)
+    unknown_variable(p, o);
+  else if (o->first == o->end)
+    style_error(p->diag, 0, 0, "@%s needs a value", o->name);
+  else if (override_end(p, o) == 0 && kind && !reads_as(p, kind, o->first, o->end))
+    wrong_kind(p, o, var, kind);
+  if (var && p->diag->list.count == before) {
+    var->first = o->first;
+    var->end = o->end;
+    var->broken = 0;
+  }
+  relabel(p, before, o->label);
+}
+
+/* A Map property given from outside: read after the Map block, so it wins. */
+static void override_map(parser *p, const style_override *o) {
+  size_t before = p->diag->list.count;
+  cm_map_settings *m = &p->style->map;
+  const style_prop *prop = style_prop_find(STYLE_BLOCK_MAP, o->name);
+  double basis = fmin(cm_length_pt(m->page_width, m->dpi), cm_length_pt(m->page_height, m->dpi));
+  if (!prop)
+    style_error(p->diag, 0, 0, "no Map property '%s'", o->name);
+  else if (override_end(p, o) == 0)
+    apply_value(p, STYLE_BLOCK_MAP, m, NULL, prop, o->first, o->end);
+  if (prop && prop->kind == VAL_PAGE && !m->type_basis)
+    m->type_basis = basis;
+  relabel(p, before, o->label);
+}
+
 /* Variables hold for the whole file, wherever defined, as in CartoCSS: all
  * are read first, and each is checked once (not at every use). */
 static void collect_variables(parser *p) {
@@ -344,6 +461,9 @@ static void collect_variables(parser *p) {
       k = end - 1;
     }
   }
+  for (size_t k = 0; k < p->nov; k++)
+    if (p->ov[k].is_variable)
+      override_variable(p, &p->ov[k]);
   for (size_t k = 0; k < p->vars.count; k++) {
     variable *var = style_vec_at(&p->vars, k);
     style_vec scratch = STYLE_VEC(style_token);
@@ -892,15 +1012,22 @@ static void empty_style(parser *p) {
                    "\"control.shp\"; } #control { polygon-fill: grey; }");
 }
 
-int style_parse_tokens(cm_style *s, const style_token *tok, size_t count, style_diag *d) {
+int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
+                       const style_override *ov, size_t nov, style_diag *d) {
   parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0, 0, 0,
-              {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}};
+              {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, ov, nov};
   p.budget = EXPANSION_BUDGET + EXPANSION_PER_TOKEN * count;
   if (peek(&p)->kind == TOK_EOF && d->list.count == 0)
     empty_style(&p);
   collect_variables(&p);
   while (peek(&p)->kind != TOK_EOF && !p.nomem)
     statement(&p);
+  for (size_t k = 0; k < nov; k++)
+    if (!ov[k].is_variable)
+      override_map(&p, &ov[k]);
+  /* An empty title is no title: a figure whose caption is in the text. */
+  if (s->map.title && !s->map.title[0])
+    s->map.title = NULL;
   check_layer_uses(&p);
   style_vec_free(&p.vars);
   name_index_free(&p.var_names);

@@ -48,7 +48,8 @@ typedef struct cm_map_settings {
   const char *lang;         /* default "en" */
   cm_digits digits;         /* default CM_DIGITS_DEFAULT */
   const char *font;         /* default face for all text; default "Noto Sans" */
-  const char *title;        /* templates: {date}, {date:%Y}, ... */
+  const char *title;        /* templates: {date}, {date:%Y}, ...; NULL
+                               (also for an empty title): none */
   const char *subtitle;
   const char *attribution;
   cm_corner legend, scale_bar, north_arrow; /* CM_CORNER_NONE: not drawn;
@@ -60,6 +61,10 @@ typedef struct cm_map_settings {
   cm_corner inset;          /* where the inset goes (top-left when not
                                given); CM_CORNER_NONE: no inset */
   cm_length margin;         /* around the map frame; default 4mm */
+  double type_basis;        /* the shorter side (pt) of the page the style
+                               was written for, when an override changed
+                               the page: furniture type keeps its size;
+                               0: the page's own */
 } cm_map_settings;
 
 /* One Layer#name block. Strings owned by the style. */
@@ -158,6 +163,35 @@ typedef struct cm_symbolizer {
  * success *out is the caller's, freed with cm_style_free. */
 int cm_style_load(cm_style **out, const char *path, cm_error *err,
                   cm_errors *all);
+
+/* What a caller changes in a style as it is read (command-line options);
+ * all zero: nothing. Entries are "NAME=VALUE" with VALUE written as in a
+ * style. A mistake in one is reported like a mistake in the file, with
+ * "--set NAME" or "--NAME" where the file name would be. */
+typedef struct cm_style_options {
+  const char *const *set; /* @NAME takes VALUE instead of the style's own
+                             value; the style must define @NAME, and VALUE
+                             must be of the same kind (colour, length or
+                             number, string) as the value it replaces */
+  size_t set_count;
+  const char *const *map; /* Map property NAME takes VALUE after the
+                             style's Map block ("page=120mm 90mm",
+                             "lang=ar", "title=\"\""); a changed page keeps
+                             the furniture's type size (type_basis) */
+  size_t map_count;
+  int keep_on_error;      /* on CM_ESTYLE, still give in *out the style as
+                             parsed around its mistakes (the caller's, freed
+                             with cm_style_free), so that a check can go on
+                             to the data it names */
+} cm_style_options;
+
+/* cm_style_load and cm_style_parse with options (opt may be NULL). */
+int cm_style_load_with(cm_style **out, const char *path,
+                       const cm_style_options *opt, cm_error *err,
+                       cm_errors *all);
+int cm_style_parse_with(cm_style **out, const char *text, size_t len,
+                        const char *name, const cm_style_options *opt,
+                        cm_error *err, cm_errors *all);
 
 /* Parse style text held in memory; name is used in messages and its folder
  * to resolve Layer file paths. Same results as cm_style_load. */

@@ -6,6 +6,7 @@
 
 #include "controlmap/date.h"
 #include "controlmap/error.h"
+#include "controlmap/style.h"
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -31,6 +32,32 @@ struct option;
  * --help`, and return EXIT_USAGE. */
 int cli_bad_option(int ch, char **argv, const struct option *longs,
                    const char *command);
+
+/* Options that change the style as it is read, shared by render and
+ * batch: --page WxH[unit], --title TEXT, --lang CODE, --set NAME=VALUE. */
+enum { CLI_OPT_PAGE = 1001, CLI_OPT_TITLE, CLI_OPT_LANG, CLI_OPT_SET };
+#define CLI_STYLE_LONGS                                                     \
+  {"page", required_argument, 0, CLI_OPT_PAGE},                             \
+      {"title", required_argument, 0, CLI_OPT_TITLE},                       \
+      {"lang", required_argument, 0, CLI_OPT_LANG},                         \
+      {"set", required_argument, 0, CLI_OPT_SET}
+
+enum { CLI_MAX_SETS = 64 };
+
+typedef struct cli_overrides {
+  const char *set[CLI_MAX_SETS];
+  const char *map[3];
+  size_t nset, nmap;
+  /* "page=...", "lang=...", "title=\"...\"" or "" when not given */
+  char page[96], lang[32], title[2048];
+} cli_overrides;
+
+/* Take option ch with its argument into o. Returns 1 when ch is not one
+ * of these options, else 0 or an exit code for a usage mistake. */
+int cli_override_option(int ch, const char *arg, cli_overrides *o);
+
+/* o as options for cm_style_load_with (pointing into o). */
+cm_style_options cli_overrides_options(cli_overrides *o);
 
 /* The style to use: the given one, else $CONTROLMAP_STYLE, else the
  * default style beside the tool or installed with it. NULL when none. */

@@ -44,6 +44,7 @@ typedef struct render_args {
   cm_day panels[64];
   cm_compose_options compose;
   cm_render_options render;
+  cli_overrides style_opts;
   double dpi;
   int quiet, timings;
 } render_args;
@@ -82,11 +83,17 @@ static int parse(int argc, char **argv, render_args *a) {
       {"svg-engine", required_argument, 0, 'E'},
       {"svg-text", required_argument, 0, 'T'},
       {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
-      {"timings", no_argument, 0, 'M'},
+      {"timings", no_argument, 0, 'M'}, CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
   optind = 1;
   while ((ch = getopt_long(argc, argv, ":s:d:o:qh", longs, NULL)) != -1) {
+    int rc = cli_override_option(ch, optarg, &a->style_opts);
+    if (rc != 1) {
+      if (rc)
+        return rc;
+      continue;
+    }
     switch (ch) {
     case 's': a->style = optarg; break;
     case 'd': a->date = optarg; break;
@@ -175,7 +182,8 @@ int cmd_render(int argc, char **argv) {
   if (cm_format_from_path(&fmt, a.output, &err) != CM_OK)
     return cli_fail(&err);
   cm_style *parsed;
-  if (cm_style_load(&parsed, style, &err, NULL) != CM_OK)
+  cm_style_options opt = cli_overrides_options(&a.style_opts);
+  if (cm_style_load_with(&parsed, style, &opt, &err, NULL) != CM_OK)
     return cli_fail(&err);
   if (a.dpi > 0)
     cm_style_set_dpi(parsed, a.dpi);

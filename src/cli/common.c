@@ -56,6 +56,61 @@ int cli_bad_option(int ch, char **argv, const struct option *longs,
   return cli_usage("unknown option '%s' (see `controlmap %s --help`)", word, command);
 }
 
+/* --page WxH[unit] as a Map page value: "120x90mm" -> "120mm 90mm". */
+static int page_option(const char *arg, cli_overrides *o) {
+  double w, h;
+  char unit[8] = "mm", extra; /* a page is thought of in mm */
+  int n = sscanf(arg, "%lf x %lf %7[a-z] %c", &w, &h, unit, &extra);
+  if ((n != 2 && n != 3) || !(w > 0) || !(h > 0))
+    return cli_usage("--page takes WIDTHxHEIGHT and a unit (mm, the default, "
+                     "in, pt or px), e.g. 120x90mm, not '%s'", arg);
+  snprintf(o->page, sizeof o->page, "page=%.10g%s %.10g%s", w, unit, h, unit);
+  return EXIT_OK;
+}
+
+/* --title TEXT as a quoted style string: {date} and other templates work. */
+static int title_option(const char *arg, cli_overrides *o) {
+  enum { MAX_TITLE = 1000 }; /* escaped, it still fits o->title */
+  if (strlen(arg) > MAX_TITLE)
+    return cli_usage("--title takes at most %d bytes", MAX_TITLE);
+  size_t w = (size_t)snprintf(o->title, sizeof o->title, "title=\"");
+  for (const char *r = arg; *r; r++) {
+    if (*r == '"' || *r == '\\')
+      o->title[w++] = '\\';
+    o->title[w++] = *r == '\n' ? ' ' : *r;
+  }
+  snprintf(o->title + w, sizeof o->title - w, "\"");
+  return EXIT_OK;
+}
+
+int cli_override_option(int ch, const char *arg, cli_overrides *o) {
+  switch (ch) {
+  case CLI_OPT_PAGE: return page_option(arg, o);
+  case CLI_OPT_TITLE: return title_option(arg, o);
+  case CLI_OPT_LANG:
+    snprintf(o->lang, sizeof o->lang, "lang=%.20s", arg);
+    return EXIT_OK;
+  case CLI_OPT_SET:
+    if (!strchr(arg, '='))
+      return cli_usage("--set takes NAME=VALUE, e.g. --set aze=#9fc4e4, not '%s'", arg);
+    if (o->nset == CLI_MAX_SETS)
+      return cli_usage("at most %d --set options", CLI_MAX_SETS);
+    o->set[o->nset++] = arg;
+    return EXIT_OK;
+  default: return 1;
+  }
+}
+
+cm_style_options cli_overrides_options(cli_overrides *o) {
+  o->nmap = 0;
+  const char *given[] = {o->page, o->lang, o->title};
+  for (size_t k = 0; k < 3; k++)
+    if (given[k] && given[k][0])
+      o->map[o->nmap++] = given[k];
+  cm_style_options opt = {o->set, o->nset, o->map, o->nmap, 0};
+  return opt;
+}
+
 static int readable(const char *path) { return access(path, R_OK) == 0; }
 
 const char *cli_style_path(const char *given) {
