@@ -244,7 +244,12 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
     cm_error e;
     cm_error_set(&e, CM_EDATA, cm_style_name(style), r->line, r->col,
                  "layer '%s': %s has no field '%s'", layer, cm_layer_path(data), field);
-    cm_error_hint(&e, "run `controlmap info %s` to list its fields", cm_layer_path(data));
+    cm_suggest near;
+    cm_suggest_init(&near, field);
+    for (size_t k = 0; k < cm_layer_field_count(data); k++)
+      cm_suggest_try(&near, cm_layer_field_name(data, k));
+    if (!cm_suggest_hint(&near, &e, ""))
+      cm_error_hint(&e, "run `controlmap info %s` to list its fields", cm_layer_path(data));
     if (rc == CM_OK && err)
       *err = e;
     if (all)
@@ -270,7 +275,9 @@ static int load_layers(cm_map *m, cm_error *err) {
   for (size_t i = 0; i < n && rc == CM_OK; i++, m->nlayers++) {
     map_layer *ml = &m->layers[i];
     ml->style = cm_style_layer_at(m->style, i);
-    rc = cm_layer_open(&ml->data, ml->style->file, err);
+    rc = cm_map_check_file(m->style, ml->style, err);
+    if (rc == CM_OK)
+      rc = cm_layer_open(&ml->data, ml->style->file, err);
     if (rc == CM_OK && ml->style->time_start)
       rc = read_intervals(ml, cm_style_name(m->style), err);
     if (rc == CM_OK)

@@ -72,6 +72,8 @@ static cm_style *new_style(const char *name) {
   s->layers = (style_vec)STYLE_VEC(cm_style_layer);
   s->rules = (style_vec)STYLE_VEC(style_rule);
   s->refs = (style_vec)STYLE_VEC(cm_field_ref);
+  s->date_refs = (style_vec)STYLE_VEC(cm_date_ref);
+  s->font_refs = (style_vec)STYLE_VEC(cm_font_ref);
   s->uses = (style_vec)STYLE_VEC(style_layer_use);
   map_defaults(&s->map);
   s->name = style_strdup(&s->arena, name);
@@ -251,6 +253,8 @@ void cm_style_free(cm_style *style) {
   style_vec_free(&style->layers);
   style_vec_free(&style->rules);
   style_vec_free(&style->refs);
+  style_vec_free(&style->date_refs);
+  style_vec_free(&style->font_refs);
   style_vec_free(&style->uses);
   style_arena_free(&style->arena);
   free(style);
@@ -279,6 +283,18 @@ size_t cm_style_field_ref_count(const cm_style *style) { return style->refs.coun
 
 const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i) {
   return i < style->refs.count ? style_vec_at(&style->refs, i) : NULL;
+}
+
+size_t cm_style_date_ref_count(const cm_style *style) { return style->date_refs.count; }
+
+const cm_date_ref *cm_style_date_ref_at(const cm_style *style, size_t i) {
+  return i < style->date_refs.count ? style_vec_at(&style->date_refs, i) : NULL;
+}
+
+size_t cm_style_font_ref_count(const cm_style *style) { return style->font_refs.count; }
+
+const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i) {
+  return i < style->font_refs.count ? style_vec_at(&style->font_refs, i) : NULL;
 }
 
 void style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_count,

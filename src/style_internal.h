@@ -140,6 +140,8 @@ struct cm_style {
   style_vec layers;   /* cm_style_layer */
   style_vec rules;    /* style_rule */
   style_vec refs;     /* cm_field_ref */
+  style_vec date_refs; /* cm_date_ref */
+  style_vec font_refs; /* cm_font_ref */
   style_vec uses;     /* style_layer_use, only while parsing */
   style_arena arena;
 };

@@ -554,6 +554,16 @@ static void apply_value(parser *p, style_block block, void *base, const scope *s
   style_vec_free(&toks);
 }
 
+static int is_font(const style_prop *prop) {
+  return !strcmp(prop->name, "font") || !strcmp(prop->name, "text-face-name");
+}
+
+static void add_font_ref(parser *p, const char *family, const style_token *at) {
+  cm_font_ref *ref = push(p, &p->style->font_refs);
+  if (ref)
+    *ref = (cm_font_ref){family, at->line, at->col};
+}
+
 /* name: value;  CSS lets the last declaration of a block leave out ';'. */
 static void declaration(parser *p, style_block block, void *base, const scope *sc) {
   char shown[64];
@@ -568,10 +578,13 @@ static void declaration(parser *p, style_block block, void *base, const scope *s
   size_t first = p->i + 1, end = value_end(p, first);
   p->i = end;
   const style_prop *prop = style_prop_find(block, name->text);
+  size_t mistakes = p->diag->list.count;
   if (!prop)
     unknown_property(p, block, name);
   else
     apply_value(p, block, base, sc, prop, first, end);
+  if (prop && p->diag->list.count == mistakes && is_font(prop))
+    add_font_ref(p, *(const char **)((char *)base + prop->offset), &p->tok[first]);
   style_tok_kind stop = peek(p)->kind;
   if (stop == TOK_SEMI) {
     next(p);
@@ -801,6 +814,11 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
   *slot = f;
   style_add_field_ref(p->style, layers, nlayers, field->text, strlen(field->text),
                       field->line, field->col);
+  for (size_t k = 0; f.kind == STYLE_DATE && k < nlayers; k++) {
+    cm_date_ref *ref = push(p, &p->style->date_refs);
+    if (ref)
+      *ref = (cm_date_ref){layers[k], field->text, f.day, value.text, value.line, value.col};
+  }
   return 0;
 }
 

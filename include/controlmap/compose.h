@@ -46,4 +46,9 @@ typedef struct cm_compose_options {
 int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
                cm_error *err);
 
+/* Whether the font family is installed: 1 when fontconfig has it, else 0,
+ * with the family text will be drawn in instead written to used (UTF-8,
+ * truncated to size; "" when there is none at all). */
+int cm_font_installed(const char *family, char *used, size_t size);
+
 #endif

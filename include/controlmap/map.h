@@ -25,6 +25,12 @@ int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
 int cm_map_check_fields(const cm_style *style, const char *layer,
                         const cm_layer *data, cm_error *err, cm_errors *all);
 
+/* Check that the file a Layer block names exists. CM_EIO when it does not,
+ * with err at the block's line and a "did you mean" among the files of its
+ * folder. cm_map_open does this for every layer. */
+int cm_map_check_file(const cm_style *style, const cm_style_layer *layer,
+                      cm_error *err);
+
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);

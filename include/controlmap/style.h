@@ -235,6 +235,29 @@ typedef struct cm_field_ref {
 size_t cm_style_field_ref_count(const cm_style *style);
 const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i);
 
+/* A date a filter compares a field with ([start >= 2020-09-27]), for
+ * checking against the dates the data holds. */
+typedef struct cm_date_ref {
+  const char *layer;
+  const char *field;
+  cm_day day;
+  const char *text;  /* the date as written */
+  int line, col;
+} cm_date_ref;
+
+size_t cm_style_date_ref_count(const cm_style *style);
+const cm_date_ref *cm_style_date_ref_at(const cm_style *style, size_t i);
+
+/* A font family the style names (Map font, text-face-name), for checking
+ * that it is installed. */
+typedef struct cm_font_ref {
+  const char *family;
+  int line, col;
+} cm_font_ref;
+
+size_t cm_style_font_ref_count(const cm_style *style);
+const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i);
+
 /* Expand a template into buf (UTF-8, truncated to size; returns the length
  * needed). {field} is the feature's value (get may be NULL outside a
  * feature); {name} and [name] pick name_<lang> and fall back to name_en;

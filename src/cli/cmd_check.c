@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "controlmap/compose.h"
 #include "controlmap/layer.h"
 #include "controlmap/map.h"
 #include "controlmap/proj.h"
@@ -10,28 +11,47 @@
 static const char help[] =
     "usage: controlmap check [-s STYLE]\n"
     "\n"
-    "Validate a style and the data it names, and report every problem, not\n"
-    "just the first: style syntax, layer files, CRS, time fields and their\n"
-    "dates, and fields the rules use. Exit 0 when all is well, 2 for style\n"
-    "mistakes, 1 for data problems.\n";
+    "Validate a style and the data it names, and report every problem in one\n"
+    "run, not just the first: style syntax, missing files, CRS, time fields\n"
+    "and their dates, fields the rules use (with the nearest field of the\n"
+    "layer), and as warnings fonts that are not installed (naming the one\n"
+    "used instead) and filter dates outside the data. Exit 0 when there is\n"
+    "no problem (warnings allowed), 2 for style mistakes, 1 for data\n"
+    "problems.\n";
 
-static int report(const cm_error *e, int *count) {
-  (*count)++;
-  return cli_fail(e);
+/* What one run found: style mistakes, data problems and warnings. */
+typedef struct findings {
+  int style, data, warnings;
+} findings;
+
+static void report(const cm_error *e, findings *f) {
+  if (e->code == CM_ESTYLE)
+    f->style++;
+  else
+    f->data++;
+  cli_fail(e);
+}
+
+/* A warning (its message starts "warning: "): the map can be drawn, but
+ * not quite as the style says. */
+static void warn(const cm_error *e, findings *f) {
+  f->warnings++;
+  char buf[2600];
+  fprintf(stderr, "controlmap: %s\n", cm_error_format(e, buf, sizeof buf));
 }
 
 /* Fields named by the style's rules and templates must exist in the data. */
 static void check_fields(const cm_style *s, const char *layer_name,
-                         const cm_layer *l, int *problems) {
+                         const cm_layer *l, findings *f) {
   cm_errors all = {0};
   cm_map_check_fields(s, layer_name, l, NULL, &all);
   for (size_t i = 0; i < all.count; i++)
-    report(&all.items[i], problems);
+    report(&all.items[i], f);
   cm_errors_free(&all);
 }
 
 static void check_dates(const cm_style *s, const cm_style_layer *sl,
-                        const cm_layer *l, int *problems) {
+                        const cm_layer *l, findings *fd) {
   int a = cm_layer_field_index(l, sl->time_start);
   int b = cm_layer_field_index(l, sl->time_end);
   cm_error e;
@@ -39,7 +59,7 @@ static void check_dates(const cm_style *s, const cm_style_layer *sl,
     cm_error_set(&e, CM_EDATA, cm_style_name(s), sl->line, sl->col,
                  "layer '%s': %s has no field '%s' for `time`", sl->name,
                  cm_layer_path(l), a < 0 ? sl->time_start : sl->time_end);
-    report(&e, problems);
+    report(&e, fd);
     return;
   }
   for (size_t f = 0; f < cm_layer_count(l); f++) {
@@ -51,27 +71,110 @@ static void check_dates(const cm_style *s, const cm_style_layer *sl,
                  "feature %zu: '%s' .. '%s' is not a valid time interval",
                  cm_layer_record(l, f) + 1, x, y);
     cm_error_hint(&e, "dates are YYYY, YYYY-MM or YYYY-MM-DD; end after start");
-    report(&e, problems);
+    report(&e, fd);
+  }
+}
+
+/* The first and last date a field holds; 0 when it holds none. */
+static int field_dates(const cm_layer *l, int field, cm_day *lo, cm_day *hi) {
+  int any = 0;
+  for (size_t f = 0; f < cm_layer_count(l); f++) {
+    cm_day d;
+    if (cm_date_parse(cm_layer_value(l, f, (size_t)field), &d, NULL, NULL) != CM_OK)
+      continue;
+    *lo = any && *lo < d ? *lo : d;
+    *hi = any && *hi > d ? *hi : d;
+    any = 1;
+  }
+  return any;
+}
+
+/* A filter date before or after every date of its field holds for every
+ * feature or for none: almost always a slip of the year. */
+static void check_filter_dates(const cm_style *s, const cm_style_layer *sl,
+                               const cm_layer *l, findings *f) {
+  for (size_t i = 0; i < cm_style_date_ref_count(s); i++) {
+    const cm_date_ref *r = cm_style_date_ref_at(s, i);
+    int field = strcmp(r->layer, sl->name) ? -1 : cm_layer_field_index(l, r->field);
+    cm_day lo, hi;
+    if (field < 0 || !field_dates(l, field, &lo, &hi) || (r->day >= lo && r->day <= hi))
+      continue;
+    char from[16], to[16];
+    cm_date_iso(lo, from);
+    cm_date_iso(hi, to);
+    cm_error e;
+    cm_error_set(&e, CM_EDATA, cm_style_name(s), r->line, r->col,
+                 "warning: %s is %s every date of '%s' in %s (%s .. %s)", r->text,
+                 r->day < lo ? "before" : "after", r->field, cm_layer_path(l), from, to);
+    cm_error_hint(&e, "the filter holds for every feature or for none");
+    warn(&e, f);
   }
 }
 
 static void check_layer(const cm_style *s, const cm_style_layer *sl,
-                        int *problems, size_t *features) {
+                        findings *f, size_t *features) {
   cm_layer *l;
   cm_error e;
-  if (cm_layer_open(&l, sl->file, &e) != CM_OK) {
-    report(&e, problems);
+  if (!sl->file)
+    return; /* said with the style's mistakes */
+  if (cm_map_check_file(s, sl, &e) != CM_OK || cm_layer_open(&l, sl->file, &e) != CM_OK) {
+    report(&e, f);
     return;
   }
   *features += cm_layer_count(l);
   if (cm_proj_check(cm_layer_crs(l), &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%.480s (its .prj)", cm_layer_path(l));
-    report(&e, problems);
+    report(&e, f);
   }
   if (sl->time_start)
-    check_dates(s, sl, l, problems);
-  check_fields(s, sl->name, l, problems);
+    check_dates(s, sl, l, f);
+  check_fields(s, sl->name, l, f);
+  check_filter_dates(s, sl, l, f);
   cm_layer_free(l);
+}
+
+/* Where the style names a family first; NULL when it only takes the
+ * default. */
+static const cm_font_ref *font_ref(const cm_style *s, const char *family, size_t before) {
+  for (size_t i = 0; i < cm_style_font_ref_count(s) && i < before; i++)
+    if (!strcmp(cm_style_font_ref_at(s, i)->family, family))
+      return cm_style_font_ref_at(s, i);
+  return NULL;
+}
+
+static void check_font(const cm_style *s, const char *family, const cm_font_ref *at,
+                       findings *f) {
+  char used[256];
+  if (cm_font_installed(family, used, sizeof used))
+    return;
+  cm_error e;
+  cm_error_set(&e, CM_EDATA, cm_style_name(s), at ? at->line : 0, at ? at->col : 0,
+               "warning: font '%s' is not installed: text will be drawn in '%s'", family,
+               used[0] ? used : "no font at all");
+  cm_error_hint(&e, "install it or name an installed family; `fc-list : family` lists them");
+  warn(&e, f);
+}
+
+/* Every family the style names, once each, and the Map's default. */
+static void check_fonts(const cm_style *s, findings *f) {
+  const char *map_font = cm_style_map(s)->font;
+  if (map_font && !font_ref(s, map_font, SIZE_MAX))
+    check_font(s, map_font, NULL, f);
+  for (size_t i = 0; i < cm_style_font_ref_count(s); i++) {
+    const cm_font_ref *r = cm_style_font_ref_at(s, i);
+    if (font_ref(s, r->family, i) == NULL)
+      check_font(s, r->family, r, f);
+  }
+}
+
+static int summary(const char *path, const findings *f, size_t layers, size_t features) {
+  int problems = f->style + f->data;
+  if (problems || f->warnings)
+    fprintf(stderr, "controlmap: %s: %d problem%s, %d warning%s\n", path, problems,
+            problems == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
+  if (!problems)
+    printf("%s: OK (%zu layers, %zu features)\n", path, layers, features);
+  return f->style ? EXIT_USAGE : f->data ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_check(int argc, char **argv) {
@@ -79,34 +182,30 @@ int cmd_check(int argc, char **argv) {
   int rc = cli_style_only(argc, argv, "check", help, &path);
   if (rc)
     return rc < 0 ? EXIT_OK : rc;
-  cm_style *s;
+  cm_style *s = NULL;
   cm_error first;
   cm_errors all = {0};
-  int problems = 0;
-  if (cm_style_load(&s, path, &first, &all) != CM_OK) {
-    if (!all.count)
-      report(&first, &problems);
-    for (size_t i = 0; i < all.count; i++)
-      report(&all.items[i], &problems);
-    cm_errors_free(&all);
-    fprintf(stderr, "controlmap: %s: %d problem%s\n", path, problems, problems == 1 ? "" : "s");
-    return first.code == CM_EIO ? EXIT_FAIL : EXIT_USAGE;
-  }
+  findings f = {0, 0, 0};
+  /* A style with mistakes is still read as far as it goes, so that its
+   * files, fields, fonts and dates are checked in the same run. */
+  cm_style_options opt = {NULL, 0, NULL, 0, 1};
+  rc = cm_style_load_with(&s, path, &opt, &first, &all);
+  if (rc != CM_OK && !all.count)
+    report(&first, &f);
+  for (size_t i = 0; i < all.count; i++)
+    report(&all.items[i], &f);
   cm_errors_free(&all);
+  if (!s)
+    return summary(path, &f, 0, 0) == EXIT_USAGE || rc != CM_EIO ? EXIT_USAGE : EXIT_FAIL;
   cm_error e;
   if (cm_proj_check(cm_style_map(s)->srs, &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%s", path);
-    report(&e, &problems);
+    report(&e, &f);
   }
-  size_t features = 0;
-  for (size_t i = 0; i < cm_style_layer_count(s); i++)
-    check_layer(s, cm_style_layer_at(s, i), &problems, &features);
-  size_t layers = cm_style_layer_count(s);
+  check_fonts(s, &f);
+  size_t features = 0, layers = cm_style_layer_count(s);
+  for (size_t i = 0; i < layers; i++)
+    check_layer(s, cm_style_layer_at(s, i), &f, &features);
   cm_style_free(s);
-  if (problems) {
-    fprintf(stderr, "controlmap: %s: %d problem%s\n", path, problems, problems == 1 ? "" : "s");
-    return EXIT_FAIL;
-  }
-  printf("%s: OK (%zu layers, %zu features)\n", path, layers, features);
-  return EXIT_OK;
+  return summary(path, &f, layers, features);
 }
