@@ -798,6 +798,77 @@ static void expansion_is_cut_between_characters(void **state) {
   assert_int_equal(cm_style_expand(buf, sizeof buf, "{name}", NULL, NULL, "ar", 0, 0), 0);
 }
 
+/* Options change the style as it is read: variables, Map properties, and
+ * a style with mistakes kept for a check. */
+static void overrides_change_the_style_as_read(void **state) {
+  (void)state;
+  const char *text = "@fill: #e6a49c;\n@w: 0.5pt;\n"
+                     "Map { page: 170mm 130mm; title: \"T {date}\"; lang: en; }\n"
+                     "Layer#a { file: \"a.shp\"; }\n"
+                     "#a { polygon-fill: @fill; line-width: @w; }\n";
+  const char *set[] = {"fill=#00ff00", "@w=2mm"};
+  const char *map[] = {"page=120mm 90mm", "lang=ar", "title=\"\""};
+  cm_style_options opt = {set, 2, map, 3, 0};
+  cm_style *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse_with(&s, text, strlen(text), "t.mss", &opt, &err, NULL), CM_OK);
+  const cm_map_settings *m = cm_style_map(s);
+  assert_true(m->page_width.value == 120 && m->page_height.value == 90);
+  assert_true(fabs(m->type_basis - 130 * 72 / 25.4) < 1e-9); /* the style's page */
+  assert_string_equal(m->lang, "ar");
+  assert_null(m->title);
+  cm_symbolizer sym;
+  cm_style_resolve(s, "a", NULL, NULL, &sym);
+  assert_true(sym.polygon_fill.g == 1 && sym.polygon_fill.r == 0);
+  assert_true(sym.line_width.value == 2 && sym.line_width.unit == CM_UNIT_MM);
+  cm_style_free(s);
+}
+
+static void bad_overrides_are_said_under_their_option(void **state) {
+  (void)state;
+  const char *text = "@fill: #e6a49c;\nLayer#a { file: \"a.shp\"; }\n#a { polygon-fill: @fill; }\n";
+  const char *set[] = {"fil=#fff", "fill=2pt"};
+  const char *map[] = {"lang=fr"};
+  cm_style_options opt = {set, 2, map, 1, 0};
+  cm_style *s = NULL;
+  cm_error err;
+  cm_errors all = {NULL, 0, 0};
+  assert_int_equal(cm_style_parse_with(&s, text, strlen(text), "t.mss", &opt, &err, &all),
+                   CM_ESTYLE);
+  assert_null(s);
+  assert_int_equal(all.count, 3);
+  const char *files[] = {"--set fil", "--set fill", "--lang"};
+  for (size_t k = 0; k < 3; k++) {
+    assert_string_equal(all.items[k].file, files[k]);
+    assert_int_equal(all.items[k].line, 0);
+  }
+  assert_string_equal(all.items[0].hint, "did you mean '@fill'?");
+  cm_errors_free(&all);
+}
+
+static void a_style_with_mistakes_can_be_kept(void **state) {
+  (void)state;
+  const char *text = "Map { font: \"Serif X\"; }\nLayer#a { file: \"a.shp\"; }\n"
+                     "#a[start >= 2020-09-27] { polygon-fil: red; text-face-name: \"Y\"; }\n";
+  cm_style_options opt = {NULL, 0, NULL, 0, 1};
+  cm_style *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse_with(&s, text, strlen(text), "t.mss", &opt, &err, NULL),
+                   CM_ESTYLE);
+  assert_non_null(s);
+  assert_int_equal(cm_style_layer_count(s), 1);
+  assert_int_equal(cm_style_date_ref_count(s), 1);
+  const cm_date_ref *d = cm_style_date_ref_at(s, 0);
+  assert_string_equal(d->field, "start");
+  assert_string_equal(d->text, "2020-09-27");
+  assert_int_equal(d->day, cm_date_from_ymd(2020, 9, 27));
+  assert_int_equal(d->line, 3);
+  assert_int_equal(cm_style_font_ref_count(s), 2);
+  assert_string_equal(cm_style_font_ref_at(s, 0)->family, "Serif X");
+  assert_int_equal(cm_style_font_ref_at(s, 1)->line, 3);
+  cm_style_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_mistake_has_its_message),
@@ -826,6 +897,9 @@ int main(void) {
       cmocka_unit_test(text_names_become_templates),
       cmocka_unit_test(templates_expand),
       cmocka_unit_test(expansion_is_cut_between_characters),
+      cmocka_unit_test(overrides_change_the_style_as_read),
+      cmocka_unit_test(bad_overrides_are_said_under_their_option),
+      cmocka_unit_test(a_style_with_mistakes_can_be_kept),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

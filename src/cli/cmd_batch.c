@@ -60,6 +60,7 @@ typedef struct batch_args {
   int modes, jobs, quiet, timings;
   int timed;  /* --delay or --hold-last given */
   double dpi; /* 0: the style's */
+  cli_overrides style_opts; /* --page, --title, --lang, --set */
 } batch_args;
 
 /* --to 2024 means through the last day of 2024. */
@@ -143,7 +144,10 @@ static int parse_option(int ch, batch_args *a) {
     if (s->render.png_level < 1 || s->render.png_level > 9)
       return cli_usage("--png-level takes 1 to 9, not '%s'", optarg);
     return EXIT_OK;
-  default: return cli_usage("see `controlmap batch --help`");
+  default: {
+    int rc = cli_override_option(ch, optarg, &a->style_opts);
+    return rc == 1 ? cli_usage("see `controlmap batch --help`") : rc;
+  }
   }
 }
 
@@ -197,7 +201,7 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
       {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
       {"dpi", required_argument, 0, 'I'},
-      {"changes-since", required_argument, 0, 'W'},
+      {"changes-since", required_argument, 0, 'W'}, CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;
   optind = 1;
@@ -383,12 +387,14 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
   return p.animation ? failed : failed ? EXIT_FAIL : EXIT_OK;
 }
 
-/* Load the style (with --dpi applied) and its layers. */
-static int open_map(cm_map **map, const char *style, double dpi, cm_error *err) {
+/* Load the style (with --dpi and the style options applied) and its
+ * layers. */
+static int open_map(cm_map **map, const char *style, batch_args *a, cm_error *err) {
   cm_style *parsed;
-  int rc = cm_style_load(&parsed, style, err, NULL);
-  if (rc == CM_OK && dpi > 0)
-    cm_style_set_dpi(parsed, dpi);
+  cm_style_options opt = cli_overrides_options(&a->style_opts);
+  int rc = cm_style_load_with(&parsed, style, &opt, err, NULL);
+  if (rc == CM_OK && a->dpi > 0)
+    cm_style_set_dpi(parsed, a->dpi);
   return rc == CM_OK ? cm_map_open_style(map, parsed, err) : rc;
 }
 
@@ -408,7 +414,7 @@ int cmd_batch(int argc, char **argv) {
   cm_error err;
   cm_map *map;
   double t_open = cli_now();
-  if (open_map(&map, style, a.dpi, &err) != CM_OK)
+  if (open_map(&map, style, &a, &err) != CM_OK)
     return cli_fail(&err);
   rc = draw_all(map, &a, t0, cli_now() - t_open);
   cm_map_free(map);
