@@ -27,7 +27,10 @@ CFLAGS    ?=
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
               -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 # giflib ships no pkg-config file.
-LDLIBS    := $(PKG_LIBS) -lgif -lm -lpthread
+OTHER_LIBS := -lgif -lm -lpthread
+LDLIBS    := $(PKG_LIBS) $(OTHER_LIBS)
+# The shipped dataset's version (a release date), named by --version.
+DATASET_VERSION := $(shell cat shapes/VERSION 2>/dev/null)
 
 LIB_SRC   := $(wildcard src/*.c)
 CLI_SRC   := $(wildcard src/cli/*.c)
@@ -71,7 +74,8 @@ $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h) | pkg-check
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(PREFIX)/share/controlmap"' -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -DCM_DATADIR='"$(PREFIX)/share/controlmap"' \
+	  -DCM_DATASET_VERSION='"$(DATASET_VERSION)"' -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -121,28 +125,37 @@ check-asan: deps-test
 	  CONTROLMAP=build-asan/controlmap sh tests/run.sh build-asan
 
 # --- install --------------------------------------------------------------
+# The tool, headers, libraries and controlmap.pc; under share/controlmap the
+# styles and the dataset (with its VERSION, SOURCES.md and LICENSES), so
+# that the installed styles find the installed dataset (../shapes); the
+# manual page; and under share/doc/controlmap the README, the style
+# reference and the citation file.
+SHARE := $(DESTDIR)$(PREFIX)/share
+DOCS  := README.md CITATION.cff LICENSE docs/style.md docs/robustness.md docs/bench.md
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/controlmap \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/controlmap/styles \
-	  $(DESTDIR)$(PREFIX)/share/controlmap/shapes
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(SHARE)/controlmap/styles \
+	  $(SHARE)/controlmap/shapes/LICENSES $(SHARE)/man/man1 $(SHARE)/doc/controlmap
 	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/controlmap
 	install -m 644 include/controlmap/*.h $(DESTDIR)$(PREFIX)/include/controlmap/
 	install -m 644 $(STATIC) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libcontrolmap.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libcontrolmap.so.0
 	ln -sf libcontrolmap.so.0 $(DESTDIR)$(PREFIX)/lib/libcontrolmap.so
-	install -m 644 styles/*.mss $(DESTDIR)$(PREFIX)/share/controlmap/styles/
+	install -m 644 styles/*.mss $(SHARE)/controlmap/styles/
 	install -m 644 shapes/*.shp shapes/*.shx shapes/*.dbf shapes/*.prj shapes/*.cpg \
-	  $(DESTDIR)$(PREFIX)/share/controlmap/shapes/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tools/controlmap.pc.in \
+	  shapes/VERSION shapes/SOURCES.md $(SHARE)/controlmap/shapes/
+	install -m 644 shapes/LICENSES/* $(SHARE)/controlmap/shapes/LICENSES/
+	CC="$(CC)" sh tools/pcfile.sh "$(PREFIX)" "$(VERSION)" "$(PKGS)" "$(OTHER_LIBS)" \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 docs/controlmap.1 $(DESTDIR)$(PREFIX)/share/man/man1/controlmap.1
+	install -m 644 docs/controlmap.1 $(SHARE)/man/man1/controlmap.1
+	install -m 644 $(DOCS) $(SHARE)/doc/controlmap/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/controlmap $(DESTDIR)$(PREFIX)/include/controlmap \
 	  $(DESTDIR)$(PREFIX)/lib/libcontrolmap.* $(DESTDIR)$(PREFIX)/lib/pkgconfig/controlmap.pc \
-	  $(DESTDIR)$(PREFIX)/share/controlmap $(DESTDIR)$(PREFIX)/share/man/man1/controlmap.1
+	  $(SHARE)/controlmap $(SHARE)/man/man1/controlmap.1 $(SHARE)/doc/controlmap
 
 # --- dataset --------------------------------------------------------------
 shapes:

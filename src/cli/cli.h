@@ -59,8 +59,11 @@ int cli_override_option(int ch, const char *arg, cli_overrides *o);
 /* o as options for cm_style_load_with (pointing into o). */
 cm_style_options cli_overrides_options(cli_overrides *o);
 
-/* The style to use: the given one, else $CONTROLMAP_STYLE, else the
- * default style beside the tool or installed with it. NULL when none. */
+/* The style to use: given (else $CONTROLMAP_STYLE, else "default") when
+ * it is a file or a path; else a name looked up as NAME.mss in ./styles,
+ * $XDG_DATA_HOME/controlmap/styles (~/.local/share by default), beside the
+ * tool, and in the installed styles. NULL, after saying where it looked
+ * and the nearest name, when it is in none. */
 const char *cli_style_path(const char *given);
 
 /* For commands whose only option is -s STYLE: print help for -h and

@@ -406,7 +406,7 @@ int cmd_batch(int argc, char **argv) {
     return rc < 0 ? EXIT_OK : rc;
   const char *style = cli_style_path(a.style);
   if (!style)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
+    return EXIT_USAGE; /* said by cli_style_path */
   if (!a.spec.output) {
     a.spec.output = "out/{date}.png";
     mkdir("out", 0777); /* the default folder; an existing one is fine */

@@ -167,7 +167,7 @@ int cmd_render(int argc, char **argv) {
     return rc < 0 ? EXIT_OK : rc;
   const char *style = cli_style_path(a.style);
   if (!style)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
+    return EXIT_USAGE; /* said by cli_style_path */
   char defout[64];
   if (!a.output) {
     char iso[16];

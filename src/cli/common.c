@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -113,32 +114,85 @@ cm_style_options cli_overrides_options(cli_overrides *o) {
 
 static int readable(const char *path) { return access(path, R_OK) == 0; }
 
-const char *cli_style_path(const char *given) {
-  static char buf[PATH_MAX + 64];
+/* The folders where a style is looked for by name, in order: the current
+ * folder's styles/, the user's ($XDG_DATA_HOME, default ~/.local/share),
+ * beside the tool (a build tree), ../share of a relocated install, and
+ * the installed styles. Returns how many were written to dirs. */
+enum { STYLE_DIRS = 5 };
+static int style_dirs(char dirs[STYLE_DIRS][PATH_MAX]) {
+  int n = 0;
+  snprintf(dirs[n++], PATH_MAX, "styles");
+  const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+  if (xdg && *xdg == '/')
+    snprintf(dirs[n++], PATH_MAX, "%.4000s/controlmap/styles", xdg);
+  else if (home && *home)
+    snprintf(dirs[n++], PATH_MAX, "%.4000s/.local/share/controlmap/styles", home);
   char exe[PATH_MAX];
-  if (given)
-    return given;
-  const char *env = getenv("CONTROLMAP_STYLE");
-  if (env && *env)
-    return env;
-  if (readable("styles/default.mss"))
-    return "styles/default.mss";
-  /* Beside the tool (a build tree), or in ../share of a relocated install
-   * (bin/controlmap -> share/controlmap/styles). */
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
   if (slash) {
     *slash = '\0';
-    snprintf(buf, sizeof buf, "%.*s/styles/default.mss", PATH_MAX - 64, exe);
-    if (readable(buf))
-      return buf;
-    snprintf(buf, sizeof buf, "%.*s/../share/controlmap/styles/default.mss",
-             PATH_MAX - 64, exe);
-    if (readable(buf))
-      return buf;
+    snprintf(dirs[n++], PATH_MAX, "%.4000s/styles", exe);
+    snprintf(dirs[n++], PATH_MAX, "%.4000s/../share/controlmap/styles", exe);
   }
-  snprintf(buf, sizeof buf, "%s/styles/default.mss", CM_DATADIR);
-  return readable(buf) ? buf : NULL;
+  snprintf(dirs[n++], PATH_MAX, "%s/styles", CM_DATADIR);
+  return n;
+}
+
+/* "No style 'papr' in ..." with the nearest style name of those folders. */
+static void no_style(const char *name, char dirs[STYLE_DIRS][PATH_MAX], int n) {
+  char where[1024] = "", near[256] = "";
+  cm_suggest s;
+  cm_suggest_init(&s, name);
+  for (int k = 0; k < n; k++) {
+    size_t used = strlen(where);
+    snprintf(where + used, sizeof where - used, "%s%s", k ? ", " : "", dirs[k]);
+    DIR *dir = opendir(dirs[k]);
+    for (struct dirent *d; dir && (d = readdir(dir));) {
+      size_t len = strlen(d->d_name);
+      if (len < 5 || len >= sizeof near || strcmp(d->d_name + len - 4, ".mss"))
+        continue;
+      d->d_name[len - 4] = '\0';
+      cm_suggest_try(&s, d->d_name);
+      if (s.best == d->d_name)
+        snprintf(near, sizeof near, "%s", d->d_name);
+    }
+    if (dir)
+      closedir(dir);
+  }
+  if (near[0])
+    cli_usage("no style '%s' in %s (did you mean '%s'?)", name, where, near);
+  else
+    cli_usage("no style '%s' in %s (give a path, or put %s.mss in one of them)",
+              name, where, name);
+}
+
+/* NAME or NAME.mss in the style folders; NULL (said) when in none. */
+static const char *find_style(const char *name) {
+  static char path[PATH_MAX + 320];
+  char dirs[STYLE_DIRS][PATH_MAX], bare[256];
+  size_t len = strlen(name);
+  snprintf(bare, sizeof bare, "%.*s", (int)(len > 4 && !strcmp(name + len - 4, ".mss") ? len - 4 : len), name);
+  int n = style_dirs(dirs);
+  for (int k = 0; k < n; k++) {
+    snprintf(path, sizeof path, "%.4000s/%s.mss", dirs[k], bare);
+    if (readable(path))
+      return path;
+  }
+  no_style(bare, dirs, n);
+  return NULL;
+}
+
+const char *cli_style_path(const char *given) {
+  if (!given) {
+    const char *env = getenv("CONTROLMAP_STYLE");
+    given = env && *env ? env : "default";
+  }
+  /* A file that is there, or a path, is taken as given: a path that is
+   * not there is said by the style loader, with the reason. */
+  if (readable(given) || strchr(given, '/'))
+    return given;
+  return find_style(given);
 }
 
 int cli_parse_date(const char *arg, cm_day *out) {
@@ -163,7 +217,7 @@ int cli_style_only(int argc, char **argv, const char *command,
   }
   *style = cli_style_path(given);
   if (!*style)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
+    return EXIT_USAGE;
   return EXIT_OK;
 }
 

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifndef CM_DATASET_VERSION
+#define CM_DATASET_VERSION "unknown"
+#endif
+
 static const char usage[] =
     "usage: controlmap <command> [options]\n"
     "\n"
@@ -30,7 +34,11 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-    printf("controlmap %s\n", CM_VERSION);
+    printf("controlmap %s\n"
+           "dataset %s: control of the ground in the Nagorno-Karabakh "
+           "conflict, 1923 to 2024 (shapes/SOURCES.md)\n"
+           "cite both: CITATION.cff\n",
+           CM_VERSION, CM_DATASET_VERSION);
     return EXIT_OK;
   }
   static const struct {
