@@ -41,7 +41,19 @@ typedef struct parser {
   name_index var_names, layer_names;
   const style_override *ov; /* values given from outside the file */
   size_t nov;
+  size_t rule;              /* the rule being read, SIZE_MAX outside rules */
+  style_vec localized;      /* localized: values for one language */
 } parser;
+
+/* A text property written for one language (legend-ar: "..."): it takes
+ * the place of the plain one when the map's language is known, at the end,
+ * as the language may be set after the rules or from outside. */
+typedef struct localized {
+  const style_prop *prop;
+  const char *lang;
+  size_t rule;       /* index in the style's rules; SIZE_MAX: the Map */
+  const char *value;
+} localized;
 
 /* Recursion stays far from the end of a thread's stack, whatever the file. */
 enum { MAX_DEPTH = 32 };
@@ -554,6 +566,65 @@ static void apply_value(parser *p, style_block block, void *base, const scope *s
   style_vec_free(&toks);
 }
 
+/* "legend-ar": the language of a text or font property written for one
+ * language, with the plain property in *prop; NULL when name is no such. */
+static const char *localized_lang(style_block block, const char *name,
+                                  const style_prop **prop) {
+  const char *dash = strrchr(name, '-');
+  const style_prop *lang = style_prop_find(STYLE_BLOCK_MAP, "lang");
+  if (!dash)
+    return NULL;
+  char plain[64];
+  snprintf(plain, sizeof plain, "%.*s", (int)(dash - name), name);
+  const style_prop *base = style_prop_find(block, plain);
+  if (!base || (base->kind != VAL_TEMPLATE && base->kind != VAL_STRING))
+    return NULL;
+  for (const style_keyword *k = lang->keywords; k->name; k++)
+    if (!strcmp(dash + 1, k->name)) {
+      *prop = base;
+      return k->name;
+    }
+  return NULL;
+}
+
+static void localized_value(parser *p, style_block block, const scope *sc,
+                            const style_prop *prop, const char *lang, size_t first,
+                            size_t end) {
+  union { cm_symbolizer rule; cm_map_settings map; } scratch;
+  memset(&scratch, 0, sizeof scratch);
+  size_t mistakes = p->diag->list.count;
+  apply_value(p, block, &scratch, sc, prop, first, end);
+  localized *l = p->diag->list.count == mistakes ? push(p, &p->localized) : NULL;
+  if (l)
+    *l = (localized){prop, lang, block == STYLE_BLOCK_MAP ? SIZE_MAX : p->rule,
+                     *(const char **)((char *)&scratch + prop->offset)};
+}
+
+/* Whether a Map property was given from outside, which wins over all. */
+static int overridden(const parser *p, const style_prop *prop) {
+  for (size_t k = 0; k < p->nov; k++)
+    if (!p->ov[k].is_variable && !strcmp(p->ov[k].name, prop->name))
+      return 1;
+  return 0;
+}
+
+/* The values written for the map's language win over the plain ones. */
+static void apply_localized(parser *p) {
+  cm_style *s = p->style;
+  for (size_t k = 0; k < p->localized.count; k++) {
+    const localized *l = style_vec_at(&p->localized, k);
+    if (strcmp(l->lang, s->map.lang) || (l->rule == SIZE_MAX && overridden(p, l->prop)))
+      continue;
+    if (l->rule == SIZE_MAX) {
+      *(const char **)((char *)&s->map + l->prop->offset) = l->value;
+    } else {
+      style_rule *r = style_vec_at(&s->rules, l->rule);
+      *(const char **)((char *)&r->values + l->prop->offset) = l->value;
+      r->values.set |= l->prop->bit;
+    }
+  }
+}
+
 static int is_font(const style_prop *prop) {
   return !strcmp(prop->name, "font") || !strcmp(prop->name, "text-face-name");
 }
@@ -579,11 +650,14 @@ static void declaration(parser *p, style_block block, void *base, const scope *s
   p->i = end;
   const style_prop *prop = style_prop_find(block, name->text);
   size_t mistakes = p->diag->list.count;
-  if (!prop)
+  const char *lang = prop ? NULL : localized_lang(block, name->text, &prop);
+  if (lang)
+    localized_value(p, block, sc, prop, lang, first, end);
+  else if (!prop)
     unknown_property(p, block, name);
   else
     apply_value(p, block, base, sc, prop, first, end);
-  if (prop && p->diag->list.count == mistakes && is_font(prop))
+  if (prop && !lang && p->diag->list.count == mistakes && is_font(prop))
     add_font_ref(p, *(const char **)((char *)base + prop->offset), &p->tok[first]);
   style_tok_kind stop = peek(p)->kind;
   if (stop == TOK_SEMI) {
@@ -941,7 +1015,10 @@ static void rule_statement(parser *p, const scope *parent) {
    * move: its values are collected aside and stored at the end. */
   cm_symbolizer values;
   memset(&values, 0, sizeof values);
+  size_t outer = p->rule;
+  p->rule = rule_index;
   block_body(p, STYLE_BLOCK_RULE, &values, &sc, open);
+  p->rule = outer;
   ((style_rule *)style_vec_at(&p->style->rules, rule_index))->values = values;
 }
 
@@ -1033,7 +1110,8 @@ static void empty_style(parser *p) {
 int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
                        const style_override *ov, size_t nov, style_diag *d) {
   parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0, 0, 0,
-              {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, ov, nov};
+              {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, ov, nov, SIZE_MAX,
+              STYLE_VEC(localized)};
   p.budget = EXPANSION_BUDGET + EXPANSION_PER_TOKEN * count;
   if (peek(&p)->kind == TOK_EOF && d->list.count == 0)
     empty_style(&p);
@@ -1043,11 +1121,13 @@ int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
   for (size_t k = 0; k < nov; k++)
     if (!ov[k].is_variable)
       override_map(&p, &ov[k]);
+  apply_localized(&p);
   /* An empty title is no title: a figure whose caption is in the text. */
   if (s->map.title && !s->map.title[0])
     s->map.title = NULL;
   check_layer_uses(&p);
   style_vec_free(&p.vars);
+  style_vec_free(&p.localized);
   name_index_free(&p.var_names);
   name_index_free(&p.layer_names);
   return p.nomem || s->arena.failed ? CM_ENOMEM : CM_OK;

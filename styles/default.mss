@@ -17,8 +17,11 @@ Map {
   background-color: @water;
   lang: en;
   font: "Noto Sans";
+  font-ar: "Noto Naskh Arabic";
   title: "Nagorno-Karabakh: control of the ground on {date}";
+  title-ar: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "controlmap dataset: front lines schematic (see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors)";
+  attribution-ar: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
   legend: bottom-left;
   scale-bar: bottom-right;
   north-arrow: top-right;
@@ -36,23 +39,26 @@ Layer#places    { file: "../shapes/places.shp"; }
 
 #countries { polygon-fill: @land; line-color: @border; line-width: 0.5pt; }
 
-#control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; }
-#control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; }
-#control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; }
+#control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; legend-ar: "أذربيجان"; }
+#control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; legend-ar: "القوات الأرمنية وقوات كاراباخ"; }
+#control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; legend-ar: "أرمينيا"; }
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(45, #4a4a4a, 0.35pt, 1.6mm);
   line-color: #4a4a4a; line-width: 0.5pt; line-dasharray: 2pt, 1.5pt;
   legend: "Russian peacekeeping zone";
+  legend-ar: "منطقة انتشار قوات حفظ السلام الروسية";
 }
 #zones[kind = "blockade"] {
   polygon-pattern: hatch(-45, #8b1a1a, 0.3pt, 2.2mm);
   legend: "Blockaded area";
+  legend-ar: "المنطقة المحاصرة";
 }
 
 #regions[kind = "oblast"] {
   line-color: #7a2e1f; line-width: 0.9pt; line-dasharray: 4pt, 1.5pt;
   legend: "Former NKAO (1923–1991)";
+  legend-ar: "حدود إقليم ناغورنو كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
 }
 #regions[kind = "district"] { line-color: #8f8f8f; line-width: 0.3pt; }
 #regions[kind = "republic"] { line-color: @border; line-width: 0.4pt; }
@@ -61,6 +67,7 @@ Layer#places    { file: "../shapes/places.shp"; }
   polygon-fill: #fff3a8; polygon-opacity: 0.7;
   line-color: #9a7300; line-width: 0.5pt;
   legend: "{name}";
+  legend-ar: "ممر لاتشين وطريق العبور";
 }
 /* Routes agreed on paper and never opened: an outline only, dashed. */
 #corridors[status = "planned"] {
@@ -72,14 +79,17 @@ Layer#places    { file: "../shapes/places.shp"; }
 #lines[kind = "front"] {
   line-color: #5c0a0a; line-width: 1.1pt; line-dasharray: 5pt, 2pt;
   legend: "Front line";
+  legend-ar: "خط الجبهة";
 }
 #lines[kind = "line_of_contact"] {
   line-color: #5c0a0a; line-width: 1.1pt;
   legend: "{name_en}";
+  legend-ar: "خط التماس";
 }
 #lines[kind = "ceasefire_line"] {
   line-color: #5c0a0a; line-width: 1.1pt; line-dasharray: 3pt, 1.5pt;
   legend: "{name_en}";
+  legend-ar: "خط وقف إطلاق النار (١٠ تشرين الثاني ٢٠٢٠)";
 }
 
 #places[rank <= 2] {
@@ -91,7 +101,7 @@ Layer#places    { file: "../shapes/places.shp"; }
 }
 #places[rank = 1] { marker-type: square; marker-width: 2mm; text-size: 8pt; text-priority: 1; }
 #corridors[width_m >= 5000] {
-  text-name: "Lachin corridor"; text-placement: line; text-size: 6pt;
+  text-name: "Lachin corridor"; text-name-ar: "ممر لاتشين"; text-placement: line; text-size: 6pt;
   text-fill: #6b5200; text-halo-fill: #fff3a8; text-halo-radius: 0.8pt;
   text-priority: 3;
 }

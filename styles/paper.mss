@@ -13,8 +13,11 @@ Map {
   background-color: @water;
   lang: en;
   font: "Noto Serif";
+  font-ar: "Noto Naskh Arabic";
   title: "Control of the ground on {date}";
+  title-ar: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "Front lines schematic (±3 km; see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors).";
+  attribution-ar: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
   legend: bottom-left;
   scale-bar: bottom-right;
   north-arrow: top-right;
@@ -32,33 +35,37 @@ Layer#places    { file: "../shapes/places.shp"; }
 
 #countries { polygon-fill: @land; line-color: #777777; line-width: 0.4pt; }
 
-#control[holder = "AZE"] { polygon-fill: #ffffff; legend: "Azerbaijan"; }
+#control[holder = "AZE"] { polygon-fill: #ffffff; legend: "Azerbaijan"; legend-ar: "أذربيجان"; }
 #control[holder = "NKR"] {
   polygon-fill: #a9a9a9;
   polygon-pattern: hatch(45, #333333, 0.35pt, 1.4mm);
-  legend: "Armenian / Karabakh forces";
+  legend: "Armenian / Karabakh forces"; legend-ar: "القوات الأرمنية وقوات كاراباخ";
 }
-#control[holder = "ARM"] { polygon-fill: #cfcfcf; legend: "Armenia"; }
+#control[holder = "ARM"] { polygon-fill: #cfcfcf; legend: "Armenia"; legend-ar: "أرمينيا"; }
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(-45, #000000, 0.3pt, 2mm);
   line-color: #000000; line-width: 0.5pt; line-dasharray: 1.5pt, 1pt;
   legend: "Russian peacekeeping zone";
+  legend-ar: "منطقة انتشار قوات حفظ السلام الروسية";
 }
 #zones[kind = "blockade"] {
   polygon-pattern: cross-hatch(0, #555555, 0.25pt, 2.5mm);
   legend: "Blockaded area";
+  legend-ar: "المنطقة المحاصرة";
 }
 
 #regions[kind = "oblast"] {
   line-color: #000000; line-width: 0.8pt; line-dasharray: 4pt, 1.5pt, 1pt, 1.5pt;
   legend: "Former NKAO (1923–1991)";
+  legend-ar: "حدود إقليم ناغورنو كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
 }
 #regions[kind = "district"] { line-color: #9a9a9a; line-width: 0.25pt; }
 
 #corridors[status = "open"] {
   polygon-fill: #ffffff; line-color: #000000; line-width: 0.6pt;
   legend: "{name}";
+  legend-ar: "ممر لاتشين وطريق العبور";
 }
 /* Routes agreed on paper and never opened: an outline only, dashed. */
 #corridors[status = "planned"] {
@@ -70,11 +77,14 @@ Layer#places    { file: "../shapes/places.shp"; }
 #lines[kind = "front"] {
   line-color: #000000; line-width: 1.2pt; line-dasharray: 5pt, 2pt;
   legend: "Front line";
+  legend-ar: "خط الجبهة";
 }
-#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "{name_en}"; }
+#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "{name_en}";
+  legend-ar: "خط التماس"; }
 #lines[kind = "ceasefire_line"] {
   line-color: #000000; line-width: 1.3pt; line-dasharray: 3pt, 1.2pt;
   legend: "{name_en}";
+  legend-ar: "خط وقف إطلاق النار (١٠ تشرين الثاني ٢٠٢٠)";
 }
 
 #places[rank <= 2] {

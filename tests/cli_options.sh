@@ -18,13 +18,14 @@ Map {
   extent: 44.8 38.4 48.2 41.2;
   page: 120mm 90mm; dpi: 150;
   title: "Fixture on {date}";
+  title-ar: "خريطة الاختبار في {date}";
   attribution: "Source: fixtures";
   legend: bottom-left; scale-bar: bottom-right;
 }
 Layer#poly   { file: "poly.shp"; time: start end; }
 Layer#points { file: "points.shp"; }
 #poly { line-color: #444; line-width: @edge; }
-#poly[holder = "ARM"] { polygon-fill: @arm; legend: @label; }
+#poly[holder = "ARM"] { polygon-fill: @arm; legend: @label; legend-ar: "القوات الأرمنية"; }
 #points { marker-width: 2mm; text-name: [name]; text-size: 8pt; }
 MSS
 u32() { od -An -tu1 -j "$2" -N 4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}'; }
@@ -72,8 +73,19 @@ has "$T/o/ar.svg" 'direction="rtl"'
 has "$T/o/ar.svg" ">خانكندي</text>"
 hasnt "$T/o/ar.svg" ">Stepanakert</text>"
 has "$T/o/ar.svg" "تشرين الثاني"
+# The style's texts written for the language (title-ar, legend-ar) take the
+# place of the plain ones; --title still wins.
+has "$T/o/ar.svg" ">خريطة الاختبار في ١٠ تشرين الثاني ٢٠٠٠</text>"
+has "$T/o/ar.svg" ">القوات الأرمنية</text>"
+hasnt "$T/o/ar.svg" "Armenian forces"
+hasnt "$T/o/ar.svg" "Fixture on"
+run 0 "$CM" render -s "$T/o.mss" -d 2000 --lang ar --title "Figure 1" -o "$T/o/ar-title.svg"
+has "$T/o/ar-title.svg" ">Figure 1</text>"
+hasnt "$T/o/ar-title.svg" "خريطة الاختبار"
 run 0 "$CM" render -s "$T/o.mss" -d 2000 --lang hy -o "$T/o/hy.svg"
 has "$T/o/hy.svg" ">Ստեփանակերտ</text>"
+has "$T/o/hy.svg" ">Armenian forces</text>"
+hasnt "$T/o/hy.svg" "خريطة"
 # A language the data has no names in falls back to English names.
 run 0 "$CM" render -s "$T/o.mss" -d 2000 --lang ru -o "$T/o/ru.svg"
 has "$T/o/ru.svg" ">Stepanakert</text>"
@@ -91,6 +103,14 @@ run 0 "$CM" render -s "$T/o.mss" -d 2000 --set @arm=red --set edge=2pt --set 'la
 has "$T/o/red.svg" 'fill="#ff0000"'
 has "$T/o/red.svg" 'stroke-width="2"'
 has "$T/o/red.svg" ">Karabakh</text>"
+# The shipped styles carry Arabic texts: --lang ar makes an Arabic map.
+if [ -f shapes/control.shp ]; then
+  run 0 "$CM" render -s styles/paper.mss -d 2020-11-15 --lang ar -o "$T/o/paper-ar.svg"
+  has "$T/o/paper-ar.svg" "ناغورنو كاراباخ: السيطرة الميدانية في ١٥ تشرين الثاني ٢٠٢٠"
+  has "$T/o/paper-ar.svg" ">أذربيجان</text>"
+  has "$T/o/paper-ar.svg" ">ستيباناكيرت</text>"
+  hasnt "$T/o/paper-ar.svg" ">Azerbaijan</text>"
+fi
 run 2 "$CM" render -s "$T/o.mss" -d 2000 --set arn=#00ff00 -o "$T/o/x.png"
 has "$T/err" "controlmap: --set arn: the style has no variable @arn (did you mean '@arm'?)"
 run 2 "$CM" render -s "$T/o.mss" -d 2000 --set arm=#zz0000 -o "$T/o/x.png"
