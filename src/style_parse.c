@@ -401,8 +401,16 @@ static void unknown_variable(parser *p, const style_override *o) {
   cm_suggest_init(&s, o->name);
   for (size_t k = 0; k < p->vars.count; k++)
     cm_suggest_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
-  if (!cm_suggest_hint(&s, e, "@"))
-    cm_error_hint(e, "--set changes a variable the style defines with @%s: value;", o->name);
+  if (cm_suggest_hint(&s, e, "@"))
+    return;
+  char names[400] = "";
+  for (size_t k = 0, n = 0; k < p->vars.count && n + 70 < sizeof names; k++)
+    n += (size_t)snprintf(names + n, sizeof names - n, "%s@%.60s", k ? ", " : "",
+                          ((variable *)style_vec_at(&p->vars, k))->name);
+  if (names[0])
+    cm_error_hint(e, "its variables are %s", names);
+  else
+    cm_error_hint(e, "it defines none: --set changes what a style defines as @name: value;");
 }
 
 /* The value of --set is not of the kind the style's own value is. */

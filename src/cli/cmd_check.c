@@ -11,13 +11,15 @@
 static const char help[] =
     "usage: controlmap check [-s STYLE]\n"
     "\n"
+
     "Validate a style and the data it names, and report every problem in one\n"
     "run, not just the first: style syntax, missing files, CRS, time fields\n"
     "and their dates, fields the rules use (with the nearest field of the\n"
     "layer), and as warnings fonts that are not installed (naming the one\n"
     "used instead) and filter dates outside the data. Exit 0 when there is\n"
     "no problem (warnings allowed), 2 for style mistakes, 1 for data\n"
-    "problems.\n";
+    "problems. STYLE is a file, or a name looked for as NAME.mss in ./styles,\n"
+    "the user's and the installed styles.\n";
 
 /* What one run found: style mistakes, data problems and warnings. */
 typedef struct findings {
