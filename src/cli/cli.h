@@ -42,6 +42,16 @@ enum { CLI_OPT_PAGE = 1001, CLI_OPT_TITLE, CLI_OPT_LANG, CLI_OPT_SET };
       {"lang", required_argument, 0, CLI_OPT_LANG},                         \
       {"set", required_argument, 0, CLI_OPT_SET}
 
+/* Their lines of --help. */
+#define CLI_STYLE_HELP                                                      \
+  "      --page WxH[UNIT]   page size, e.g. 120x90mm (mm, in, pt, px; mm\n" \
+  "                         when none); the style's sizes in points stay\n" \
+  "      --title TEXT       the title ({date} works); \"\" for none\n" \
+  "      --lang CODE        en, ar, hy, az or ru: place names, dates, digits,\n" \
+  "                         layout and the style's texts for that language\n" \
+  "      --set NAME=VALUE   give the style's variable @NAME another value of\n" \
+  "                         its kind, e.g. --set aze=#9fc4e4 (repeatable)\n"
+
 enum { CLI_MAX_SETS = 64 };
 
 typedef struct cli_overrides {
