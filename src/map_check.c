@@ -36,8 +36,9 @@ static const char *nearest_file(const char *path, char *buf, size_t size) {
   cm_suggest_init(&near, slash ? slash + 1 : path);
   buf[0] = '\0';
   for (struct dirent *d; (d = readdir(dir));) {
+    size_t before = near.distance;
     cm_suggest_try(&near, d->d_name);
-    if (near.best == d->d_name) /* readdir may reuse its storage */
+    if (near.distance < before) /* readdir reuses its storage: keep a copy */
       snprintf(buf, size, "%s", d->d_name);
   }
   closedir(dir);

@@ -46,7 +46,7 @@ run 0 "$CM" render -s "$T/o.mss" -d 2000 --page 4x3in -o "$T/o/in.png"
 [ "$(u32 "$T/o/in.png" 16)" -eq 600 ] && ok "4 in at 150 dpi is 600 px" || bad "4in wide is $(u32 "$T/o/in.png" 16) px"
 run 0 "$CM" render -s "$T/o.mss" -d 2000 --page 120x90 -o "$T/o/mm.png"
 [ "$(u32 "$T/o/mm.png" 16)" -eq 709 ] && ok "a page without a unit is in mm" || bad "120x90 is $(u32 "$T/o/mm.png" 16) px wide"
-for bad_page in 120 abc 120x 0x90mm -5x90mm 120x90mmm; do
+for bad_page in 120 abc 120x 0x90mm -5x90mm 120x90mmm 1e2x90mm infx90mm 120x0x1Amm x90mm; do
   run 2 "$CM" render -s "$T/o.mss" -d 2000 --page "$bad_page" -o "$T/o/x.png"
   has "$T/err" "controlmap: --page"
 done

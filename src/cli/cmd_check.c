@@ -198,7 +198,7 @@ int cmd_check(int argc, char **argv) {
     report(&all.items[i], &f);
   cm_errors_free(&all);
   if (!s)
-    return summary(path, &f, 0, 0) == EXIT_USAGE || rc != CM_EIO ? EXIT_USAGE : EXIT_FAIL;
+    return summary(path, &f, 0, 0); /* unreadable: nothing more to check */
   cm_error e;
   if (cm_proj_check(cm_style_map(s)->srs, &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%s", path);

@@ -57,15 +57,28 @@ int cli_bad_option(int ch, char **argv, const struct option *longs,
   return cli_usage("unknown option '%s' (see `controlmap %s --help`)", word, command);
 }
 
+/* A plain decimal of n characters at s (no sign, exponent, hexadecimal or
+ * infinity), above zero; 0 when it is not one. */
+static double plain_size(const char *s, size_t n) {
+  char buf[32];
+  if (n == 0 || n >= sizeof buf || strspn(s, "0123456789.") < n)
+    return 0;
+  snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+  return atof(buf);
+}
+
 /* --page WxH[unit] as a Map page value: "120x90mm" -> "120mm 90mm". */
 static int page_option(const char *arg, cli_overrides *o) {
-  double w, h;
-  char unit[8] = "mm", extra; /* a page is thought of in mm */
-  int n = sscanf(arg, "%lf x %lf %7[a-z] %c", &w, &h, unit, &extra);
-  if ((n != 2 && n != 3) || !(w > 0) || !(h > 0))
+  size_t wn = strspn(arg, "0123456789.");
+  const char *hs = arg[wn] == 'x' ? arg + wn + 1 : arg + wn;
+  size_t hn = strspn(hs, "0123456789.");
+  const char *unit = hs + hn;
+  double w = plain_size(arg, wn), h = hs > arg + wn ? plain_size(hs, hn) : 0;
+  if (!(w > 0) || !(h > 0) || strlen(unit) > 2 || strspn(unit, "abcdefghijklmnopqrstuvwxyz") < strlen(unit))
     return cli_usage("--page takes WIDTHxHEIGHT and a unit (mm, the default, "
                      "in, pt or px), e.g. 120x90mm, not '%s'", arg);
-  snprintf(o->page, sizeof o->page, "page=%.10g%s %.10g%s", w, unit, h, unit);
+  snprintf(o->page, sizeof o->page, "page=%.10g%s %.10g%s", w, *unit ? unit : "mm", h,
+           *unit ? unit : "mm");
   return EXIT_OK;
 }
 
@@ -153,8 +166,9 @@ static void no_style(const char *name, char dirs[STYLE_DIRS][PATH_MAX], int n) {
       if (len < 5 || len >= sizeof near || strcmp(d->d_name + len - 4, ".mss"))
         continue;
       d->d_name[len - 4] = '\0';
+      size_t before = s.distance;
       cm_suggest_try(&s, d->d_name);
-      if (s.best == d->d_name)
+      if (s.distance < before) /* readdir reuses its storage: keep a copy */
         snprintf(near, sizeof near, "%s", d->d_name);
     }
     if (dir)
