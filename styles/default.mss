@@ -67,12 +67,13 @@ Layer#places    { file: "../shapes/places.shp"; }
   polygon-fill: #fff3a8; polygon-opacity: 0.7;
   line-color: #9a7300; line-width: 0.5pt;
   legend: "{name}";
-  legend-ar: "ممر لاتشين وطريق العبور";
+  legend-ar: "ممر لاتشين";
 }
 /* Routes agreed on paper and never opened: an outline only, dashed. */
 #corridors[status = "planned"] {
   line-color: #9a7300; line-width: 0.7pt; line-dasharray: 3, 1.5;
   legend: "{name}";
+  legend-ar: "طريق عبور إلى نخجوان (مخطط، لم يُفتح)";
 }
 
 #lines[kind = "border"] { line-color: #555555; line-width: 0.6pt; }

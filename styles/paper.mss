@@ -65,12 +65,13 @@ Layer#places    { file: "../shapes/places.shp"; }
 #corridors[status = "open"] {
   polygon-fill: #ffffff; line-color: #000000; line-width: 0.6pt;
   legend: "{name}";
-  legend-ar: "ممر لاتشين وطريق العبور";
+  legend-ar: "ممر لاتشين";
 }
 /* Routes agreed on paper and never opened: an outline only, dashed. */
 #corridors[status = "planned"] {
   line-color: #000000; line-width: 0.6pt; line-dasharray: 3, 1.5;
   legend: "{name}";
+  legend-ar: "طريق عبور إلى نخجوان (مخطط، لم يُفتح)";
 }
 
 #lines[kind = "border"] { line-color: #444444; line-width: 0.6pt; }

@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
     printf("controlmap %s\n"
            "dataset %s: control of the ground in the Nagorno-Karabakh "
-           "conflict, 1923 to 2024 (shapes/SOURCES.md)\n"
+           "conflict since 1923 (shapes/SOURCES.md)\n"
            "cite both: CITATION.cff\n",
            CM_VERSION, CM_DATASET_VERSION);
     return EXIT_OK;
