@@ -1,0 +1,76 @@
+#include "support/scene.h"
+
+#include "support/files.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_error(const cm_error *err) {
+  char buf[2000];
+  fprintf(stderr, "%s\n", cm_error_format(err, buf, sizeof buf));
+}
+
+cm_map *scene_map(const char *dir, const char *name, const char *text) {
+  const char *path = path_in(dir, name);
+  if (file_write(path, text, strlen(text)) != 0)
+    return NULL;
+  cm_map *m = NULL;
+  cm_error err;
+  if (cm_map_open(&m, path, &err) != CM_OK) {
+    print_error(&err);
+    return NULL;
+  }
+  return m;
+}
+
+cm_scene *scene_at(const cm_map *map, const char *date, const char *since) {
+  cm_compose_options opt = {0};
+  cm_error err;
+  if (cm_date_parse(date, &opt.date, NULL, NULL) != CM_OK ||
+      (since && cm_date_parse(since, &opt.changes_since, NULL, NULL) != CM_OK)) {
+    fprintf(stderr, "bad date %s or %s\n", date, since ? since : "-");
+    return NULL;
+  }
+  opt.changes = since != NULL;
+  cm_scene *s = NULL;
+  if (cm_compose(&s, map, &opt, &err) != CM_OK) {
+    print_error(&err);
+    return NULL;
+  }
+  return s;
+}
+
+long scene_group(const cm_scene *s, const char *id) {
+  for (size_t i = 0; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN && it->id && !strcmp(it->id, id))
+      return (long)i;
+  }
+  return -1;
+}
+
+size_t scene_group_end(const cm_scene *s, size_t begin) {
+  int depth = 0;
+  size_t i = begin;
+  for (; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    depth += it->kind == CM_ITEM_GROUP_BEGIN;
+    depth -= it->kind == CM_ITEM_GROUP_END;
+    if (depth == 0)
+      break;
+  }
+  return i;
+}
+
+long scene_text(const cm_scene *s, const char *id, const char *text) {
+  long g = scene_group(s, id);
+  if (g < 0)
+    return -1;
+  size_t end = scene_group_end(s, (size_t)g);
+  for (size_t i = (size_t)g; i < end; i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_TEXT && !strcmp(it->text, text))
+      return (long)i;
+  }
+  return -1;
+}
