@@ -22,24 +22,6 @@
 
 static char dir[4096];
 
-/* Every kind of paint a swatch can carry, one class each. */
-static const char style[] =
-    "Map {\n"
-    "  srs: \"+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84\";\n"
-    "  extent: 44.8 38.4 48.2 41.2; page: 120mm 90mm; dpi: 150; legend: bottom-left;\n"
-    "}\n"
-    "Layer#poly { file: \"poly.shp\"; time: start end; }\n"
-    "Layer#lines { file: \"lines.shp\"; time: start end; }\n"
-    "Layer#points { file: \"points.shp\"; }\n"
-    "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"Armenian\"; }\n"
-    "#poly[holder = \"AZE\"] { polygon-fill: #9fc4e4; polygon-opacity: 0.6;\n"
-    "  line-color: #2050a0; line-width: 0.8pt; line-dasharray: 4, 2; legend: \"Azerbaijani\"; }\n"
-    "#poly[holder = \"RUS\"] { polygon-pattern: cross-hatch(30, #555, 0.3pt, 1.5mm);\n"
-    "  line-color: #333; line-opacity: 0.5; legend: \"Zone\"; }\n"
-    "#lines { line-color: #600; line-width: 1.2pt; line-dasharray: 6, 2, 1, 2; legend: \"Line {kind}\"; }\n"
-    "#lines[kind = \"border\"] { line-dasharray: none; line-width: 0.5pt; line-color: #444; }\n"
-    "#points[rank <= 2] { marker-type: star; marker-width: 2.5mm; marker-fill: #222; legend: \"Town\"; }\n";
-
 static int setup(void **state) { return fixture_dir_map(dir, sizeof dir); }
 
 static int teardown(void **state) {
@@ -183,7 +165,7 @@ static int check_legend(const cm_map *m, const char *date) {
 }
 
 static void fixture_swatches_match_rules(void **state) {
-  cm_map *m = scene_map(dir, "legend.mss", style);
+  cm_map *m = scene_map(dir, "legend.mss", scene_paint_style);
   assert_non_null(m);
   /* A, C, contact line, border, towns; then B, C, ceasefire line, border. */
   assert_int_equal(check_legend(m, "2000-01-01"), 5);

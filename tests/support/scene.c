@@ -5,6 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
+const char scene_paint_style[] =
+    "Map {\n"
+    "  srs: \"+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84\";\n"
+    "  extent: 44.8 38.4 48.2 41.2; page: 120mm 90mm; dpi: 150; legend: bottom-left;\n"
+    "}\n"
+    "Layer#poly { file: \"poly.shp\"; time: start end; }\n"
+    "Layer#lines { file: \"lines.shp\"; time: start end; }\n"
+    "Layer#points { file: \"points.shp\"; }\n"
+    "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"Armenian\"; }\n"
+    "#poly[holder = \"AZE\"] { polygon-fill: #9fc4e4; polygon-opacity: 0.6;\n"
+    "  line-color: #2050a0; line-width: 0.8pt; line-dasharray: 4, 2; legend: \"Azerbaijani\"; }\n"
+    "#poly[holder = \"RUS\"] { polygon-pattern: cross-hatch(30, #753, 0.3pt, 1.5mm);\n"
+    "  line-color: #333; line-opacity: 0.5; legend: \"Zone\"; }\n"
+    "#lines { line-color: #600; line-width: 1.2pt; line-dasharray: 6, 2, 1, 2;\n"
+    "  line-join: round; line-cap: round; legend: \"Line {kind}\"; }\n"
+    "#lines[kind = \"border\"] { line-dasharray: none; line-width: 0.5pt; line-color: #444; }\n"
+    "#points[rank <= 2] { marker-type: star; marker-width: 2.5mm; marker-fill: #222; legend: \"Town\"; }\n";
+
 static void print_error(const cm_error *err) {
   char buf[2000];
   fprintf(stderr, "%s\n", cm_error_format(err, buf, sizeof buf));

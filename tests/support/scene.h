@@ -8,6 +8,12 @@
 #include "controlmap/map.h"
 #include "controlmap/scene.h"
 
+/* A style for the fixture map (poly, lines, points) with one class of each
+ * kind of paint: a plain fill; a translucent fill with a dashed outline; a
+ * cross-hatch with a translucent outline; dashed lines, round joins, with
+ * one class solid; star markers. */
+extern const char scene_paint_style[];
+
 /* Write text as "<dir>/<name>" and open it as a map; NULL (the error
  * printed) when it fails. Caller frees with cm_map_free. */
 cm_map *scene_map(const char *dir, const char *name, const char *text);
