@@ -110,31 +110,6 @@ static int rule_of(const cm_map *m, const char *text, cm_day date,
   return 0;
 }
 
-/* The swatch of the text item t: the path of the legend (other than its
- * background, the first) whose middle is nearest t's anchor, rows
- * counting before columns. */
-static const cm_item *swatch_of(const cm_scene *sc, size_t g, size_t end,
-                                const cm_item *t) {
-  const cm_item *best = NULL;
-  double best_d = INFINITY;
-  int first = 1;
-  for (size_t i = g; i < end; i++) {
-    const cm_item *it = cm_scene_item(sc, i);
-    if (it->kind != CM_ITEM_PATH)
-      continue;
-    if (first) {
-      first = 0;
-      continue;
-    }
-    cm_bbox b = cm_geom_bbox(&it->geom);
-    double d = 10 * fabs((b.miny + b.maxy) / 2 - t->y) +
-               fabs((b.minx + b.maxx) / 2 - t->x);
-    if (d < best_d)
-      best_d = d, best = it;
-  }
-  return best;
-}
-
 /* Every entry of the legend of m on date against its rule; returns how
  * many entries there were. */
 static int check_legend(const cm_map *m, const char *date) {
@@ -154,7 +129,7 @@ static int check_legend(const cm_map *m, const char *date) {
     cm_geom_type type = CM_GEOM_POLYGON;
     if (!rule_of(m, t->text, day, &s, &type))
       fail_msg("legend entry '%s' is no class on the map on %s", t->text, date);
-    const cm_item *sw = swatch_of(sc, (size_t)g, end, t);
+    const cm_item *sw = scene_swatch(sc, t);
     if (!sw)
       fail_msg("legend entry '%s' has no swatch", t->text);
     check_paint(t->text, &sw->paint, &s, type, cm_scene_dpi(sc));

@@ -2,6 +2,7 @@
 
 #include "support/files.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,4 +92,29 @@ long scene_text(const cm_scene *s, const char *id, const char *text) {
       return (long)i;
   }
   return -1;
+}
+
+const cm_item *scene_swatch(const cm_scene *s, const cm_item *t) {
+  long g = scene_group(s, "legend");
+  if (g < 0)
+    return NULL;
+  size_t end = scene_group_end(s, (size_t)g);
+  const cm_item *best = NULL;
+  double best_d = INFINITY;
+  int first = 1;
+  for (size_t i = (size_t)g; i < end; i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind != CM_ITEM_PATH)
+      continue;
+    if (first) { /* the legend's background */
+      first = 0;
+      continue;
+    }
+    cm_bbox b = cm_geom_bbox(&it->geom);
+    double d = 10 * fabs((b.miny + b.maxy) / 2 - t->y) +
+               fabs((b.minx + b.maxx) / 2 - t->x);
+    if (d < best_d)
+      best_d = d, best = it;
+  }
+  return best;
 }

@@ -31,4 +31,9 @@ size_t scene_group_end(const cm_scene *s, size_t begin);
 /* Index of the text item with exactly this text inside group id, or -1. */
 long scene_text(const cm_scene *s, const char *id, const char *text);
 
+/* The swatch of the legend's text item t: the path of the legend (other
+ * than its background, the first) whose middle is nearest t's anchor, rows
+ * counting before columns; NULL when there is none. */
+const cm_item *scene_swatch(const cm_scene *s, const cm_item *t);
+
 #endif
