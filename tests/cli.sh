@@ -91,7 +91,7 @@ run 0 "$CM" render -s "$T/fix.mss" -d 2000 --svg-engine cairo -o "$T/o/c.svg"
 run 0 xmllint --noout "$T/o/c.svg"
 hasnt "$T/o/c.svg" "inkscape:groupmode"
 run 0 "$CM" render -s "$T/fix.mss" -d 2020-11-15 -o "$T/o/a.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/o/a.pdf" "$T/o/a.txt"
   has "$T/o/a.txt" "Fixture on 15 November 2020"
   has "$T/o/a.txt" "Armenian forces"
@@ -102,7 +102,7 @@ fi
 
 # --- small multiples ------------------------------------------------------------
 run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01,2021-01-01,1993-06 --grid 2x2 -o "$T/o/fig.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/o/fig.pdf" "$T/o/fig.txt"
   has "$T/o/fig.txt" "1 January 2000"
   has "$T/o/fig.txt" "1 January 2021"
@@ -214,7 +214,7 @@ has "$T/out" "2020-12-01"
 has "$T/out" "+ poly: Ağdam"
 
 # --- the shipped dataset and styles ---------------------------------------------
-if [ -f shapes/control.shp ] && command -v pdftotext >/dev/null; then
+if [ -f shapes/control.shp ] && need pdftotext; then
   run 0 "$CM" render -d 2020-11-15 -o "$T/o/d.pdf"
   pdftotext "$T/o/d.pdf" "$T/o/d.txt"
   has "$T/o/d.txt" "control of the ground on 15 November 2020"

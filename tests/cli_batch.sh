@@ -71,7 +71,7 @@ has "$T/l/2020-01-01.svg" ">Azerbaijani forces</text>"
 mkdir "$T/p"
 run 0 "$CM" batch -s "$S" --every year --from 2020 --to 2020 -o "$T/p/{date}.pdf"
 exists "$T/p/2020-01-01.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/p/2020-01-01.pdf" "$T/p.txt"
   has "$T/p.txt" "Fixture on 1 January 2020"
 fi
