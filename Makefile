@@ -5,6 +5,7 @@
 #   make check-asan   the test suite under AddressSanitizer + UBSan
 #   make fresh-check  the two commands above in a pristine Debian root
 #   make goldens  rewrite the golden images after a deliberate change
+#   make mutants  mutation testing: how many small mistakes the tests catch
 #
 # What pkg-config says is read when make starts, so a target that installs
 # packages first (map, test, check-asan, fuzz, bench) builds in a second make
@@ -42,7 +43,7 @@ STATIC    := $(BUILD)/libcontrolmap.a
 SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
 PROGRAM   := controlmap
 
-.PHONY: all deps deps-test map test check-asan tests goldens install uninstall clean shapes bench fuzz gallery \
+.PHONY: all deps deps-test map test check-asan tests goldens mutants install uninstall clean shapes bench fuzz gallery \
         pkg-check fresh-check
 
 all: $(PROGRAM) $(STATIC) $(SHARED)
@@ -119,6 +120,12 @@ test: deps-test
 goldens: tests
 	@CM_UPDATE_GOLDEN=1 $(BUILD)/tests/test_golden
 	@echo "rewrote tests/golden/*.png: look at them before committing"
+
+# Mutation testing (docs/testing.md): small mistakes from tools/mutants.txt
+# made one at a time in a scratch copy; the score is the share the tests
+# catch. MUTANT_JOBS=2 runs two at once.
+mutants: tests
+	@/usr/bin/python3 tools/mutants.py
 
 check-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
