@@ -142,11 +142,13 @@ has "$T/err" "4 frames: 0 written, 4 skipped"
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 4/3
 has "$T/err" "'4/3' is not a shard"
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 0/3
+has "$T/err" "'0/3' is not a shard"
 
 # --- usage errors (exit 2) ------------------------------------------------------------
 run 2 "$CM" batch -s "$S" -o "$T/y/{date}.png"
 has "$T/err" "one of --every STEP, --dates FILE or --changes"
 run 2 "$CM" batch -s "$S" --every year --changes -o "$T/y/{date}.png"
+has "$T/err" "one of --every STEP, --dates FILE or --changes"
 run 2 "$CM" batch -s "$S" --every fortnight -o "$T/y/{date}.png"
 has "$T/err" "'fortnight' is not a step"
 run 2 "$CM" batch -s "$S" --every year --jobs 0 -o "$T/y/{date}.png"
@@ -162,6 +164,7 @@ has "$T/err" "would both be written to"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{when}.png"
 has "$T/err" "'{when}' in the output name"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{date}.gif"
+has "$T/err" "so its name takes no {date}"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{date}.png" stray
 count "$T/y" 4
 

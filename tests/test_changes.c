@@ -118,6 +118,40 @@ static void backwards_too(void **state) {
   cm_map_free(m);
 }
 
+/* Small multiples show what changed in each panel: nothing in a panel
+ * before the change, the overlay in one after it. */
+static void every_panel_shows_its_changes(void **state) {
+  cm_map *m = scene_map(dir, "holders.mss", style);
+  assert_non_null(m);
+  cm_compose_options opt = {0};
+  cm_day days[2];
+  assert_int_equal(cm_date_parse("2020-06-01", &days[0], NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2021-01-01", &days[1], NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2020-01-01", &opt.changes_since, NULL, NULL), 0);
+  opt.date = days[1];
+  opt.panels = days;
+  opt.npanels = 2;
+  opt.changes = 1;
+  cm_scene *s;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), CM_OK);
+  int groups = 0, shown[2] = {0, 0};
+  for (size_t i = 0; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind != CM_ITEM_GROUP_BEGIN || strcmp(it->id, "changes"))
+      continue;
+    const cm_item *next = cm_scene_item(s, i + 1);
+    if (groups < 2)
+      shown[groups] = next->kind == CM_ITEM_PATH && cm_geom_area(&next->geom) > 0;
+    groups++;
+  }
+  assert_int_equal(groups, 2);
+  assert_false(shown[0]);
+  assert_true(shown[1]);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 /* The shipped map of 10 November 2020, changes since 27 September 2020:
  * the overlay is there, inside the frame, and covers a real share of it. */
 static void shipped_map_shows_its_changes(void **state) {
@@ -145,6 +179,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_holder_counts),
       cmocka_unit_test(backwards_too),
+      cmocka_unit_test(every_panel_shows_its_changes),
       cmocka_unit_test(shipped_map_shows_its_changes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

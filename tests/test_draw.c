@@ -250,7 +250,7 @@ static void paint_is_the_styles(void **state) {
   g = scene_group(s, "layer-poly");
   const cm_item *b = cm_scene_item(s, (size_t)g + 1); /* B, then C */
   assert_true(b->paint.fill);
-  assert_float_equal(b->paint.fill_color.a, 0.6, 1e-9);
+  assert_float_equal(b->paint.fill_color.a, 0.8 * 0.6, 1e-9);
   assert_float_equal(b->paint.fill_color.b, 0xe4 / 255.0, 1e-9);
   assert_int_equal(b->paint.dash_count, 2);
   const cm_item *c = cm_scene_item(s, (size_t)g + 2);

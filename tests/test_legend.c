@@ -148,6 +148,35 @@ static void fixture_swatches_match_rules(void **state) {
   cm_map_free(m);
 }
 
+/* Paths of group id. */
+static int paths_in(const cm_scene *sc, const char *id) {
+  long g = scene_group(sc, id);
+  assert_true(g >= 0);
+  int n = 0;
+  for (size_t i = (size_t)g; i < scene_group_end(sc, (size_t)g); i++)
+    n += cm_scene_item(sc, i)->kind == CM_ITEM_PATH;
+  return n;
+}
+
+/* With every class asked for, the legend lists the classes of features
+ * not on the map that day, and the map still draws only those that are. */
+static void every_class_listed_none_drawn(void **state) {
+  cm_map *m = scene_map(dir, "legend.mss", scene_paint_style);
+  assert_non_null(m);
+  cm_compose_options opt = {0};
+  assert_int_equal(cm_date_parse("2000-01-01", &opt.date, NULL, NULL), 0);
+  opt.legend_all = 1;
+  cm_scene *sc;
+  cm_error err;
+  assert_int_equal(cm_compose(&sc, m, &opt, &err), CM_OK);
+  assert_true(scene_text(sc, "legend", "Azerbaijani") >= 0); /* B, from 2020 */
+  assert_true(scene_text(sc, "legend", "Line ceasefire") >= 0);
+  assert_int_equal(paths_in(sc, "layer-poly"), 2);  /* A and C */
+  assert_int_equal(paths_in(sc, "layer-lines"), 2); /* contact and border */
+  cm_scene_free(sc);
+  cm_map_free(m);
+}
+
 static void shipped_swatches_match_rules(void **state) {
   char path[4096];
   cm_map *m = NULL;
@@ -166,6 +195,7 @@ static void shipped_swatches_match_rules(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fixture_swatches_match_rules),
+      cmocka_unit_test(every_class_listed_none_drawn),
       cmocka_unit_test(shipped_swatches_match_rules),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

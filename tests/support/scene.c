@@ -15,7 +15,7 @@ const char scene_paint_style[] =
     "Layer#lines { file: \"lines.shp\"; time: start end; }\n"
     "Layer#points { file: \"points.shp\"; }\n"
     "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"Armenian\"; }\n"
-    "#poly[holder = \"AZE\"] { polygon-fill: #9fc4e4; polygon-opacity: 0.6;\n"
+    "#poly[holder = \"AZE\"] { polygon-fill: #9fc4e4cc; polygon-opacity: 0.6;\n"
     "  line-color: #2050a0; line-width: 0.8pt; line-dasharray: 4, 2; legend: \"Azerbaijani\"; }\n"
     "#poly[holder = \"RUS\"] { polygon-pattern: cross-hatch(30, #753, 0.3pt, 1.5mm);\n"
     "  line-color: #333; line-opacity: 0.5; legend: \"Zone\"; }\n"

@@ -9,9 +9,9 @@
 #include "controlmap/scene.h"
 
 /* A style for the fixture map (poly, lines, points) with one class of each
- * kind of paint: a plain fill; a translucent fill with a dashed outline; a
- * cross-hatch with a translucent outline; dashed lines, round joins, with
- * one class solid; star markers. */
+ * kind of paint: a plain fill; a translucent fill (alpha 0.8 in the colour,
+ * opacity 0.6) with a dashed outline; a cross-hatch with a translucent
+ * outline; dashed lines with round joins, one class solid; star markers. */
 extern const char scene_paint_style[];
 
 /* Write text as "<dir>/<name>" and open it as a map; NULL (the error
