@@ -261,10 +261,40 @@ static void paint_is_the_styles(void **state) {
   cm_map_free(m);
 }
 
+/* A group's clip keeps what it holds inside its box: the map's layers
+ * never spill over the frame into the margins and the title. */
+static void groups_clip(void **state) {
+  cm_scene *s = cm_scene_new(72, 72, 72); /* one pixel a point */
+  cm_bbox box = {10, 10, 50, 50};
+  assert_int_equal(cm_scene_group_begin(s, "layer-a", "a", &box), 0);
+  cm_geom g;
+  cm_geom_init(&g, CM_GEOM_POLYGON);
+  cm_geom_add_point(&g, 0, 0);
+  cm_geom_add_point(&g, 72, 0);
+  cm_geom_add_point(&g, 72, 72);
+  cm_geom_add_point(&g, 0, 72);
+  cm_paint p = {0};
+  p.fill = 1;
+  p.fill_color = (cm_color){1, 0, 0, 1};
+  assert_int_equal(cm_scene_path_take(s, &g, &p), 0);
+  cm_geom_free(&g);
+  assert_int_equal(cm_scene_group_end(s), 0);
+  uint32_t *px;
+  int w, h;
+  cm_error err;
+  assert_int_equal(cm_render_pixels(s, &px, &w, &h, &err), CM_OK);
+  assert_int_equal(px[30 * w + 30], 0xffff0000); /* inside: opaque red */
+  assert_int_equal(px[5 * w + 5] >> 24, 0);      /* outside: nothing */
+  assert_int_equal(px[60 * w + 30] >> 24, 0);
+  cm_render_pixels_free(px);
+  cm_scene_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(paint_reaches_the_drawing),
       cmocka_unit_test(paint_is_the_styles),
+      cmocka_unit_test(groups_clip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
