@@ -262,7 +262,8 @@ static void paint_is_the_styles(void **state) {
 }
 
 /* A group's clip keeps what it holds inside its box: the map's layers
- * never spill over the frame into the margins and the title. */
+ * never spill over the frame into the margins and the title; outside it
+ * the page stays transparent, in the PNG too. */
 static void groups_clip(void **state) {
   cm_scene *s = cm_scene_new(72, 72, 72); /* one pixel a point */
   cm_bbox box = {10, 10, 50, 50};
@@ -287,6 +288,20 @@ static void groups_clip(void **state) {
   assert_int_equal(px[5 * w + 5] >> 24, 0);      /* outside: nothing */
   assert_int_equal(px[60 * w + 30] >> 24, 0);
   cm_render_pixels_free(px);
+  /* Written as PNG, what is not drawn stays transparent, not black. */
+  const char *path = path_in(dir, "clip.png");
+  assert_int_equal(cm_render_file(s, path, NULL, &err), CM_OK);
+  cairo_surface_t *png = cairo_image_surface_create_from_png(path);
+  assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+  assert_int_equal(cairo_image_surface_get_format(png), CAIRO_FORMAT_ARGB32);
+  const unsigned char *data = cairo_image_surface_get_data(png);
+  int stride = cairo_image_surface_get_stride(png);
+  uint32_t in, out;
+  memcpy(&in, data + 30 * stride + 30 * 4, 4);
+  memcpy(&out, data + 5 * stride + 5 * 4, 4);
+  assert_int_equal(in, 0xffff0000);
+  assert_int_equal(out >> 24, 0);
+  cairo_surface_destroy(png);
   cm_scene_free(s);
 }
 
