@@ -59,9 +59,10 @@ static cm_point middle(const cm_geom *g) {
 }
 
 /* Features (records of holders.shp) held before the change that lost the
- * ground: squares 0, 1, 3 and 4 whole, and the east half of square 5 (the
- * record of its new holder); kept: square 2 and the west half of 5. */
-static const int lost[] = {0, 2, 5, 7, 10};
+ * ground: squares 0, 1, 3, 4 and 6 whole (6 by a holder gone after it),
+ * and the east half of square 5 (the record of its new holder); kept:
+ * square 2 and the west half of 5. */
+static const int lost[] = {0, 2, 5, 7, 10, 11};
 static const int kept[] = {4, 9};
 
 /* The overlay of day against since is the ground of the records in lost

@@ -177,6 +177,25 @@ static void every_class_listed_none_drawn(void **state) {
   cm_map_free(m);
 }
 
+/* The legend lists classes in the order of the style's rules, not of the
+ * features: here the zone's rule comes first, its feature (C) last. */
+static void classes_in_rule_order(void **state) {
+  static const char order_style[] =
+      "Map { extent: 44.8 38.4 48.2 41.2; page: 120mm 90mm; dpi: 72; }\n"
+      "Layer#poly { file: \"poly.shp\"; time: start end; }\n"
+      "#poly[holder = \"RUS\"] { polygon-fill: #555; legend: \"Zone\"; }\n"
+      "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"Armenian\"; }\n";
+  cm_map *m = scene_map(dir, "order.mss", order_style);
+  assert_non_null(m);
+  cm_scene *sc = scene_at(m, "2000-01-01", NULL);
+  assert_non_null(sc);
+  long zone = scene_text(sc, "legend", "Zone"), arm = scene_text(sc, "legend", "Armenian");
+  assert_true(zone >= 0 && arm >= 0);
+  assert_true(zone < arm);
+  cm_scene_free(sc);
+  cm_map_free(m);
+}
+
 static void shipped_swatches_match_rules(void **state) {
   char path[4096];
   cm_map *m = NULL;
@@ -196,6 +215,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fixture_swatches_match_rules),
       cmocka_unit_test(every_class_listed_none_drawn),
+      cmocka_unit_test(classes_in_rule_order),
       cmocka_unit_test(shipped_swatches_match_rules),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

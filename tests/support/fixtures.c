@@ -556,7 +556,8 @@ int fixture_bad_multipatch(const char *dir) {
 /* Ground that changes hands on 2020-11-10, several holders gaining and
  * losing: squares of 0.5 degrees in a row from lon 45.5, lat 39.5 to 40.
  * Square 0 goes ARM to AZE, 1 AZE to ARM, 2 stays RUS, 3 ARM to RUS, 4 AZE
- * to nobody, 5 ARM to half ARM (west) and half AZE (east). */
+ * to nobody, 5 ARM to half ARM (west) and half AZE (east), 6 GEO (a holder
+ * gone after the change) to ARM. */
 static const column holder_columns[] = {
     {"holder", 'C', 8, 0}, {"start", 'C', 10, 0}, {"end", 'C', 10, 0}};
 
@@ -581,7 +582,9 @@ int fixture_holders(const char *dir) {
            {4, 0, 1, {"AZE", "1990", "2020-11-10"}},
            {5, 0, 1, {"ARM", "1990", "2020-11-10"}},
            {5, 0, 0.5, {"ARM", "2020-11-10", ""}},
-           {5, 0.5, 1, {"AZE", "2020-11-10", ""}}};
+           {5, 0.5, 1, {"AZE", "2020-11-10", ""}},
+           {6, 0, 1, {"GEO", "1990", "2020-11-10"}},
+           {6, 0, 1, {"ARM", "2020-11-10", ""}}};
   writer w;
   begin(&w, dir, "holders", SHPT_POLYGON, "UTF-8", holder_columns, 3);
   for (size_t i = 0; i < sizeof f / sizeof *f; i++) {

@@ -21,7 +21,7 @@
  *   nulls        5 records: null shapes at records 1 and 3
  *   noprj        2 points without a .prj
  *   lcc          1 polygon in metres of LCC (see FIXTURE_LCC), ESRI WKT .prj
- *   holders      11 polygons over six squares, fields holder start end: ground
+ *   holders      13 polygons over seven squares, fields holder start end: ground
  *                that changes hands on 2020-11-10, several holders gaining
  *                and losing (see fixtures.c)
  *
