@@ -4,6 +4,8 @@
 #   make test     install missing Debian packages, build, run every test
 #   make check-asan   the test suite under AddressSanitizer + UBSan
 #   make fresh-check  the two commands above in a pristine Debian root
+#   make goldens  rewrite the golden images after a deliberate change
+#   make mutants  mutation testing: how many small mistakes the tests catch
 #
 # What pkg-config says is read when make starts, so a target that installs
 # packages first (map, test, check-asan, fuzz, bench) builds in a second make
@@ -44,7 +46,7 @@ STATIC    := $(BUILD)/libcontrolmap.a
 SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
 PROGRAM   := controlmap
 
-.PHONY: all deps deps-test map test check-asan tests install uninstall clean shapes bench fuzz gallery \
+.PHONY: all deps deps-test map test check-asan tests goldens mutants install uninstall clean shapes bench fuzz gallery \
         pkg-check fresh-check
 
 all: $(PROGRAM) $(STATIC) $(SHARED)
@@ -116,6 +118,18 @@ tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests
 test: deps-test
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(BUILD)
+
+# After a deliberate change to what maps look like: rewrite the golden
+# images, then look at them (tests/golden/README.md) before committing.
+goldens: tests
+	@CM_UPDATE_GOLDEN=1 $(BUILD)/tests/test_golden
+	@echo "rewrote tests/golden/*.png: look at them before committing"
+
+# Mutation testing (docs/testing.md): small mistakes from tools/mutants.txt
+# made one at a time in a scratch copy; the score is the share the tests
+# catch. MUTANT_JOBS=2 runs two at once.
+mutants: tests
+	@/usr/bin/python3 tools/mutants.py
 
 check-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \

@@ -61,6 +61,7 @@ for c in render info check dates; do run 0 "$CM" $c --help; has "$T/out" "usage:
 run 2 "$CM" frobnicate
 has "$T/err" "unknown command 'frobnicate'"
 run 2 "$CM"
+has "$T/err" "usage: controlmap <command>"
 
 # --- render: two dates differ as they should ---------------------------------
 run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01 -o "$T/o/a.png"
@@ -91,7 +92,7 @@ run 0 "$CM" render -s "$T/fix.mss" -d 2000 --svg-engine cairo -o "$T/o/c.svg"
 run 0 xmllint --noout "$T/o/c.svg"
 hasnt "$T/o/c.svg" "inkscape:groupmode"
 run 0 "$CM" render -s "$T/fix.mss" -d 2020-11-15 -o "$T/o/a.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/o/a.pdf" "$T/o/a.txt"
   has "$T/o/a.txt" "Fixture on 15 November 2020"
   has "$T/o/a.txt" "Armenian forces"
@@ -102,7 +103,7 @@ fi
 
 # --- small multiples ------------------------------------------------------------
 run 0 "$CM" render -s "$T/fix.mss" -d 2000-01-01,2021-01-01,1993-06 --grid 2x2 -o "$T/o/fig.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/o/fig.pdf" "$T/o/fig.txt"
   has "$T/o/fig.txt" "1 January 2000"
   has "$T/o/fig.txt" "1 January 2021"
@@ -135,6 +136,7 @@ has "$T/o/b-2021-01-01.svg" ">Changed hands since 1 January 2000</text>"
 run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000 -o "$T/o/x.png"
 has "$T/err" "needs a layer named 'control'"
 run 2 "$CM" render -s "$T/fix.mss" -d 2021 --changes-since 2000-02-30 -o "$T/o/x.png"
+has "$T/err" "'2000-02-30' is not a date"
 
 # --- render: bad input ----------------------------------------------------------
 run 2 "$CM" render -s "$T/fix.mss" -d 2020-13-01 -o "$T/o/x.png"
@@ -164,6 +166,7 @@ run 1 "$CM" render -s "$T/badsrs.mss" -d 2000 -o "$T/o/x.png"
 has "$T/err" "nonsense"
 sed 's/extent: 44.8 38.4 48.2 41.2/extent: 48.2 38.4 44.8 41.2/' "$T/fix.mss" >"$T/inverted.mss"
 run 2 "$CM" render -s "$T/inverted.mss" -d 2000 -o "$T/o/x.png"
+has "$T/err" "inverted.mss:5:11: extent 48.2 38.4 44.8 41.2: west must be less than east"
 sed 's/page: 120mm 90mm/page: 3000mm 3000mm/; s/dpi: 150/dpi: 1200/' "$T/fix.mss" >"$T/huge.mss"
 run 1 "$CM" render -s "$T/huge.mss" -d 2000 -o "$T/o/huge.png"
 has "$T/err" "outside the limits"
@@ -188,6 +191,7 @@ has "$T/err" ".shx"
 run 1 "$CM" info "$T/bad_truncated.shp"
 has "$T/err" "bad_truncated"
 run 1 "$CM" info "$T/nothere.shp"
+has "$T/err" "nothere.shp: no such shapefile"
 
 # --- check ---------------------------------------------------------------------
 run 0 "$CM" check -s "$T/fix.mss"
@@ -214,7 +218,7 @@ has "$T/out" "2020-12-01"
 has "$T/out" "+ poly: Ağdam"
 
 # --- the shipped dataset and styles ---------------------------------------------
-if [ -f shapes/control.shp ] && command -v pdftotext >/dev/null; then
+if [ -f shapes/control.shp ] && need pdftotext; then
   run 0 "$CM" render -d 2020-11-15 -o "$T/o/d.pdf"
   pdftotext "$T/o/d.pdf" "$T/o/d.txt"
   has "$T/o/d.txt" "control of the ground on 15 November 2020"

@@ -106,8 +106,10 @@ has "$T/err" "--delay takes milliseconds from 10 to 600000, not '5'"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.gif" --hold-last 1s
 has "$T/err" "--hold-last takes milliseconds"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.gif" --dpi 5
+has "$T/err" "--dpi takes 10 to 4800, not '5'"
 printf '2000-01-01\n2001-01-01 named.png\n' >"$T/dates.txt"
 run 2 "$CM" batch -s "$S" --dates "$T/dates.txt" -o "$T/r/t.gif"
+has "$T/err" "dates.txt:2: 'named.png': frames of an animation have no names of their own"
 has "$T/err" "dates.txt:2: 'named.png': frames of an animation have no names"
 run 1 "$CM" batch -s "$S" --every year -o "$T/missing/t.gif"
 has "$T/err" "the folder '$T/missing' does not exist"

@@ -71,7 +71,7 @@ has "$T/l/2020-01-01.svg" ">Azerbaijani forces</text>"
 mkdir "$T/p"
 run 0 "$CM" batch -s "$S" --every year --from 2020 --to 2020 -o "$T/p/{date}.pdf"
 exists "$T/p/2020-01-01.pdf"
-if command -v pdftotext >/dev/null; then
+if need pdftotext; then
   pdftotext "$T/p/2020-01-01.pdf" "$T/p.txt"
   has "$T/p.txt" "Fixture on 1 January 2020"
 fi
@@ -142,11 +142,13 @@ has "$T/err" "4 frames: 0 written, 4 skipped"
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 4/3
 has "$T/err" "'4/3' is not a shard"
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 0/3
+has "$T/err" "'0/3' is not a shard"
 
 # --- usage errors (exit 2) ------------------------------------------------------------
 run 2 "$CM" batch -s "$S" -o "$T/y/{date}.png"
 has "$T/err" "one of --every STEP, --dates FILE or --changes"
 run 2 "$CM" batch -s "$S" --every year --changes -o "$T/y/{date}.png"
+has "$T/err" "one of --every STEP, --dates FILE or --changes"
 run 2 "$CM" batch -s "$S" --every fortnight -o "$T/y/{date}.png"
 has "$T/err" "'fortnight' is not a step"
 run 2 "$CM" batch -s "$S" --every year --jobs 0 -o "$T/y/{date}.png"
@@ -162,6 +164,7 @@ has "$T/err" "would both be written to"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{when}.png"
 has "$T/err" "'{when}' in the output name"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{date}.gif"
+has "$T/err" "so its name takes no {date}"
 run 2 "$CM" batch -s "$S" --every year -o "$T/y/{date}.png" stray
 count "$T/y" 4
 

@@ -1,11 +1,23 @@
 # Shared by the command-line test scripts (sourced, from the top folder):
-# counters, checks, and the closing "NAME: N passed, N failed" line.
+# counters, checks, and the closing "NAME: N passed, N failed, N skipped"
+# line.
 # A script sets T (its temporary folder) before using run.
 pass=0
 fail=0
+skipped=0
 
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+# A check that could not run is counted, never dropped: tests/run.sh shows
+# the count, and fails on it in CI (CI=true), where every tool is installed.
+skip() { skipped=$((skipped + 1)); echo "SKIP - $1"; }
+
+# need COMMAND: 0 when COMMAND is there, else a skip counted and 1.
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  skip "no $1"
+  return 1
+}
 
 # run WANT CMD...: run with stdout in $T/out, stderr in $T/err; check exit.
 run() {
@@ -41,6 +53,6 @@ no_temp() {
 
 # finish NAME: the closing line, and the exit status.
 finish() {
-  echo "$1: $pass passed, $fail failed"
+  echo "$1: $pass passed, $fail failed, $skipped skipped"
   [ "$fail" -eq 0 ]
 }

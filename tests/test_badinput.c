@@ -1,5 +1,6 @@
-/* Hostile input never crashes controlmap: the inputs that once made a fuzz
- * harness fail (tests/crashes/HARNESS/) replayed through the same harness
+/* Hostile input never crashes controlmap: the inputs kept because they
+ * crash or hang a build without the check that refuses them, or once made
+ * a fuzz harness fail (tests/crashes/HARNESS/), replayed through the same harness
  * code without libFuzzer, the harnesses' own checks run on every fixture
  * and shipped style, damaged layers (tests/data/badinput_layers.txt), and
  * styles with nothing in them. The command-line cases are in
@@ -119,11 +120,14 @@ static int crash_files(void) {
   return files;
 }
 
+/* An empty corpus would pass by replaying nothing: it fails instead. */
 static void test_crashes_replayed(void **state) {
   (void)state;
   crash_rows = 0;
   table_each("badinput_crashes.txt", 0, check_crash);
   assert_int_equal(crash_rows, crash_files());
+  if (crash_rows == 0)
+    fail_msg("tests/crashes holds no input to replay");
 }
 
 /* --- the harnesses' checks on known inputs --------------------------------- */

@@ -1,7 +1,10 @@
 /* The documentation's promises: every shell example in README.md (lines of
  * ```sh blocks that start with ./controlmap) and in the EXAMPLES of the man
- * page docs/controlmap.1 runs against the shipped styles and dataset and
- * exits 0, writing what its -o names; the man page lists every option the
+ * page docs/controlmap.1 runs against the shipped styles and dataset,
+ * exits 0, writes what its -o names, and shows what the text around it
+ * says it shows (the title and date, the legend's classes, the format,
+ * embedded fonts, layers, the files of a batch: the promises below; an
+ * example without a promise fails); the man page lists every option the
  * commands' --help lists and no other; groff formats it without a warning.
  *
  * The examples run in a temporary folder holding links to styles/ and
@@ -147,8 +150,160 @@ static int named_output(const char *cmd, char *out, size_t size) {
   return !strchr(out, '{') && !strchr(out, '\'');
 }
 
+/* --- what each example shows -------------------------------------------- */
+
+/* What an example's output holds. how: "png" a PNG whose metadata holds
+ * the texts; "pdf" a PDF whose text (pdftotext) holds them; "fonts" a PDF
+ * with every font embedded; "svg" an SVG holding them; "no" a file holding
+ * none of them; "log" the example's output on the terminal; "files" the
+ * texts are files it writes (removed before it runs). */
+typedef struct promise {
+  const char *example; /* a piece of the example's line */
+  const char *file;    /* in the work folder; unused for "log" and "files" */
+  const char *how;
+  const char *texts[8];
+} promise;
+
+static const promise promises[] = {
+    {"render -d 2020-11-10", "out/2020-11-10.png", "png",
+     {"Nagorno-Karabakh: control of the ground on 10 November 2020"}},
+    {"-s styles/paper.mss -d 2020-11-10 -o map.pdf", "map.pdf", "pdf",
+     {"Control of the ground on 10 November 2020", "Azerbaijan",
+      "Armenian / Karabakh forces", "Russian peacekeeping zone",
+      "Former NKAO (1923–1991)", "Front line"}},
+    {"-s styles/paper.mss -d 2020-11-10 -o map.pdf", "map.pdf", "fonts", {NULL}},
+    {"-s styles/slides.mss -d 1994-05 -o map.svg", "map.svg", "svg",
+     {"<title>Nagorno-Karabakh, 1 May 1994</title>",
+      "inkscape:groupmode=\"layer\"", ">Azerbaijan</text>",
+      ">Armenian / Karabakh forces</text>", ">Front line</text>"}},
+    {"--svg-text paths -o slide.svg", "slide.svg", "svg",
+     {"<title>", "10 November 2020", "inkscape:groupmode=\"layer\""}},
+    {"--svg-text paths -o slide.svg", "slide.svg", "no", {"<text"}},
+    {"--grid 2x2 -o war.pdf", "war.pdf", "pdf",
+     {"27 September 2020", "20 October 2020", "10 November 2020",
+      "5 December 2020", "Azerbaijan", "Armenian / Karabakh forces"}},
+    {"-d 1994-05 -o map.pdf", "map.pdf", "pdf", {"1 May 1994", "Azerbaijan"}},
+    {"info shapes/control.shp", NULL, "log",
+     {"type      Polygon", "holder", "start", "end", "encoding  UTF-8"}},
+    {"check -s styles/paper.mss", NULL, "log", {"styles/paper.mss: OK"}},
+    {"controlmap dates", NULL, "log", {"1994-05-12", "2020-09-27", "2020-11-10"}},
+    {"--every year --from 1988 --to 2024", NULL, "files",
+     {"out/1988.png", "out/2006.png", "out/2024.png"}},
+    {"batch --changes -o", NULL, "files",
+     {"out/1923-07-07.png", "out/1994-05-12.png", "out/2020-11-10.png"}},
+    {"--dates dates.txt", NULL, "files",
+     {"out/1994-05-12.pdf", "out/statement.pdf"}},
+    {"--dates dates.txt", "out/statement.pdf", "pdf", {"10 November 2020"}},
+    {"--shard 2/4", NULL, "files", {"out/2020-10-01.png"}},
+    {"--every year --from 1991 --to 1995", NULL, "files",
+     {"out/1991.png", "out/1993.png", "out/1995.png"}},
+    {"--changes --from 2020-09 --to 2020-12", NULL, "files",
+     {"out/2020-09-27.svg", "out/2020-11-10.svg"}},
+};
+
+/* 1 when the n bytes hold text (the bytes may hold NULs, as a PNG does). */
+static int holds(const char *bytes, size_t n, const char *text) {
+  size_t k = strlen(text);
+  for (size_t i = 0; i + k <= n; i++)
+    if (bytes[i] == text[0] && !memcmp(bytes + i, text, k))
+      return 1;
+  return 0;
+}
+
+/* The bytes to look in for promise p: the file, its text, or the log. */
+static char *promised_bytes(const promise *p, size_t *n) {
+  char path[PATH_MAX + 600];
+  if (!strcmp(p->how, "log")) {
+    snprintf(path, sizeof path, "%s/log", work);
+  } else if (!strcmp(p->how, "pdf")) {
+    if (shell("command -v pdftotext >/dev/null 2>&1") != 0) {
+      print_message("skipped: no pdftotext\n");
+      skip();
+    }
+    shell("pdftotext '%s/%s' '%s/pdf.txt'", work, p->file, work);
+    snprintf(path, sizeof path, "%s/pdf.txt", work);
+  } else {
+    snprintf(path, sizeof path, "%s/%s", work, p->file);
+  }
+  return file_read(path, n);
+}
+
+/* The number of things p promises that are not so; each is printed. */
+static int check_promise(const promise *p, const char *line) {
+  int bad = 0;
+  char path[PATH_MAX + 600];
+  if (!strcmp(p->how, "files")) {
+    for (int i = 0; i < 8 && p->texts[i]; i++) {
+      struct stat st;
+      snprintf(path, sizeof path, "%s/%s", work, p->texts[i]);
+      if (stat(path, &st) != 0 || st.st_size == 0) {
+        print_message("no %s after: %s\n", p->texts[i], line);
+        bad++;
+      }
+    }
+    return bad;
+  }
+  if (!strcmp(p->how, "fonts")) {
+    if (shell("pdffonts '%s/%s' | awk 'NR > 2 && $(NF - 4) != \"yes\" "
+              "{ bad = 1 } END { exit bad }'", work, p->file) == 0)
+      return 0;
+    print_message("a font is not embedded in %s\n", p->file);
+    return 1;
+  }
+  size_t n = 0;
+  char *bytes = promised_bytes(p, &n);
+  if (!bytes) {
+    print_message("cannot read what this shows: %s\n", line);
+    return 1;
+  }
+  if (!strcmp(p->how, "png") && (n < 8 || memcmp(bytes, "\x89PNG\r\n\x1a\n", 8))) {
+    print_message("%s is not a PNG\n", p->file);
+    bad++;
+  }
+  int want = strcmp(p->how, "no") != 0;
+  for (int i = 0; i < 8 && p->texts[i]; i++)
+    if (holds(bytes, n, p->texts[i]) != want) {
+      print_message("%s %s '%s' after: %s\n", p->file ? p->file : "the output",
+                    want ? "lacks" : "has", p->texts[i], line);
+      bad++;
+    }
+  free(bytes);
+  return bad;
+}
+
+/* Remove the files the promises of line say it writes, so that what is
+ * found after it ran is its own. */
+static int remove_promised_files(const char *line) {
+  int found = 0;
+  for (size_t k = 0; k < sizeof promises / sizeof *promises; k++) {
+    const promise *p = &promises[k];
+    if (!strstr(line, p->example))
+      continue;
+    found = 1;
+    for (int i = 0; !strcmp(p->how, "files") && i < 8 && p->texts[i]; i++)
+      shell("rm -f '%s/%s'", work, p->texts[i]);
+  }
+  return found;
+}
+
+/* Every promise of line; 0 when all hold. An example with none fails. */
+static int check_promises(const char *line) {
+  int bad = 0, found = 0;
+  for (size_t k = 0; k < sizeof promises / sizeof *promises; k++)
+    if (strstr(line, promises[k].example)) {
+      found = 1;
+      bad += check_promise(&promises[k], line);
+    }
+  if (!found) {
+    print_message("no promise says what this example shows: %s\n", line);
+    return 1;
+  }
+  return bad;
+}
+
 /* Run an example in the work folder with the built tool in place of the
- * installed one; 0 when it exits 0 and writes its -o file. */
+ * installed one; 0 when it exits 0, writes its -o file and keeps its
+ * promises. */
 static int run_example(const char *line, const char *program_word) {
   char cmd[2048], word[64], replacement[PATH_MAX + 4];
   snprintf(cmd, sizeof cmd, " %s", line);
@@ -159,6 +314,7 @@ static int run_example(const char *line, const char *program_word) {
   int has_out = named_output(cmd, out, sizeof out);
   if (has_out)
     shell("rm -f '%s/%s'", work, out);
+  remove_promised_files(line);
   /* On lines of their own: a README line may end in a # comment. */
   int rc = shell("cd '%s' && (\n%s\n) >'%s/log' 2>&1", work, cmd, work);
   if (rc != 0) {
@@ -173,7 +329,7 @@ static int run_example(const char *line, const char *program_word) {
     print_message("no %s after: %s\n", out, line);
     return 1;
   }
-  return 0;
+  return check_promises(line) != 0;
 }
 
 static void readme_examples_run(void **state) {

@@ -553,6 +553,48 @@ int fixture_bad_multipatch(const char *dir) {
   return add_prj(finish(&w), dir, "bad_multipatch");
 }
 
+/* Ground that changes hands on 2020-11-10, several holders gaining and
+ * losing: squares of 0.5 degrees in a row from lon 45.5, lat 39.5 to 40.
+ * Square 0 goes ARM to AZE, 1 AZE to ARM, 2 stays RUS, 3 ARM to RUS, 4 AZE
+ * to nobody, 5 ARM to half ARM (west) and half AZE (east), 6 GEO (a holder
+ * gone after the change) to ARM. */
+static const column holder_columns[] = {
+    {"holder", 'C', 8, 0}, {"start", 'C', 10, 0}, {"end", 'C', 10, 0}};
+
+static void add_box(writer *w, double x0, double x1) {
+  static const int one[] = {0};
+  const double xy[] = {x0, 39.5, x0, 40, x1, 40, x1, 39.5, x0, 39.5};
+  add_shape(w, SHPT_POLYGON, 1, one, 5, xy, NULL, NULL);
+}
+
+int fixture_holders(const char *dir) {
+  static const struct {
+    int square;
+    double from, to; /* share of the square's width */
+    const char *row[3];
+  } f[] = {{0, 0, 1, {"ARM", "1990", "2020-11-10"}},
+           {0, 0, 1, {"AZE", "2020-11-10", ""}},
+           {1, 0, 1, {"AZE", "1990", "2020-11-10"}},
+           {1, 0, 1, {"ARM", "2020-11-10", ""}},
+           {2, 0, 1, {"RUS", "", ""}},
+           {3, 0, 1, {"ARM", "1990", "2020-11-10"}},
+           {3, 0, 1, {"RUS", "2020-11-10", ""}},
+           {4, 0, 1, {"AZE", "1990", "2020-11-10"}},
+           {5, 0, 1, {"ARM", "1990", "2020-11-10"}},
+           {5, 0, 0.5, {"ARM", "2020-11-10", ""}},
+           {5, 0.5, 1, {"AZE", "2020-11-10", ""}},
+           {6, 0, 1, {"GEO", "1990", "2020-11-10"}},
+           {6, 0, 1, {"ARM", "2020-11-10", ""}}};
+  writer w;
+  begin(&w, dir, "holders", SHPT_POLYGON, "UTF-8", holder_columns, 3);
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+    double x = 45.5 + 0.5 * f[i].square;
+    add_box(&w, x + 0.5 * f[i].from, x + 0.5 * f[i].to);
+    add_record(&w, f[i].row);
+  }
+  return add_prj(finish(&w), dir, "holders");
+}
+
 /* --- the table ------------------------------------------------------------ */
 
 const fixture fixtures[] = {
@@ -569,6 +611,7 @@ const fixture fixtures[] = {
     {"nulls", fixture_nulls},
     {"noprj", fixture_noprj},
     {"lcc", fixture_lcc},
+    {"holders", fixture_holders},
     {"bad_noshx", fixture_bad_noshx},
     {"bad_nodbf", fixture_bad_nodbf},
     {"bad_truncated", fixture_bad_truncated},

@@ -21,6 +21,9 @@
  *   nulls        5 records: null shapes at records 1 and 3
  *   noprj        2 points without a .prj
  *   lcc          1 polygon in metres of LCC (see FIXTURE_LCC), ESRI WKT .prj
+ *   holders      13 polygons over seven squares, fields holder start end: ground
+ *                that changes hands on 2020-11-10, several holders gaining
+ *                and losing (see fixtures.c)
  *
  * The bad ones (each named bad_*) are listed in fixtures.c with what is
  * wrong; bad_prj loads as a layer but its CRS fails in cm_proj_create. */
@@ -90,6 +93,7 @@ int fixture_multipoint(const char *dir);
 int fixture_nulls(const char *dir);
 int fixture_noprj(const char *dir);
 int fixture_lcc(const char *dir);
+int fixture_holders(const char *dir);
 int fixture_bad_noshx(const char *dir);
 int fixture_bad_nodbf(const char *dir);
 int fixture_bad_truncated(const char *dir);
