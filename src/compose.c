@@ -123,9 +123,9 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     cm_feature_ref *ref) {
+                     feature_attrs *ref) {
   char buf[1024];
-  cm_style_expand(buf, sizeof buf, s->text_name, cm_feature_attr, ref,
+  cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -199,11 +199,11 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
 
 /* Remember a legend class the first time a feature of it is drawn. */
 static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
-                       cm_feature_ref *ref) {
+                       feature_attrs *ref) {
   if (!(s->set & CM_PROP_LEGEND) || !s->legend)
     return CM_OK;
   char buf[512];
-  cm_style_expand(buf, sizeof buf, s->legend, cm_feature_attr, ref, c->ms->lang,
+  cm_style_expand(buf, sizeof buf, s->legend, cm_compose_attr, ref, c->ms->lang,
                   c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -282,13 +282,36 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
   return rc;
 }
 
+void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
+                           size_t f, cm_day day) {
+  a->ref = (cm_feature_ref){cm_map_layer_data(map, l), f};
+  cm_day to;
+  cm_map_feature_interval(map, l, f, &a->from, &to);
+  a->timed = cm_map_layer_style(map, l)->time_start != NULL;
+  a->day = day;
+}
+
+/* A feature's fields, and for a dated feature `age_days`: how many days
+ * its date (or start) lies before the map's date. */
+const char *cm_compose_attr(void *ud, const char *field) {
+  feature_attrs *a = ud;
+  if (a->timed && strcmp(field, CM_AGE_DAYS) == 0) {
+    if (a->from == CM_DAY_MIN)
+      return NULL;
+    snprintf(a->age, sizeof a->age, "%lld", (long long)a->day - a->from);
+    return a->age;
+  }
+  return cm_feature_attr(&a->ref, field);
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
-  cm_feature_ref ref = {layer, f};
+  feature_attrs ref;
+  cm_compose_attrs_init(&ref, c->map, l, f, c->day);
   cm_symbolizer s;
   if (!cm_style_resolve(cm_map_style(c->map),
-                        cm_map_layer_style(c->map, l)->name, cm_feature_attr,
+                        cm_map_layer_style(c->map, l)->name, cm_compose_attr,
                         &ref, &s))
     return CM_OK;
   int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);

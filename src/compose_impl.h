@@ -33,6 +33,21 @@ typedef struct cm_legend_entry {
   size_t seen;           /* order of first appearance, to break ties */
 } cm_legend_entry;
 
+/* A feature's attributes as templates and filters read them: its fields
+ * and, in a dated layer, `age_days` at the day drawn. */
+typedef struct feature_attrs {
+  cm_feature_ref ref;
+  cm_day from, day;
+  int timed;
+  char age[24];
+} feature_attrs;
+
+void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
+                           size_t f, cm_day day);
+
+/* A cm_attr_fn over a feature_attrs. */
+const char *cm_compose_attr(void *ud, const char *field);
+
 typedef struct composer {
   const cm_map *map;
   const cm_map_settings *ms;

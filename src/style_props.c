@@ -90,6 +90,7 @@ static const style_prop map_props[] = {
 static const style_prop layer_props[] = {
     {.name = "file", .kind = VAL_FILE, IN_LAYER(file)},
     {.name = "time", .kind = VAL_FIELDS, IN_LAYER(time_start)},
+    {.name = "time-window", .kind = VAL_WINDOW, IN_LAYER(window)},
 };
 
 static const style_prop rule_props[] = {

@@ -67,13 +67,22 @@ typedef struct cm_map_settings {
                                0: the page's own */
 } cm_map_settings;
 
+/* How long a dated feature stays on the map after its date (or its end):
+ * `time-window: 30d;`. unit 0 means no window. */
+typedef struct cm_time_window {
+  int count;               /* 0 or more */
+  char unit;               /* 'd' days, 'm' months, 'y' years; 0: none */
+} cm_time_window;
+
 /* One Layer#name block. Strings owned by the style. */
 typedef struct cm_style_layer {
   const char *name;        /* "control" */
   const char *file;        /* path resolved against the style's folder */
   const char *time_start;  /* field names from `time: start end;`, */
-  const char *time_end;    /* both NULL for an untimed layer */
+  const char *time_end;    /* both NULL for an untimed layer; time_end NULL
+                              alone for a layer of instants (`time: date;`) */
   int line, col;           /* where the block starts */
+  cm_time_window window;   /* `time-window`, for timed layers only */
 } cm_style_layer;
 
 typedef enum { CM_PATTERN_NONE = 0, CM_PATTERN_HATCH, CM_PATTERN_CROSS } cm_pattern_kind;
