@@ -304,6 +304,18 @@ const char *cm_compose_attr(void *ud, const char *field) {
   return cm_feature_attr(&a->ref, field);
 }
 
+/* `line-width: [field];`: the width comes from the feature, in points
+ * times line-width-scale; a feature without a number there keeps 1pt. */
+static void field_width(const composer *c, const cm_symbolizer *s,
+                        feature_attrs *ref, cm_paint *p) {
+  if (!s->line_width_field)
+    return;
+  const char *v = cm_compose_attr(ref, s->line_width_field);
+  double x;
+  if (v && cm_style_number(v, &x) == 0 && isfinite(x) && x >= 0)
+    p->stroke_width = x * s->line_width_scale * c->sym;
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
@@ -319,7 +331,12 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
     return rc;
   cm_paint p;
   make_paint(c, &s, g->type, &p);
-  if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
+  field_width(c, &s, &ref, &p);
+  cm_arrow arrow = {s.line_start == CM_LINE_END_ARROW, s.line_end == CM_LINE_END_ARROW,
+                    s.line_taper};
+  if (g->type == CM_GEOM_LINE && p.stroke && (arrow.start || arrow.end || arrow.taper < 1))
+    rc = cm_draw_arrow(c, g, &p, &arrow);
+  else if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
   if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
     rc = draw_markers(c, &s, g);

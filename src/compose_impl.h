@@ -117,6 +117,18 @@ int cm_place_labels(composer *c);
  * line (furniture.c). Reserves their boxes before labels are placed. */
 int cm_draw_furniture(composer *c);
 
+/* How a line's ends are drawn (arrows.c). */
+typedef struct cm_arrow {
+  int start, end;          /* a head at the first / last point */
+  double taper;            /* tail width / head-end width, 0..1; 1: none */
+} cm_arrow;
+
+/* Line g (map page points) as an arrow painted with stroke's colour and
+ * width: heads as filled triangles, the shaft stroked, or filled when
+ * tapered. 0 or CM_ENOMEM. */
+int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
+                  const cm_arrow *a);
+
 /* The outline of the frame being drawn. */
 int cm_draw_frame(composer *c);
 

@@ -342,6 +342,22 @@ static int layer_file(style_value *v, cm_style_layer *layer) {
   return 0;
 }
 
+/* line-width: a length, or [field] read per feature. The value fills
+ * line_width and line_width_field together (see the property table). */
+static int line_width(style_value *v, cm_symbolizer *out) {
+  if (peek(v)->kind == TOK_LBRACKET) {
+    next(v);
+    const style_token *name;
+    if (style_field_item(v, &name))
+      return -1;
+    out->line_width = (cm_length){1, CM_UNIT_PT};
+    out->line_width_field = name->text;
+    return 0;
+  }
+  out->line_width_field = NULL;
+  return length(v, "line-width", 0, &out->line_width);
+}
+
 /* `time: start end;` for intervals, `time: date;` for instants. */
 static int time_fields(style_value *v, cm_style_layer *layer) {
   const char *names[2] = {NULL, NULL};
@@ -626,6 +642,7 @@ int style_value_parse(style_value *v, void *base) {
   case VAL_INSET: return inset(v, p, base);
   case VAL_FILE: return layer_file(v, base);
   case VAL_FIELDS: return time_fields(v, base);
+  case VAL_WIDTH: return line_width(v, base);
   case VAL_WINDOW: return time_window(v, (cm_time_window *)((char *)base + p->offset));
   default: return simple_value(v, p, (char *)base + p->offset);
   }

@@ -124,8 +124,15 @@ enum {
   CM_PROP_TEXT_DY = 1u << 21,
   CM_PROP_TEXT_PLACEMENT = 1u << 22,
   CM_PROP_LEGEND = 1u << 23,
-  CM_PROP_TEXT_PRIORITY = 1u << 24
+  CM_PROP_TEXT_PRIORITY = 1u << 24,
+  CM_PROP_LINE_START = 1u << 25,
+  CM_PROP_LINE_END = 1u << 26,
+  CM_PROP_LINE_TAPER = 1u << 27,
+  CM_PROP_LINE_WIDTH_SCALE = 1u << 28
 };
+
+/* What a line's ends carry: `line-start` and `line-end`. */
+typedef enum { CM_LINE_END_NONE = 0, CM_LINE_END_ARROW } cm_line_end;
 
 #define CM_MAX_DASHES 8
 
@@ -141,6 +148,13 @@ typedef struct cm_symbolizer {
   cm_pattern polygon_pattern;
   cm_color line_color;            /* default black */
   cm_length line_width;           /* default 1 (pt) */
+  const char *line_width_field;   /* `line-width: [size];`: the width in pt
+                                     is the field times line_width_scale;
+                                     NULL: line_width */
+  double line_width_scale;        /* default 1 */
+  cm_line_end line_start, line_end; /* default none */
+  double line_taper;              /* width at the start / width at the
+                                     end, 0 to 1; default 1 (no taper) */
   double line_opacity;            /* default 1 */
   cm_length line_dasharray[CM_MAX_DASHES];
   int line_dash_count;            /* 0: solid */
@@ -233,6 +247,10 @@ typedef const char *(*cm_attr_fn)(void *ud, const char *field);
  * owned by the style. */
 int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
                      void *ud, cm_symbolizer *out);
+
+/* A field's text as a number, as filters read it: blanks around it
+ * allowed, independent of the C locale. Returns 0 or -1. */
+int cm_style_number(const char *text, double *out);
 
 /* A field named by a selector or template, for checking against the data. */
 typedef struct cm_field_ref {
