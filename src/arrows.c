@@ -170,7 +170,7 @@ static int arrow_part(composer *c, cm_point *p, size_t n, const cm_arrow *a,
 }
 
 int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
-                  const cm_arrow *a) {
+                  const cm_arrow *a, int place) {
   int rc = CM_OK;
   for (size_t i = 0; i < g->nparts && rc == CM_OK; i++) {
     size_t n = cm_geom_part_size(g, i);
@@ -178,7 +178,7 @@ int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
     if (!p)
       return CM_ENOMEM;
     for (size_t k = 0; k < n; k++)
-      p[k] = cm_compose_place(c, cm_geom_part(g, i)[k]);
+      p[k] = place ? cm_compose_place(c, cm_geom_part(g, i)[k]) : cm_geom_part(g, i)[k];
     rc = arrow_part(c, p, n, a, stroke);
     free(p);
   }

@@ -47,14 +47,20 @@ static void make_paint(const composer *c, const cm_symbolizer *s,
   p->cap = s->line_cap;
 }
 
+static cm_arrow arrow_of(const cm_symbolizer *s) {
+  return (cm_arrow){s->line_start == CM_LINE_END_ARROW,
+                    s->line_end == CM_LINE_END_ARROW, s->line_taper};
+}
+
+int cm_is_arrow(const cm_arrow *a) { return a->start || a->end || a->taper < 1; }
+
 static int has_marker(const cm_symbolizer *s) {
   return (s->set & (CM_PROP_MARKER_TYPE | CM_PROP_MARKER_WIDTH |
                     CM_PROP_MARKER_FILL | CM_PROP_MARKER_LINE_COLOR |
                     CM_PROP_MARKER_LINE_WIDTH)) != 0;
 }
 
-static void marker_paint(const composer *c, const cm_symbolizer *s,
-                         cm_paint *p) {
+void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p) {
   memset(p, 0, sizeof *p);
   p->fill = 1;
   p->fill_color = s->marker_fill;
@@ -190,6 +196,7 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
   }
   cm_legend_entry *e = &c->legend[c->nlegend];
   memset(e, 0, sizeof *e);
+  e->arrow.taper = 1;
   if (!(e->text = strdup(text)))
     return CM_ENOMEM;
   e->seen = c->nlegend++;
@@ -214,8 +221,9 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   e->type = type;
   e->rule = s->legend_rule;
   make_paint(c, s, type, &e->paint);
+  e->arrow = arrow_of(s);
   if (type == CM_GEOM_POINT) {
-    marker_paint(c, s, &e->marker);
+    cm_marker_paint(c, s, &e->marker);
     e->marker_type = s->marker_type;
     e->marker_size = pt(c, s->marker_width);
   }
@@ -249,7 +257,7 @@ int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
 
 static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   cm_paint p;
-  marker_paint(c, s, &p);
+  cm_marker_paint(c, s, &p);
   double size = pt(c, s->marker_width);
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
@@ -332,13 +340,15 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   cm_paint p;
   make_paint(c, &s, g->type, &p);
   field_width(c, &s, &ref, &p);
-  cm_arrow arrow = {s.line_start == CM_LINE_END_ARROW, s.line_end == CM_LINE_END_ARROW,
-                    s.line_taper};
-  if (g->type == CM_GEOM_LINE && p.stroke && (arrow.start || arrow.end || arrow.taper < 1))
-    rc = cm_draw_arrow(c, g, &p, &arrow);
+  cm_arrow arrow = arrow_of(&s);
+  if (g->type == CM_GEOM_LINE && p.stroke && cm_is_arrow(&arrow))
+    rc = cm_draw_arrow(c, g, &p, &arrow, 1);
   else if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
-  if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
+  /* A feature of the key gets its marker with its number, later. */
+  if (rc == CM_OK && cm_key_applies(c, &s, g))
+    rc = cm_key_note(c, &s, &ref, g, l, f);
+  else if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
     rc = draw_markers(c, &s, g);
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
     rc = add_label(c, &s, g, &ref);
@@ -492,6 +502,9 @@ void cm_composer_free(composer *c) {
     free(c->labels[i].text);
   for (size_t i = 0; i < c->nlegend; i++)
     free(c->legend[i].text);
+  for (size_t i = 0; i < c->nkey; i++)
+    free(c->key[i].text);
+  free(c->key);
   free(c->labels);
   free(c->legend);
   free(c->taken);
@@ -543,6 +556,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
       rc = cm_draw_frame(&c);
     if (rc == CM_OK)
       rc = cm_draw_furniture(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_key(&c);
     if (rc == CM_OK)
       rc = cm_place_labels(&c);
   }

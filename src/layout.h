@@ -18,6 +18,7 @@ typedef struct cm_page_layout {
   double title_y, subtitle_y; /* top of each line */
   double attribution_y;     /* top of the source line */
   double margin;
+  cm_bbox key;              /* the event key's band; empty without one */
 } cm_page_layout;
 
 /* How many lines the source line takes when wrapped at the page width. */

@@ -39,6 +39,7 @@ static void map_defaults(cm_map_settings *m) {
   m->north_arrow = CM_CORNER_NONE;
   m->inset = CM_CORNER_NONE;
   m->margin = (cm_length){4, CM_UNIT_MM};
+  m->key_size = (cm_length){30, CM_UNIT_MM};
 }
 
 static void symbolizer_defaults(cm_symbolizer *s) {

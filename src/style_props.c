@@ -14,6 +14,7 @@ _Static_assert(sizeof(cm_digits) == sizeof(int), "cm_digits is an int");
 _Static_assert(sizeof(cm_line_join) == sizeof(int), "cm_line_join is an int");
 _Static_assert(sizeof(cm_line_cap) == sizeof(int), "cm_line_cap is an int");
 _Static_assert(sizeof(cm_line_end) == sizeof(int), "cm_line_end is an int");
+_Static_assert(sizeof(cm_key_place) == sizeof(int), "cm_key_place is an int");
 _Static_assert(sizeof(cm_marker_type) == sizeof(int), "cm_marker_type is an int");
 _Static_assert(sizeof(cm_text_placement) == sizeof(int), "cm_text_placement is an int");
 
@@ -34,6 +35,10 @@ static const style_keyword languages[] = {
 static const style_keyword digit_shapes[] = {
     {"default", CM_DIGITS_DEFAULT}, {"western", CM_DIGITS_WESTERN},
     {"arabic-indic", CM_DIGITS_ARABIC_INDIC}, {NULL, 0}};
+
+static const style_keyword key_places[] = {
+    {"below", CM_KEY_BELOW}, {"outside-right", CM_KEY_RIGHT}, {"none", CM_KEY_NONE},
+    {NULL, 0}};
 
 static const style_keyword legend_classes[] = {
     {"present", 0}, {"all", 1}, {NULL, 0}};
@@ -89,6 +94,8 @@ static const style_prop map_props[] = {
     {.name = "north-arrow", .kind = VAL_KEYWORD, IN_MAP(north_arrow), .keywords = corners},
     {.name = "graticule", .kind = VAL_NUMBER, IN_MAP(graticule), .min = 0, .max = 90},
     {.name = "inset", .kind = VAL_INSET, IN_MAP(inset), .keywords = inset_corners},
+    {.name = "key", .kind = VAL_KEYWORD, IN_MAP(key), .keywords = key_places},
+    {.name = "key-size", .kind = VAL_LENGTH, IN_MAP(key_size)},
 };
 
 static const style_prop layer_props[] = {
@@ -160,6 +167,7 @@ static const style_prop rule_props[] = {
     {.name = "text-priority", .kind = VAL_NUMBER, IN_RULE(text_priority),
      .bit = CM_PROP_TEXT_PRIORITY, .min = -HUGE_VAL, .max = HUGE_VAL},
     {.name = "legend", .kind = VAL_TEMPLATE, IN_RULE(legend), .bit = CM_PROP_LEGEND},
+    {.name = "key", .kind = VAL_TEMPLATE, IN_RULE(key), .bit = CM_PROP_KEY},
 };
 
 const style_prop *style_props(style_block block, size_t *count) {

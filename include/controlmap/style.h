@@ -36,6 +36,10 @@ typedef enum {
   CM_CORNER_BOTTOM_RIGHT
 } cm_corner;
 
+/* Where the event key goes: in a band of its own that the map never
+ * covers. */
+typedef enum { CM_KEY_NONE = 0, CM_KEY_BELOW, CM_KEY_RIGHT } cm_key_place;
+
 /* The Map block. Strings are owned by the style; NULL when not given. */
 typedef struct cm_map_settings {
   const char *srs;          /* map CRS; NULL means WGS 84 lon/lat */
@@ -65,6 +69,10 @@ typedef struct cm_map_settings {
                                was written for, when an override changed
                                the page: furniture type keeps its size;
                                0: the page's own */
+  cm_key_place key;         /* the event key: none (default), below the
+                               map or outside it on the right */
+  cm_length key_size;       /* the key's band: height below, width on the
+                               right; default 30mm */
 } cm_map_settings;
 
 /* How long a dated feature stays on the map after its date (or its end):
@@ -128,7 +136,8 @@ enum {
   CM_PROP_LINE_START = 1u << 25,
   CM_PROP_LINE_END = 1u << 26,
   CM_PROP_LINE_TAPER = 1u << 27,
-  CM_PROP_LINE_WIDTH_SCALE = 1u << 28
+  CM_PROP_LINE_WIDTH_SCALE = 1u << 28,
+  CM_PROP_KEY = 1u << 29
 };
 
 /* What a line's ends carry: `line-start` and `line-end`. */
@@ -175,6 +184,8 @@ typedef struct cm_symbolizer {
   cm_text_placement text_placement; /* default point (interior for polygons) */
   double text_priority;           /* lower is placed first; default 0 */
   const char *legend;             /* legend text template, or NULL */
+  const char *key;                /* `key`: the title of the feature in the
+                                     event key (a template), or NULL */
   int legend_rule;                /* which rule gave the legend (file order),
                                      so a legend lists classes as the style
                                      does */
