@@ -13,6 +13,7 @@
 #include "support/fixtures.h"
 #include "support/table.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,114 @@ static void age_days_needs_time(void **state) {
   assert_non_null(strstr(buf, "give Layer#events a `time`"));
 }
 
+/* The n-th text (from 0) of the scene's group id, or NULL. */
+static const cm_item *group_text(const cm_scene *s, const char *id, size_t n) {
+  int in = 0;
+  for (size_t i = 0; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN)
+      in = it->id && strcmp(it->id, id) == 0;
+    else if (it->kind == CM_ITEM_GROUP_END)
+      in = 0;
+    else if (in && it->kind == CM_ITEM_TEXT && n-- == 0)
+      return it;
+  }
+  return NULL;
+}
+
+/* The texts of a group, in order, joined by " | "; the top of the
+ * highest in *min_y. */
+static void group_texts(const cm_scene *s, const char *id, char *buf, size_t size,
+                        double *min_y) {
+  buf[0] = 0;
+  *min_y = 1e9;
+  const cm_item *it;
+  for (size_t n = 0; (it = group_text(s, id, n)); n++) {
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "%s%s", len ? " | " : "", it->text);
+    *min_y = it->y < *min_y ? it->y : *min_y;
+  }
+}
+
+/* Page point of the first text of a group that reads text. */
+static cm_point text_at(const cm_scene *s, const char *id, const char *text) {
+  const cm_item *it;
+  for (size_t n = 0; (it = group_text(s, id, n)); n++)
+    if (strcmp(it->text, text) == 0)
+      return (cm_point){it->x, it->y};
+  fail_msg("no text '%s' in group %s", text, id);
+  return (cm_point){0, 0};
+}
+
+static cm_map *open_keyed(const char *lang, const char *title) {
+  char text[2048], path[600];
+  snprintf(text, sizeof text,
+           "Map { extent: 44.8 38.4 48.2 41.2; page: 160mm 120mm; dpi: 72; lang: %s;\n"
+           "  key: below; key-size: 20mm; legend: none; }\n"
+           "Layer#events { file: \"events.shp\"; time: date; time-window: 30d; }\n"
+           "#events { marker-width: 4mm; marker-fill: #7a1f1f; key: [%s]; }\n",
+           lang, title);
+  write_style("key.mss", text, path, sizeof path);
+  cm_map *m;
+  cm_error err;
+  assert_int_equal(cm_map_open(&m, path, &err), 0);
+  return m;
+}
+
+/* Numbers follow the dates, not the file; each number sits on its own
+ * event; the key lists number, date and title below the map. */
+static void key_numbers_by_date(void **state) {
+  (void)state;
+  cm_map *m = open_keyed("en", "title_en");
+  cm_scene *s = compose_at(m, "2022-09-14");
+  char texts[2048];
+  double top;
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 26 August 2022 — Lachin handed over | "
+                             "2 | 13 September 2022 — Shelling of Jermuk | "
+                             "3 | 14 September 2022 — Ceasefire");
+  /* The key is below the frame: it covers nothing of the map. */
+  assert_true(top > cm_map_frame(m).maxy);
+  group_texts(s, "key-markers", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 2 | 3");
+  static const double where[][2] = {{46.547, 39.641}, {45.670, 39.841}, {46.339, 39.511}};
+  static const char *const numbers[] = {"1", "2", "3"};
+  for (int i = 0; i < 3; i++) {
+    cm_point want, got = text_at(s, "key-markers", numbers[i]);
+    assert_int_equal(cm_map_lonlat_to_page(m, where[i][0], where[i][1], &want), 0);
+    assert_true(hypot(got.x - want.x, got.y - want.y) < 0.5);
+  }
+  cm_scene_free(s);
+  /* On 13 October the shelling is 30 days old, the last day of its
+   * window, and the ceasefire 29; Lachin has left. Numbers start again. */
+  s = compose_at(m, "2022-10-13");
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 13 September 2022 — Shelling of Jermuk | "
+                             "2 | 14 September 2022 — Ceasefire");
+  cm_scene_free(s);
+  s = compose_at(m, "2023-01-01");
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "");
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The Arabic edition: Arabic-Indic numbers, Levantine months, Arabic
+ * titles. */
+static void key_in_arabic(void **state) {
+  (void)state;
+  cm_map *m = open_keyed("ar", "title_ar");
+  cm_scene *s = compose_at(m, "2022-09-14");
+  char texts[2048];
+  double top;
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "١ | ٢٦ آب ٢٠٢٢ — تسليم لاتشين | "
+                             "٢ | ١٣ أيلول ٢٠٢٢ — قصف جرموك | "
+                             "٣ | ١٤ أيلول ٢٠٢٢ — وقف إطلاق النار");
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(windows_on_instants),
@@ -215,6 +324,8 @@ int main(void) {
       cmocka_unit_test(age_days_in_filters_and_templates),
       cmocka_unit_test(window_on_intervals),
       cmocka_unit_test(age_days_needs_time),
+      cmocka_unit_test(key_numbers_by_date),
+      cmocka_unit_test(key_in_arabic),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
