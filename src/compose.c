@@ -485,6 +485,8 @@ int cm_compose_meta(composer *c) {
   const char *slash = strrchr(style, '/');
   if (rc == CM_OK)
     rc = cm_scene_set_meta(c->scene, "Style", slash ? slash + 1 : style);
+  if (rc == CM_OK)
+    rc = cm_scene_set_meta(c->scene, "Language", c->ms->lang ? c->ms->lang : "en");
   const char *keys[2] = {"Title", "Source"};
   const char *tmpls[2] = {c->ms->title, c->ms->attribution};
   for (int k = 0; k < 2 && rc == CM_OK; k++) {

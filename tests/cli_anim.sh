@@ -92,7 +92,7 @@ mkdir "$T/r"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.apng"
 has "$T/err" "APNG cannot be written: Debian's libpng is built without animated PNG support"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.bmp"
-has "$T/err" "or in .gif or .webp for one animation"
+has "$T/err" "or in .gif, .webp or .html for one animation"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/{date}.gif"
 has "$T/err" "takes no {date}"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.gif" --shard 1/2

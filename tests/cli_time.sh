@@ -65,6 +65,51 @@ sed 's/line-end: arrow;/line-start: arrow;/' arrows.mss >start.mss
 run 0 "$CM" render -s start.mss -d 2020-10-01 -o b.png
 red b.png 47 32
 white b.png 233 32
+
+# --- the HTML timeline --------------------------------------------------------
+cat >"$T/events.mss" <<'MSS'
+Map { extent: 44.8 38.4 48.2 41.2; page: 160mm 120mm; dpi: 72;
+      title: "Fixture on {date}"; key: below; key-size: 20mm; }
+Layer#moves  { file: "moves.shp"; time: start end; time-window: 7d; }
+Layer#events { file: "events.shp"; time: date; time-window: 30d; }
+#moves { line-color: #8b1a1a; line-width: 2pt; line-end: arrow; }
+#events { marker-width: 4mm; marker-fill: #7a1f1f; key: [title_en]; }
+MSS
+printf '2022-08-26\n2022-09-13\n2022-09-14\n2022-10-13\n2023-09-25\n' >dates.txt
+run 0 "$CM" batch -q -s events.mss --dates dates.txt -o t.html --jobs 2
+exists t.html
+# One self-contained file: no script, style, image or font fetched.
+for pattern in '<script src' '<link' '<img' '@import' 'url(http' 'fetch(' 'XMLHttpRequest' 'src="http' 'href="http'; do
+  hasnt t.html "$pattern"
+done
+frames=$(sed -n '/^var F=\[$/,/^\];$/p' t.html | grep -c '^\[')
+if [ "$frames" -eq 5 ]; then ok "5 frames for 5 dates"; else bad "$frames frames for 5 dates"; fi
+has t.html 'max="4"'
+has t.html 'var D=["2022-08-26","2022-09-13","2022-09-14","2022-10-13","2023-09-25"]'
+has t.html '"2. 13 September 2022 — Shelling of Jermuk"'
+# Open it in headless Chromium with a script that moves the slider to the
+# last frame and writes what it saw into the page, which --dump-dom prints.
+probe='(function(){var s=document.getElementById("slider"),m=document.getElementById("map");
+var a=document.body.getAttribute("data-date"),h=m.innerHTML,n=m.querySelectorAll("svg g#layer-events, svg g#key").length;
+var ev0=document.getElementById("events").children.length;
+s.value=s.max;s.dispatchEvent(new Event("input"));
+var r=document.createElement("pre");r.id="result";
+r.textContent="first="+a+" svg="+n+" events="+ev0+" last="+document.body.getAttribute("data-date")+" changed="+(m.innerHTML!==h)+" date="+document.getElementById("date").textContent+" arrows="+m.querySelectorAll("#layer-moves path").length;
+document.body.appendChild(r);})();'
+sed "s|</body>|<script>$(echo "$probe" | tr '\n' ' ')</script></body>|" t.html >probe.html
+if command -v chromium >/dev/null 2>&1; then
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --no-first-run --disable-sync --user-data-dir="$T/chromium" \
+    --dump-dom "file://$T/probe.html" 2>/dev/null | grep -o '<pre id="result">[^<]*' >seen.txt
+  has seen.txt 'first=2022-08-26 svg=2 events=1 last=2023-09-25 changed=true date=25 September 2023 arrows=2'
+else
+  bad "chromium is not installed (make deps-test installs it)"
+fi
+
+# The 2020 war, one frame per change, stays within 3 MB.
 cd - >/dev/null || exit 1
+run 0 "$CM" batch -q --changes --from 2020-09-27 --to 2020-12-31 -o "$T/war.html"
+n=$(wc -c <"$T/war.html")
+if [ "$n" -lt 3000000 ]; then ok "the 2020 war timeline is $n bytes"; else bad "the 2020 war timeline is $n bytes, over 3 MB"; fi
 
 finish cli_time
