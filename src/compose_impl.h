@@ -153,7 +153,8 @@ int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
 void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
 
 /* 1 when the feature goes in the event key: its rule gives `key`, the Map
- * has a key, and it is a point (key.c). */
+ * has a key, and it is a point (key.c). Small multiples leave such
+ * features out. */
 int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
 
 /* Note a feature of the key; its marker, at g's first point, is drawn

@@ -26,12 +26,16 @@ static cm_date_precision precision_of(const composer *c, size_t layer,
 }
 
 int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g) {
-  return c->ms->key != CM_KEY_NONE && !c->opt->panels && (s->set & CM_PROP_KEY) &&
-         s->key && g->type == CM_GEOM_POINT && g->npoints > 0;
+  return c->ms->key != CM_KEY_NONE && (s->set & CM_PROP_KEY) && s->key &&
+         g->type == CM_GEOM_POINT && g->npoints > 0;
 }
 
 int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
                 const cm_geom *g, size_t layer, size_t feature) {
+  /* Small multiples have no room for a key: their numbered features are
+   * left out rather than drawn without the key that explains them. */
+  if (c->opt->panels)
+    return CM_OK;
   char text[1024];
   cm_style_expand(text, sizeof text, s->key, cm_compose_attr, a, c->ms->lang,
                   c->ms->digits, c->day);

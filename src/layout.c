@@ -71,3 +71,13 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
   }
   out->frame = (cm_bbox){margin, top, right, bottom};
 }
+
+void cm_page_layout_drop_key(cm_page_layout *lay) {
+  if (cm_bbox_is_empty(lay->key))
+    return;
+  if (lay->key.miny > lay->frame.maxy)
+    lay->frame.maxy = lay->key.maxy;
+  else
+    lay->frame.maxx = lay->key.maxx;
+  lay->key = cm_bbox_empty();
+}

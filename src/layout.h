@@ -27,4 +27,7 @@ double cm_page_note_lines(const cm_map_settings *map, const cm_page_layout *lay)
 /* Lay out a page for the Map block. */
 void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
 
+/* Give the key's band back to the frame (a page without a key). */
+void cm_page_layout_drop_key(cm_page_layout *lay);
+
 #endif
