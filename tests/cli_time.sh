@@ -7,6 +7,7 @@
 CM=${CONTROLMAP:-./controlmap}
 case $CM in /*) ;; *) CM=$PWD/$CM ;; esac
 BUILD=${BUILD:-build}
+BUILD_ABS=$(cd "$BUILD" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 . tests/lib.sh
@@ -105,6 +106,16 @@ if command -v chromium >/dev/null 2>&1; then
 else
   bad "chromium is not installed (make deps-test installs it)"
 fi
+
+# A GIF of the same dates has a frame for each, drawn as the maps are: the
+# frame of 14 September 2022 holds the key's numbered discs, dark red.
+run 0 "$CM" batch -q -s events.mss --dates dates.txt -o t.gif --jobs 2
+d=$("$BUILD_ABS/tests/test_anim" --describe t.gif)
+case "$d" in *"frames 5 "*) ok "t.gif: 5 frames" ;; *) bad "t.gif holds '$d'" ;; esac
+convert t.gif -coalesce frame-%d.png
+n=$(convert frame-2.png -fill black +opaque '#7a1f1f' -fill white -opaque '#7a1f1f' -format '%[fx:int(mean*w*h)]' info: 2>/dev/null)
+if [ "${n:-0}" -gt 100 ]; then ok "the GIF's 14 September frame has its numbered markers ($n px)"; else
+  bad "the GIF's 14 September frame has no numbered markers (${n:-0} px)"; fi
 
 # The 2020 war, one frame per change, stays within 3 MB.
 cd - >/dev/null || exit 1
