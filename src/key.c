@@ -209,7 +209,7 @@ static int listing(composer *c) {
     if (y + fmax(h, b.d) > band.maxy + 0.01 && y > band.miny) {
       y = band.miny, col++;
     }
-    double cx = col * (b.colw + b.colgap);
+    double cx = (col < b.cols ? col : b.cols - 1) * (b.colw + b.colgap);
     double dx = c->rtl ? band.maxx - cx - b.d / 2 : band.minx + cx + b.d / 2;
     double tx = c->rtl ? dx - b.d / 2 - b.gap : dx + b.d / 2 + b.gap;
     /* The last place left tells how many did not fit. */

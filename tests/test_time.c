@@ -301,6 +301,32 @@ static void key_numbers_by_date(void **state) {
   cm_map_free(m);
 }
 
+/* A band with room for two rows of one column, and three events: the
+ * second row says how many it leaves out. */
+static void key_counts_what_does_not_fit(void **state) {
+  (void)state;
+  char path[600];
+  write_style("small.mss",
+              "Map { extent: 44.8 38.4 48.2 41.2; page: 60mm 120mm; dpi: 72;\n"
+              "  key: below; key-size: 7mm; legend: none; }\n"
+              "Layer#events { file: \"events.shp\"; time: date; time-window: 30d; }\n"
+              "#events { marker-width: 4mm; key: [title_en]; }\n",
+              path, sizeof path);
+  cm_map *m;
+  cm_error err;
+  assert_int_equal(cm_map_open(&m, path, &err), 0);
+  cm_scene *s = compose_at(m, "2022-09-14");
+  char texts[2048];
+  double top;
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 26 August 2022 — Lachin handed over | + 2 more");
+  /* Every event is still numbered on the map. */
+  group_texts(s, "key-markers", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 2 | 3");
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 /* The Arabic edition: Arabic-Indic numbers, Levantine months, Arabic
  * titles. */
 static void key_in_arabic(void **state) {
@@ -326,6 +352,7 @@ int main(void) {
       cmocka_unit_test(age_days_needs_time),
       cmocka_unit_test(key_numbers_by_date),
       cmocka_unit_test(key_in_arabic),
+      cmocka_unit_test(key_counts_what_does_not_fit),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
