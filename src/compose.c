@@ -555,6 +555,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     if (rc == CM_OK)
       rc = cm_draw_graticule(&c);
     if (rc == CM_OK)
+      rc = cm_draw_key_markers(&c);
+    if (rc == CM_OK)
       rc = cm_draw_frame(&c);
     if (rc == CM_OK)
       rc = cm_draw_furniture(&c);

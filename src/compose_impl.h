@@ -162,8 +162,11 @@ int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
 int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
                 const cm_geom *g, size_t layer, size_t feature);
 
-/* Number the noted features by date on their markers and list them in
- * the key's band (key.c). */
+/* Number the noted features by date and draw their markers with their
+ * numbers, on the map under the furniture (key.c). */
+int cm_draw_key_markers(composer *c);
+
+/* List the numbered features in the key's band (key.c). */
 int cm_draw_key(composer *c);
 
 /* The outline of the frame being drawn. */

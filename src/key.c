@@ -213,7 +213,7 @@ static int listing(composer *c) {
     double dx = c->rtl ? band.maxx - cx - b.d / 2 : band.minx + cx + b.d / 2;
     double tx = c->rtl ? dx - b.d / 2 - b.gap : dx + b.d / 2 + b.gap;
     /* The last place left tells how many did not fit. */
-    int last_place = col == b.cols - 1 && y + 2 * line > band.maxy;
+    int last_place = col == b.cols - 1 && y + fmax(h, b.d) + b.ns * 0.35 + line > band.maxy;
     if (col >= b.cols || (last_place && i + 1 < c->nkey)) {
       st.halign = CM_ALIGN_START;
       return more(c, c->nkey - i, c->rtl ? band.maxx - cx : band.minx + cx,
@@ -228,14 +228,17 @@ static int listing(composer *c) {
   return rc;
 }
 
-int cm_draw_key(composer *c) {
+int cm_draw_key_markers(composer *c) {
   if (c->nkey == 0)
     return CM_OK;
   qsort(c->key, c->nkey, sizeof *c->key, by_date);
-  int rc = numbers(c);
-  if (rc != CM_OK || cm_bbox_is_empty(c->page.key))
-    return rc;
-  rc = cm_scene_group_begin(c->scene, "key", "key", NULL);
+  return numbers(c);
+}
+
+int cm_draw_key(composer *c) {
+  if (c->nkey == 0 || cm_bbox_is_empty(c->page.key))
+    return CM_OK;
+  int rc = cm_scene_group_begin(c->scene, "key", "key", NULL);
   if (rc == CM_OK)
     rc = listing(c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;

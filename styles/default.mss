@@ -1,5 +1,5 @@
 /* controlmap default style: control of the ground in and around
- * Nagorno-Karabakh at one date, for print at 170 x 125 mm. */
+ * Nagorno-Karabakh at one date, for print at 170 x 140 mm (the map and, below it, the key of the month's events). */
 
 @water:  #d4e3ee;
 @land:   #f4f1ea;
@@ -12,7 +12,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 125mm;
+  page: 170mm 140mm;
   dpi: 300;
   background-color: @water;
   lang: en;
@@ -30,7 +30,7 @@ Map {
   /* Events of the 30 days up to the map's date, numbered, listed below
    * the map: a month is the span a figure "on date D" is read against. */
   key: below;
-  key-size: 16mm;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }

@@ -12,7 +12,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 130mm;
+  page: 170mm 145mm;
   dpi: 300;
   background-color: @water;
   lang: ar;
@@ -26,7 +26,7 @@ Map {
   graticule: 0.5;
   /* أحداث الأيام الثلاثين حتى تاريخ الخريطة، مرقّمة ومدرجة تحتها */
   key: below;
-  key-size: 16mm;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }

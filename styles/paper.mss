@@ -8,7 +8,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 130mm;
+  page: 170mm 145mm;
   dpi: 600;
   background-color: @water;
   lang: en;
@@ -26,7 +26,7 @@ Map {
   /* The month's events up to the map's date, numbered and listed under
    * the map, where a caption would go. */
   key: below;
-  key-size: 16mm;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
