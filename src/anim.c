@@ -21,6 +21,7 @@ struct cm_anim {
   int broken; /* an encoder failed: the file cannot be finished */
   gif_writer *gif;
   webp_writer *webp;
+  html_writer *html;
 };
 
 static const char *extension(const char *path) {
@@ -32,6 +33,7 @@ static const char *extension(const char *path) {
 int cm_anim_is_path(const char *path) {
   const char *ext = extension(path);
   return !strcasecmp(ext, ".gif") || !strcasecmp(ext, ".webp") ||
+         !strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm") ||
          !strcasecmp(ext, ".apng");
 }
 
@@ -42,6 +44,8 @@ int cm_anim_format_from_path(cm_anim_format *out, const char *path,
     return *out = CM_ANIM_GIF, CM_OK;
   if (!strcasecmp(ext, ".webp"))
     return *out = CM_ANIM_WEBP, CM_OK;
+  if (!strcasecmp(ext, ".html") || !strcasecmp(ext, ".htm"))
+    return *out = CM_ANIM_HTML, CM_OK;
   if (!strcasecmp(ext, ".apng")) {
     cm_error_set(err, CM_EUSAGE, path, 0, 0,
                  "APNG cannot be written: Debian's libpng is built without "
@@ -51,7 +55,7 @@ int cm_anim_format_from_path(cm_anim_format *out, const char *path,
   }
   cm_error_set(err, CM_EUSAGE, path, 0, 0,
                "cannot tell the animation format from the file name");
-  cm_error_hint(err, "end the name in .gif or .webp");
+  cm_error_hint(err, "end the name in .gif, .webp or .html");
   return CM_EUSAGE;
 }
 
@@ -91,7 +95,9 @@ int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
   a->format = format;
   a->delay_ms = opt && opt->delay_ms ? opt->delay_ms : CM_ANIM_DELAY_DEFAULT;
   a->hold_ms = opt && opt->hold_last_ms ? opt->hold_last_ms : CM_ANIM_HOLD_LAST_DEFAULT;
-  if ((rc = cm_atomic_open(&a->out, a->path, err)) != CM_OK) {
+  if ((rc = cm_atomic_open(&a->out, a->path, err)) == CM_OK && format == CM_ANIM_HTML)
+    rc = html_start(&a->html, a->out.f, a->delay_ms, a->path, err);
+  if (rc != CM_OK) {
     cm_anim_free(a);
     return rc;
   }
@@ -112,8 +118,13 @@ static int start_encoder(cm_anim *a, int width, int height, cm_error *err) {
                     a->path, err);
 }
 
+int cm_anim_takes_scenes(const cm_anim *a) { return a->format == CM_ANIM_HTML; }
+
 int cm_anim_add(cm_anim *a, const uint32_t *px, int width, int height,
                 cm_error *err) {
+  if (a->html)
+    return cm_error_set(err, CM_EUSAGE, a->path, 0, 0,
+                        "an HTML timeline is made of maps, not of pixels");
   if (a->broken)
     return cm_error_set(err, CM_EUSAGE, a->path, 0, 0,
                         "an earlier frame failed, so no more can be added");
@@ -135,6 +146,16 @@ int cm_anim_add(cm_anim *a, const uint32_t *px, int width, int height,
 }
 
 int cm_anim_add_scene(cm_anim *a, const cm_scene *scene, cm_error *err) {
+  if (a->html) {
+    int rc = a->broken ? cm_error_set(err, CM_EUSAGE, a->path, 0, 0,
+                                      "an earlier frame failed, so no more can be added")
+                       : html_add(a->html, scene, err);
+    if (rc == CM_OK)
+      a->frames++;
+    else
+      a->broken = 1;
+    return rc;
+  }
   uint32_t *px;
   int w, h;
   int rc = cm_render_pixels(scene, &px, &w, &h, err);
@@ -157,6 +178,9 @@ int cm_anim_finish(cm_anim *a, cm_error *err) {
   else if (a->gif) {
     rc = gif_finish(a->gif, err); /* which frees it */
     a->gif = NULL;
+  } else if (a->html) {
+    rc = html_finish(a->html, err);
+    a->html = NULL;
   } else {
     rc = webp_finish(a->webp, err);
     a->webp = NULL;
@@ -171,6 +195,7 @@ void cm_anim_free(cm_anim *a) {
     return;
   gif_free(a->gif);
   webp_free(a->webp);
+  html_free(a->html);
   cm_atomic_close(&a->out, CM_EIO, NULL); /* unfinished: removed */
   free(a->path);
   free(a);

@@ -62,4 +62,14 @@ int webp_add(webp_writer *w, const uint32_t *pixels, cm_error *err);
 int webp_finish(webp_writer *w, cm_error *err);
 void webp_free(webp_writer *w);
 
+/* The HTML timeline (anim_html.c): frames are scenes, kept as SVG until
+ * html_finish writes the page; delay_ms is the pace of its play button. */
+typedef struct html_writer html_writer;
+int html_start(html_writer **out, FILE *f, int delay_ms, const char *path,
+               cm_error *err);
+int html_add(html_writer *h, const cm_scene *scene, cm_error *err);
+/* Write the page; frees h. */
+int html_finish(html_writer *h, cm_error *err);
+void html_free(html_writer *h);
+
 #endif

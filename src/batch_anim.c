@@ -11,9 +11,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+/* A frame drawn and waiting for its turn: pixels, or for an HTML timeline
+ * the composed scene. */
 typedef struct drawn {
   uint32_t *pixels; /* NULL: not drawn yet */
   int width, height;
+  cm_scene *scene;  /* HTML: the frame's scene; NULL: not composed yet */
 } drawn;
 
 typedef struct anim_runner {
@@ -76,15 +79,18 @@ static void add_ready(anim_runner *r) {
   r->adding = 1;
   drawn *slot;
   while (!r->stopped && r->added < r->batch->count &&
-         (slot = &r->ring[r->added % r->window])->pixels) {
+         ((slot = &r->ring[r->added % r->window])->pixels || slot->scene)) {
     drawn d = *slot;
     slot->pixels = NULL;
+    slot->scene = NULL;
     cm_frame *f = &r->batch->frames[r->added];
     pthread_mutex_unlock(&r->lock);
     cm_error err;
     cm_error_clear(&err);
-    int rc = cm_anim_add(r->anim, d.pixels, d.width, d.height, &err);
+    int rc = d.scene ? cm_anim_add_scene(r->anim, d.scene, &err)
+                     : cm_anim_add(r->anim, d.pixels, d.width, d.height, &err);
     cm_render_pixels_free(d.pixels);
+    cm_scene_free(d.scene);
     pthread_mutex_lock(&r->lock);
     finish(r, f, rc, &err);
     r->added++;
@@ -98,10 +104,14 @@ static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   cm_compose_options opt = batch_frame_options(r->batch, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, r->map, &opt, err);
-  if (rc == CM_OK) {
+  if (rc == CM_OK)
     tell(r, f, CM_BATCH_COMPOSED);
-    rc = cm_render_pixels(scene, &d->pixels, &d->width, &d->height, err);
+  if (rc == CM_OK && cm_anim_takes_scenes(r->anim)) {
+    d->scene = scene; /* written in turn, by whoever adds it */
+    return CM_OK;
   }
+  if (rc == CM_OK)
+    rc = cm_render_pixels(scene, &d->pixels, &d->width, &d->height, err);
   cm_scene_free(scene);
   return rc;
 }
@@ -112,7 +122,7 @@ static void *work(void *arg) {
   while ((f = take(r))) {
     cm_error err;
     cm_error_clear(&err);
-    drawn d = {NULL, 0, 0};
+    drawn d = {NULL, 0, 0, NULL};
     int rc = draw(r, f, &d, &err);
     pthread_mutex_lock(&r->lock);
     if (rc != CM_OK)
@@ -161,8 +171,10 @@ int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
   batch_workers(work, &r, jobs, b->count);
   pthread_cond_destroy(&r.moved);
   pthread_mutex_destroy(&r.lock);
-  for (size_t i = 0; i < r.window; i++)
-    cm_render_pixels_free(r.ring[i].pixels); /* drawn after a failure */
+  for (size_t i = 0; i < r.window; i++) { /* drawn after a failure */
+    cm_render_pixels_free(r.ring[i].pixels);
+    cm_scene_free(r.ring[i].scene);
+  }
   free(r.ring);
   int failed = failed_frames(b);
   if (failed) {

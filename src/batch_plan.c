@@ -137,8 +137,8 @@ static int check_format(const char *path, const wanted *w,
   cm_format format;
   int rc = cm_format_from_path(&format, path, err);
   if (rc != CM_OK && !w->name && err)
-    cm_error_hint(err, "end the name in .png, .pdf or .svg, or in .gif or "
-                       ".webp for one animation of every frame");
+    cm_error_hint(err, "end the name in .png, .pdf or .svg, or in .gif, "
+                       ".webp or .html for one animation of every frame");
   if (rc != CM_OK && w->name && err) {
     cm_error_set(err, CM_EDATA, spec->dates_file, w->line, 0,
                  "cannot tell the output format of '%s'", w->name);

@@ -47,14 +47,20 @@ static void make_paint(const composer *c, const cm_symbolizer *s,
   p->cap = s->line_cap;
 }
 
+static cm_arrow arrow_of(const cm_symbolizer *s) {
+  return (cm_arrow){s->line_start == CM_LINE_END_ARROW,
+                    s->line_end == CM_LINE_END_ARROW, s->line_taper};
+}
+
+int cm_is_arrow(const cm_arrow *a) { return a->start || a->end || a->taper < 1; }
+
 static int has_marker(const cm_symbolizer *s) {
   return (s->set & (CM_PROP_MARKER_TYPE | CM_PROP_MARKER_WIDTH |
                     CM_PROP_MARKER_FILL | CM_PROP_MARKER_LINE_COLOR |
                     CM_PROP_MARKER_LINE_WIDTH)) != 0;
 }
 
-static void marker_paint(const composer *c, const cm_symbolizer *s,
-                         cm_paint *p) {
+void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p) {
   memset(p, 0, sizeof *p);
   p->fill = 1;
   p->fill_color = s->marker_fill;
@@ -123,9 +129,9 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     cm_feature_ref *ref) {
+                     feature_attrs *ref) {
   char buf[1024];
-  cm_style_expand(buf, sizeof buf, s->text_name, cm_feature_attr, ref,
+  cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -190,6 +196,7 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
   }
   cm_legend_entry *e = &c->legend[c->nlegend];
   memset(e, 0, sizeof *e);
+  e->arrow.taper = 1;
   if (!(e->text = strdup(text)))
     return CM_ENOMEM;
   e->seen = c->nlegend++;
@@ -199,11 +206,11 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
 
 /* Remember a legend class the first time a feature of it is drawn. */
 static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
-                       cm_feature_ref *ref) {
+                       feature_attrs *ref) {
   if (!(s->set & CM_PROP_LEGEND) || !s->legend)
     return CM_OK;
   char buf[512];
-  cm_style_expand(buf, sizeof buf, s->legend, cm_feature_attr, ref, c->ms->lang,
+  cm_style_expand(buf, sizeof buf, s->legend, cm_compose_attr, ref, c->ms->lang,
                   c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -214,8 +221,9 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   e->type = type;
   e->rule = s->legend_rule;
   make_paint(c, s, type, &e->paint);
+  e->arrow = arrow_of(s);
   if (type == CM_GEOM_POINT) {
-    marker_paint(c, s, &e->marker);
+    cm_marker_paint(c, s, &e->marker);
     e->marker_type = s->marker_type;
     e->marker_size = pt(c, s->marker_width);
   }
@@ -249,7 +257,7 @@ int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
 
 static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   cm_paint p;
-  marker_paint(c, s, &p);
+  cm_marker_paint(c, s, &p);
   double size = pt(c, s->marker_width);
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
@@ -282,13 +290,48 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
   return rc;
 }
 
+void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
+                           size_t f, cm_day day) {
+  a->ref = (cm_feature_ref){cm_map_layer_data(map, l), f};
+  cm_day to;
+  cm_map_feature_interval(map, l, f, &a->from, &to);
+  a->timed = cm_map_layer_style(map, l)->time_start != NULL;
+  a->day = day;
+}
+
+/* A feature's fields, and for a dated feature `age_days`: how many days
+ * its date (or start) lies before the map's date. */
+const char *cm_compose_attr(void *ud, const char *field) {
+  feature_attrs *a = ud;
+  if (a->timed && strcmp(field, CM_AGE_DAYS) == 0) {
+    if (a->from == CM_DAY_MIN)
+      return NULL;
+    snprintf(a->age, sizeof a->age, "%lld", (long long)a->day - a->from);
+    return a->age;
+  }
+  return cm_feature_attr(&a->ref, field);
+}
+
+/* `line-width: [field];`: the width comes from the feature, in points
+ * times line-width-scale; a feature without a number there keeps 1pt. */
+static void field_width(const composer *c, const cm_symbolizer *s,
+                        feature_attrs *ref, cm_paint *p) {
+  if (!s->line_width_field)
+    return;
+  const char *v = cm_compose_attr(ref, s->line_width_field);
+  double x;
+  if (v && cm_style_number(v, &x) == 0 && isfinite(x) && x >= 0)
+    p->stroke_width = x * s->line_width_scale * c->sym;
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
-  cm_feature_ref ref = {layer, f};
+  feature_attrs ref;
+  cm_compose_attrs_init(&ref, c->map, l, f, c->day);
   cm_symbolizer s;
   if (!cm_style_resolve(cm_map_style(c->map),
-                        cm_map_layer_style(c->map, l)->name, cm_feature_attr,
+                        cm_map_layer_style(c->map, l)->name, cm_compose_attr,
                         &ref, &s))
     return CM_OK;
   int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);
@@ -296,9 +339,16 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
     return rc;
   cm_paint p;
   make_paint(c, &s, g->type, &p);
-  if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
+  field_width(c, &s, &ref, &p);
+  cm_arrow arrow = arrow_of(&s);
+  if (g->type == CM_GEOM_LINE && p.stroke && cm_is_arrow(&arrow))
+    rc = cm_draw_arrow(c, g, &p, &arrow, 1);
+  else if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
-  if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
+  /* A feature of the key gets its marker with its number, later. */
+  if (rc == CM_OK && cm_key_applies(c, &s, g))
+    rc = cm_key_note(c, &s, &ref, g, l, f);
+  else if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
     rc = draw_markers(c, &s, g);
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
     rc = add_label(c, &s, g, &ref);
@@ -435,6 +485,8 @@ int cm_compose_meta(composer *c) {
   const char *slash = strrchr(style, '/');
   if (rc == CM_OK)
     rc = cm_scene_set_meta(c->scene, "Style", slash ? slash + 1 : style);
+  if (rc == CM_OK)
+    rc = cm_scene_set_meta(c->scene, "Language", c->ms->lang ? c->ms->lang : "en");
   const char *keys[2] = {"Title", "Source"};
   const char *tmpls[2] = {c->ms->title, c->ms->attribution};
   for (int k = 0; k < 2 && rc == CM_OK; k++) {
@@ -452,6 +504,9 @@ void cm_composer_free(composer *c) {
     free(c->labels[i].text);
   for (size_t i = 0; i < c->nlegend; i++)
     free(c->legend[i].text);
+  for (size_t i = 0; i < c->nkey; i++)
+    free(c->key[i].text);
+  free(c->key);
   free(c->labels);
   free(c->legend);
   free(c->taken);
@@ -500,9 +555,13 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     if (rc == CM_OK)
       rc = cm_draw_graticule(&c);
     if (rc == CM_OK)
+      rc = cm_draw_key_markers(&c);
+    if (rc == CM_OK)
       rc = cm_draw_frame(&c);
     if (rc == CM_OK)
       rc = cm_draw_furniture(&c);
+    if (rc == CM_OK)
+      rc = cm_draw_key(&c);
     if (rc == CM_OK)
       rc = cm_place_labels(&c);
   }

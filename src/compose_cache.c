@@ -59,7 +59,8 @@ static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
   if (rc == CM_OK)
     rc = l < cm_map_layer_count(map) ? cm_compose_layer(&c, l)
                                      : cm_graticule_lines(&c);
-  if (rc == CM_OK) {
+  /* Numbered features are numbered per frame: not cached. */
+  if (rc == CM_OK && c.nkey == 0) {
     cl->paths = c.scene;
     c.scene = NULL;
     cl->labels = c.labels, cl->nlabels = c.nlabels;

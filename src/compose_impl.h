@@ -21,6 +21,12 @@ typedef struct cm_label {
   size_t order;          /* for a stable sort */
 } cm_label;
 
+/* How a line's ends are drawn (arrows.c). */
+typedef struct cm_arrow {
+  int start, end;          /* a head at the first / last point */
+  double taper;            /* tail width / head-end width, 0..1; 1: none */
+} cm_arrow;
+
 /* A legend class: its text and how features of it are drawn. */
 typedef struct cm_legend_entry {
   char *text;
@@ -29,9 +35,38 @@ typedef struct cm_legend_entry {
   cm_paint marker;       /* points */
   cm_marker_type marker_type;
   double marker_size;
+  cm_arrow arrow;        /* lines: their heads and taper */
   int rule;              /* the style rule that named it, for ordering */
   size_t seen;           /* order of first appearance, to break ties */
 } cm_legend_entry;
+
+/* A feature's attributes as templates and filters read them: its fields
+ * and, in a dated layer, `age_days` at the day drawn. */
+typedef struct feature_attrs {
+  cm_feature_ref ref;
+  cm_day from, day;
+  int timed;
+  char age[24];
+} feature_attrs;
+
+void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
+                           size_t f, cm_day day);
+
+/* A cm_attr_fn over a feature_attrs. */
+const char *cm_compose_attr(void *ud, const char *field);
+
+/* A feature listed in the event key: numbered on its marker, and given
+ * its date and title in the key. */
+typedef struct cm_key_entry {
+  char *text;            /* the expanded `key` template */
+  cm_day day;            /* its date (or start), for the order */
+  cm_date_precision precision; /* how its date is written */
+  size_t layer, feature; /* to break ties in a stable order */
+  cm_point at;           /* marker centre, page points */
+  double size;           /* marker width, pt */
+  cm_marker_type type;
+  cm_paint paint;        /* the marker's fill and outline */
+} cm_key_entry;
 
 typedef struct composer {
   const cm_map *map;
@@ -57,6 +92,8 @@ typedef struct composer {
   cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
   size_t ntaken, cap_taken;
   double corner_used[5]; /* height already taken in each corner */
+  cm_key_entry *key;     /* features of the event key, in drawing order */
+  size_t nkey, cap_key;
   cm_error *err;
 } composer;
 
@@ -101,6 +138,36 @@ int cm_place_labels(composer *c);
 /* Draw the furniture: frame, title, legend, scale bar, north arrow, source
  * line (furniture.c). Reserves their boxes before labels are placed. */
 int cm_draw_furniture(composer *c);
+
+/* 1 when a line with these ends is drawn as an arrow. */
+int cm_is_arrow(const cm_arrow *a);
+
+/* Line g as an arrow painted with stroke's colour and width: heads as
+ * filled triangles, the shaft stroked, or filled when tapered. With place,
+ * g is in the map's page points and goes into the frame being drawn (see
+ * cm_compose_place); else it is where it is drawn. 0 or CM_ENOMEM. */
+int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
+                  const cm_arrow *a, int place);
+
+/* The paint of a point feature's marker (compose.c). */
+void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
+
+/* 1 when the feature goes in the event key: its rule gives `key`, the Map
+ * has a key, and it is a point (key.c). Small multiples leave such
+ * features out. */
+int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
+
+/* Note a feature of the key; its marker, at g's first point, is drawn
+ * with its number by cm_draw_key. */
+int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
+                const cm_geom *g, size_t layer, size_t feature);
+
+/* Number the noted features by date and draw their markers with their
+ * numbers, on the map under the furniture (key.c). */
+int cm_draw_key_markers(composer *c);
+
+/* List the numbered features in the key's band (key.c). */
+int cm_draw_key(composer *c);
 
 /* The outline of the frame being drawn. */
 int cm_draw_frame(composer *c);

@@ -177,6 +177,38 @@ int cm_date_interval(const char *start, const char *end, cm_day *from,
   return 0;
 }
 
+cm_day cm_date_shift(cm_day d, int count, char unit) {
+  if (d == CM_DAY_MIN || d == CM_DAY_MAX)
+    return d;
+  if (unit == 'd')
+    return d + count;
+  int y, m, day;
+  cm_date_to_ymd(d, &y, &m, &day);
+  int months = y * 12 + (m - 1) + (unit == 'y' ? 12 * count : count);
+  y = (int)floor_div(months, 12);
+  m = months - 12 * y + 1;
+  if (y < 1 || y > 9999)
+    return count < 0 ? CM_DAY_MIN : CM_DAY_MAX;
+  int last = days_in_month(y, m);
+  return cm_date_from_ymd(y, m, day < last ? day : last);
+}
+
+cm_day cm_date_window_end(cm_day last, int count, char unit) {
+  if (last == CM_DAY_MIN || last == CM_DAY_MAX)
+    return last;
+  /* D - window is monotonic in D, so start where a plain shift lands and
+   * step to the first day whose window no longer reaches `last` (the
+   * clamping of month ends makes it differ by a few days at most). */
+  cm_day d = cm_date_shift(last, count, unit);
+  if (d == CM_DAY_MAX)
+    return d;
+  while (cm_date_shift(d, -count, unit) > last)
+    d--;
+  while (cm_date_shift(d + 1, -count, unit) <= last)
+    d++;
+  return d + 1;
+}
+
 int cm_date_in(cm_day d, cm_day from, cm_day to) {
   return from <= d && d < to;
 }

@@ -99,7 +99,11 @@ static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
     cm_geom_init(&g, CM_GEOM_LINE);
     cm_geom_add_point(&g, x, y + h / 2);
     cm_geom_add_point(&g, x + w, y + h / 2);
-    int rc = cm_scene_path_take(c->scene, &g, &e->paint);
+    /* An arrow's swatch points the way of reading. */
+    if (cm_is_arrow(&e->arrow) && c->rtl)
+      g.points[0].x = x + w, g.points[1].x = x;
+    int rc = cm_is_arrow(&e->arrow) ? cm_draw_arrow(c, &g, &e->paint, &e->arrow, 0)
+                                    : cm_scene_path_take(c->scene, &g, &e->paint);
     cm_geom_free(&g);
     return rc;
   }

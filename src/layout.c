@@ -58,5 +58,26 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
     bottom -= out->note_size * (0.35 + 1.2 * lines);
     out->attribution_y = bottom + out->note_size * 0.35;
   }
-  out->frame = (cm_bbox){margin, top, w - margin, bottom};
+  double right = w - margin;
+  out->key = cm_bbox_empty();
+  double band = cm_length_pt(m->key_size, m->dpi), gap = out->note_size;
+  /* The key has a band of its own, so it never covers the map. */
+  if (m->key == CM_KEY_BELOW && bottom - band - gap > top) {
+    out->key = (cm_bbox){margin, bottom - band, right, bottom};
+    bottom -= band + gap;
+  } else if (m->key == CM_KEY_RIGHT && right - band - gap > margin) {
+    out->key = (cm_bbox){right - band, top, right, bottom};
+    right -= band + gap;
+  }
+  out->frame = (cm_bbox){margin, top, right, bottom};
+}
+
+void cm_page_layout_drop_key(cm_page_layout *lay) {
+  if (cm_bbox_is_empty(lay->key))
+    return;
+  if (lay->key.miny > lay->frame.maxy)
+    lay->frame.maxy = lay->key.maxy;
+  else
+    lay->frame.maxx = lay->key.maxx;
+  lay->key = cm_bbox_empty();
 }

@@ -18,6 +18,7 @@ typedef struct cm_page_layout {
   double title_y, subtitle_y; /* top of each line */
   double attribution_y;     /* top of the source line */
   double margin;
+  cm_bbox key;              /* the event key's band; empty without one */
 } cm_page_layout;
 
 /* How many lines the source line takes when wrapped at the page width. */
@@ -25,5 +26,8 @@ double cm_page_note_lines(const cm_map_settings *map, const cm_page_layout *lay)
 
 /* Lay out a page for the Map block. */
 void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
+
+/* Give the key's band back to the frame (a page without a key). */
+void cm_page_layout_drop_key(cm_page_layout *lay);
 
 #endif

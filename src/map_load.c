@@ -17,51 +17,80 @@
 
 #define CM_PROJ_CACHE 8
 
-/* Feature validity intervals from the layer's time fields; a bad date is an
- * error listing the features (numbered from 1, as in `controlmap info`). */
-static int read_intervals(map_layer *ml, const char *style_name,
-                          cm_error *err) {
-  const cm_style_layer *sl = ml->style;
-  const char *names[2] = {sl->time_start, sl->time_end};
-  int idx[2];
-  for (int k = 0; k < 2; k++) {
-    idx[k] = cm_layer_field_index(ml->data, names[k]);
-    if (idx[k] < 0) {
-      cm_error_set(err, CM_EDATA, style_name, sl->line, sl->col,
-                   "layer '%s': %s has no field '%s' for `time`", sl->name,
-                   cm_layer_path(ml->data), names[k]);
-      cm_error_hint(err, "run `controlmap info %s` to list its fields",
-                    cm_layer_path(ml->data));
-      return CM_EDATA;
-    }
+/* The interval of one feature: [start, end) for `time: start end;`, the
+ * day (or the coarse date's days) of an instant for `time: date;`; then
+ * the window keeps it on the map that much longer. */
+static int feature_times(const cm_style_layer *sl, const char *s, const char *e,
+                         cm_day *from, cm_day *to) {
+  if (sl->time_end) {
+    if (cm_date_interval(s, e, from, to) != CM_OK)
+      return CM_EUSAGE;
+  } else if (cm_date_parse(s, from, to, NULL) != CM_OK) {
+    return CM_EUSAGE; /* an instant must have its date */
   }
+  if (sl->window.unit && *to != CM_DAY_MAX)
+    *to = cm_date_window_end(*to - 1, sl->window.count, sl->window.unit);
+  return CM_OK;
+}
+
+static int missing_time_field(const cm_style *style, const cm_style_layer *sl,
+                              const cm_layer *data, const char *field,
+                              cm_error *err) {
+  cm_error_set(err, CM_EDATA, cm_style_name(style), sl->line, sl->col,
+               "layer '%s': %s has no field '%s' for `time`", sl->name,
+               cm_layer_path(data), field);
+  cm_error_hint(err, "run `controlmap info %s` to list its fields",
+                cm_layer_path(data));
+  return CM_EDATA;
+}
+
+int cm_map_layer_times(const cm_style *style, const cm_style_layer *sl,
+                       const cm_layer *data, cm_day *from, cm_day *to,
+                       cm_error *err) {
+  const char *names[2] = {sl->time_start, sl->time_end};
+  int idx[2] = {-1, -1};
+  for (int k = 0; k < 2 && names[k]; k++)
+    if ((idx[k] = cm_layer_field_index(data, names[k])) < 0)
+      return missing_time_field(style, sl, data, names[k], err);
+  char list[600] = "", first[160] = "";
+  size_t bad = 0, n = cm_layer_count(data);
+  for (size_t f = 0; f < n; f++) {
+    const char *s = cm_layer_value(data, f, (size_t)idx[0]);
+    const char *e = idx[1] >= 0 ? cm_layer_value(data, f, (size_t)idx[1]) : "";
+    if (feature_times(sl, s, e, &from[f], &to[f]) == CM_OK)
+      continue;
+    if (bad++ == 0)
+      snprintf(first, sizeof first, idx[1] >= 0 ? "'%s' .. '%s'" : "'%s'", s, e);
+    size_t len = strlen(list);
+    if (len < sizeof list - 32)
+      snprintf(list + len, sizeof list - len, "%s%zu", len ? ", " : "",
+               cm_layer_record(data, f) + 1);
+  }
+  if (!bad)
+    return CM_OK;
+  if (idx[1] >= 0) {
+    cm_error_set(err, CM_EDATA, cm_layer_path(data), 0, 0,
+                 "%zu feature%s with bad dates in '%s'/'%s' (feature %s; first: %s)",
+                 bad, bad > 1 ? "s" : "", names[0], names[1], list, first);
+    cm_error_hint(err, "dates are YYYY, YYYY-MM or YYYY-MM-DD, and the end "
+                       "comes after the start");
+  } else {
+    cm_error_set(err, CM_EDATA, cm_layer_path(data), 0, 0,
+                 "%zu feature%s whose '%s' is not a date (record %s; first: %s)",
+                 bad, bad > 1 ? "s" : "", names[0], list, first);
+    cm_error_hint(err, "an instant needs its date: YYYY, YYYY-MM or YYYY-MM-DD");
+  }
+  return CM_EDATA;
+}
+
+/* Feature validity intervals from the layer's time fields. */
+static int read_intervals(map_layer *ml, const cm_style *style, cm_error *err) {
   size_t n = cm_layer_count(ml->data);
   ml->from = malloc((n ? n : 1) * sizeof *ml->from);
   ml->to = malloc((n ? n : 1) * sizeof *ml->to);
   if (!ml->from || !ml->to)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  char list[600] = "", first[160] = "";
-  size_t bad = 0;
-  for (size_t f = 0; f < n; f++) {
-    const char *s = cm_layer_value(ml->data, f, (size_t)idx[0]);
-    const char *e = cm_layer_value(ml->data, f, (size_t)idx[1]);
-    if (cm_date_interval(s, e, &ml->from[f], &ml->to[f]) == CM_OK)
-      continue;
-    if (bad++ == 0)
-      snprintf(first, sizeof first, "'%s' .. '%s'", s, e);
-    size_t len = strlen(list);
-    if (len < sizeof list - 32)
-      snprintf(list + len, sizeof list - len, "%s%zu", len ? ", " : "",
-               cm_layer_record(ml->data, f) + 1);
-  }
-  if (!bad)
-    return CM_OK;
-  cm_error_set(err, CM_EDATA, cm_layer_path(ml->data), 0, 0,
-               "%zu feature%s with bad dates in '%s'/'%s' (feature %s; first: %s)",
-               bad, bad > 1 ? "s" : "", names[0], names[1], list, first);
-  cm_error_hint(err, "dates are YYYY, YYYY-MM or YYYY-MM-DD, and the end "
-                     "comes after the start");
-  return CM_EDATA;
+  return cm_map_layer_times(style, ml->style, ml->data, ml->from, ml->to, err);
 }
 
 /* The view in map units: the style's extent (lon/lat or projected), else
@@ -232,6 +261,14 @@ static int has_field(const cm_layer *data, const char *field, const char *lang,
          cm_layer_field_index(data, "name") >= 0;
 }
 
+/* Whether the Layer block called name has `time`. */
+static int layer_timed(const cm_style *style, const char *name) {
+  for (size_t i = 0; i < cm_style_layer_count(style); i++)
+    if (!strcmp(cm_style_layer_at(style, i)->name, name))
+      return cm_style_layer_at(style, i)->time_start != NULL;
+  return 0;
+}
+
 int cm_map_check_fields(const cm_style *style, const char *layer,
                         const cm_layer *data, cm_error *err, cm_errors *all) {
   int rc = CM_OK;
@@ -239,7 +276,8 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
     const cm_field_ref *r = cm_style_field_ref_at(style, i);
     char field[256];
     if (!r->layer || strcmp(r->layer, layer) ||
-        has_field(data, r->field, cm_style_map(style)->lang, field, sizeof field))
+        has_field(data, r->field, cm_style_map(style)->lang, field, sizeof field) ||
+        (!strcmp(r->field, CM_AGE_DAYS) && layer_timed(style, layer)))
       continue;
     cm_error e;
     cm_error_set(&e, CM_EDATA, cm_style_name(style), r->line, r->col,
@@ -248,7 +286,9 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
     cm_suggest_init(&near, field);
     for (size_t k = 0; k < cm_layer_field_count(data); k++)
       cm_suggest_try(&near, cm_layer_field_name(data, k));
-    if (!cm_suggest_hint(&near, &e, ""))
+    if (!strcmp(r->field, CM_AGE_DAYS))
+      cm_error_hint(&e, "age_days is known in dated layers: give Layer#%s a `time`", layer);
+    else if (!cm_suggest_hint(&near, &e, ""))
       cm_error_hint(&e, "run `controlmap info %s` to list its fields", cm_layer_path(data));
     if (rc == CM_OK && err)
       *err = e;
@@ -279,7 +319,7 @@ static int load_layers(cm_map *m, cm_error *err) {
     if (rc == CM_OK)
       rc = cm_layer_open(&ml->data, ml->style->file, err);
     if (rc == CM_OK && ml->style->time_start)
-      rc = read_intervals(ml, cm_style_name(m->style), err);
+      rc = read_intervals(ml, m->style, err);
     if (rc == CM_OK)
       rc = cm_map_check_fields(m->style, ml->style->name, ml->data, err, NULL);
     if (rc == CM_OK)

@@ -108,6 +108,7 @@ int cm_compose_panels(composer *c) {
     return cm_error_set(c->err, CM_EUSAGE, NULL, 0, 0,
                         "a %dx%d grid cannot hold %zu panels", cols, rows,
                         c->opt->npanels);
+  cm_page_layout_drop_key(&c->page); /* panels draw no key */
   int rc = CM_OK;
   for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
     rc = cm_collect_legend(c, c->opt->panels[i]);

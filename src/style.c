@@ -39,6 +39,7 @@ static void map_defaults(cm_map_settings *m) {
   m->north_arrow = CM_CORNER_NONE;
   m->inset = CM_CORNER_NONE;
   m->margin = (cm_length){4, CM_UNIT_MM};
+  m->key_size = (cm_length){30, CM_UNIT_MM};
 }
 
 static void symbolizer_defaults(cm_symbolizer *s) {
@@ -49,6 +50,8 @@ static void symbolizer_defaults(cm_symbolizer *s) {
                                     {2, CM_UNIT_MM}};
   s->line_color = black;
   s->line_width = (cm_length){1, CM_UNIT_PT};
+  s->line_width_scale = 1;
+  s->line_taper = 1;
   s->line_opacity = 1;
   s->line_join = CM_JOIN_MITER;
   s->line_cap = CM_CAP_BUTT;
@@ -313,7 +316,7 @@ void style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_co
 /* --- the cascade ------------------------------------------------------------------ */
 
 /* A number in an attribute: DBF pads numeric fields with blanks. */
-static int attr_number(const char *s, double *out) {
+int cm_style_number(const char *s, double *out) {
   while (*s == ' ' || *s == '\t')
     s++;
   size_t n = strlen(s);
@@ -330,7 +333,7 @@ static int compare(const style_filter *f, const char *value, int *order) {
     *order = strcmp(value, f->text); /* compares bytes as unsigned char */
     return 0;
   case STYLE_NUMBER:
-    if (attr_number(value, &x) != 0)
+    if (cm_style_number(value, &x) != 0)
       return -1;
     *order = (x > f->number) - (x < f->number);
     return 0;

@@ -190,7 +190,9 @@ typedef enum {
   VAL_PAGE,     /* Map page: page_width, page_height */
   VAL_INSET,    /* Map inset: inset_layer, inset_extent, inset */
   VAL_FILE,     /* Layer file, resolved against the style's folder */
-  VAL_FIELDS    /* Layer time: time_start, time_end */
+  VAL_FIELDS,   /* Layer time: time_start, time_end */
+  VAL_WINDOW,   /* Layer time-window: cm_time_window */
+  VAL_WIDTH     /* line-width: a length, or [field] (line_width_field) */
 } style_value_kind;
 
 typedef struct style_keyword {
@@ -244,6 +246,10 @@ const style_token *style_value_peek(const style_value *v);
 const style_token *style_value_next(style_value *v);
 /* 1 when only the ending token is left. */
 int style_value_done(const style_value *v);
+
+/* The field name of a [field] whose '[' was just read, noted as a field
+ * the style reads; its token in *out. Returns 0 or -1 after reporting. */
+int style_field_item(style_value *v, const style_token **out);
 
 /* Parse text-name, legend and title values: [field], "text" and both
  * joined with +, into one template (see cm_style_expand). */

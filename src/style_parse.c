@@ -755,6 +755,17 @@ static const cm_style_layer *find_layer(const parser *p, const char *name) {
   return at == SIZE_MAX ? NULL : style_vec_at(&p->style->layers, at);
 }
 
+/* A window says how long a dated feature stays: it needs the dates. */
+static void window_without_time(parser *p, size_t from, size_t to) {
+  for (size_t k = from; k < to; k++)
+    if (is_word(&p->tok[k], "time-window") && p->tok[k + 1].kind == TOK_COLON) {
+      cm_error *e = style_error(p->diag, p->tok[k].line, p->tok[k].col,
+                                "time-window needs the layer's dates");
+      cm_error_hint(e, "add time: date; (instants) or time: start end;");
+      return;
+    }
+}
+
 /* Layer#name { file: "..."; time: start end; } */
 static void layer_statement(parser *p) {
   char shown[64];
@@ -777,11 +788,13 @@ static void layer_statement(parser *p) {
   }
   size_t body = p->i;
   next(p);
-  cm_style_layer layer = {name->text, NULL, NULL, NULL, word->line, word->col};
+  cm_style_layer layer = {name->text, NULL, NULL, NULL, word->line, word->col, {0, 0}};
   block_body(p, STYLE_BLOCK_LAYER, &layer, NULL, open);
   int file_given = 0; /* a wrong file value has been reported already */
   for (size_t k = body; k < p->i; k++)
     file_given |= is_word(&p->tok[k], "file") && p->tok[k + 1].kind == TOK_COLON;
+  if (layer.window.unit && !layer.time_start)
+    window_without_time(p, body, p->i);
   const cm_style_layer *twin = find_layer(p, name->text);
   if (twin) {
     cm_error *e = style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",

@@ -13,6 +13,8 @@ _Static_assert(sizeof(cm_corner) == sizeof(int), "cm_corner is an int");
 _Static_assert(sizeof(cm_digits) == sizeof(int), "cm_digits is an int");
 _Static_assert(sizeof(cm_line_join) == sizeof(int), "cm_line_join is an int");
 _Static_assert(sizeof(cm_line_cap) == sizeof(int), "cm_line_cap is an int");
+_Static_assert(sizeof(cm_line_end) == sizeof(int), "cm_line_end is an int");
+_Static_assert(sizeof(cm_key_place) == sizeof(int), "cm_key_place is an int");
 _Static_assert(sizeof(cm_marker_type) == sizeof(int), "cm_marker_type is an int");
 _Static_assert(sizeof(cm_text_placement) == sizeof(int), "cm_text_placement is an int");
 
@@ -34,12 +36,19 @@ static const style_keyword digit_shapes[] = {
     {"default", CM_DIGITS_DEFAULT}, {"western", CM_DIGITS_WESTERN},
     {"arabic-indic", CM_DIGITS_ARABIC_INDIC}, {NULL, 0}};
 
+static const style_keyword key_places[] = {
+    {"below", CM_KEY_BELOW}, {"outside-right", CM_KEY_RIGHT}, {"none", CM_KEY_NONE},
+    {NULL, 0}};
+
 static const style_keyword legend_classes[] = {
     {"present", 0}, {"all", 1}, {NULL, 0}};
 
 static const style_keyword joins[] = {
     {"miter", CM_JOIN_MITER}, {"round", CM_JOIN_ROUND}, {"bevel", CM_JOIN_BEVEL},
     {NULL, 0}};
+
+static const style_keyword line_ends[] = {
+    {"none", CM_LINE_END_NONE}, {"arrow", CM_LINE_END_ARROW}, {NULL, 0}};
 
 static const style_keyword caps[] = {
     {"butt", CM_CAP_BUTT}, {"round", CM_CAP_ROUND}, {"square", CM_CAP_SQUARE},
@@ -85,11 +94,14 @@ static const style_prop map_props[] = {
     {.name = "north-arrow", .kind = VAL_KEYWORD, IN_MAP(north_arrow), .keywords = corners},
     {.name = "graticule", .kind = VAL_NUMBER, IN_MAP(graticule), .min = 0, .max = 90},
     {.name = "inset", .kind = VAL_INSET, IN_MAP(inset), .keywords = inset_corners},
+    {.name = "key", .kind = VAL_KEYWORD, IN_MAP(key), .keywords = key_places},
+    {.name = "key-size", .kind = VAL_LENGTH, IN_MAP(key_size)},
 };
 
 static const style_prop layer_props[] = {
     {.name = "file", .kind = VAL_FILE, IN_LAYER(file)},
     {.name = "time", .kind = VAL_FIELDS, IN_LAYER(time_start)},
+    {.name = "time-window", .kind = VAL_WINDOW, IN_LAYER(window)},
 };
 
 static const style_prop rule_props[] = {
@@ -101,8 +113,19 @@ static const style_prop rule_props[] = {
      .bit = CM_PROP_POLYGON_PATTERN},
     {.name = "line-color", .kind = VAL_COLOR, IN_RULE(line_color),
      .bit = CM_PROP_LINE_COLOR},
-    {.name = "line-width", .kind = VAL_LENGTH, IN_RULE(line_width),
+    /* A width is a length or a field, so the cascade copies both. */
+    {.name = "line-width", .kind = VAL_WIDTH,
+     .offset = offsetof(cm_symbolizer, line_width),
+     .size = offsetof(cm_symbolizer, line_width_scale) - offsetof(cm_symbolizer, line_width),
      .bit = CM_PROP_LINE_WIDTH},
+    {.name = "line-width-scale", .kind = VAL_NUMBER, IN_RULE(line_width_scale),
+     .bit = CM_PROP_LINE_WIDTH_SCALE, .min = 0, .max = HUGE_VAL},
+    {.name = "line-start", .kind = VAL_KEYWORD, IN_RULE(line_start),
+     .bit = CM_PROP_LINE_START, .keywords = line_ends},
+    {.name = "line-end", .kind = VAL_KEYWORD, IN_RULE(line_end),
+     .bit = CM_PROP_LINE_END, .keywords = line_ends},
+    {.name = "line-taper", .kind = VAL_NUMBER, IN_RULE(line_taper),
+     .bit = CM_PROP_LINE_TAPER, .min = 0, .max = 1},
     {.name = "line-opacity", .kind = VAL_NUMBER, IN_RULE(line_opacity),
      .bit = CM_PROP_LINE_OPACITY, .min = 0, .max = 1},
     /* The cascade copies the dashes and their count together: the count
@@ -144,6 +167,7 @@ static const style_prop rule_props[] = {
     {.name = "text-priority", .kind = VAL_NUMBER, IN_RULE(text_priority),
      .bit = CM_PROP_TEXT_PRIORITY, .min = -HUGE_VAL, .max = HUGE_VAL},
     {.name = "legend", .kind = VAL_TEMPLATE, IN_RULE(legend), .bit = CM_PROP_LEGEND},
+    {.name = "key", .kind = VAL_TEMPLATE, IN_RULE(key), .bit = CM_PROP_KEY},
 };
 
 const style_prop *style_props(style_block block, size_t *count) {

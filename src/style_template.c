@@ -123,8 +123,7 @@ static int check_string(style_value *v, const style_token *t) {
   return 0;
 }
 
-/* [field] */
-static int field_item(style_value *v, text *out) {
+int style_field_item(style_value *v, const style_token **out) {
   char shown[64];
   const style_token *name = style_value_next(v);
   if (name->kind != TOK_IDENT) {
@@ -140,6 +139,15 @@ static int field_item(style_value *v, text *out) {
   }
   style_add_field_ref(v->style, v->layers, v->layer_count, name->text,
                       strlen(name->text), name->line, name->col);
+  *out = name;
+  return 0;
+}
+
+/* [field] */
+static int field_item(style_value *v, text *out) {
+  const style_token *name;
+  if (style_field_item(v, &name))
+    return -1;
   put(out, "{", 1);
   put(out, name->text, strlen(name->text));
   put(out, "}", 1);

@@ -342,16 +342,62 @@ static int layer_file(style_value *v, cm_style_layer *layer) {
   return 0;
 }
 
+/* line-width: a length, or [field] read per feature. The value fills
+ * line_width and line_width_field together (see the property table). */
+static int line_width(style_value *v, cm_symbolizer *out) {
+  if (peek(v)->kind == TOK_LBRACKET) {
+    next(v);
+    const style_token *name;
+    if (style_field_item(v, &name))
+      return -1;
+    out->line_width = (cm_length){1, CM_UNIT_PT};
+    out->line_width_field = name->text;
+    return 0;
+  }
+  out->line_width_field = NULL;
+  return length(v, "line-width", 0, &out->line_width);
+}
+
+/* `time: start end;` for intervals, `time: date;` for instants. */
 static int time_fields(style_value *v, cm_style_layer *layer) {
-  const char *names[2];
+  const char *names[2] = {NULL, NULL};
   for (int k = 0; k < 2; k++) {
+    if (k == 1 && style_value_done(v))
+      break;
     const style_token *t = next(v);
     if (t->kind != TOK_IDENT && t->kind != TOK_STRING)
-      return wrong(v, t, "time", "two field names (e.g. time: start end;)");
+      return wrong(v, t, "time",
+                   "one or two field names (time: date; or time: start end;)");
     names[k] = t->text;
   }
   layer->time_start = names[0];
   layer->time_end = names[1];
+  return 0;
+}
+
+/* `time-window: 30d;` in days, months or years. */
+static int time_window(style_value *v, cm_time_window *out) {
+  const style_token *t = next(v);
+  if (t->kind != TOK_NUMBER)
+    return wrong(v, t, "time-window", "a duration (e.g. 30d, 3m or 1y)");
+  const char *u = t->unit;
+  if (!u[0] || u[1] || !strchr("dmy", u[0])) {
+    cm_error *e = style_error(v->diag, t->line, t->col,
+                              "unknown unit '%s' in '%.*s' for time-window", u,
+                              (int)t->len, t->src);
+    cm_error_hint(e, "use d (days), m (months) or y (years), e.g. 30d");
+    return -1;
+  }
+  if (t->num < 0 || t->num != (double)(int)t->num || t->num > 100000) {
+    cm_error *e = style_error(v->diag, t->line, t->col,
+                              "time-window takes a whole number of %s from 0, found '%.*s'",
+                              u[0] == 'd' ? "days" : u[0] == 'm' ? "months" : "years",
+                              (int)t->len, t->src);
+    cm_error_hint(e, "the window reaches back from the map's date: 0d is its day alone");
+    return -1;
+  }
+  out->count = (int)t->num;
+  out->unit = u[0];
   return 0;
 }
 
@@ -596,6 +642,8 @@ int style_value_parse(style_value *v, void *base) {
   case VAL_INSET: return inset(v, p, base);
   case VAL_FILE: return layer_file(v, base);
   case VAL_FIELDS: return time_fields(v, base);
+  case VAL_WIDTH: return line_width(v, base);
+  case VAL_WINDOW: return time_window(v, (cm_time_window *)((char *)base + p->offset));
   default: return simple_value(v, p, (char *)base + p->offset);
   }
 }

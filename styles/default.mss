@@ -1,5 +1,5 @@
 /* controlmap default style: control of the ground in and around
- * Nagorno-Karabakh at one date, for print at 170 x 125 mm. */
+ * Nagorno-Karabakh at one date, for print at 170 x 140 mm (the map and, below it, the key of the month's events). */
 
 @water:  #d4e3ee;
 @land:   #f4f1ea;
@@ -12,7 +12,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 125mm;
+  page: 170mm 140mm;
   dpi: 300;
   background-color: @water;
   lang: en;
@@ -27,6 +27,10 @@ Map {
   north-arrow: top-right;
   graticule: 0.5;
   inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+  /* Events of the 30 days up to the map's date, numbered, listed below
+   * the map: a month is the span a figure "on date D" is read against. */
+  key: below;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -36,6 +40,8 @@ Layer#regions   { file: "../shapes/regions.shp"; }
 Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
 Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
 Layer#places    { file: "../shapes/places.shp"; }
+Layer#movements { file: "../shapes/movements.shp"; time: start end; time-window: 7d; }
+Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d; }
 
 #countries { polygon-fill: @land; line-color: @border; line-width: 0.5pt; }
 
@@ -106,3 +112,29 @@ Layer#places    { file: "../shapes/places.shp"; }
   text-fill: #6b5200; text-halo-fill: #fff3a8; text-halo-radius: 0.8pt;
   text-priority: 3;
 }
+
+/* Movements while they last and for a week after: offensives in dark red,
+ * counter-offensives in blue, withdrawals and handovers dashed, the
+ * displacement of people in black, as wide as the number who left. */
+#movements {
+  line-color: #8b1a1a; line-width: 1.6pt; line-end: arrow; line-opacity: 0.9;
+  text-name: [name_en]; text-placement: line; text-size: 5.5pt; text-fill: #5c0a0a;
+  text-halo-fill: white; text-halo-radius: 0.8pt; text-priority: 4;
+  legend: "Offensive";
+}
+#movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "Counter-offensive"; }
+#movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "Withdrawal"; }
+#movements[kind = "handover"] { line-color: #2b6e3f; line-dasharray: 3pt, 1.5pt; legend: "Handover"; }
+#movements[kind = "displacement"] {
+  line-color: #222222; line-taper: 0.3; legend: "People displaced";
+  text-fill: #222222;
+}
+#movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00006; }
+
+/* Events: a numbered marker, larger for the last week's. */
+#events {
+  marker-type: circle; marker-width: 3.2mm; marker-fill: #7a1f1f;
+  marker-line-color: white; marker-line-width: 0.5pt;
+  key: [title_en];
+}
+#events[age_days > 7] { marker-fill: #b86a6a; }

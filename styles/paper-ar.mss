@@ -12,7 +12,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 130mm;
+  page: 170mm 145mm;
   dpi: 300;
   background-color: @water;
   lang: ar;
@@ -24,6 +24,9 @@ Map {
   scale-bar: bottom-left;
   north-arrow: top-left;
   graticule: 0.5;
+  /* أحداث الأيام الثلاثين حتى تاريخ الخريطة، مرقّمة ومدرجة تحتها */
+  key: below;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -33,6 +36,8 @@ Layer#regions   { file: "../shapes/regions.shp"; }
 Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
 Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
 Layer#places    { file: "../shapes/places.shp"; }
+Layer#movements { file: "../shapes/movements.shp"; time: start end; time-window: 7d; }
+Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d; }
 
 #countries { polygon-fill: @land; line-color: #6f6f6f; line-width: 0.5pt; }
 
@@ -86,3 +91,22 @@ Layer#places    { file: "../shapes/places.shp"; }
   text-priority: 2;
 }
 #places[rank = 1] { marker-type: square; marker-width: 2mm; text-size: 9pt; text-priority: 1; }
+
+#movements {
+  line-color: #8b1a1a; line-width: 1.6pt; line-end: arrow; line-opacity: 0.9;
+  text-name: [name_ar]; text-placement: line; text-size: 6.5pt; text-fill: #5c0a0a;
+  text-halo-fill: white; text-halo-radius: 0.8pt; text-priority: 4;
+  legend: "هجوم";
+}
+#movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "هجوم مضاد"; }
+#movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "انسحاب"; }
+#movements[kind = "handover"] { line-color: #2b6e3f; line-dasharray: 3pt, 1.5pt; legend: "تسليم"; }
+#movements[kind = "displacement"] { line-color: #222222; line-taper: 0.3; legend: "نزوح السكان"; }
+#movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00006; }
+
+#events {
+  marker-type: circle; marker-width: 3.2mm; marker-fill: #7a1f1f;
+  marker-line-color: white; marker-line-width: 0.5pt;
+  key: [title_ar];
+}
+#events[age_days > 7] { marker-fill: #b86a6a; }

@@ -8,7 +8,7 @@
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
   extent: 44.75 38.75 47.75 40.65;
-  page: 170mm 130mm;
+  page: 170mm 145mm;
   dpi: 600;
   background-color: @water;
   lang: en;
@@ -23,6 +23,10 @@ Map {
   north-arrow: top-right;
   graticule: 0.5;
   inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+  /* The month's events up to the map's date, numbered and listed under
+   * the map, where a caption would go. */
+  key: below;
+  key-size: 26mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -32,6 +36,8 @@ Layer#regions   { file: "../shapes/regions.shp"; }
 Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
 Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
 Layer#places    { file: "../shapes/places.shp"; }
+Layer#movements { file: "../shapes/movements.shp"; time: start end; time-window: 7d; }
+Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d; }
 
 #countries { polygon-fill: @land; line-color: #777777; line-width: 0.4pt; }
 
@@ -96,3 +102,23 @@ Layer#places    { file: "../shapes/places.shp"; }
   text-priority: 2;
 }
 #places[rank = 1] { marker-type: square; marker-width: 1.9mm; text-size: 8pt; text-priority: 1; }
+
+/* Movements in black, told apart by line and head, not by hue. */
+#movements {
+  line-color: #000000; line-width: 1.5pt; line-end: arrow;
+  text-name: [name_en]; text-placement: line; text-face-name: "Noto Sans";
+  text-size: 5.5pt; text-fill: #000000; text-halo-fill: white; text-halo-radius: 0.8pt;
+  text-priority: 4; legend: "Offensive";
+}
+#movements[kind = "counter-offensive"] { line-color: #555555; legend: "Counter-offensive"; }
+#movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "Withdrawal"; }
+#movements[kind = "handover"] { line-dasharray: 1pt, 1.2pt; legend: "Handover"; }
+#movements[kind = "displacement"] { line-color: #333333; line-taper: 0.3; legend: "People displaced"; }
+#movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00006; }
+
+#events {
+  marker-type: circle; marker-width: 3.2mm; marker-fill: #111111;
+  marker-line-color: white; marker-line-width: 0.5pt;
+  key: [title_en];
+}
+#events[age_days > 7] { marker-fill: #666666; }

@@ -22,6 +22,10 @@ Map {
   scale-bar: bottom-right;
   north-arrow: top-right;
   margin: 6mm;
+  /* A slide is wider than the map: its events go in the band on the
+   * right, those of the last two weeks, which a room can read at once. */
+  key: outside-right;
+  key-size: 120mm;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -31,6 +35,8 @@ Layer#regions   { file: "../shapes/regions.shp"; }
 Layer#corridors { file: "../shapes/corridors.shp"; time: start end; }
 Layer#lines     { file: "../shapes/lines.shp";     time: start end; }
 Layer#places    { file: "../shapes/places.shp"; }
+Layer#movements { file: "../shapes/movements.shp"; time: start end; time-window: 7d; }
+Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 14d; }
 
 #countries { polygon-fill: @land; line-color: #808080; line-width: 1px; }
 
@@ -75,3 +81,22 @@ Layer#places    { file: "../shapes/places.shp"; }
   text-priority: 2;
 }
 #places[rank = 1] { marker-type: square; marker-width: 15px; text-size: 24px; text-priority: 1; }
+
+#movements {
+  line-color: #8b1a1a; line-width: 4px; line-end: arrow; line-opacity: 0.9;
+  text-name: [name_en]; text-placement: line; text-size: 14px; text-fill: #5c0a0a;
+  text-halo-fill: white; text-halo-radius: 2px; text-priority: 4;
+  legend: "Offensive";
+}
+#movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "Counter-offensive"; }
+#movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 8px, 4px; legend: "Withdrawal"; }
+#movements[kind = "handover"] { line-color: #2b6e3f; line-dasharray: 8px, 4px; legend: "Handover"; }
+#movements[kind = "displacement"] { line-color: #222222; line-taper: 0.3; legend: "People displaced"; }
+#movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00012; }
+
+#events {
+  marker-type: circle; marker-width: 9mm; marker-fill: #7a1f1f;
+  marker-line-color: white; marker-line-width: 1.5px;
+  key: [title_en];
+}
+#events[age_days > 7] { marker-fill: #b86a6a; }

@@ -92,7 +92,7 @@ mkdir "$T/r"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.apng"
 has "$T/err" "APNG cannot be written: Debian's libpng is built without animated PNG support"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.bmp"
-has "$T/err" "or in .gif or .webp for one animation"
+has "$T/err" "or in .gif, .webp or .html for one animation"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/{date}.gif"
 has "$T/err" "takes no {date}"
 run 2 "$CM" batch -s "$S" --every year -o "$T/r/t.gif" --shard 1/2
@@ -130,10 +130,10 @@ no_temp "$T/f"
 if [ -f shapes/control.shp ]; then
   mkdir "$T/x"
   run 0 "$CM" batch --every year --from 1988 --to 2024 -o "$T/x/timeline.gif" --dpi 60 -q
-  holds "$T/x/timeline.gif" "gif 402x296 frames 37 loop 0 delays $(repeat 36 80),250"
+  holds "$T/x/timeline.gif" "gif 402x331 frames 37 loop 0 delays $(repeat 36 80),250"
   size_between "$T/x/timeline.gif" 20000 1000000
   run 0 "$CM" batch --every year --from 1988 --to 2024 -o "$T/x/timeline.webp" --dpi 60 -q
-  holds "$T/x/timeline.webp" "webp 402x296 frames 37 loop 0 delays $(repeat 36 800),2500"
+  holds "$T/x/timeline.webp" "webp 402x331 frames 37 loop 0 delays $(repeat 36 800),2500"
   size_between "$T/x/timeline.webp" 20000 1000000
   no_temp "$T/x"
 fi

@@ -61,7 +61,7 @@ static void check_path_row(char **c, int n, int line) {
   cm_error err;
   cm_error_clear(&err);
   int rc = cm_anim_format_from_path(&format, c[0], &err);
-  check_outcome(c[0], rc, &err, format == CM_ANIM_GIF ? "gif" : "webp", c[2]);
+  check_outcome(c[0], rc, &err, format == CM_ANIM_GIF ? "gif" : format == CM_ANIM_HTML ? "html" : "webp", c[2]);
   if (rc != CM_OK)
     assert_string_equal(err.file, c[0]);
 }

@@ -53,11 +53,12 @@ static void layers_have_their_fields(void **state) {
       {"corridors", "name", "start", "end", "width_m", "source"},
       {"zones", "kind", "name_en", "name_ar", "start", "end", "source"},
       {"places", "name_en", "alt_en", "name_az", "name_hy", "name_ru", "name_ar", "rank", "kind"},
-      {"events", "date", "title_en", "title_ar", "source"}};
+      {"events", "date", "title_en", "title_ar", "source"},
+      {"movements", "kind", "name_en", "name_ar", "start", "end", "size", "source", "accuracy_m"}};
   static const cm_geom_type types[] = {CM_GEOM_POLYGON, CM_GEOM_POLYGON,
                                        CM_GEOM_POLYGON, CM_GEOM_LINE,
                                        CM_GEOM_POLYGON, CM_GEOM_POLYGON,
-                                       CM_GEOM_POINT, CM_GEOM_POINT};
+                                       CM_GEOM_POINT, CM_GEOM_POINT, CM_GEOM_LINE};
   for (size_t k = 0; k < sizeof spec / sizeof *spec; k++) {
     cm_layer *l = open_layer(spec[k][0]);
     assert_int_equal(cm_layer_geom_type(l), types[k]);
@@ -132,8 +133,8 @@ static void districts_and_their_areas(void **state) {
 /* Every timed layer's start/end make a valid interval, every event date
  * parses, and every dated feature says where it comes from. */
 static void dates_and_sources(void **state) {
-  static const char *const timed[] = {"control", "lines", "corridors", "zones"};
-  for (size_t k = 0; k < 4; k++) {
+  static const char *const timed[] = {"control", "lines", "corridors", "zones", "movements"};
+  for (size_t k = 0; k < 5; k++) {
     cm_layer *l = open_layer(timed[k]);
     for (size_t f = 0; f < cm_layer_count(l); f++) {
       cm_day from, to;
@@ -155,6 +156,49 @@ static void dates_and_sources(void **state) {
                 *value(e, f, "source"));
   }
   cm_layer_free(e);
+}
+
+/* The movement on the map at day whose name starts with name, or -1. */
+static long movement_on(const cm_layer *l, const char *day, const char *name) {
+  cm_day d;
+  assert_int_equal(cm_date_parse(day, &d, NULL, NULL), 0);
+  for (size_t f = 0; f < cm_layer_count(l); f++) {
+    cm_day from, to;
+    cm_date_interval(value(l, f, "start"), value(l, f, "end"), &from, &to);
+    if (cm_date_in(d, from, to) && !strncmp(value(l, f, "name_en"), name, strlen(name)))
+      return (long)f;
+  }
+  return -1;
+}
+
+/* The major operations are there on their days, each with a known kind,
+ * and the exodus runs from Stepanakert to Goris with its size. */
+static void movements_of_each_war(void **state) {
+  cm_layer *l = open_layer("movements");
+  static const char *const kinds = " offensive counter-offensive withdrawal handover displacement ";
+  for (size_t f = 0; f < cm_layer_count(l); f++) {
+    char k[40];
+    snprintf(k, sizeof k, " %s ", value(l, f, "kind"));
+    if (!strstr(kinds, k))
+      fail_msg("movement %zu has kind '%s'", f, value(l, f, "kind"));
+  }
+  static const char *const cases[][2] = {
+      {"1992-05-09", "Armenian forces take Shusha"}, {"1993-04-01", "Kalbajar taken"},
+      {"1993-07-23", "Aghdam taken"}, {"2016-04-03", "Four-day war"},
+      {"2020-10-10", "2020: southern advance along the Araks"},
+      {"2020-11-07", "2020: the approach to Shusha"},
+      {"2020-11-25", "Kalbajar district handed"}, {"2022-09-13", "2022: attack towards Jermuk"},
+      {"2023-09-19", "2023: offensive"}, {"2023-09-26", "Exodus along the Lachin road"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    if (movement_on(l, cases[i][0], cases[i][1]) < 0)
+      fail_msg("no movement '%s' on %s", cases[i][1], cases[i][0]);
+  long x = movement_on(l, "2023-09-26", "Exodus");
+  const cm_geom *g = cm_layer_geom(l, (size_t)x);
+  cm_point first = g->points[0], last = g->points[g->npoints - 1];
+  assert_true(fabs(first.x - 46.752) < 0.01 && fabs(first.y - 39.815) < 0.01);
+  assert_true(fabs(last.x - 46.339) < 0.01 && fabs(last.y - 39.511) < 0.01);
+  assert_true(atoi(value(l, (size_t)x, "size")) >= 100000);
+  cm_layer_free(l);
 }
 
 static void places_in_five_languages(void **state) {
@@ -429,6 +473,7 @@ int main(void) {
       cmocka_unit_test(districts_and_their_areas),
       cmocka_unit_test(dates_and_sources),
       cmocka_unit_test(places_in_five_languages),
+      cmocka_unit_test(movements_of_each_war),
       cmocka_unit_test(control_never_overlaps),
       cmocka_unit_test(places_lie_on_their_holders_ground),
       cmocka_unit_test(peacekeeping_zone_on_armenian_ground),

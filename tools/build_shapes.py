@@ -5,8 +5,8 @@ Usage: tools/build_shapes.py [--check]
 
 Reads only files under shapes/src/ (no network), checks the result, and
 writes the layers countries, regions, control, lines, corridors, zones,
-places, events and place_holders (who held each place when) as ESRI
-Shapefiles in shapes/. If any check fails it prints
+places, events, place_holders (who held each place when) and movements as
+ESRI Shapefiles in shapes/. If any check fails it prints
 what is wrong and writes nothing. With --check it checks and reports without
 writing. The same sources always give the same bytes.
 """
@@ -23,6 +23,7 @@ import shapes_checks  # noqa: E402
 import shapes_control  # noqa: E402
 import shapes_history  # noqa: E402
 import shapes_layers  # noqa: E402
+import shapes_movements  # noqa: E402
 import shapes_write  # noqa: E402
 from shapes_control import BuildError  # noqa: E402
 
@@ -56,6 +57,7 @@ def build(src):
         ("events", "point", shapes_layers.EVENT_FIELDS, shapes_layers.build_events(src)),
         ("place_holders", "point", shapes_history.HISTORY_FIELDS,
          shapes_history.build_place_history(src)),
+        ("movements", "polyline", shapes_movements.FIELDS, shapes_movements.build_movements(src)),
     ]
     layers = [(name, kind, fields, shapes_layers.rounded(kind, features))
               for name, kind, fields, features in layers]

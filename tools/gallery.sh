@@ -23,6 +23,13 @@ done
 "$CM" render -q -d 2020-11-15 --changes-since 2020-09-27 --dpi 110 -o "$G/changes-2020.png"
 "$CM" batch -q --every year --from 1988 --to 2024 --dpi 60 --delay 700 \
   -o "$G/timeline.gif"
+# Time on the map: events of the month with their key, movements as arrows,
+# and the 2020 war as an HTML timeline.
+for d in 2022-09-14 2023-09-26; do
+  "$CM" render -q -d "$d" --dpi 110 -o "$G/events-$d.png"
+done
+"$CM" render -q -s styles/paper-ar.mss -d 2022-09-14 --dpi 110 -o "$G/paper-ar-2022-09-14.png"
+"$CM" batch -q --changes --from 2020-09-27 --to 2020-12-31 -o "$G/war-2020.html"
 # The pictures of the style reference (docs/style.md).
 "$CM" render -q -s docs/pictures/patterns.mss -d 1994-06-01 -o docs/pictures/patterns.png
 "$CM" render -q -s docs/pictures/markers.mss -d 2020-11-12 -o docs/pictures/markers.png

@@ -20,7 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { CM_ANIM_GIF = 1, CM_ANIM_WEBP } cm_anim_format;
+/* CM_ANIM_HTML is a page, not an image: one self-contained HTML file
+ * holding every frame as SVG (what frames share stored once), with a
+ * slider over their dates, play/pause, the arrow keys, and each frame's
+ * date and event key beside the map. Its frames are added as scenes. */
+typedef enum { CM_ANIM_GIF = 1, CM_ANIM_WEBP, CM_ANIM_HTML } cm_anim_format;
 
 /* Frame durations in milliseconds: the defaults and the range accepted.
  * GIF stores hundredths of a second, so its delays are rounded to 10 ms. */
@@ -37,12 +41,13 @@ typedef struct cm_anim_options {
 
 typedef struct cm_anim cm_anim;
 
-/* 1 when path ends in an animation's extension (.gif, .webp or .apng, any
- * case; .apng only so that it can be refused with a clear message). */
+/* 1 when path ends in an animation's extension (.gif, .webp, .html, .htm
+ * or .apng, any case; .apng only so that it can be refused with a clear
+ * message). */
 int cm_anim_is_path(const char *path);
 
 /* The format named by path's extension. CM_EUSAGE for .apng and anything
- * that is not .gif or .webp. */
+ * that is not .gif, .webp, .html or .htm. */
 int cm_anim_format_from_path(cm_anim_format *out, const char *path,
                              cm_error *err);
 
@@ -59,11 +64,17 @@ int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
 
 /* Add the next frame: width x height premultiplied ARGB32 values, rows
  * width apart (what cm_render_pixels gives), read only during the call.
- * Every frame must have the first frame's size (CM_EUSAGE otherwise). */
+ * Every frame must have the first frame's size (CM_EUSAGE otherwise). An
+ * HTML timeline takes scenes only (CM_EUSAGE). */
 int cm_anim_add(cm_anim *anim, const uint32_t *pixels, int width, int height,
                 cm_error *err);
 
-/* Draw scene at its dpi and add it as the next frame. */
+/* 1 when the animation's frames must be added as scenes (HTML), 0 when
+ * pixels will do. */
+int cm_anim_takes_scenes(const cm_anim *anim);
+
+/* Draw scene at its dpi and add it as the next frame (for HTML: write it
+ * as SVG). */
 int cm_anim_add_scene(cm_anim *anim, const cm_scene *scene, cm_error *err);
 
 /* Frames added so far. */

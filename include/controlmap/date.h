@@ -49,6 +49,17 @@ int cm_date_explain(const char *s, char *buf, size_t size);
 int cm_date_interval(const char *start, const char *end, cm_day *from,
                      cm_day *to);
 
+/* d moved by count days ('d'), months ('m') or years ('y'); count may be
+ * negative. Months and years keep the day of the month, or take the
+ * month's last day when it has fewer (31 March - 1m = 28 or 29 February).
+ * CM_DAY_MIN and CM_DAY_MAX stay as they are. */
+cm_day cm_date_shift(cm_day d, int count, char unit);
+
+/* The first day on which a feature dated up to `last` (its last day) has
+ * left a window of count units reaching back from the map's date: the
+ * smallest D with D - window > last. */
+cm_day cm_date_window_end(cm_day last, int count, char unit);
+
 /* 1 when day d is inside [from, to). */
 int cm_date_in(cm_day d, cm_day from, cm_day to);
 

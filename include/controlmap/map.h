@@ -18,6 +18,11 @@ typedef struct cm_map cm_map;
  * file (the style, a shapefile or its .prj) and what to do. */
 int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
 
+/* The value that filters and templates of a dated layer may read besides
+ * the data's fields: the map's date minus the feature's date (or start),
+ * in days. */
+#define CM_AGE_DAYS "age_days"
+
 /* Check that every field the style's selectors and templates name for
  * layer exists in data ([name] is name_<lang>, name_en or name). The first
  * missing one goes to err, every one is appended to all (may be NULL).
@@ -30,6 +35,15 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
  * folder. cm_map_open does this for every layer. */
 int cm_map_check_file(const cm_style *style, const cm_style_layer *layer,
                       cm_error *err);
+
+/* The interval [from[f], to[f]) during which each feature of data is on
+ * the map, as the Layer block sl of style says: `time: start end;` or
+ * `time: date;` (an instant: its day), lengthened by `time-window`. from
+ * and to hold cm_layer_count(data) days each. A missing field, or dates
+ * that are not dates, fail with CM_EDATA naming the records. */
+int cm_map_layer_times(const cm_style *style, const cm_style_layer *sl,
+                       const cm_layer *data, cm_day *from, cm_day *to,
+                       cm_error *err);
 
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */

@@ -36,6 +36,10 @@ typedef enum {
   CM_CORNER_BOTTOM_RIGHT
 } cm_corner;
 
+/* Where the event key goes: in a band of its own that the map never
+ * covers. */
+typedef enum { CM_KEY_NONE = 0, CM_KEY_BELOW, CM_KEY_RIGHT } cm_key_place;
+
 /* The Map block. Strings are owned by the style; NULL when not given. */
 typedef struct cm_map_settings {
   const char *srs;          /* map CRS; NULL means WGS 84 lon/lat */
@@ -65,15 +69,28 @@ typedef struct cm_map_settings {
                                was written for, when an override changed
                                the page: furniture type keeps its size;
                                0: the page's own */
+  cm_key_place key;         /* the event key: none (default), below the
+                               map or outside it on the right */
+  cm_length key_size;       /* the key's band: height below, width on the
+                               right; default 30mm */
 } cm_map_settings;
+
+/* How long a dated feature stays on the map after its date (or its end):
+ * `time-window: 30d;`. unit 0 means no window. */
+typedef struct cm_time_window {
+  int count;               /* 0 or more */
+  char unit;               /* 'd' days, 'm' months, 'y' years; 0: none */
+} cm_time_window;
 
 /* One Layer#name block. Strings owned by the style. */
 typedef struct cm_style_layer {
   const char *name;        /* "control" */
   const char *file;        /* path resolved against the style's folder */
   const char *time_start;  /* field names from `time: start end;`, */
-  const char *time_end;    /* both NULL for an untimed layer */
+  const char *time_end;    /* both NULL for an untimed layer; time_end NULL
+                              alone for a layer of instants (`time: date;`) */
   int line, col;           /* where the block starts */
+  cm_time_window window;   /* `time-window`, for timed layers only */
 } cm_style_layer;
 
 typedef enum { CM_PATTERN_NONE = 0, CM_PATTERN_HATCH, CM_PATTERN_CROSS } cm_pattern_kind;
@@ -115,8 +132,16 @@ enum {
   CM_PROP_TEXT_DY = 1u << 21,
   CM_PROP_TEXT_PLACEMENT = 1u << 22,
   CM_PROP_LEGEND = 1u << 23,
-  CM_PROP_TEXT_PRIORITY = 1u << 24
+  CM_PROP_TEXT_PRIORITY = 1u << 24,
+  CM_PROP_LINE_START = 1u << 25,
+  CM_PROP_LINE_END = 1u << 26,
+  CM_PROP_LINE_TAPER = 1u << 27,
+  CM_PROP_LINE_WIDTH_SCALE = 1u << 28,
+  CM_PROP_KEY = 1u << 29
 };
+
+/* What a line's ends carry: `line-start` and `line-end`. */
+typedef enum { CM_LINE_END_NONE = 0, CM_LINE_END_ARROW } cm_line_end;
 
 #define CM_MAX_DASHES 8
 
@@ -132,6 +157,13 @@ typedef struct cm_symbolizer {
   cm_pattern polygon_pattern;
   cm_color line_color;            /* default black */
   cm_length line_width;           /* default 1 (pt) */
+  const char *line_width_field;   /* `line-width: [size];`: the width in pt
+                                     is the field times line_width_scale;
+                                     NULL: line_width */
+  double line_width_scale;        /* default 1 */
+  cm_line_end line_start, line_end; /* default none */
+  double line_taper;              /* width at the start / width at the
+                                     end, 0 to 1; default 1 (no taper) */
   double line_opacity;            /* default 1 */
   cm_length line_dasharray[CM_MAX_DASHES];
   int line_dash_count;            /* 0: solid */
@@ -152,6 +184,8 @@ typedef struct cm_symbolizer {
   cm_text_placement text_placement; /* default point (interior for polygons) */
   double text_priority;           /* lower is placed first; default 0 */
   const char *legend;             /* legend text template, or NULL */
+  const char *key;                /* `key`: the title of the feature in the
+                                     event key (a template), or NULL */
   int legend_rule;                /* which rule gave the legend (file order),
                                      so a legend lists classes as the style
                                      does */
@@ -224,6 +258,10 @@ typedef const char *(*cm_attr_fn)(void *ud, const char *field);
  * owned by the style. */
 int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
                      void *ud, cm_symbolizer *out);
+
+/* A field's text as a number, as filters read it: blanks around it
+ * allowed, independent of the C locale. Returns 0 or -1. */
+int cm_style_number(const char *text, double *out);
 
 /* A field named by a selector or template, for checking against the data. */
 typedef struct cm_field_ref {

@@ -30,7 +30,9 @@ static const char help[] =
     "  -o, --output TEMPLATE  where frames go (default: out/{date}.png); {date}\n"
     "                         is YYYY-MM-DD, {date:%Y} the year, also %m %d %B %b;\n"
     "                         a name ending in .gif or .webp (no {date}) makes\n"
-    "                         one looping animation of all frames in date order\n"
+    "                         one looping animation of all frames in date order;\n"
+    "                         .html one self-contained page of every frame as\n"
+    "                         SVG, with a slider over the dates and play/pause\n"
     "      --delay MS         how long each frame of an animation shows\n"
     "                         (default 800; GIF rounds to 10 ms)\n"
     "      --hold-last MS     how long the last frame shows before the loop\n"
@@ -188,7 +190,7 @@ static int check_animation(const batch_args *a) {
                      "frame goes into '%s'", s->output);
   if (!anim && a->timed)
     return cli_usage("--delay and --hold-last are for an animation: end -o "
-                     "in .gif or .webp");
+                     "in .gif, .webp or .html");
   return EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "controlmap/style.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
@@ -54,27 +55,16 @@ static void check_fields(const cm_style *s, const char *layer_name,
 
 static void check_dates(const cm_style *s, const cm_style_layer *sl,
                         const cm_layer *l, findings *fd) {
-  int a = cm_layer_field_index(l, sl->time_start);
-  int b = cm_layer_field_index(l, sl->time_end);
+  size_t n = cm_layer_count(l);
+  cm_day *from = malloc((n ? n : 1) * sizeof *from);
+  cm_day *to = malloc((n ? n : 1) * sizeof *to);
   cm_error e;
-  if (a < 0 || b < 0) {
-    cm_error_set(&e, CM_EDATA, cm_style_name(s), sl->line, sl->col,
-                 "layer '%s': %s has no field '%s' for `time`", sl->name,
-                 cm_layer_path(l), a < 0 ? sl->time_start : sl->time_end);
+  if (!from || !to)
+    cm_error_set(&e, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  if (!from || !to || cm_map_layer_times(s, sl, l, from, to, &e) != CM_OK)
     report(&e, fd);
-    return;
-  }
-  for (size_t f = 0; f < cm_layer_count(l); f++) {
-    cm_day from, to;
-    const char *x = cm_layer_value(l, f, (size_t)a), *y = cm_layer_value(l, f, (size_t)b);
-    if (cm_date_interval(x, y, &from, &to) == CM_OK)
-      continue;
-    cm_error_set(&e, CM_EDATA, cm_layer_path(l), 0, 0,
-                 "feature %zu: '%s' .. '%s' is not a valid time interval",
-                 cm_layer_record(l, f) + 1, x, y);
-    cm_error_hint(&e, "dates are YYYY, YYYY-MM or YYYY-MM-DD; end after start");
-    report(&e, fd);
-  }
+  free(from);
+  free(to);
 }
 
 /* The first and last date a field holds; 0 when it holds none. */

@@ -2,6 +2,7 @@
 #include "controlmap/layer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char help[] =
@@ -28,7 +29,7 @@ static void crs_name(const char *wkt, char *buf, size_t size) {
 }
 
 /* Print the date range of a field when every non-empty value is a date. */
-static void date_range(const cm_layer *l, size_t field) {
+static int date_range(const cm_layer *l, size_t field) {
   cm_day lo = CM_DAY_MAX, hi = CM_DAY_MIN;
   size_t dated = 0, empty = 0;
   for (size_t f = 0; f < cm_layer_count(l); f++) {
@@ -39,13 +40,13 @@ static void date_range(const cm_layer *l, size_t field) {
       continue;
     }
     if (cm_date_parse(v, &first, NULL, NULL) != CM_OK)
-      return;
+      return 0;
     lo = first < lo ? first : lo;
     hi = first > hi ? first : hi;
     dated++;
   }
   if (!dated)
-    return;
+    return 0;
   char a[16], b[16];
   cm_date_iso(lo, a);
   cm_date_iso(hi, b);
@@ -53,6 +54,24 @@ static void date_range(const cm_layer *l, size_t field) {
   if (empty)
     printf(" (%zu empty)", empty);
   putchar('\n');
+  return empty == 0 ? 2 : 1; /* 2: every feature has its date */
+}
+
+/* How a style could date the layer: intervals when it has start and end
+ * fields of dates, instants when one field dates every feature. */
+static void time_hint(const cm_layer *l, const int *dated) {
+  int s = cm_layer_field_index(l, "start"), e = cm_layer_field_index(l, "end");
+  if (s >= 0 && e >= 0 && dated[s] && dated[e]) {
+    printf("  time      intervals: time: start end;\n");
+    return;
+  }
+  int only = -1, n = 0;
+  for (size_t i = 0; i < cm_layer_field_count(l); i++)
+    if (dated[i] == 2)
+      only = (int)i, n++;
+  if (n == 1)
+    printf("  time      instants: time: %s; (add time-window: 30d; to keep them a month)\n",
+           cm_layer_field_name(l, (size_t)only));
 }
 
 static int describe(const char *path) {
@@ -79,13 +98,17 @@ static int describe(const char *path) {
   }
   printf("  encoding  %s\n", cm_layer_encoding(l));
   printf("  fields    %zu\n", cm_layer_field_count(l));
+  int *dated = calloc(cm_layer_field_count(l) + 1, sizeof *dated);
   for (size_t i = 0; i < cm_layer_field_count(l); i++) {
     printf("    %-12s %s\n", cm_layer_field_name(l, i),
            type_name(cm_layer_field_type(l, i)));
     cm_field_type t = cm_layer_field_type(l, i);
-    if (t == CM_FIELD_STRING || t == CM_FIELD_DATE)
-      date_range(l, i);
+    if ((t == CM_FIELD_STRING || t == CM_FIELD_DATE) && dated)
+      dated[i] = date_range(l, i);
   }
+  if (dated)
+    time_hint(l, dated);
+  free(dated);
   cm_layer_free(l);
   return EXIT_OK;
 }

@@ -90,8 +90,11 @@ static void style_check_layers(const cm_style *s) {
     const cm_style_layer *l = cm_style_layer_at(s, i);
     if (!l || !l->name || !l->file || l->line < 1 || l->col < 1)
       FUZZ_FAIL("layer %zu: name, file or place missing", i);
-    if (!l->time_start != !l->time_end)
-      FUZZ_FAIL("layer %zu: half a time interval", i);
+    /* An end without a start is impossible; a start alone is an instant. */
+    if (l->time_end && !l->time_start)
+      FUZZ_FAIL("layer %zu: an end without a start", i);
+    if (l->window.unit && (!l->time_start || l->window.count < 0))
+      FUZZ_FAIL("layer %zu: a window without dates", i);
     cm_symbolizer sym;
     cm_style_resolve(s, l->name, style_feature, NULL, &sym);
     if (sym.line_dash_count < 0 || sym.line_dash_count > CM_MAX_DASHES)

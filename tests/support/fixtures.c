@@ -274,6 +274,55 @@ int fixture_points(const char *dir) {
   return add_prj(finish(&w), dir, "points");
 }
 
+static const column event_columns[] = {{"date", 'C', 10, 0},
+                                       {"title_en", 'C', 40, 0},
+                                       {"title_ar", 'C', 60, 0}};
+
+/* Four dated events, not in date order: two days of September 2022 (one
+ * inside Armenia), one of August 2022, one of September 2023. */
+int fixture_events(const char *dir) {
+  static const double xy[] = {46.339, 39.511, 45.670, 39.841,
+                              46.547, 39.641, 46.752, 39.815};
+  static const char *const rows[][3] = {
+      {"2022-09-14", "Ceasefire", "وقف إطلاق النار"},
+      {"2022-09-13", "Shelling of Jermuk", "قصف جرموك"},
+      {"2022-08-26", "Lachin handed over", "تسليم لاتشين"},
+      {"2023-09-19", "Offensive", "الهجوم"}};
+  writer w;
+  begin(&w, dir, "events", SHPT_POINT, "UTF-8", event_columns, 3);
+  for (int r = 0; r < 4; r++) {
+    add_point(&w, xy[2 * r], xy[2 * r + 1]);
+    add_record(&w, rows[r]);
+  }
+  return add_prj(finish(&w), dir, "events");
+}
+
+static const column move_columns[] = {{"start", 'C', 10, 0},
+                                      {"end", 'C', 10, 0},
+                                      {"kind", 'C', 20, 0},
+                                      {"size", 'N', 9, 0}};
+
+/* Three dated movements drawn west to east, east to west and north to
+ * south, so a test can tell which end carries the head. */
+int fixture_moves(const char *dir) {
+  static const double east[] = {45.4, 40.7, 46.4, 40.7, 47.4, 40.7};
+  static const double west[] = {47.4, 39.2, 45.4, 39.2};
+  static const double south[] = {46.4, 40.3, 46.4, 39.6};
+  static const int one[] = {0};
+  static const char *const rows[][4] = {
+      {"2020-09-27", "2020-11-10", "offensive", ""},
+      {"2023-09-24", "2023-10-01", "displacement", "100000"},
+      {"1993-02-01", "1993-04-01", "counter-offensive", ""}};
+  writer w;
+  begin(&w, dir, "moves", SHPT_ARC, "UTF-8", move_columns, 4);
+  add_shape(&w, SHPT_ARC, 1, one, 3, east, NULL, NULL);
+  add_shape(&w, SHPT_ARC, 1, one, 2, west, NULL, NULL);
+  add_shape(&w, SHPT_ARC, 1, one, 2, south, NULL, NULL);
+  for (int r = 0; r < 3; r++)
+    add_record(&w, rows[r]);
+  return add_prj(finish(&w), dir, "moves");
+}
+
 static const column ru_columns[] = {{"name_en", 'C', 20, 0},
                                     {"name_ru", 'C', 20, 0}};
 
@@ -601,6 +650,8 @@ const fixture fixtures[] = {
     {"poly", fixture_poly},
     {"lines", fixture_lines},
     {"points", fixture_points},
+    {"events", fixture_events},
+    {"moves", fixture_moves},
     {"cp1251", fixture_cp1251},
     {"cp1251_ldid", fixture_cp1251_ldid},
     {"latin_ldid0", fixture_latin_ldid0},

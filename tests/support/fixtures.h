@@ -13,6 +13,12 @@
  *                2021-01-01 B and C.
  *   lines        3 polylines, one in two parts; fields kind start end
  *   points       5 towns with name_en, name_ar, name_hy, rank
+ *   events       4 instants (date, title_en, title_ar), not in date order:
+ *                2022-09-14, 2022-09-13, 2022-08-26, 2023-09-19
+ *   moves        3 dated lines (start end kind size): one west to east
+ *                along lat 40.7 (2020-09-27..2020-11-10), one east to west
+ *                along 39.2 (2023-09-24..2023-10-01, size 100000), one
+ *                north to south along lon 46.4 (1993-02-01..1993-04-01)
  *   cp1251       3 towns, name_ru in CP1251, .cpg "CP1251"
  *   cp1251_ldid  the same, no .cpg, language driver byte 0xC9
  *   latin_ldid0  2 towns, name in CP1252, no .cpg, language driver byte 0
@@ -83,6 +89,8 @@ void fixture_remove_dir(const char *dir);
 int fixture_poly(const char *dir);
 int fixture_lines(const char *dir);
 int fixture_points(const char *dir);
+int fixture_events(const char *dir);
+int fixture_moves(const char *dir);
 int fixture_cp1251(const char *dir);
 int fixture_cp1251_ldid(const char *dir);
 int fixture_latin_ldid0(const char *dir);
