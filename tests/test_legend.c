@@ -57,6 +57,15 @@ static void check_paint(const char *text, const cm_paint *p,
     same_color(text, "marker fill", p->fill_color, s->marker_fill);
     return;
   }
+  /* An arrow's swatch carries its head, a polygon filled with the line's
+   * colour; the path nearest the text may be that head. */
+  int arrow = type != CM_GEOM_POLYGON && (s->line_end == CM_LINE_END_ARROW ||
+                                          s->line_start == CM_LINE_END_ARROW);
+  if (arrow && p->fill && !p->stroke) {
+    same_color(text, "arrow head", p->fill_color,
+               faded(s->line_color, s->line_opacity));
+    return;
+  }
   int fill = type == CM_GEOM_POLYGON && (s->set & CM_PROP_POLYGON_FILL);
   int hatch = type == CM_GEOM_POLYGON && (s->set & CM_PROP_POLYGON_PATTERN) &&
               s->polygon_pattern.kind != CM_PATTERN_NONE;
