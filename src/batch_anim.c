@@ -6,6 +6,7 @@
  * to add, so however long the series only that many frames' pixels are
  * held at once. */
 
+#include "backend.h"
 #include "batch_internal.h"
 
 #include <pthread.h>
@@ -100,7 +101,8 @@ static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   int rc = cm_compose(&scene, r->map, &opt, err);
   if (rc == CM_OK) {
     tell(r, f, CM_BATCH_COMPOSED);
-    rc = cm_render_pixels(scene, &d->pixels, &d->width, &d->height, err);
+    rc = cm_render_pixels_base(scene, r->batch->base, &d->pixels, &d->width,
+                               &d->height, err);
   }
   cm_scene_free(scene);
   return rc;

@@ -1,12 +1,27 @@
+/* PNG files: the container (signature, IHDR, pHYs, tEXt/iTXt, IDAT, IEND
+ * and their CRCs) is written here; deflate is libdeflate's, which
+ * compresses a whole image in one call several times faster than zlib.
+ *
+ * A batch passes a cm_png_bands that keeps the previous frame's image
+ * data compressed in bands of rows, each band ending on a byte boundary
+ * (a non-final block followed by an empty stored block, as zlib's sync
+ * flush writes it). A band whose rows are the same as in the previous
+ * frame keeps its compressed bytes; the zlib checksum of the whole image
+ * is combined from the bands' checksums. */
+
 #include "backend.h"
 
 #include <errno.h>
+#include <libdeflate.h>
 #include <math.h>
-#include <png.h>
-#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Rows a band holds: small enough that a change (a title, a legend line)
+ * leaves most bands alone, large enough that deflate loses little at the
+ * band edges (measured in docs/bench.md). */
+#define BAND_ROWS 32
 
 /* 1 when every pixel is opaque, so the file can be RGB (a quarter smaller
  * and what most journals' checks expect). */
@@ -20,9 +35,20 @@ static int opaque(const unsigned char *data, int w, int h, int stride) {
   return 1;
 }
 
-/* One cairo ARGB32 row (native-endian, premultiplied) to RGB or RGBA bytes. */
-static void unpremultiply(const uint32_t *src, unsigned char *dst, int w,
-                          int alpha) {
+/* One cairo ARGB32 row (native-endian, premultiplied) to a PNG row: the
+ * filter byte (none: flat map colours compress best unfiltered) and RGB or
+ * RGBA bytes. */
+static void png_row(const uint32_t *src, unsigned char *dst, int w, int alpha) {
+  *dst++ = 0;
+  if (!alpha) { /* every pixel opaque: nothing to divide */
+    for (int x = 0; x < w; x++, dst += 3) {
+      uint32_t p = src[x];
+      dst[0] = (unsigned char)(p >> 16);
+      dst[1] = (unsigned char)(p >> 8);
+      dst[2] = (unsigned char)p;
+    }
+    return;
+  }
   for (int x = 0; x < w; x++) {
     uint32_t p = src[x];
     unsigned a = p >> 24, r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
@@ -34,102 +60,554 @@ static void unpremultiply(const uint32_t *src, unsigned char *dst, int w,
     *dst++ = (unsigned char)r;
     *dst++ = (unsigned char)g;
     *dst++ = (unsigned char)b;
-    if (alpha)
-      *dst++ = (unsigned char)a;
+    *dst++ = (unsigned char)a;
   }
 }
 
-static void add_text(png_text *t, int *n, const char *key, const char *value) {
+static size_t row_bytes(int w, int alpha) {
+  return 1 + (size_t)w * (alpha ? 4 : 3);
+}
+
+static void put32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)(v >> 24);
+  p[1] = (unsigned char)(v >> 16);
+  p[2] = (unsigned char)(v >> 8);
+  p[3] = (unsigned char)v;
+}
+
+/* --- chunks -------------------------------------------------------------- */
+
+typedef struct out {
+  FILE *f;
+  int failed; /* errno of the first failed write, or -1 */
+} out;
+
+static void put(out *o, const void *data, size_t n) {
+  if (!o->failed && n && fwrite(data, 1, n, o->f) != n)
+    o->failed = errno ? errno : EIO;
+}
+
+/* A chunk: length, type, data, and the CRC of type and data. */
+static void chunk(out *o, const char *type, const unsigned char *data, size_t n) {
+  unsigned char head[8], tail[4];
+  put32(head, (uint32_t)n);
+  memcpy(head + 4, type, 4);
+  uint32_t crc = libdeflate_crc32(0, type, 4);
+  if (n) /* libdeflate_crc32 of NULL is the initial value, not crc */
+    crc = libdeflate_crc32(crc, data, n);
+  put32(tail, crc);
+  put(o, head, 8);
+  put(o, data, n);
+  put(o, tail, 4);
+}
+
+static void header(out *o, int w, int h, int alpha, double dpi) {
+  static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  put(o, signature, 8);
+  unsigned char ihdr[13];
+  put32(ihdr, (uint32_t)w);
+  put32(ihdr + 4, (uint32_t)h);
+  ihdr[8] = 8;                /* bits per channel */
+  ihdr[9] = alpha ? 6 : 2;    /* RGBA or RGB */
+  ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, adaptive filters, no interlace */
+  chunk(o, "IHDR", ihdr, sizeof ihdr);
+  unsigned char phys[9];
+  uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+  put32(phys, ppm);
+  put32(phys + 4, ppm);
+  phys[8] = 1; /* per metre */
+  chunk(o, "pHYs", phys, sizeof phys);
+}
+
+/* tEXt for ASCII values; iTXt (uncompressed, no language) keeps UTF-8
+ * titles (Arabic, Armenian) intact, tEXt being Latin-1. */
+static void text(out *o, const char *key, const char *value) {
   if (!value)
     return;
-  memset(&t[*n], 0, sizeof t[*n]);
-  /* iTXt keeps UTF-8 titles (Arabic, Armenian) intact; tEXt is Latin-1. */
   int ascii = 1;
   for (const char *p = value; *p; p++)
     if ((unsigned char)*p >= 0x80)
       ascii = 0;
-  t[*n].compression = ascii ? PNG_TEXT_COMPRESSION_NONE : PNG_ITXT_COMPRESSION_NONE;
-  t[*n].key = (png_charp)key;
-  t[*n].text = (png_charp)value;
-  (*n)++;
-}
-
-typedef struct png_job {
-  const uint32_t *pixels; /* width x height, rows width apart */
-  int width, height;
-  const cm_scene *scene;
-  int level;
-  FILE *f;
-  unsigned char *row;
-} png_job;
-
-static void encode(png_structp png, png_infop info, png_job *job) {
-  int w = job->width, h = job->height, stride = w * 4;
-  const unsigned char *data = (const unsigned char *)job->pixels;
-  int alpha = !opaque(data, w, h, stride);
-  png_init_io(png, job->f);
-  png_set_compression_level(png, job->level);
-  /* Flat map colours compress best unfiltered, and trying every filter on
-   * every row was most of the encoding time (see docs/bench.md). */
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  png_set_IHDR(png, info, w, h, 8,
-               alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
-               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
-  png_uint_32 ppm = (png_uint_32)lround(cm_scene_dpi(job->scene) / 0.0254);
-  png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
-  png_text text[5];
-  int n = 0;
-  add_text(text, &n, "Title", cm_scene_meta(job->scene, "Title"));
-  add_text(text, &n, "Source", cm_scene_meta(job->scene, "Source"));
-  add_text(text, &n, "Date", cm_scene_meta(job->scene, "Date"));
-  add_text(text, &n, "Style", cm_scene_meta(job->scene, "Style"));
-  add_text(text, &n, "Software", "controlmap " CM_VERSION);
-  png_set_text(png, info, text, n);
-  png_write_info(png, info);
-  for (int y = 0; y < h; y++) {
-    unpremultiply((const uint32_t *)(data + (size_t)y * stride), job->row, w, alpha);
-    png_write_row(png, job->row);
+  size_t k = strlen(key), v = strlen(value);
+  size_t n = k + 1 + (ascii ? 0 : 4) + v;
+  unsigned char *buf = malloc(n);
+  if (!buf) {
+    o->failed = ENOMEM;
+    return;
   }
-  png_write_end(png, info);
+  memcpy(buf, key, k + 1);
+  if (!ascii) /* compression flag and method, empty language and key */
+    memset(buf + k + 1, 0, 4);
+  memcpy(buf + n - v, value, v);
+  chunk(o, ascii ? "tEXt" : "iTXt", buf, n);
+  free(buf);
 }
 
-/* libpng's writer says only "Write Error" when fwrite fails (a full disk,
- * a file size limit): that is the file's fault, not the encoder's. */
-static void png_fail(png_structp png, png_const_charp msg) {
-  cm_error *err = png_get_error_ptr(png);
-  int why = errno;
-  if (!strcmp(msg, "Write Error"))
-    cm_error_set(err, CM_EIO, NULL, 0, 0, "cannot write: %s",
-                 strerror(why ? why : EIO));
-  else
-    cm_error_set(err, CM_ERENDER, NULL, 0, 0, "PNG encoding failed: %s", msg);
-  png_longjmp(png, 1);
+static void texts(out *o, const cm_scene *scene) {
+  static const char *const keys[] = {"Title", "Source", "Date", "Style"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+    text(o, keys[i], cm_scene_meta(scene, keys[i]));
+  text(o, "Software", "controlmap " CM_VERSION);
 }
 
-static void png_warn(png_structp png, png_const_charp msg) {}
+/* The image data as IDAT chunks of at most 1 MiB. */
+static void idat(out *o, const unsigned char *z, size_t n) {
+  for (size_t at = 0; at < n; at += (size_t)1 << 20) {
+    size_t len = n - at < ((size_t)1 << 20) ? n - at : (size_t)1 << 20;
+    chunk(o, "IDAT", z + at, len);
+  }
+}
+
+/* --- the whole image in one call ------------------------------------------ */
+
+static unsigned char *whole_image(const uint32_t *px, int w, int h, int alpha,
+                                  int level, size_t *zlen) {
+  size_t rb = row_bytes(w, alpha), n = rb * (size_t)h;
+  unsigned char *raw = malloc(n);
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+  size_t cap = c ? libdeflate_zlib_compress_bound(c, n) : 0;
+  unsigned char *z = raw && c ? malloc(cap) : NULL;
+  *zlen = 0;
+  if (z) {
+    for (int y = 0; y < h; y++)
+      png_row(px + (size_t)y * w, raw + (size_t)y * rb, w, alpha);
+    *zlen = libdeflate_zlib_compress(c, raw, n, z, cap);
+  }
+  free(raw);
+  libdeflate_free_compressor(c);
+  if (!*zlen) {
+    free(z);
+    return NULL;
+  }
+  return z;
+}
+
+/* --- bands of rows kept from frame to frame --------------------------------- */
+
+/* One band's deflate stream as libdeflate wrote it (final block and all, so
+ * it can be decompressed alone to check a later frame against it), with
+ * where its final block starts and where it ends, in bits. */
+typedef struct band {
+  unsigned char *z;
+  size_t zlen;
+  size_t final_bit, end_bit;
+  size_t raw_len;
+  uint32_t adler; /* of the band's PNG rows */
+} band;
+
+struct cm_png_bands {
+  int width, height, alpha, level; /* what the kept bands are of */
+  band *bands;
+  size_t nbands;
+  struct libdeflate_compressor *comp;
+  struct libdeflate_decompressor *decomp;
+  unsigned char *raw, *check; /* one band of PNG rows; a decompressed band */
+  unsigned char *zbuf;        /* the stream being assembled */
+  size_t zcap;
+  size_t reused, compressed;  /* bands, over every frame */
+};
+
+cm_png_bands *cm_png_bands_new(void) { return calloc(1, sizeof(cm_png_bands)); }
+
+static void drop_bands(cm_png_bands *b) {
+  for (size_t i = 0; i < b->nbands; i++)
+    free(b->bands[i].z);
+  free(b->bands);
+  free(b->raw);
+  free(b->check);
+  libdeflate_free_compressor(b->comp);
+  b->bands = NULL;
+  b->nbands = 0;
+  b->raw = b->check = NULL;
+  b->comp = NULL;
+}
+
+void cm_png_bands_free(cm_png_bands *b) {
+  if (!b)
+    return;
+  drop_bands(b);
+  libdeflate_free_decompressor(b->decomp);
+  free(b->zbuf);
+  free(b);
+}
+
+void cm_png_bands_counts(const cm_png_bands *b, size_t *reused,
+                         size_t *compressed) {
+  *reused = b ? b->reused : 0;
+  *compressed = b ? b->compressed : 0;
+}
+
+/* Start over for an image of another shape or level. */
+static int reshape(cm_png_bands *b, int w, int h, int alpha, int level) {
+  if (b->bands && b->width == w && b->height == h && b->alpha == alpha &&
+      b->level == level)
+    return CM_OK;
+  drop_bands(b);
+  size_t n = ((size_t)h + BAND_ROWS - 1) / BAND_ROWS;
+  size_t rb = row_bytes(w, alpha) * BAND_ROWS;
+  b->bands = calloc(n, sizeof *b->bands);
+  b->raw = malloc(rb);
+  b->check = malloc(rb);
+  b->comp = libdeflate_alloc_compressor(level);
+  if (!b->decomp)
+    b->decomp = libdeflate_alloc_decompressor();
+  if (!b->bands || !b->raw || !b->check || !b->comp || !b->decomp) {
+    drop_bands(b);
+    return CM_ENOMEM;
+  }
+  b->nbands = n;
+  b->width = w, b->height = h, b->alpha = alpha, b->level = level;
+  return CM_OK;
+}
+
+/* Reading a deflate stream's bits, least significant first. */
+typedef struct bitin {
+  const unsigned char *p;
+  size_t bits, pos; /* length and position, in bits */
+} bitin;
+
+static int take_bits(bitin *in, int n, unsigned *v) {
+  if (in->pos + (size_t)n > in->bits)
+    return -1;
+  unsigned r = 0;
+  for (int i = 0; i < n; i++, in->pos++)
+    r |= (unsigned)((in->p[in->pos >> 3] >> (in->pos & 7)) & 1) << i;
+  *v = r;
+  return 0;
+}
+
+/* A canonical Huffman code: how many codes of each length and the
+ * symbols in code order, with a table for codes of up to FAST bits. */
+#define FAST 9
+typedef struct huff {
+  short count[16];
+  short symbol[320];
+  unsigned short fast[1 << FAST]; /* symbol << 4 | length; 0: longer */
+} huff;
+
+static int huff_build(huff *hf, const unsigned char *len, int n) {
+  short offs[16];
+  memset(hf->count, 0, sizeof hf->count);
+  memset(hf->fast, 0, sizeof hf->fast);
+  for (int s = 0; s < n; s++)
+    hf->count[len[s]]++;
+  offs[1] = 0;
+  for (int l = 1; l < 15; l++)
+    offs[l + 1] = (short)(offs[l] + hf->count[l]);
+  for (int s = 0; s < n; s++)
+    if (len[s])
+      hf->symbol[offs[len[s]]++] = (short)s;
+  /* Codes are handed out in order of length, then symbol; their bits go
+   * into the stream from the most significant, so the table is indexed by
+   * the code reversed. */
+  unsigned code = 0;
+  int k = 0;
+  for (int l = 1; l <= FAST; l++, code <<= 1)
+    for (int i = 0; i < hf->count[l]; i++, code++, k++) {
+      unsigned rev = 0;
+      for (int b = 0; b < l; b++)
+        rev |= ((code >> b) & 1) << (l - 1 - b);
+      for (unsigned r = rev; r < (1u << FAST); r += 1u << l)
+        hf->fast[r] = (unsigned short)(hf->symbol[k] << 4 | l);
+    }
+  return 0;
+}
+
+static int huff_decode(bitin *in, const huff *hf) {
+  if (in->pos + FAST <= in->bits) {
+    unsigned peek = 0;
+    size_t at = in->pos;
+    for (int i = 0; i < FAST; i++, at++)
+      peek |= (unsigned)((in->p[at >> 3] >> (at & 7)) & 1) << i;
+    unsigned e = hf->fast[peek];
+    if (e) {
+      in->pos += e & 15;
+      return (int)(e >> 4);
+    }
+  }
+  int code = 0, first = 0, index = 0;
+  for (int l = 1; l <= 15; l++) {
+    unsigned bit;
+    if (take_bits(in, 1, &bit))
+      return -1;
+    code |= (int)bit;
+    int count = hf->count[l];
+    if (code - count < first)
+      return hf->symbol[index + (code - first)];
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  return -1;
+}
+
+static const unsigned char len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+                                            1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+                                            4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const unsigned char dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3,
+                                             4, 4, 5, 5, 6, 6, 7, 7, 8, 8,
+                                             9, 9, 10, 10, 11, 11, 12, 12,
+                                             13, 13};
+
+/* Step over one Huffman-coded block's symbols, to its end-of-block. */
+static int skip_symbols(bitin *in, const huff *lit, const huff *dist) {
+  for (;;) {
+    int s = huff_decode(in, lit);
+    unsigned v;
+    if (s < 0 || s > 285)
+      return -1;
+    if (s < 256)
+      continue;
+    if (s == 256)
+      return 0;
+    if (take_bits(in, len_extra[s - 257], &v))
+      return -1;
+    int d = huff_decode(in, dist);
+    if (d < 0 || d > 29 || take_bits(in, dist_extra[d], &v))
+      return -1;
+  }
+}
+
+static int fixed_codes(huff *lit, huff *dist) {
+  unsigned char len[320];
+  memset(len, 8, 144);
+  memset(len + 144, 9, 112);
+  memset(len + 256, 7, 24);
+  memset(len + 280, 8, 8);
+  huff_build(lit, len, 288);
+  memset(len, 5, 30);
+  return huff_build(dist, len, 30);
+}
+
+static int dynamic_codes(bitin *in, huff *lit, huff *dist) {
+  static const unsigned char order[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                          11, 4,  12, 3, 13, 2, 14, 1, 15};
+  unsigned nlit, ndist, ncode, v;
+  unsigned char len[320] = {0};
+  if (take_bits(in, 5, &nlit) || take_bits(in, 5, &ndist) ||
+      take_bits(in, 4, &ncode))
+    return -1;
+  nlit += 257, ndist += 1, ncode += 4;
+  for (unsigned i = 0; i < ncode; i++) {
+    if (take_bits(in, 3, &v))
+      return -1;
+    len[order[i]] = (unsigned char)v;
+  }
+  huff_build(lit, len, 19); /* the code-length code, for now */
+  memset(len, 0, sizeof len);
+  for (unsigned i = 0; i < nlit + ndist;) {
+    int s = huff_decode(in, lit);
+    unsigned rep, fill = 0;
+    if (s < 0)
+      return -1;
+    if (s < 16) {
+      len[i++] = (unsigned char)s;
+      continue;
+    }
+    if (s == 16) {
+      if (i == 0 || take_bits(in, 2, &rep))
+        return -1;
+      fill = len[i - 1], rep += 3;
+    } else if (s == 17) {
+      if (take_bits(in, 3, &rep))
+        return -1;
+      rep += 3;
+    } else if (take_bits(in, 7, &rep)) {
+      return -1;
+    } else {
+      rep += 11;
+    }
+    if (i + rep > nlit + ndist)
+      return -1;
+    memset(len + i, (int)fill, rep);
+    i += rep;
+  }
+  huff_build(lit, len, (int)nlit);
+  return huff_build(dist, len + nlit, (int)ndist);
+}
+
+/* Where the final block of a deflate stream starts and where the stream
+ * ends, in bits: walking the blocks is the only way to find them. */
+static int find_final(band *bd) {
+  bitin in = {bd->z, bd->zlen * 8, 0};
+  huff lit, dist;
+  for (;;) {
+    size_t start = in.pos;
+    unsigned final, type, v;
+    if (take_bits(&in, 1, &final) || take_bits(&in, 2, &type))
+      return -1;
+    if (type == 0) {
+      in.pos = (in.pos + 7) & ~(size_t)7;
+      if (take_bits(&in, 16, &v))
+        return -1;
+      in.pos += 16 + (size_t)v * 8;
+      if (in.pos > in.bits)
+        return -1;
+    } else if (type == 3 ||
+               (type == 1 ? fixed_codes(&lit, &dist)
+                          : dynamic_codes(&in, &lit, &dist)) ||
+               skip_symbols(&in, &lit, &dist)) {
+      return -1;
+    }
+    if (final) {
+      bd->final_bit = start;
+      bd->end_bit = in.pos;
+      return 0;
+    }
+  }
+}
+
+/* 1 when the kept band holds exactly these rows. */
+static int same_band(cm_png_bands *b, const band *bd, const unsigned char *raw,
+                     size_t n, uint32_t adler) {
+  size_t got = 0;
+  return bd->z && bd->raw_len == n && bd->adler == adler &&
+         libdeflate_deflate_decompress(b->decomp, bd->z, bd->zlen, b->check,
+                                       n, &got) == LIBDEFLATE_SUCCESS &&
+         got == n && memcmp(b->check, raw, n) == 0;
+}
+
+static int compress_band(cm_png_bands *b, band *bd, size_t n) {
+  size_t cap = libdeflate_deflate_compress_bound(b->comp, n);
+  unsigned char *z = malloc(cap);
+  size_t zlen = z ? libdeflate_deflate_compress(b->comp, b->raw, n, z, cap) : 0;
+  if (!zlen) {
+    free(z);
+    return CM_ENOMEM;
+  }
+  unsigned char *fit = realloc(z, zlen);
+  free(bd->z);
+  bd->z = fit ? fit : z;
+  bd->zlen = zlen;
+  bd->raw_len = n;
+  return find_final(bd) ? CM_ERENDER : CM_OK;
+}
+
+static int reserve(cm_png_bands *b, size_t need) {
+  if (need <= b->zcap)
+    return CM_OK;
+  size_t cap = need + need / 2;
+  unsigned char *p = realloc(b->zbuf, cap);
+  if (!p)
+    return CM_ENOMEM;
+  b->zbuf = p;
+  b->zcap = cap;
+  return CM_OK;
+}
+
+/* Append a band to the stream as a non-final block followed by an empty
+ * stored block, so that the next band starts on a byte. */
+static int append_band(cm_png_bands *b, size_t *len, const band *bd) {
+  size_t bytes = (bd->end_bit + 3 + 7) / 8; /* + the stored block's header */
+  if (reserve(b, *len + bytes + 4) != CM_OK)
+    return CM_ENOMEM;
+  unsigned char *p = b->zbuf + *len;
+  size_t whole = (bd->end_bit + 7) / 8;
+  memcpy(p, bd->z, whole);
+  memset(p + whole, 0, bytes - whole);
+  if (bd->end_bit & 7) /* bits past the end are the stored header: zero */
+    p[bd->end_bit >> 3] &= (unsigned char)((1u << (bd->end_bit & 7)) - 1);
+  p[bd->final_bit >> 3] &= (unsigned char)~(1u << (bd->final_bit & 7));
+  memcpy(p + bytes, "\x00\x00\xff\xff", 4); /* LEN 0, NLEN */
+  *len += bytes + 4;
+  return CM_OK;
+}
+
+/* adler32 of A then B from the two sums and B's length. */
+static uint32_t adler_combine(uint32_t a, uint32_t b, size_t blen) {
+  const uint64_t mod = 65521;
+  uint64_t a1 = a & 0xffff, s1 = a >> 16, a2 = b & 0xffff, s2 = b >> 16;
+  uint64_t lo = (a1 + a2 + mod - 1) % mod;
+  uint64_t hi = (s1 + s2 + (blen % mod) * ((a1 + mod - 1) % mod)) % mod;
+  return (uint32_t)(hi << 16 | lo);
+}
+
+static int zlib_header(int level) {
+  /* FLEVEL says how hard the compressor tried; FCHECK makes the two bytes
+   * a multiple of 31. */
+  return level <= 1 ? 0x01 : level <= 5 ? 0x5e : level == 6 ? 0x9c : 0xda;
+}
+
+static int banded(cm_png_bands *b, const uint32_t *px, int w, int h, int alpha,
+                  int level, size_t *zlen) {
+  int rc = reshape(b, w, h, alpha, level);
+  size_t len = 2;
+  if (rc == CM_OK)
+    rc = reserve(b, 64);
+  if (rc != CM_OK)
+    return rc;
+  b->zbuf[0] = 0x78;
+  b->zbuf[1] = (unsigned char)zlib_header(level);
+  uint32_t adler = 1;
+  size_t rb = row_bytes(w, alpha);
+  for (size_t i = 0; i < b->nbands && rc == CM_OK; i++) {
+    int y0 = (int)i * BAND_ROWS, rows = h - y0 < BAND_ROWS ? h - y0 : BAND_ROWS;
+    for (int y = 0; y < rows; y++)
+      png_row(px + (size_t)(y0 + y) * w, b->raw + (size_t)y * rb, w, alpha);
+    size_t n = rb * (size_t)rows;
+    uint32_t a = libdeflate_adler32(1, b->raw, n);
+    band *bd = &b->bands[i];
+    if (same_band(b, bd, b->raw, n, a)) {
+      b->reused++;
+    } else {
+      rc = compress_band(b, bd, n);
+      bd->adler = a;
+      b->compressed++;
+      if (rc != CM_OK) { /* keep nothing half-made */
+        free(bd->z);
+        bd->z = NULL;
+      }
+    }
+    if (rc == CM_OK)
+      rc = append_band(b, &len, bd);
+    adler = adler_combine(adler, a, n);
+  }
+  if (rc == CM_OK)
+    rc = reserve(b, len + 6);
+  if (rc != CM_OK)
+    return rc;
+  /* An empty final block (fixed codes: its end-of-block is seven zeros). */
+  b->zbuf[len++] = 0x03;
+  b->zbuf[len++] = 0x00;
+  put32(b->zbuf + len, adler);
+  *zlen = len + 4;
+  return CM_OK;
+}
+
+/* --- the file --------------------------------------------------------------- */
 
 int cm_png_write(const uint32_t *pixels, int width, int height,
-                 const cm_scene *scene, int level, FILE *f, const char *path,
-                 cm_error *err) {
-  png_job job = {pixels, width, height, scene, level, f, NULL};
-  job.row = malloc((size_t)width * 4);
-  if (!job.row)
-    return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for PNG rows");
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, err,
-                                            png_fail, png_warn);
-  png_infop info = png ? png_create_info_struct(png) : NULL;
+                 const cm_scene *scene, int level, cm_png_bands *bands,
+                 FILE *f, const char *path, cm_error *err) {
+  int alpha = !opaque((const unsigned char *)pixels, width, height, width * 4);
+  unsigned char *whole = NULL;
+  const unsigned char *z;
+  size_t zlen = 0;
   int rc = CM_OK;
-  if (!info) {
-    rc = cm_error_set(err, CM_ENOMEM, path, 0, 0, "cannot start libpng");
-  } else if (setjmp(png_jmpbuf(png))) {
-    rc = err && err->code ? err->code : CM_ERENDER;
-    if (err)
-      snprintf(err->file, sizeof err->file, "%s", path);
+  if (bands) {
+    rc = banded(bands, pixels, width, height, alpha, level, &zlen);
+    z = bands->zbuf;
   } else {
-    encode(png, info, &job);
+    z = whole = whole_image(pixels, width, height, alpha, level, &zlen);
+    rc = whole ? CM_OK : CM_ENOMEM;
   }
-  png_destroy_write_struct(&png, info ? &info : NULL);
-  free(job.row);
-  return rc;
+  if (rc == CM_ENOMEM)
+    return cm_error_set(err, CM_ENOMEM, path, 0, 0,
+                        "out of memory for the PNG image data");
+  if (rc != CM_OK)
+    return cm_error_set(err, CM_ERENDER, path, 0, 0,
+                        "PNG encoding failed: libdeflate wrote a stream "
+                        "that could not be read back");
+  out o = {f, 0};
+  header(&o, width, height, alpha, cm_scene_dpi(scene));
+  texts(&o, scene);
+  idat(&o, z, zlen);
+  chunk(&o, "IEND", NULL, 0);
+  free(whole);
+  if (o.failed == ENOMEM)
+    return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for PNG text");
+  if (o.failed)
+    return cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s",
+                        strerror(o.failed));
+  return CM_OK;
 }
