@@ -45,8 +45,9 @@ void cm_png_bands_counts(const cm_png_bands *bands, size_t *reused,
 
 /* Encode cairo ARGB32 pixels as PNG to f with pHYs for the scene's dpi and
  * tEXt (iTXt when not ASCII) for its metadata; level is libdeflate's, 1-12.
- * bands NULL: the image is compressed in one call; else in bands of rows,
- * reusing those of the previous frame written with the same bands. */
+ * bands NULL: a single image, its bands compressed on every CPU (up to
+ * four); else on the calling thread, reusing the bands of the previous
+ * frame written with the same bands. The bytes are the same either way. */
 int cm_png_write(const uint32_t *pixels, int width, int height,
                  const cm_scene *scene, int level, cm_png_bands *bands,
                  FILE *f, const char *path, cm_error *err);

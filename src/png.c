@@ -1,27 +1,35 @@
 /* PNG files: the container (signature, IHDR, pHYs, tEXt/iTXt, IDAT, IEND
- * and their CRCs) is written here; deflate is libdeflate's, which
- * compresses a whole image in one call several times faster than zlib.
+ * and their CRCs) is written here; deflate is libdeflate's, several times
+ * faster than zlib at the same size.
  *
- * A batch passes a cm_png_bands that keeps the previous frame's image
- * data compressed in bands of rows, each band ending on a byte boundary
- * (a non-final block followed by an empty stored block, as zlib's sync
- * flush writes it). A band whose rows are the same as in the previous
- * frame keeps its compressed bytes; the zlib checksum of the whole image
- * is combined from the bands' checksums. */
+ * The image data is compressed in bands of rows, each a deflate stream of
+ * its own that ends on a byte boundary (its final block made non-final and
+ * followed by an empty stored block, as zlib's sync flush writes it); the
+ * bands, an empty final block and the Adler-32 combined from the bands'
+ * make the zlib stream. Bands are independent, so a single image has its
+ * bands compressed on several threads; and a batch worker keeps its last
+ * frame's bands, so a band whose rows are the same as in that frame keeps
+ * its compressed bytes (checked row by row against the kept band
+ * decompressed). The bytes depend only on the pixels, the level and the
+ * metadata, not on threads or on the frame before. */
 
 #include "backend.h"
 
 #include <errno.h>
 #include <libdeflate.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Rows a band holds: small enough that a change (a title, a legend line)
  * leaves most bands alone, large enough that deflate loses little at the
  * band edges (measured in docs/bench.md). */
 #define BAND_ROWS 32
+
+#define MAX_THREADS 4
 
 /* 1 when every pixel is opaque, so the file can be RGB (a quarter smaller
  * and what most journals' checks expect). */
@@ -158,30 +166,6 @@ static void idat(out *o, const unsigned char *z, size_t n) {
   }
 }
 
-/* --- the whole image in one call ------------------------------------------ */
-
-static unsigned char *whole_image(const uint32_t *px, int w, int h, int alpha,
-                                  int level, size_t *zlen) {
-  size_t rb = row_bytes(w, alpha), n = rb * (size_t)h;
-  unsigned char *raw = malloc(n);
-  struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
-  size_t cap = c ? libdeflate_zlib_compress_bound(c, n) : 0;
-  unsigned char *z = raw && c ? malloc(cap) : NULL;
-  *zlen = 0;
-  if (z) {
-    for (int y = 0; y < h; y++)
-      png_row(px + (size_t)y * w, raw + (size_t)y * rb, w, alpha);
-    *zlen = libdeflate_zlib_compress(c, raw, n, z, cap);
-  }
-  free(raw);
-  libdeflate_free_compressor(c);
-  if (!*zlen) {
-    free(z);
-    return NULL;
-  }
-  return z;
-}
-
 /* --- bands of rows kept from frame to frame --------------------------------- */
 
 /* One band's deflate stream as libdeflate wrote it (final block and all, so
@@ -193,19 +177,46 @@ typedef struct band {
   size_t final_bit, end_bit;
   size_t raw_len;
   uint32_t adler; /* of the band's PNG rows */
+  int fresh;      /* compressed for this frame */
 } band;
+
+/* What one thread needs to encode bands: a band of PNG rows, a band
+ * decompressed, and libdeflate's state. */
+typedef struct scratch {
+  unsigned char *raw, *check;
+  struct libdeflate_compressor *comp;
+  struct libdeflate_decompressor *decomp;
+} scratch;
 
 struct cm_png_bands {
   int width, height, alpha, level; /* what the kept bands are of */
   band *bands;
   size_t nbands;
-  struct libdeflate_compressor *comp;
-  struct libdeflate_decompressor *decomp;
-  unsigned char *raw, *check; /* one band of PNG rows; a decompressed band */
+  scratch work;
   unsigned char *zbuf;        /* the stream being assembled */
   size_t zcap;
   size_t reused, compressed;  /* bands, over every frame */
 };
+
+static void scratch_free(scratch *s) {
+  free(s->raw);
+  free(s->check);
+  libdeflate_free_compressor(s->comp);
+  libdeflate_free_decompressor(s->decomp);
+  memset(s, 0, sizeof *s);
+}
+
+static int scratch_new(scratch *s, int w, int alpha, int level) {
+  size_t n = row_bytes(w, alpha) * BAND_ROWS;
+  s->raw = malloc(n);
+  s->check = malloc(n);
+  s->comp = libdeflate_alloc_compressor(level);
+  s->decomp = libdeflate_alloc_decompressor();
+  if (s->raw && s->check && s->comp && s->decomp)
+    return CM_OK;
+  scratch_free(s);
+  return CM_ENOMEM;
+}
 
 cm_png_bands *cm_png_bands_new(void) { return calloc(1, sizeof(cm_png_bands)); }
 
@@ -213,20 +224,15 @@ static void drop_bands(cm_png_bands *b) {
   for (size_t i = 0; i < b->nbands; i++)
     free(b->bands[i].z);
   free(b->bands);
-  free(b->raw);
-  free(b->check);
-  libdeflate_free_compressor(b->comp);
+  scratch_free(&b->work);
   b->bands = NULL;
   b->nbands = 0;
-  b->raw = b->check = NULL;
-  b->comp = NULL;
 }
 
 void cm_png_bands_free(cm_png_bands *b) {
   if (!b)
     return;
   drop_bands(b);
-  libdeflate_free_decompressor(b->decomp);
   free(b->zbuf);
   free(b);
 }
@@ -244,14 +250,8 @@ static int reshape(cm_png_bands *b, int w, int h, int alpha, int level) {
     return CM_OK;
   drop_bands(b);
   size_t n = ((size_t)h + BAND_ROWS - 1) / BAND_ROWS;
-  size_t rb = row_bytes(w, alpha) * BAND_ROWS;
   b->bands = calloc(n, sizeof *b->bands);
-  b->raw = malloc(rb);
-  b->check = malloc(rb);
-  b->comp = libdeflate_alloc_compressor(level);
-  if (!b->decomp)
-    b->decomp = libdeflate_alloc_decompressor();
-  if (!b->bands || !b->raw || !b->check || !b->comp || !b->decomp) {
+  if (!b->bands || scratch_new(&b->work, w, alpha, level) != CM_OK) {
     drop_bands(b);
     return CM_ENOMEM;
   }
@@ -458,29 +458,49 @@ static int find_final(band *bd) {
 }
 
 /* 1 when the kept band holds exactly these rows. */
-static int same_band(cm_png_bands *b, const band *bd, const unsigned char *raw,
-                     size_t n, uint32_t adler) {
+static int same_band(scratch *s, const band *bd, size_t n, uint32_t adler) {
   size_t got = 0;
   return bd->z && bd->raw_len == n && bd->adler == adler &&
-         libdeflate_deflate_decompress(b->decomp, bd->z, bd->zlen, b->check,
+         libdeflate_deflate_decompress(s->decomp, bd->z, bd->zlen, s->check,
                                        n, &got) == LIBDEFLATE_SUCCESS &&
-         got == n && memcmp(b->check, raw, n) == 0;
+         got == n && memcmp(s->check, s->raw, n) == 0;
 }
 
-static int compress_band(cm_png_bands *b, band *bd, size_t n) {
-  size_t cap = libdeflate_deflate_compress_bound(b->comp, n);
+static int compress_band(scratch *s, band *bd, size_t n) {
+  size_t cap = libdeflate_deflate_compress_bound(s->comp, n);
   unsigned char *z = malloc(cap);
-  size_t zlen = z ? libdeflate_deflate_compress(b->comp, b->raw, n, z, cap) : 0;
+  size_t zlen = z ? libdeflate_deflate_compress(s->comp, s->raw, n, z, cap) : 0;
+  free(bd->z);
+  bd->z = NULL;
   if (!zlen) {
     free(z);
     return CM_ENOMEM;
   }
   unsigned char *fit = realloc(z, zlen);
-  free(bd->z);
   bd->z = fit ? fit : z;
   bd->zlen = zlen;
   bd->raw_len = n;
-  return find_final(bd) ? CM_ERENDER : CM_OK;
+  if (find_final(bd) == 0)
+    return CM_OK;
+  free(bd->z); /* keep nothing half-made */
+  bd->z = NULL;
+  return CM_ERENDER;
+}
+
+/* Band i of the image: its PNG rows, kept when the same as before, else
+ * compressed. */
+static int encode_band(cm_png_bands *b, scratch *s, const uint32_t *px,
+                       size_t i) {
+  int w = b->width, h = b->height, y0 = (int)i * BAND_ROWS;
+  int rows = h - y0 < BAND_ROWS ? h - y0 : BAND_ROWS;
+  size_t rb = row_bytes(w, b->alpha), n = rb * (size_t)rows;
+  for (int y = 0; y < rows; y++)
+    png_row(px + (size_t)(y0 + y) * w, s->raw + (size_t)y * rb, w, b->alpha);
+  uint32_t a = libdeflate_adler32(1, s->raw, n);
+  band *bd = &b->bands[i];
+  bd->fresh = !same_band(s, bd, n, a);
+  bd->adler = a;
+  return bd->fresh ? compress_band(s, bd, n) : CM_OK;
 }
 
 static int reserve(cm_png_bands *b, size_t need) {
@@ -528,39 +548,70 @@ static int zlib_header(int level) {
   return level <= 1 ? 0x01 : level <= 5 ? 0x5e : level == 6 ? 0x9c : 0xda;
 }
 
+/* Bands handed out to threads: thread k of n takes bands k, k + n... */
+typedef struct share {
+  cm_png_bands *b;
+  const uint32_t *px;
+  size_t k, n;
+  scratch s;
+  int rc;
+} share;
+
+static void *encode_share(void *arg) {
+  share *sh = arg;
+  for (size_t i = sh->k; i < sh->b->nbands && sh->rc == CM_OK; i += sh->n)
+    sh->rc = encode_band(sh->b, &sh->s, sh->px, i);
+  return NULL;
+}
+
+/* Encode every band on up to threads threads (the caller's one of them);
+ * a thread that cannot start leaves its bands to the caller. */
+static int encode_bands(cm_png_bands *b, const uint32_t *px, int threads) {
+  share sh[MAX_THREADS];
+  pthread_t id[MAX_THREADS];
+  int n = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+  if ((size_t)n > b->nbands)
+    n = (int)b->nbands;
+  int started[MAX_THREADS] = {0};
+  for (int k = 0; k < n; k++)
+    sh[k] = (share){b, px, (size_t)k, (size_t)n, k ? (scratch){0} : b->work, CM_OK};
+  for (int k = 1; k < n; k++)
+    started[k] = scratch_new(&sh[k].s, b->width, b->alpha, b->level) == CM_OK &&
+                 pthread_create(&id[k], NULL, encode_share, &sh[k]) == 0;
+  encode_share(&sh[0]);
+  int rc = sh[0].rc;
+  for (int k = 1; k < n; k++) {
+    if (started[k])
+      pthread_join(id[k], NULL);
+    else /* its bands, here */
+      for (size_t i = (size_t)k; i < b->nbands && sh[k].rc == CM_OK; i += (size_t)n)
+        sh[k].rc = encode_band(b, &b->work, px, i);
+    scratch_free(&sh[k].s);
+    if (rc == CM_OK)
+      rc = sh[k].rc;
+  }
+  return rc;
+}
+
 static int banded(cm_png_bands *b, const uint32_t *px, int w, int h, int alpha,
-                  int level, size_t *zlen) {
+                  int level, int threads, size_t *zlen) {
   int rc = reshape(b, w, h, alpha, level);
-  size_t len = 2;
   if (rc == CM_OK)
     rc = reserve(b, 64);
+  if (rc == CM_OK)
+    rc = encode_bands(b, px, threads);
   if (rc != CM_OK)
     return rc;
+  size_t len = 2;
   b->zbuf[0] = 0x78;
   b->zbuf[1] = (unsigned char)zlib_header(level);
   uint32_t adler = 1;
-  size_t rb = row_bytes(w, alpha);
   for (size_t i = 0; i < b->nbands && rc == CM_OK; i++) {
-    int y0 = (int)i * BAND_ROWS, rows = h - y0 < BAND_ROWS ? h - y0 : BAND_ROWS;
-    for (int y = 0; y < rows; y++)
-      png_row(px + (size_t)(y0 + y) * w, b->raw + (size_t)y * rb, w, alpha);
-    size_t n = rb * (size_t)rows;
-    uint32_t a = libdeflate_adler32(1, b->raw, n);
-    band *bd = &b->bands[i];
-    if (same_band(b, bd, b->raw, n, a)) {
-      b->reused++;
-    } else {
-      rc = compress_band(b, bd, n);
-      bd->adler = a;
-      b->compressed++;
-      if (rc != CM_OK) { /* keep nothing half-made */
-        free(bd->z);
-        bd->z = NULL;
-      }
-    }
-    if (rc == CM_OK)
-      rc = append_band(b, &len, bd);
-    adler = adler_combine(adler, a, n);
+    const band *bd = &b->bands[i];
+    b->reused += !bd->fresh;
+    b->compressed += bd->fresh;
+    rc = append_band(b, &len, bd);
+    adler = adler_combine(adler, bd->adler, bd->raw_len);
   }
   if (rc == CM_OK)
     rc = reserve(b, len + 6);
@@ -576,38 +627,41 @@ static int banded(cm_png_bands *b, const uint32_t *px, int w, int h, int alpha,
 
 /* --- the file --------------------------------------------------------------- */
 
+/* Threads for a single image: bands are independent, so a render that is
+ * not one of several frames (those run on their own threads) compresses
+ * them on every CPU, up to four. */
+static int cpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
 int cm_png_write(const uint32_t *pixels, int width, int height,
                  const cm_scene *scene, int level, cm_png_bands *bands,
                  FILE *f, const char *path, cm_error *err) {
   int alpha = !opaque((const unsigned char *)pixels, width, height, width * 4);
-  unsigned char *whole = NULL;
-  const unsigned char *z;
+  cm_png_bands *own = bands ? NULL : cm_png_bands_new();
+  cm_png_bands *b = bands ? bands : own;
   size_t zlen = 0;
-  int rc = CM_OK;
-  if (bands) {
-    rc = banded(bands, pixels, width, height, alpha, level, &zlen);
-    z = bands->zbuf;
-  } else {
-    z = whole = whole_image(pixels, width, height, alpha, level, &zlen);
-    rc = whole ? CM_OK : CM_ENOMEM;
+  int rc = b ? banded(b, pixels, width, height, alpha, level,
+                      bands ? 1 : cpus(), &zlen)
+             : CM_ENOMEM;
+  if (rc == CM_OK) {
+    out o = {f, 0};
+    header(&o, width, height, alpha, cm_scene_dpi(scene));
+    texts(&o, scene);
+    idat(&o, b->zbuf, zlen);
+    chunk(&o, "IEND", NULL, 0);
+    rc = o.failed == ENOMEM ? CM_ENOMEM : o.failed ? CM_EIO : CM_OK;
+    if (rc == CM_EIO)
+      cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s",
+                   strerror(o.failed));
+  } else if (rc == CM_ERENDER) {
+    cm_error_set(err, CM_ERENDER, path, 0, 0,
+                 "PNG encoding failed: libdeflate wrote a stream that could "
+                 "not be read back");
   }
   if (rc == CM_ENOMEM)
-    return cm_error_set(err, CM_ENOMEM, path, 0, 0,
-                        "out of memory for the PNG image data");
-  if (rc != CM_OK)
-    return cm_error_set(err, CM_ERENDER, path, 0, 0,
-                        "PNG encoding failed: libdeflate wrote a stream "
-                        "that could not be read back");
-  out o = {f, 0};
-  header(&o, width, height, alpha, cm_scene_dpi(scene));
-  texts(&o, scene);
-  idat(&o, z, zlen);
-  chunk(&o, "IEND", NULL, 0);
-  free(whole);
-  if (o.failed == ENOMEM)
-    return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for PNG text");
-  if (o.failed)
-    return cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s",
-                        strerror(o.failed));
-  return CM_OK;
+    cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for a PNG");
+  cm_png_bands_free(own);
+  return rc;
 }
