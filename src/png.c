@@ -266,19 +266,26 @@ typedef struct bitin {
   size_t bits, pos; /* length and position, in bits */
 } bitin;
 
+/* The next 16 bits (fewer at the end, zeros after), not consumed. */
+static unsigned peek16(const bitin *in) {
+  size_t byte = in->pos >> 3, bytes = (in->bits + 7) >> 3;
+  uint32_t v = 0;
+  for (size_t i = 0; i < 3 && byte + i < bytes; i++)
+    v |= (uint32_t)in->p[byte + i] << (8 * i);
+  return (unsigned)(v >> (in->pos & 7)) & 0xffff;
+}
+
 static int take_bits(bitin *in, int n, unsigned *v) {
   if (in->pos + (size_t)n > in->bits)
     return -1;
-  unsigned r = 0;
-  for (int i = 0; i < n; i++, in->pos++)
-    r |= (unsigned)((in->p[in->pos >> 3] >> (in->pos & 7)) & 1) << i;
-  *v = r;
+  *v = peek16(in) & ((1u << n) - 1); /* n is at most 16 */
+  in->pos += (size_t)n;
   return 0;
 }
 
 /* A canonical Huffman code: how many codes of each length and the
  * symbols in code order, with a table for codes of up to FAST bits. */
-#define FAST 9
+#define FAST 11
 typedef struct huff {
   short count[16];
   short symbol[320];
@@ -315,11 +322,7 @@ static int huff_build(huff *hf, const unsigned char *len, int n) {
 
 static int huff_decode(bitin *in, const huff *hf) {
   if (in->pos + FAST <= in->bits) {
-    unsigned peek = 0;
-    size_t at = in->pos;
-    for (int i = 0; i < FAST; i++, at++)
-      peek |= (unsigned)((in->p[at >> 3] >> (at & 7)) & 1) << i;
-    unsigned e = hf->fast[peek];
+    unsigned e = hf->fast[peek16(in) & ((1u << FAST) - 1)];
     if (e) {
       in->pos += e & 15;
       return (int)(e >> 4);
