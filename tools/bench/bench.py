@@ -393,7 +393,7 @@ def measure_levels(pnglevels, png, report):
     """zlib and libdeflate at each level on controlmap's PNG of the map."""
     r = subprocess.run([pnglevels, png], capture_output=True, text=True)
     if r.returncode != 0:
-        report.emit("## 6. Deflate levels", "", "pnglevels failed: %s" % r.stderr.strip(), "")
+        report.emit("## 5. Deflate levels", "", "pnglevels failed: %s" % r.stderr.strip(), "")
         return
     got = {}
     for line in r.stdout.splitlines():
@@ -533,7 +533,7 @@ class Report:
                   "1e6 to 1e7." % self.growth, "")
 
     def levels(self, got):
-        self.emit("## 6. Deflate levels", "",
+        self.emit("## 5. Deflate levels", "",
                   "The image data of controlmap's PNG above (RGB rows, unfiltered) "
                   "compressed whole by zlib (as libpng does) and by libdeflate; CPU "
                   "time of the thread, best of 3 (`build/bench/pnglevels`).", "")
@@ -548,7 +548,7 @@ class Report:
                     "libdeflate size", "zlib / libdeflate time"], rows)
 
     def targets(self):
-        self.emit("## 5. Targets", "")
+        self.emit("## 6. Targets", "")
         rows = []
         fast = [p for p in self.peers if p[1]]
         if fast:
