@@ -17,8 +17,8 @@ DESTDIR   ?=
 CC        ?= cc
 BUILD     ?= build
 
-PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib \
-             libwebp libwebpmux
+PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib \
+             libwebp libwebpmux libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -213,13 +213,19 @@ valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures
 # batch, and growth on synthetic data; see docs/bench.md. The peers are
 # installed by tools/bench/peers.sh, never by `make deps`.
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/mksynth
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/mksynth $(BUILD)/bench/pnglevels
 	@sh tools/bench/peers.sh
 	@/usr/bin/python3 tools/bench/bench.py --controlmap ./$(PROGRAM) \
-	  --mksynth $(BUILD)/bench/mksynth --out $(BUILD)/bench
+	  --mksynth $(BUILD)/bench/mksynth --pnglevels $(BUILD)/bench/pnglevels --out $(BUILD)/bench
 
 $(BUILD)/bench/mksynth: tools/bench/mksynth.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+# zlib against libdeflate, level by level (zlib only here: cairo needs it).
+$(BUILD)/bench/pnglevels: tools/bench/pnglevels.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs zlib)
 # --- end of benchmark --------------------------------------------------------

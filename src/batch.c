@@ -1,7 +1,15 @@
 /* Running a batch: workers take the next pending frame, compose it from the
  * shared read-only map and write it. The only shared state is the frame
- * counter and the frames' results, both under the runner's lock. */
+ * counter and the frames' results, both under the runner's lock.
+ *
+ * What does not change from frame to frame is done once: the undated
+ * layers are composed once (the compose cache), and the items every frame
+ * begins with (paper, background, undated layers below the first dated
+ * one) are drawn once into a base raster that each frame starts from. Each
+ * worker keeps its last PNG's compressed bands of rows, so rows that did
+ * not change since its previous frame are not compressed again. */
 
+#include "backend.h"
 #include "batch_internal.h"
 
 #include <pthread.h>
@@ -93,7 +101,7 @@ cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f) {
   return opt;
 }
 
-static void draw_frame(runner *r, cm_frame *f) {
+static void draw_frame(runner *r, cm_frame *f, cm_frame_reuse *reuse) {
   const cm_batch *b = r->batch;
   if (b->skip_existing && exists(f->output)) {
     finish(r, f, CM_FRAME_SKIPPED, NULL);
@@ -107,7 +115,7 @@ static void draw_frame(runner *r, cm_frame *f) {
   int rc = cm_compose(&scene, r->map, &opt, &err);
   if (rc == CM_OK) {
     tell(r, f, CM_BATCH_COMPOSED);
-    rc = cm_render_file(scene, f->output, &b->render, &err);
+    rc = cm_render_file_reusing(scene, f->output, &b->render, reuse, &err);
   }
   cm_scene_free(scene);
   finish(r, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
@@ -115,9 +123,12 @@ static void draw_frame(runner *r, cm_frame *f) {
 
 static void *work(void *arg) {
   runner *r = arg;
+  /* Without memory for the bands, frames are compressed whole. */
+  cm_frame_reuse reuse = {r->batch->base, cm_png_bands_new()};
   cm_frame *f;
   while ((f = take(r)))
-    draw_frame(r, f);
+    draw_frame(r, f, &reuse);
+  cm_png_bands_free(reuse.bands);
   return NULL;
 }
 
@@ -153,6 +164,38 @@ void batch_workers(void *(*fn)(void *), void *arg, int jobs, size_t frames) {
   free(threads);
 }
 
+/* The scene of frame f, or NULL. */
+static cm_scene *frame_scene(const cm_batch *b, const cm_map *map,
+                             const cm_frame *f) {
+  cm_compose_options opt = batch_frame_options(b, f);
+  cm_scene *scene = NULL;
+  cm_error err;
+  return cm_compose(&scene, map, &opt, &err) == CM_OK ? scene : NULL;
+}
+
+/* The base raster: the items the first and the last frame begin with
+ * (for a dated series, those below the first dated layer), when frames
+ * are rasters. Each frame is checked against it item by item before it
+ * is used, so a frame that differs is simply drawn whole. NULL when there
+ * is nothing to share or no memory for it. */
+static cm_base_raster *base_raster(const cm_batch *b, const cm_map *map) {
+  cm_format format;
+  if (b->count < 2 || (!b->animation &&
+                       (cm_format_from_path(&format, b->frames[0].output, NULL) != CM_OK ||
+                        format != CM_FORMAT_PNG)))
+    return NULL;
+  cm_scene *first = frame_scene(b, map, &b->frames[0]);
+  cm_scene *last = first ? frame_scene(b, map, &b->frames[b->count - 1]) : NULL;
+  cm_base_raster *base = NULL;
+  cm_error err;
+  if (last)
+    cm_base_raster_new(&base, first, last, &err); /* takes first */
+  else
+    cm_scene_free(first);
+  cm_scene_free(last);
+  return base;
+}
+
 int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
                  cm_batch_progress_fn progress, void *ud) {
   /* The untimed layers are composed once for every frame. Without memory
@@ -161,6 +204,8 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   cm_error err;
   if (cm_compose_cache_new(&cache, map, &err) == CM_OK)
     b->compose.cache = cache;
+  cm_base_raster *base = base_raster(b, map);
+  b->base = base;
   int rc;
   if (b->animation) {
     rc = batch_run_animation(b, map, jobs, progress, ud);
@@ -173,5 +218,7 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   }
   b->compose.cache = NULL;
   cm_compose_cache_free(cache);
+  b->base = NULL;
+  cm_base_raster_free(base);
   return rc;
 }

@@ -6,6 +6,7 @@
  * to add, so however long the series only that many frames' pixels are
  * held at once. */
 
+#include "backend.h"
 #include "batch_internal.h"
 
 #include <pthread.h>
@@ -111,7 +112,8 @@ static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
     return CM_OK;
   }
   if (rc == CM_OK)
-    rc = cm_render_pixels(scene, &d->pixels, &d->width, &d->height, err);
+    rc = cm_render_pixels_base(scene, r->batch->base, &d->pixels, &d->width,
+                               &d->height, err);
   cm_scene_free(scene);
   return rc;
 }

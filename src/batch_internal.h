@@ -32,6 +32,8 @@ struct cm_batch {
   char *anim_path;
   cm_anim_options anim;
   cm_error *anim_error;  /* why the animation was not written, or NULL */
+  const struct cm_base_raster *base; /* while running: what every frame
+                                        begins with, drawn once, or NULL */
 };
 
 /* The compose options of frame f: its date, and with changes_previous

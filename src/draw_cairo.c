@@ -118,13 +118,18 @@ static void draw_text(cairo_t *cr, PangoContext *ctx, const cm_item *it) {
 }
 
 int cm_draw_cairo(cairo_t *cr, const cm_scene *scene, cm_error *err) {
+  return cm_draw_cairo_items(cr, scene, 0, cm_scene_count(scene), err);
+}
+
+int cm_draw_cairo_items(cairo_t *cr, const cm_scene *scene, size_t first,
+                        size_t end, cm_error *err) {
   PangoContext *ctx = cm_text_context_new();
   if (!ctx)
     return cm_error_set(err, CM_ERENDER, NULL, 0, 0,
                         "cannot start pango for text");
   pango_cairo_update_context(cr, ctx);
   cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-  for (size_t i = 0; i < cm_scene_count(scene); i++) {
+  for (size_t i = first; i < end; i++) {
     const cm_item *it = cm_scene_item(scene, i);
     switch (it->kind) {
     case CM_ITEM_GROUP_BEGIN:

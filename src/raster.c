@@ -1,5 +1,7 @@
-/* A scene drawn into plain memory, for encoders that are not cairo's
- * (animated GIF and WebP): the same size and drawing as a PNG render. */
+/* A scene drawn into plain memory, for the PNG writer and the animation
+ * encoders (GIF, WebP); and a batch's base raster: the items every frame
+ * begins with (the paper, the background, the undated layers below the
+ * first dated one), drawn once, each frame starting from a copy. */
 
 #include "controlmap/render.h"
 #include "backend.h"
@@ -28,8 +30,9 @@ static int raster_size(const cm_scene *scene, int *width, int *height,
   return CM_OK;
 }
 
+/* Draw the scene's items from first on, onto what pixels already hold. */
 static int draw_into(uint32_t *pixels, int w, int h, const cm_scene *scene,
-                     cm_error *err) {
+                     size_t first, size_t end, cm_error *err) {
   cairo_surface_t *img = cairo_image_surface_create_for_data(
       (unsigned char *)pixels, CAIRO_FORMAT_ARGB32, w, h, w * 4);
   int rc = CM_OK;
@@ -40,7 +43,7 @@ static int draw_into(uint32_t *pixels, int w, int h, const cm_scene *scene,
     cairo_t *cr = cairo_create(img);
     double k = cm_scene_dpi(scene) / 72.0;
     cairo_scale(cr, k, k);
-    rc = cm_draw_cairo(cr, scene, err);
+    rc = cm_draw_cairo_items(cr, scene, first, end, err);
     cairo_destroy(cr);
     cairo_surface_flush(img);
   }
@@ -73,8 +76,196 @@ void cm_render_pixels_free(uint32_t *pixels) {
   munmap(p, len);
 }
 
-int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
-                     int *height, cm_error *err) {
+/* --- the base raster of a batch ---------------------------------------- */
+
+/* The pixels are kept as runs of one value (a count, then the value):
+ * the paper, the sea and the land are large flat areas, so the base takes
+ * a small part of a frame's memory, and filling runs into a frame is as
+ * fast as copying it. */
+struct cm_base_raster {
+  cm_scene *scene; /* its first `items` items are drawn in the runs */
+  size_t items;
+  uint32_t *runs;  /* count, value, count, value... */
+  size_t nruns;
+  int width, height;
+};
+
+static size_t count_runs(const uint32_t *px, size_t n) {
+  size_t runs = 0;
+  for (size_t i = 0; i < n; i++)
+    runs += i == 0 || px[i] != px[i - 1];
+  return runs;
+}
+
+static void make_runs(uint32_t *runs, const uint32_t *px, size_t n) {
+  uint32_t *r = runs - 2;
+  for (size_t i = 0; i < n; i++) {
+    if (i == 0 || px[i] != px[i - 1]) {
+      r += 2;
+      r[0] = 0;
+      r[1] = px[i];
+    }
+    r[0]++;
+  }
+}
+
+static void fill_runs(uint32_t *px, const uint32_t *runs, size_t nruns) {
+  for (size_t k = 0; k < nruns; k++) {
+    uint32_t n = runs[2 * k], v = runs[2 * k + 1];
+    for (uint32_t i = 0; i < n; i++)
+      px[i] = v;
+    px += n;
+  }
+}
+
+static int same_color(cm_color a, cm_color b) {
+  return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+static int same_text(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
+static int same_geom(const cm_geom *a, const cm_geom *b) {
+  return a->type == b->type && a->npoints == b->npoints &&
+         a->nparts == b->nparts &&
+         (!a->nparts || !memcmp(a->parts, b->parts, a->nparts * sizeof *a->parts)) &&
+         (!a->npoints || !memcmp(a->points, b->points, a->npoints * sizeof *a->points));
+}
+
+static int same_paint(const cm_paint *a, const cm_paint *b) {
+  return a->fill == b->fill && same_color(a->fill_color, b->fill_color) &&
+         a->hatch == b->hatch && a->cross == b->cross &&
+         a->hatch_angle == b->hatch_angle &&
+         same_color(a->hatch_color, b->hatch_color) &&
+         a->hatch_width == b->hatch_width &&
+         a->hatch_spacing == b->hatch_spacing && a->stroke == b->stroke &&
+         same_color(a->stroke_color, b->stroke_color) &&
+         a->stroke_width == b->stroke_width && a->dash_count == b->dash_count &&
+         !memcmp(a->dash, b->dash, (size_t)a->dash_count * sizeof *a->dash) &&
+         a->join == b->join && a->cap == b->cap;
+}
+
+static int same_style(const cm_text_style *a, const cm_text_style *b) {
+  return same_text(a->font, b->font) && a->size == b->size &&
+         a->bold == b->bold && a->italic == b->italic &&
+         same_color(a->fill, b->fill) && same_color(a->halo, b->halo) &&
+         a->halo_radius == b->halo_radius && a->halign == b->halign &&
+         a->valign == b->valign && a->angle == b->angle && a->wrap == b->wrap;
+}
+
+/* 1 when two items draw the same pixels. */
+static int same_item(const cm_item *a, const cm_item *b) {
+  if (a->kind != b->kind)
+    return 0;
+  switch (a->kind) {
+  case CM_ITEM_GROUP_BEGIN:
+    return same_text(a->id, b->id) && a->clip == b->clip &&
+           (!a->clip || !memcmp(&a->clip_box, &b->clip_box, sizeof a->clip_box));
+  case CM_ITEM_GROUP_END:
+    return 1;
+  case CM_ITEM_PATH:
+    return same_geom(&a->geom, &b->geom) && same_paint(&a->paint, &b->paint);
+  case CM_ITEM_TEXT:
+    return same_text(a->text, b->text) && a->x == b->x && a->y == b->y &&
+           same_style(&a->style, &b->style);
+  }
+  return 0;
+}
+
+static int same_page(const cm_scene *a, const cm_scene *b) {
+  return cm_scene_width(a) == cm_scene_width(b) &&
+         cm_scene_height(a) == cm_scene_height(b) &&
+         cm_scene_dpi(a) == cm_scene_dpi(b);
+}
+
+/* How many first items a and b share, cut after the last whole top-level
+ * group (or item outside any group) they share. */
+static size_t shared_items(const cm_scene *a, const cm_scene *b) {
+  size_t n = cm_scene_count(a) < cm_scene_count(b) ? cm_scene_count(a)
+                                                   : cm_scene_count(b);
+  size_t cut = 0;
+  int depth = 0;
+  for (size_t i = 0; i < n; i++) {
+    const cm_item *it = cm_scene_item(a, i);
+    if (!same_item(it, cm_scene_item(b, i)))
+      break;
+    depth += it->kind == CM_ITEM_GROUP_BEGIN;
+    depth -= it->kind == CM_ITEM_GROUP_END;
+    if (depth == 0)
+      cut = i + 1;
+  }
+  return cut;
+}
+
+/* 1 when scene begins with the base's items, on the same page. */
+static int starts_with_base(const cm_scene *scene, const cm_base_raster *base,
+                            int w, int h) {
+  if (w != base->width || h != base->height ||
+      !same_page(scene, base->scene) || cm_scene_count(scene) < base->items)
+    return 0;
+  for (size_t i = 0; i < base->items; i++)
+    if (!same_item(cm_scene_item(scene, i), cm_scene_item(base->scene, i)))
+      return 0;
+  return 1;
+}
+
+void cm_base_raster_free(cm_base_raster *base) {
+  if (!base)
+    return;
+  cm_scene_free(base->scene);
+  free(base->runs);
+  free(base);
+}
+
+/* Draw the base's items and keep them as runs; a base that would take
+ * more than a quarter of a frame is not worth its memory (*kept 0). */
+static int draw_base(cm_base_raster *base, int *kept, cm_error *err) {
+  size_t n = (size_t)base->width * (size_t)base->height;
+  uint32_t *px = map_pixels(n);
+  if (!px)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory for a frame");
+  int rc = draw_into(px, base->width, base->height, base->scene, 0,
+                     base->items, err);
+  *kept = 0;
+  if (rc == CM_OK) {
+    base->nruns = count_runs(px, n);
+    if (base->nruns * 2 <= n / 4 && (base->runs = malloc(base->nruns * 8))) {
+      make_runs(base->runs, px, n);
+      *kept = 1;
+    }
+  }
+  cm_render_pixels_free(px);
+  return rc;
+}
+
+int cm_base_raster_new(cm_base_raster **out, cm_scene *first,
+                       const cm_scene *last, cm_error *err) {
+  *out = NULL;
+  size_t items = same_page(first, last) ? shared_items(first, last) : 0;
+  cm_base_raster *base = items ? calloc(1, sizeof *base) : NULL;
+  if (!base) {
+    cm_scene_free(first);
+    return items ? cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory")
+                 : CM_OK;
+  }
+  base->scene = first;
+  base->items = items;
+  int kept = 0;
+  int rc = raster_size(first, &base->width, &base->height, err);
+  if (rc == CM_OK)
+    rc = draw_base(base, &kept, err);
+  if (rc != CM_OK || !kept) {
+    cm_base_raster_free(base);
+    return rc;
+  }
+  *out = base;
+  return CM_OK;
+}
+
+int cm_render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
+                          uint32_t **pixels, int *width, int *height,
+                          cm_error *err) {
   *pixels = NULL;
   int w, h;
   int rc = raster_size(scene, &w, &h, err);
@@ -89,7 +280,12 @@ int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
   if (!px)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
                         "out of memory for a %d x %d pixel frame", w, h);
-  rc = draw_into(px, w, h, scene, err);
+  size_t first = 0;
+  if (base && starts_with_base(scene, base, w, h)) {
+    fill_runs(px, base->runs, base->nruns);
+    first = base->items;
+  }
+  rc = draw_into(px, w, h, scene, first, cm_scene_count(scene), err);
   if (rc != CM_OK) {
     cm_render_pixels_free(px);
     return rc;
@@ -98,4 +294,9 @@ int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
   *width = w;
   *height = h;
   return CM_OK;
+}
+
+int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
+                     int *height, cm_error *err) {
+  return cm_render_pixels_base(scene, NULL, pixels, width, height, err);
 }

@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Default zlib level. Deflate is half of a PNG render's instructions; on
- * flat-colour maps (rows unfiltered, see png.c) level 3 writes files about
- * 10 % larger than level 6 in three quarters of the time, and a few hundred
- * kilobytes more matter less to a paper or a batch than the wait
- * (measured in docs/bench.md). --png-level 9 gives the smallest files. */
-#define PNG_DEFAULT_LEVEL 3
+/* Default deflate level (libdeflate). On the benchmark map, rows
+ * unfiltered (see png.c), level 1 writes a file 5 % smaller than zlib's
+ * level 3 (the default before libdeflate) in about 80 % of its time, and
+ * level 6 only 7 % smaller in twice the time (docs/bench.md), so the wait
+ * wins. --png-level 9 gives the smallest files. */
+#define PNG_DEFAULT_LEVEL 1
 
 int cm_format_from_path(cm_format *out, const char *path, cm_error *err) {
   const char *dot = strrchr(path, '.');
@@ -202,22 +202,30 @@ static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
 }
 
 static int write_png(const cm_scene *scene, FILE *f, const char *path,
-                     int level, cm_error *err) {
+                     int level, cm_frame_reuse *reuse, cm_error *err) {
   uint32_t *px;
   int w, h;
-  int rc = cm_render_pixels(scene, &px, &w, &h, err);
+  int rc = cm_render_pixels_base(scene, reuse ? reuse->base : NULL, &px, &w,
+                                 &h, err);
   if (rc != CM_OK) {
     if (err && !err->file[0])
       snprintf(err->file, sizeof err->file, "%s", path);
     return rc;
   }
-  rc = cm_png_write(px, w, h, scene, level, f, path, err);
+  rc = cm_png_write(px, w, h, scene, level, reuse ? reuse->bands : NULL, f,
+                    path, err);
   cm_render_pixels_free(px);
   return rc;
 }
 
 int cm_render_file(const cm_scene *scene, const char *path,
                    const cm_render_options *opt, cm_error *err) {
+  return cm_render_file_reusing(scene, path, opt, NULL, err);
+}
+
+int cm_render_file_reusing(const cm_scene *scene, const char *path,
+                           const cm_render_options *opt, cm_frame_reuse *reuse,
+                           cm_error *err) {
   cm_format fmt;
   int rc = cm_format_from_path(&fmt, path, err);
   char created[32];
@@ -232,7 +240,7 @@ int cm_render_file(const cm_scene *scene, const char *path,
                   ? opt->png_level
                   : PNG_DEFAULT_LEVEL;
   if (fmt == CM_FORMAT_PNG)
-    rc = write_png(scene, t.f, path, level, err);
+    rc = write_png(scene, t.f, path, level, reuse, err);
   else if (fmt == CM_FORMAT_PDF)
     rc = write_pdf(scene, t.f, path, created, err);
   else if (opt && opt->svg_cairo)

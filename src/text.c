@@ -1,16 +1,39 @@
 #include "text.h"
 
 #include <fribidi.h>
+#include <pthread.h>
 #include <string.h>
 
-PangoContext *cm_text_context_new(void) {
+/* The font map holds what is slow to find: fontconfig's sorted fallback
+ * lists (with a thousand fonts installed, tens of milliseconds for each
+ * font and size) and the loaded fonts. One per thread (pango's font maps
+ * are not shared between threads) serves every context of every map and
+ * frame drawn on it; a thread's map is freed when the thread ends. */
+static pthread_key_t map_key;
+static pthread_once_t map_once = PTHREAD_ONCE_INIT;
+static _Thread_local PangoFontMap *thread_map;
+
+static void drop_map(void *map) { g_object_unref(map); }
+static void make_key(void) { pthread_key_create(&map_key, drop_map); }
+
+static PangoFontMap *font_map(void) {
+  if (thread_map)
+    return thread_map;
+  pthread_once(&map_once, make_key);
   PangoFontMap *map = pango_cairo_font_map_new();
   if (!map)
     return NULL;
   /* Sizes are in points and the page is in points: 72 units per inch. */
   pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
+  pthread_setspecific(map_key, map);
+  return thread_map = map;
+}
+
+PangoContext *cm_text_context_new(void) {
+  PangoFontMap *map = font_map();
+  if (!map)
+    return NULL;
   PangoContext *ctx = pango_font_map_create_context(map);
-  g_object_unref(map);
   if (!ctx)
     return NULL;
   /* Unhinted metrics: a label measures the same in PNG, PDF and SVG at any

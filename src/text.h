@@ -9,7 +9,8 @@
 
 #include <pango/pangocairo.h>
 
-/* A context with its own font map (not shared across threads). Caller
+/* A new context on the calling thread's font map (made on first use,
+ * kept until the thread ends; not to be used on another thread). Caller
  * frees with g_object_unref. NULL when pango cannot start. */
 PangoContext *cm_text_context_new(void);
 

@@ -85,6 +85,13 @@ same=1
 for f in "$T"/j1/*.png; do cmp -s "$f" "$T/j3/$(basename "$f")" || same=0; done
 [ "$same" -eq 1 ] && ok "1 and 3 jobs write the same bytes" || bad "1 and 3 jobs differ"
 cmp -s "$T/j1/1993-01-01.png" "$T/j1/2020-11-10.png" 2>/dev/null && bad "frames of different dates alike" || ok "frames of different dates differ"
+# Frames start from a shared base raster and reuse compressed rows of the
+# frame before; the file is still the one a single render writes.
+for d in 1993-01-01 2003-12-15 2020-05-19; do
+  run 0 "$CM" render -s "$S" -d "$d" -o "$T/r-$d.png" -q
+  cmp -s "$T/r-$d.png" "$T/j1/$d.png" && ok "the $d frame is the render of $d" \
+    || bad "the $d frame differs from the render of $d"
+done
 
 # --- changes -----------------------------------------------------------------
 mkdir "$T/c"
@@ -139,6 +146,25 @@ run 0 "$CM" batch -s "$S" --every month --from 2000 --to 2000 -o "$T/s/{date}.pn
 count "$T/s" 12
 run 0 "$CM" batch -s "$S" --every month --from 2000 --to 2000 -o "$T/s/{date}.png" --shard 2/3 --skip-existing
 has "$T/err" "4 frames: 0 written, 4 skipped"
+# The recipe of docs/batch-cluster.md on one host: GNU parallel runs the
+# shards as separate processes; together they write what one process does.
+mkdir "$T/gp" "$T/one"
+run 0 "$CM" batch -s "$S" --every 400d --from 1993 --to 2021 -o "$T/one/{date}.png" -q
+if command -v parallel >/dev/null; then
+  if parallel --will-cite -j 3 "$CM" batch -s "$S" --every 400d --from 1993 --to 2021 \
+       -o "$T/gp/{date}.png" --shard {}/3 -q ::: 1 2 3 2>"$T/err"; then
+    ok "GNU parallel ran 3 shards"
+  else
+    bad "GNU parallel failed: $(tail -n 1 "$T/err")"
+  fi
+  count "$T/gp" "$(ls "$T/one" | wc -l)"
+  same=1
+  for f in "$T"/one/*.png; do cmp -s "$f" "$T/gp/$(basename "$f")" || same=0; done
+  [ "$same" -eq 1 ] && ok "shards under GNU parallel write the same bytes as one process" \
+    || bad "shards under GNU parallel differ from one process"
+else
+  bad "GNU parallel is missing (sh tools/deps.sh test installs it)"
+fi
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 4/3
 has "$T/err" "'4/3' is not a shard"
 run 2 "$CM" batch -s "$S" --every year -o "$T/s/{date}.png" --shard 0/3

@@ -2,7 +2,7 @@
 #define CONTROLMAP_RENDER_H
 
 /* Backends: a scene becomes a file. PNG and PDF are drawn with cairo (PNG
- * encoded with libpng, with the dpi and metadata); SVG with the project's
+ * deflated by libdeflate, with the dpi and metadata); SVG with the project's
  * own writer (layers, ids, editable text) or, on request, cairo's. Files are
  * written to a temporary name beside the target and renamed, so a failure
  * never leaves a partial file; the same scene gives the same bytes.
@@ -23,7 +23,7 @@ typedef enum { CM_FORMAT_PNG = 1, CM_FORMAT_PDF, CM_FORMAT_SVG } cm_format;
 
 typedef struct cm_render_options {
   int svg_cairo;       /* 1: write SVG through cairo's SVG surface */
-  int png_level;       /* zlib level 1-9; 0: the default (see render.c) */
+  int png_level;       /* deflate level 1-9; 0: the default (see render.c) */
   int svg_text_paths;  /* 1: own SVG writes text as glyph outlines, for
                           viewers without the fonts (not editable) */
 } cm_render_options;

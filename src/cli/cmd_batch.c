@@ -52,7 +52,7 @@ static const char help[] =
     "                         'previous'\n"
     "      --legend all       list every class in the legend\n"
     "      --svg-engine NAME  own (default) or cairo, for .svg outputs\n"
-    "      --png-level N      zlib level 1-9 for PNG (default 3)\n"
+    "      --png-level N      deflate level 1-9 for PNG (default 1)\n"
     "  -q, --quiet            say nothing unless a frame fails\n"
     "  -h, --help             this help\n"
     "\n"

@@ -36,7 +36,7 @@ static const char help[] =
     "                         outlines, for slides shown without the fonts)\n"
     "      --dpi N            override the style's dpi (10 to 4800)\n"
     CLI_STYLE_HELP
-    "      --png-level N      zlib level 1-9 for PNG (default 3)\n"
+    "      --png-level N      deflate level 1-9 for PNG (default 1)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "  -q, --quiet            say nothing on success\n"

@@ -3,7 +3,8 @@
 controlmap and by MapServer (map2img), Mapnik and GMT, once and as a
 37-frame yearly batch, and controlmap's growth on synthetic data.
 
-  bench.py --controlmap ./controlmap --mksynth build/bench/mksynth --out build/bench
+  bench.py --controlmap ./controlmap --mksynth build/bench/mksynth \
+           --pnglevels build/bench/pnglevels --out build/bench
 
 Prints the tables and writes them to OUT/results.md. A peer that is not
 installed or fails is reported as such and the others go on. Times are wall
@@ -388,6 +389,19 @@ def measure_scaling(cm, mksynth, report):
     report.scaling(rows)
 
 
+def measure_levels(pnglevels, png, report):
+    """zlib and libdeflate at each level on controlmap's PNG of the map."""
+    r = subprocess.run([pnglevels, png], capture_output=True, text=True)
+    if r.returncode != 0:
+        report.emit("## 5. Deflate levels", "", "pnglevels failed: %s" % r.stderr.strip(), "")
+        return
+    got = {}
+    for line in r.stdout.splitlines():
+        lib, level, ms, size = line.split()
+        got[(lib, int(level))] = (float(ms), int(size))
+    report.levels(got)
+
+
 # --- the report -----------------------------------------------------------
 
 def mb(x):
@@ -518,8 +532,23 @@ class Report:
         self.emit("Added time per added vertex: %.3f µs from 1e5 to 1e6, %.3f µs from "
                   "1e6 to 1e7." % self.growth, "")
 
+    def levels(self, got):
+        self.emit("## 5. Deflate levels", "",
+                  "The image data of controlmap's PNG above (RGB rows, unfiltered) "
+                  "compressed whole by zlib (as libpng does) and by libdeflate; CPU "
+                  "time of the thread, best of 3 (`build/bench/pnglevels`).", "")
+        rows = []
+        for level in sorted({lv for _, lv in got}):
+            z, d = got.get(("zlib", level)), got.get(("libdeflate", level))
+            rows.append([level,
+                         "%.1f ms" % z[0], "%.0f KB" % (z[1] / 1024.0),
+                         "%.1f ms" % d[0], "%.0f KB" % (d[1] / 1024.0),
+                         "%.2f" % (z[0] / d[0]) if d[0] else "-"])
+        self.table(["level", "zlib time", "zlib size", "libdeflate time",
+                    "libdeflate size", "zlib / libdeflate time"], rows)
+
     def targets(self):
-        self.emit("## 5. Targets", "")
+        self.emit("## 6. Targets", "")
         rows = []
         fast = [p for p in self.peers if p[1]]
         if fast:
@@ -578,6 +607,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--controlmap", default=os.path.join(ROOT, "controlmap"))
     ap.add_argument("--mksynth", default=os.path.join(ROOT, "build", "bench", "mksynth"))
+    ap.add_argument("--pnglevels", default=os.path.join(ROOT, "build", "bench", "pnglevels"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     args = ap.parse_args()
     out = os.path.abspath(args.out)
@@ -592,6 +622,8 @@ def main():
         measure_peer(peer, report)
     report.peers_table()
     measure_scaling(cm, os.path.abspath(args.mksynth), report)
+    measure_levels(os.path.abspath(args.pnglevels),
+                   os.path.join(out, "single", "controlmap.png"), report)
     report.targets()
     report.save()
 
