@@ -18,7 +18,7 @@ CC        ?= cc
 BUILD     ?= build
 
 PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib \
-             libwebp libwebpmux
+             libwebp libwebpmux gdal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)

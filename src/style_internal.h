@@ -190,7 +190,8 @@ typedef enum {
   VAL_PAGE,     /* Map page: page_width, page_height */
   VAL_INSET,    /* Map inset: inset_layer, inset_extent, inset */
   VAL_FILE,     /* Layer file, resolved against the style's folder */
-  VAL_FIELDS    /* Layer time: time_start, time_end */
+  VAL_FIELDS,   /* Layer time: time_start, time_end */
+  VAL_FIELD     /* const char *, one field name, bare or quoted */
 } style_value_kind;
 
 typedef struct style_keyword {

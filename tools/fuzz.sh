@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 HARNESSES="layer style date proj"
 OUT=build/fuzz
-PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib"
+PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj libpng shapelib gdal"
 CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 -Wstrict-prototypes -Iinclude -Isrc -Itests"

@@ -73,6 +73,10 @@ typedef struct cm_style_layer {
   const char *file;        /* path resolved against the style's folder */
   const char *time_start;  /* field names from `time: start end;`, */
   const char *time_end;    /* both NULL for an untimed layer */
+  const char *source_layer; /* `layer:` inside a file of several, or NULL */
+  const char *x, *y;       /* `x:` `y:` coordinate fields, or NULL */
+  const char *wkt;         /* `wkt:` geometry field, or NULL */
+  const char *encoding;    /* `encoding:` of a non-shapefile, or NULL */
   int line, col;           /* where the block starts */
 } cm_style_layer;
 
