@@ -41,6 +41,9 @@ size_t cm__layer_text(cm_layer *l, const char *s, size_t n);
 /* Trim ASCII blanks of s in place; returns the new start, *n its length. */
 char *cm__layer_trim(char *s, size_t *n);
 
+/* Register GDAL's drivers, once per process, from any thread. */
+void cm__ogr_register(void);
+
 /* Fill l (zeroed but for its extent) from src through GDAL/OGR. */
 int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err);
 

@@ -37,6 +37,8 @@ static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
 static void register_drivers(void) { GDALAllRegister(); }
 
+void cm__ogr_register(void) { pthread_once(&registered, register_drivers); }
+
 static int no_memory(const reader *r) {
   return cm_error_set(r->err, CM_ENOMEM, r->src->path, 0, 0,
                       "out of memory while reading the layer");
@@ -614,7 +616,7 @@ static int read_layer(reader *r, GDALDatasetH ds) {
 }
 
 int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err) {
-  pthread_once(&registered, register_drivers);
+  cm__ogr_register();
   l->path = strdup(src->path);
   l->features = calloc(1, sizeof *l->features);
   l->records = calloc(1, sizeof *l->records);
