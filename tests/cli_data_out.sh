@@ -21,6 +21,13 @@ check() {
   fi
 }
 
+for c in export areas; do
+  run 0 "$CM" $c --help
+  has "$T/out" "usage: controlmap $c"
+done
+run 0 "$CM" --help
+has "$T/out" "export   write the features shown at a date"
+
 # --- areas ----------------------------------------------------------------------
 run 0 "$CM" areas -s styles/paper.mss -d 1994-05-12,2020-11-10,2023-09-01
 cp "$T/out" "$T/areas.csv"

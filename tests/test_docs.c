@@ -397,7 +397,7 @@ static void man_lists_every_option(void **state) {
     *examples_part = '\0';
   unescape_troff(page, sizeof page);
   long_options(page, in_page, sizeof in_page);
-  const char *cmds[] = {"render", "batch", "info", "check", "dates"};
+  const char *cmds[] = {"render", "batch", "info", "check", "dates", "export", "areas"};
   int missing = 0;
   for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
     assert_int_equal(shell("'%s' %s --help >'%s/help' 2>&1", tool, cmds[i], work), 0);
