@@ -104,7 +104,7 @@ fresh-check:
 	@sh tools/fresh-check.sh
 
 # --- tests ----------------------------------------------------------------
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h tests/fuzz/*.c tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
 	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)
