@@ -21,6 +21,11 @@ struct cm_areas {
   cm_geom *refs;       /* per reference: its united polygon in lon/lat */
   double *ref_km2;
   size_t nrefs;
+  /* The last day's answer, by which features it showed: a long series of
+   * dates (every day) mostly repeats it between change dates. */
+  unsigned char *shown, *was_shown;
+  double *last_km2, *last_inside;
+  int has_last;
 };
 
 static int no_memory(cm_error *err) {
@@ -215,7 +220,10 @@ static int setup(cm_areas *a, const cm_areas_options *opt, cm_error *err) {
   a->ref_names = calloc(opt->nrefs + 1, sizeof *a->ref_names);
   a->refs = calloc(opt->nrefs + 1, sizeof *a->refs);
   a->ref_km2 = calloc(opt->nrefs + 1, sizeof *a->ref_km2);
+  a->shown = calloc(a->nfeatures + 1, 1);
+  a->was_shown = calloc(a->nfeatures + 1, 1);
   if (!a->holder_of || !a->lonlat || !a->ref_names || !a->refs || !a->ref_km2 ||
+      !a->shown || !a->was_shown ||
       read_holders(a, field) != CM_OK)
     return no_memory(err);
   rc = read_features(a, err);
@@ -260,6 +268,10 @@ void cm_areas_free(cm_areas *a) {
   free(a->ref_names);
   free(a->refs);
   free(a->ref_km2);
+  free(a->shown);
+  free(a->was_shown);
+  free(a->last_km2);
+  free(a->last_inside);
   free(a);
 }
 
@@ -294,14 +306,14 @@ double cm_areas_reference_km2(const cm_areas *a, size_t r) {
   return r < a->nrefs ? a->ref_km2[r] : 0;
 }
 
-/* Holder h's ground on day, and the km2 of it in each reference. */
-static int holder_at(const cm_areas *a, size_t h, cm_day day, double *km2,
-                     double *inside) {
+/* Holder h's ground (the features in a->shown), and the km2 of it in
+ * each reference. */
+static int holder_at(const cm_areas *a, size_t h, double *km2, double *inside) {
   cm_geom held;
   cm_geom_init(&held, CM_GEOM_POLYGON);
   int rc = CM_OK;
   for (size_t f = 0; rc == CM_OK && f < a->nfeatures; f++)
-    if (a->holder_of[f] == h && cm_map_feature_visible(a->map, a->layer, f, day))
+    if (a->holder_of[f] == h && a->shown[f])
       rc = unite(&held, &a->lonlat[f]);
   if (rc == CM_OK)
     rc = geodesic_km2(&held, km2);
@@ -318,10 +330,31 @@ static int holder_at(const cm_areas *a, size_t h, cm_day day, double *km2,
   return rc;
 }
 
-int cm_areas_at(const cm_areas *a, cm_day day, double *km2, double *inside,
-                cm_error *err) {
-  for (size_t h = 0; h < a->nholders; h++)
-    if (holder_at(a, h, day, &km2[h], &inside[h * a->nrefs]) != CM_OK)
-      return no_memory(err);
+/* Keep this answer for the next day that shows the same features. */
+static int remember(cm_areas *a, const double *km2, const double *inside) {
+  size_t nh = a->nholders, ni = a->nholders * a->nrefs;
+  if (!a->last_km2 && !(a->last_km2 = malloc((nh + 1) * sizeof *km2)))
+    return CM_ENOMEM;
+  if (!a->last_inside && !(a->last_inside = malloc((ni + 1) * sizeof *inside)))
+    return CM_ENOMEM;
+  memcpy(a->last_km2, km2, nh * sizeof *km2);
+  memcpy(a->last_inside, inside, ni * sizeof *inside);
+  memcpy(a->was_shown, a->shown, a->nfeatures);
+  a->has_last = 1;
   return CM_OK;
+}
+
+int cm_areas_at(cm_areas *a, cm_day day, double *km2, double *inside,
+                cm_error *err) {
+  for (size_t f = 0; f < a->nfeatures; f++)
+    a->shown[f] = cm_map_feature_visible(a->map, a->layer, f, day) != 0;
+  if (a->has_last && !memcmp(a->shown, a->was_shown, a->nfeatures)) {
+    memcpy(km2, a->last_km2, a->nholders * sizeof *km2);
+    memcpy(inside, a->last_inside, a->nholders * a->nrefs * sizeof *inside);
+    return CM_OK;
+  }
+  for (size_t h = 0; h < a->nholders; h++)
+    if (holder_at(a, h, &km2[h], &inside[h * a->nrefs]) != CM_OK)
+      return no_memory(err);
+  return remember(a, km2, inside) == CM_OK ? CM_OK : no_memory(err);
 }

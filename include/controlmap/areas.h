@@ -59,8 +59,11 @@ double cm_areas_reference_km2(const cm_areas *areas, size_t r);
 
 /* On day: km2[h] held by holder h, and inside[h * nrefs + r] the km2 of
  * reference r it held (arrays of the caller's, of holder_count and
- * holder_count * reference_count). Returns 0, or CM_ENOMEM. */
-int cm_areas_at(const cm_areas *areas, cm_day day, double *km2, double *inside,
+ * holder_count * reference_count). The last answer is kept and given
+ * again while the same features are valid, so a series of many dates
+ * costs about one computation per change; hence areas is not const, and
+ * one cm_areas serves one thread. Returns 0, or CM_ENOMEM. */
+int cm_areas_at(cm_areas *areas, cm_day day, double *km2, double *inside,
                 cm_error *err);
 
 #endif

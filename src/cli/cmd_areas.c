@@ -168,7 +168,7 @@ static void print_header(const cm_areas *areas) {
   putchar('\n');
 }
 
-static int print_rows(const cm_areas *areas, const cm_day *days, size_t n) {
+static int print_rows(cm_areas *areas, const cm_day *days, size_t n) {
   size_t nh = cm_areas_holder_count(areas), nr = cm_areas_reference_count(areas);
   double *km2 = malloc((nh + 1) * sizeof *km2);
   double *inside = malloc((nh * nr + 1) * sizeof *inside);
