@@ -64,14 +64,17 @@ has "$T/err" "'2020-02-30' is not a date"
 
 # --- export -----------------------------------------------------------------------
 run 0 "$CM" export -s styles/paper.mss -d 2020-11-10 -l control -o "$T/o/control.geojson"
-has "$T/err" "wrote $T/o/control.geojson (42 features on 2020-11-10)"
+has "$T/err" "wrote $T/o/control.geojson ("
+# How many: the independent check counts the features valid that day.
+n=$(sed -n 's/.*(\([0-9]*\) features on 2020-11-10)$/\1/p' "$T/err")
+[ "${n:-0}" -gt 0 ] && ok "export says it wrote $n features" || bad "export names no count"
 check export shapes/control.shp 2020-11-10 "$T/o/control.geojson"
 run 0 "$CM" export -s styles/paper.mss -d 1994-05-12 -l control -o "$T/o/c1994.geojson"
 check export shapes/control.shp 1994-05-12 "$T/o/c1994.geojson"
 # What export wrote reads back as the same layer.
 run 0 "$CM" info "$T/o/control.geojson"
 has "$T/out" "format    GeoJSON"
-has "$T/out" "features  42"
+has "$T/out" "features  $n"
 has "$T/out" "holder       text"
 
 run 0 "$CM" export -q -s styles/paper.mss -d 2020-11-10 -o "$T/o/all.gpkg"
@@ -80,7 +83,7 @@ for l in countries control regions lines places; do
   has "$T/out" "format    GPKG"
 done
 run 0 "$CM" info -l control "$T/o/all.gpkg"
-has "$T/out" "features  42"
+has "$T/out" "features  $n"
 
 run 0 "$CM" export -q -s styles/paper.mss -d 2020-11-10 -l places -o "$T/o/places.csv"
 head -n 1 "$T/o/places.csv" >"$T/head"
