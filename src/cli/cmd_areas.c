@@ -121,8 +121,9 @@ static int parse(int argc, char **argv, areas_args *a) {
       {0, 0, 0, 0}};
   int ch, rc;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "s:d:l:qh", longs, NULL)) != -1)
-    if ((rc = option(a, ch, optarg)) != EXIT_OK)
+  while ((ch = getopt_long(argc, argv, ":s:d:l:qh", longs, NULL)) != -1)
+    if ((rc = ch == '?' || ch == ':' ? cli_bad_option(ch, argv, longs, "areas")
+                                     : option(a, ch, optarg)) != EXIT_OK)
       return rc;
   if (optind < argc)
     return cli_usage("unexpected argument '%s' (see `controlmap areas --help`)",

@@ -31,7 +31,7 @@ int cmd_export(int argc, char **argv) {
   const char *style = NULL, *date = NULL, *layer = NULL, *output = NULL;
   int quiet = 0, ch;
   optind = 1;
-  while ((ch = getopt_long(argc, argv, "s:d:l:o:qh", longs, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":s:d:l:o:qh", longs, NULL)) != -1) {
     switch (ch) {
     case 's': style = optarg; break;
     case 'd': date = optarg; break;
@@ -39,7 +39,7 @@ int cmd_export(int argc, char **argv) {
     case 'o': output = optarg; break;
     case 'q': quiet = 1; break;
     case 'h': fputs(help, stdout); return EXIT_OK;
-    default: return cli_usage("see `controlmap export --help`");
+    default: return cli_bad_option(ch, argv, longs, "export");
     }
   }
   if (optind < argc)
