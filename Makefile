@@ -18,7 +18,7 @@ CC        ?= cc
 BUILD     ?= build
 
 PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib \
-             libwebp libwebpmux libdeflate
+             libwebp libwebpmux libdeflate gdal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -104,7 +104,7 @@ fresh-check:
 	@sh tools/fresh-check.sh
 
 # --- tests ----------------------------------------------------------------
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h)
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h tests/fuzz/*.c tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
 	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)

@@ -290,6 +290,51 @@ int cm_geom_contains(const cm_geom *g, cm_point p) {
   return inside;
 }
 
+/* A point inside ring i near its first edge, to test which rings hold it:
+ * the middle of the first edge that has length, or its first point. */
+static cm_point ring_probe(const cm_geom *g, size_t i) {
+  const cm_point *p = cm_geom_part(g, i);
+  size_t n = cm_geom_part_size(g, i);
+  for (size_t k = 0; k + 1 < n; k++)
+    if (p[k].x != p[k + 1].x || p[k].y != p[k + 1].y)
+      return (cm_point){(p[k].x + p[k + 1].x) / 2, (p[k].y + p[k + 1].y) / 2};
+  return p[0];
+}
+
+int cm_geom_ring_nesting(const cm_geom *g, size_t *depth, size_t *parent) {
+  size_t n = g->nparts;
+  double *area = malloc((n ? n : 1) * sizeof *area);
+  cm_bbox *box = malloc((n ? n : 1) * sizeof *box);
+  if (!area || !box) {
+    free(area);
+    free(box);
+    return CM_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++) {
+    cm_geom ring = {CM_GEOM_POLYGON, (cm_point *)cm_geom_part(g, i),
+                    cm_geom_part_size(g, i), 0, NULL, 0, 0};
+    area[i] = fabs(cm_ring_area(ring.points, ring.npoints));
+    box[i] = cm_geom_bbox(&ring);
+  }
+  for (size_t i = 0; i < n; i++) {
+    cm_point p = ring_probe(g, i);
+    depth[i] = 0;
+    parent[i] = (size_t)-1;
+    for (size_t j = 0; j < n; j++) {
+      if (j == i || p.x < box[j].minx || p.x > box[j].maxx ||
+          p.y < box[j].miny || p.y > box[j].maxy ||
+          !ring_crossings(cm_geom_part(g, j), cm_geom_part_size(g, j), p))
+        continue;
+      depth[i]++;
+      if (parent[i] == (size_t)-1 || area[j] < area[parent[i]])
+        parent[i] = j; /* the smallest ring around it is the nearest */
+    }
+  }
+  free(area);
+  free(box);
+  return CM_OK;
+}
+
 /* ---- clipping --------------------------------------------------------------------- */
 
 /* A scratch list of points, reused between rings. */

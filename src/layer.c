@@ -1,6 +1,7 @@
 #include "controlmap/layer.h"
 
 #include "encoding.h"
+#include "layer_impl.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -18,29 +19,6 @@
  * memory-safety bugs on crafted files. */
 
 enum { PATH_CAP = 4096, PRJ_CAP = 1 << 20, CPG_CAP = 256 };
-
-typedef struct field_info {
-  size_t name; /* offset into the layer's text */
-  cm_field_type type;
-  char dbf_type;
-} field_info;
-
-struct cm_layer {
-  char *path;
-  char *crs;
-  char encoding[32];
-  int shape_type;
-  cm_geom_type geom_type;
-  cm_geom *features;
-  size_t *records;
-  size_t count, nulls;
-  cm_bbox extent;
-  field_info *fields;
-  size_t nfields;
-  size_t *values; /* count x nfields offsets into text */
-  char *text;     /* every name and value, NUL-terminated; text[0] is "" */
-  size_t text_len, text_cap;
-};
 
 /* The files of one shapefile as found on disk. */
 typedef struct files {
@@ -598,7 +576,7 @@ static int read_text_file(const char *path, long cap, char **text,
 /* --- the layer's text store ----------------------------------------------- */
 
 /* Append n bytes as a NUL-terminated string; its offset, or SIZE_MAX. */
-static size_t add_text(cm_layer *l, const char *s, size_t n) {
+size_t cm__layer_text(cm_layer *l, const char *s, size_t n) {
   if (l->text_len + n + 1 > l->text_cap) {
     size_t cap = l->text_cap ? l->text_cap : 4096;
     while (cap < l->text_len + n + 1)
@@ -730,7 +708,7 @@ static cm_field_type field_type_of(char dbf_type, int decimals) {
 }
 
 /* Trim ASCII blanks in place; returns the new start and sets *n. */
-static char *trim(char *s, size_t *n) {
+char *cm__layer_trim(char *s, size_t *n) {
   size_t len = strlen(s);
   while (len && isspace((unsigned char)s[len - 1]))
     s[--len] = '\0';
@@ -818,7 +796,7 @@ static int store_value(cm_layer *l, size_t feature, size_t f, char *s,
     cm_error_hint(err, "fix the value, or make the field a text (C) field");
     return CM_EDATA;
   }
-  size_t at = *v ? add_text(l, v, strlen(v)) : 0;
+  size_t at = *v ? cm__layer_text(l, v, strlen(v)) : 0;
   if (at == SIZE_MAX)
     return no_memory(err, dbf);
   l->values[feature * l->nfields + f] = at;
@@ -850,7 +828,7 @@ static int convert_value(cm_layer *l, cm_recoder *rc, size_t feature, size_t f,
     return bad ? bad_bytes(err, l, dbf, l->records[feature], f, from_cpg)
                : no_memory(err, dbf);
   size_t n;
-  int result = store_value(l, feature, f, trim(utf8, &n), dbf, err);
+  int result = store_value(l, feature, f, cm__layer_trim(utf8, &n), dbf, err);
   free(utf8);
   return result;
 }
@@ -872,7 +850,7 @@ static int read_fields(cm_layer *l, DBFHandle h, cm_recoder *rc,
       return CM_EDATA;
     }
     char *utf8 = cm_recoder_convert(rc, name, strlen(name), &bad);
-    size_t at = utf8 ? add_text(l, utf8, strlen(utf8)) : SIZE_MAX;
+    size_t at = utf8 ? cm__layer_text(l, utf8, strlen(utf8)) : SIZE_MAX;
     free(utf8);
     if (at == SIZE_MAX)
       return bad ? dbf_error(err, dbf, "a field name is not valid text")
@@ -1019,10 +997,12 @@ static int load(cm_layer *l, const char *path, cm_error *err) {
     rc = check_counts(fs, n, &info, err);
   if (rc == 0) {
     l->geom_type = geom_type_of(l->shape_type);
+    l->type_name = shape_type_name(l->shape_type);
+    snprintf(l->format, sizeof l->format, "ESRI Shapefile");
     l->path = strdup(fs->shp);
     l->features = calloc(n + 1, sizeof *l->features);
     l->records = calloc(n + 1, sizeof *l->records);
-    if (!l->path || !l->features || !l->records || add_text(l, "", 0) != 0)
+    if (!l->path || !l->features || !l->records || cm__layer_text(l, "", 0) != 0)
       rc = no_memory(err, path);
   }
   if (rc == 0 && (rc = read_crs(l, fs, err)) == 0 &&
@@ -1032,21 +1012,72 @@ static int load(cm_layer *l, const char *path, cm_error *err) {
   return rc;
 }
 
-int cm_layer_open(cm_layer **out, const char *path, cm_error *err) {
+/* Options that only other formats take, refused for a shapefile. */
+static int shapefile_options(const cm_layer_source *src, cm_error *err) {
+  const char *given = src->layer    ? "layer"
+                      : src->x      ? "x"
+                      : src->y      ? "y"
+                      : src->wkt    ? "wkt"
+                      : src->encoding ? "encoding"
+                                    : NULL;
+  if (!given)
+    return 0;
+  cm_error_set(err, CM_EUSAGE, src->path, 0, 0,
+               "`%s` does not apply to a shapefile", given);
+  cm_error_hint(err, "a shapefile holds one layer with its own geometry, and "
+                     "names its encoding in its .cpg; remove `%s`", given);
+  return CM_EUSAGE;
+}
+
+static int has_extension(const char *path, const char *ext) {
+  size_t n = strlen(path), m = strlen(ext);
+  return n > m && strcasecmp(path + n - m, ext) == 0;
+}
+
+/* Whether shapelib reads path: a .shp, a name without extension, or one
+ * of a shapefile's other files (refused with a hint to give the .shp).
+ * Every other file, and a name with another extension, goes to GDAL/OGR;
+ * so does a folder GDAL reads as one dataset (a File Geodatabase). */
+static int read_by_shapelib(const char *path) {
+  static const char *const parts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+    if (has_extension(path, parts[i]))
+      return 1;
+  int kind = file_kind(path, NULL);
+  if (kind == KIND_FOLDER)
+    return !has_extension(path, ".gdb");
+  if (kind != KIND_MISSING)
+    return 0;
+  const char *slash = strrchr(path, '/');
+  const char *dot = strrchr(slash ? slash + 1 : path, '.');
+  return !dot || dot == (slash ? slash + 1 : path);
+}
+
+int cm_layer_open_source(cm_layer **out, const cm_layer_source *src,
+                         cm_error *err) {
   *out = NULL;
-  if (!path || !*path)
+  if (!src || !src->path || !*src->path)
     return cm_error_set(err, CM_EUSAGE, NULL, 0, 0, "no layer file given");
+  int shapefile = read_by_shapelib(src->path);
+  int rc = shapefile ? shapefile_options(src, err) : 0;
+  if (rc < 0)
+    return rc;
   cm_layer *l = calloc(1, sizeof *l);
   if (!l)
-    return no_memory(err, path);
+    return no_memory(err, src->path);
   l->extent = (cm_bbox){DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX};
-  int rc = load(l, path, err);
+  rc = shapefile ? load(l, src->path, err) : cm__layer_open_ogr(l, src, err);
   if (rc < 0) {
     cm_layer_free(l);
     return rc;
   }
   *out = l;
   return 0;
+}
+
+int cm_layer_open(cm_layer **out, const char *path, cm_error *err) {
+  cm_layer_source src = {.path = path};
+  return cm_layer_open_source(out, &src, err);
 }
 
 void cm_layer_free(cm_layer *layer) {
@@ -1074,8 +1105,10 @@ cm_geom_type cm_layer_geom_type(const cm_layer *layer) {
   return layer->geom_type;
 }
 
+const char *cm_layer_format(const cm_layer *layer) { return layer->format; }
+
 const char *cm_layer_shape_type_name(const cm_layer *layer) {
-  return shape_type_name(layer->shape_type);
+  return layer->type_name;
 }
 
 size_t cm_layer_count(const cm_layer *layer) { return layer->count; }

@@ -299,6 +299,14 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
   return rc;
 }
 
+int cm_map_layer_open(cm_layer **out, const cm_style_layer *sl,
+                      cm_error *err) {
+  cm_layer_source src = {.path = sl->file, .layer = sl->source_layer,
+                         .x = sl->x, .y = sl->y, .wkt = sl->wkt,
+                         .encoding = sl->encoding};
+  return cm_layer_open_source(out, &src, err);
+}
+
 static int load_layers(cm_map *m, cm_error *err) {
   size_t n = cm_style_layer_count(m->style);
   if (n == 0) {
@@ -317,7 +325,7 @@ static int load_layers(cm_map *m, cm_error *err) {
     ml->style = cm_style_layer_at(m->style, i);
     rc = cm_map_check_file(m->style, ml->style, err);
     if (rc == CM_OK)
-      rc = cm_layer_open(&ml->data, ml->style->file, err);
+      rc = cm_map_layer_open(&ml->data, ml->style, err);
     if (rc == CM_OK && ml->style->time_start)
       rc = read_intervals(ml, m->style, err);
     if (rc == CM_OK)

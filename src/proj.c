@@ -308,6 +308,19 @@ double cm_geodesic_distance(double lon1, double lat1, double lon2,
   return s12;
 }
 
+double cm_geodesic_ring_area(const cm_point *lonlat, size_t n) {
+  struct geod_geodesic g;
+  struct geod_polygon poly;
+  double area = 0;
+  geod_init(&g, WGS84_A, WGS84_F);
+  geod_polygon_init(&poly, 0);
+  /* A repeated closing point adds an edge of length zero: harmless. */
+  for (size_t i = 0; i < n; i++)
+    geod_polygon_addpoint(&g, &poly, lonlat[i].y, lonlat[i].x);
+  geod_polygon_compute(&g, &poly, 0, 1, &area, NULL);
+  return fabs(area);
+}
+
 void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,
                         double *lon2, double *lat2) {
   struct geod_geodesic g;

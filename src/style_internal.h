@@ -192,7 +192,8 @@ typedef enum {
   VAL_FILE,     /* Layer file, resolved against the style's folder */
   VAL_FIELDS,   /* Layer time: time_start, time_end */
   VAL_WINDOW,   /* Layer time-window: cm_time_window */
-  VAL_WIDTH     /* line-width: a length, or [field] (line_width_field) */
+  VAL_WIDTH,    /* line-width: a length, or [field] (line_width_field) */
+  VAL_FIELD     /* const char *, one field name, bare or quoted */
 } style_value_kind;
 
 typedef struct style_keyword {

@@ -788,7 +788,7 @@ static void layer_statement(parser *p) {
   }
   size_t body = p->i;
   next(p);
-  cm_style_layer layer = {name->text, NULL, NULL, NULL, word->line, word->col, {0, 0}};
+  cm_style_layer layer = {.name = name->text, .line = word->line, .col = word->col};
   block_body(p, STYLE_BLOCK_LAYER, &layer, NULL, open);
   int file_given = 0; /* a wrong file value has been reported already */
   for (size_t k = body; k < p->i; k++)
@@ -801,6 +801,11 @@ static void layer_statement(parser *p) {
                               name->text);
     cm_error_hint(e, "the first Layer#%s is at %d:%d", name->text, twin->line, twin->col);
     return;
+  }
+  if (!layer.x != !layer.y) {
+    cm_error *e = style_error(p->diag, word->line, word->col, "Layer#%s has %s but no %s",
+                              name->text, layer.x ? "x" : "y", layer.x ? "y" : "x");
+    cm_error_hint(e, "points need both coordinate fields, e.g. x: lon; y: lat;");
   }
   if (!layer.file && !file_given) {
     cm_error *e = style_error(p->diag, word->line, word->col, "Layer#%s has no file",

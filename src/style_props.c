@@ -102,6 +102,11 @@ static const style_prop layer_props[] = {
     {.name = "file", .kind = VAL_FILE, IN_LAYER(file)},
     {.name = "time", .kind = VAL_FIELDS, IN_LAYER(time_start)},
     {.name = "time-window", .kind = VAL_WINDOW, IN_LAYER(window)},
+    {.name = "layer", .kind = VAL_STRING, IN_LAYER(source_layer)},
+    {.name = "x", .kind = VAL_FIELD, IN_LAYER(x)},
+    {.name = "y", .kind = VAL_FIELD, IN_LAYER(y)},
+    {.name = "wkt", .kind = VAL_FIELD, IN_LAYER(wkt)},
+    {.name = "encoding", .kind = VAL_STRING, IN_LAYER(encoding)},
 };
 
 static const style_prop rule_props[] = {

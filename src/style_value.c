@@ -401,6 +401,15 @@ static int time_window(style_value *v, cm_time_window *out) {
   return 0;
 }
 
+/* One field name, bare (x: lon;) or quoted (x: "Longitude (E)";). */
+static int field_name(style_value *v, const char *label, const char **out) {
+  const style_token *t = next(v);
+  if ((t->kind != TOK_IDENT && t->kind != TOK_STRING) || !t->text[0])
+    return wrong(v, t, label, "a field name (e.g. x: lon;)");
+  *out = t->text;
+  return 0;
+}
+
 /* --- Map values ---------------------------------------------------------------- */
 
 static int four_numbers(style_value *v, const char *label, double out[4]) {
@@ -617,6 +626,7 @@ static int simple_value(style_value *v, const style_prop *p, char *dest) {
     }
     break;
   case VAL_STRING: rc = string(v, p->name, &u.text); size = sizeof u.text; break;
+  case VAL_FIELD: rc = field_name(v, p->name, &u.text); size = sizeof u.text; break;
   case VAL_TEMPLATE:
     rc = style_template_parse(v, &u.text);
     size = sizeof u.text;

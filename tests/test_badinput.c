@@ -19,6 +19,7 @@
 #define FUZZ_FAIL(...) fail_msg(__VA_ARGS__)
 #include "fuzz/fuzz_date.c"
 #include "fuzz/fuzz_layer.c"
+#include "fuzz/fuzz_ogr.c"
 #include "fuzz/fuzz_proj.c"
 #include "fuzz/fuzz_style.c"
 
@@ -81,6 +82,8 @@ static harness harness_named(const char *name) {
     return fuzz_date;
   if (strcmp(name, "proj") == 0)
     return fuzz_proj;
+  if (strcmp(name, "ogr") == 0)
+    return fuzz_ogr;
   fail_msg("unknown harness %s", name);
   return NULL;
 }
@@ -105,10 +108,10 @@ static void check_crash(char **c, int n, int line) {
 
 /* Every file in tests/crashes has its row, so none is forgotten. */
 static int crash_files(void) {
-  static const char *const names[] = {"layer", "style", "date", "proj"};
+  static const char *const names[] = {"layer", "style", "date", "proj", "ogr"};
   char path[4096], rest[64];
   int files = 0;
-  for (int h = 0; h < 4; h++) {
+  for (int h = 0; h < 5; h++) {
     snprintf(rest, sizeof rest, "tests/crashes/%s", names[h]);
     DIR *d = opendir(test_source_path(path, sizeof path, rest));
     struct dirent *e;
@@ -207,6 +210,34 @@ static void test_dates_through_the_date_harness(void **state) {
   for (int i = 0; i < 6; i++)
     assert_int_equal(fuzz_date((const uint8_t *)inputs[i], strlen(inputs[i])),
                      codes[i]);
+}
+
+/* GeoJSON and CSV, good and bad, keep the promises of the OGR harness. */
+static void test_files_through_the_ogr_harness(void **state) {
+  (void)state;
+  static const struct {
+    const char *input;
+    int code;
+  } cases[] = {
+      {"\000{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+       "\"properties\":{\"d\":\"2020-11-10\",\"n\":1.5,\"b\":true},\"geometry\":"
+       "{\"type\":\"Polygon\",\"coordinates\":[[[46,39],[47,39],[47,40],[46,39]]]}}]}",
+       CM_OK},
+      {"\001id,lon,lat,name\n1,46.75,39.76,Shusha\n2,,,\n", CM_OK},
+      {"\002id,geom\n1,\"LINESTRING (46 39,47 40)\"\n", CM_OK},
+      {"\001id,lon,lat\n1,east,39\n", CM_EDATA},
+      {"\003id,lon,lat\n1,46,39\n", CM_EDATA},
+      {"\000{\"type\":", CM_EDATA},
+      {"\004not a flatgeobuf", CM_EDATA},
+      {"\201id,lon,lat,name\n1,46.75,39.76,\xcd\xe0\n", CM_OK},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *in = cases[i].input;
+    size_t n = 1 + strlen(in + 1); /* the first byte may be 0 */
+    int rc = fuzz_ogr((const uint8_t *)in, n);
+    if (rc != cases[i].code)
+      fail_msg("case %zu gives %d, not %d", i, rc, cases[i].code);
+  }
 }
 
 static void test_crs_through_the_proj_harness(void **state) {
@@ -426,6 +457,7 @@ int main(void) {
       cmocka_unit_test(test_fixtures_through_the_layer_harness),
       cmocka_unit_test(test_styles_through_the_style_harness),
       cmocka_unit_test(test_dates_through_the_date_harness),
+      cmocka_unit_test(test_files_through_the_ogr_harness),
       cmocka_unit_test(test_crs_through_the_proj_harness),
       cmocka_unit_test(test_damaged_layers_table),
       cmocka_unit_test(test_records_out_of_order_kept),

@@ -207,6 +207,17 @@ static const promise promises[] = {
      {"out/1991.png", "out/1993.png", "out/1995.png"}},
     {"--changes --from 2020-09 --to 2020-12", NULL, "files",
      {"out/2020-09-27.svg", "out/2020-11-10.svg"}},
+    {"-l control -o out/control.geojson", NULL, "log", {"wrote out/control.geojson ("}},
+    {"-l control -o control.geojson", NULL, "log", {"wrote control.geojson ("}},
+    {"-o out/1994-05-12.gpkg", NULL, "log", {"wrote out/1994-05-12.gpkg ("}},
+    {"-l places -o out/places.csv", NULL, "log", {"wrote out/places.csv ("}},
+    {"info out/control.geojson", NULL, "log",
+     {"format    GeoJSON", "type      MultiPolygon", "holder"}},
+    {"areas -s styles/paper.mss -d 1994-05-12,2020-11-10", NULL, "log",
+     {"date,holder,km2_geodesic_wgs84,", "1994-05-12,NKR,", "2020-11-10,NKR,",
+      "geodesic area on the WGS 84 ellipsoid"}},
+    {"--every year --from 1991 --to 2024 -q", NULL, "log",
+     {"1991-01-01,NKR,", "2024-01-01,AZE,"}},
 };
 
 /* 1 when the n bytes hold text (the bytes may hold NULs, as a PNG does). */
@@ -397,7 +408,7 @@ static void man_lists_every_option(void **state) {
     *examples_part = '\0';
   unescape_troff(page, sizeof page);
   long_options(page, in_page, sizeof in_page);
-  const char *cmds[] = {"render", "batch", "info", "check", "dates"};
+  const char *cmds[] = {"render", "batch", "info", "check", "dates", "export", "areas"};
   int missing = 0;
   for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
     assert_int_equal(shell("'%s' %s --help >'%s/help' 2>&1", tool, cmds[i], work), 0);

@@ -3,7 +3,7 @@
 #
 #   sh tools/fuzz.sh build              build the harnesses, replayers, seeds
 #   sh tools/fuzz.sh run SECONDS [H..]  build, then run each harness (layer,
-#                                       style, date, proj) for SECONDS
+#                                       ogr, style, date, proj) for SECONDS
 #   sh tools/fuzz.sh replay [H..]       run each corpus once, without
 #                                       libFuzzer, under valgrind
 #
@@ -14,9 +14,9 @@
 set -e
 cd "$(dirname "$0")/.."
 
-HARNESSES="layer style date proj"
+HARNESSES="layer ogr style date proj"
 OUT=build/fuzz
-PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libdeflate"
+PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libdeflate gdal"
 CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 -Wstrict-prototypes -Iinclude -Isrc -Itests"
@@ -71,6 +71,12 @@ seeds() {
   table_seeds style_filters.txt '{print "#a" $1 " { line-width: 1; }"}' $S/style
   table_seeds style_colors.txt '{print "Map { background-color: " $1 "; }"}' $S/style
   table_seeds style_templates.txt '{print "Map { title: \"" $1 "\"; }"}' $S/style
+  # Files of the GDAL/OGR cases, behind the byte that picks format and
+  # options (see tests/fuzz/fuzz_ogr.c).
+  table_seeds layer_ogr.txt '$1 ~ /json$/ {print "\\0000" $2}
+    $1 ~ /csv$/ && $3 ~ /x=/ {print "\\0001" $2}
+    $1 ~ /csv$/ && $3 ~ /wkt=/ {print "\\0002" $2}
+    $1 ~ /csv$/ && $3 == "\"\"" {print "\\0003" $2}' $S/ogr
   table_seeds dates.txt '{print $1 "|" $2}' $S/date
   table_seeds date_intervals.txt '{print $1 "|" $2}' $S/date
   table_seeds date_formats.txt '{print $4 "||" $3 "|" $1 "|" $2}' $S/date
@@ -104,6 +110,7 @@ seeds() {
 options() {
   case $1 in
   layer) echo "-max_len=16384" ;;
+  ogr) echo "-max_len=8192" ;;
   style) echo "-max_len=8192 -dict=$OUT/style.dict" ;;
   date) echo "-max_len=256" ;;
   proj) echo "-max_len=2048 -timeout=30 -dict=$OUT/proj.dict" ;;

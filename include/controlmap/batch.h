@@ -114,6 +114,13 @@ int cm_batch_parse_shard(int *shard, int *shards, const char *text,
 int cm_batch_expand(char *buf, size_t size, const char *tmpl, cm_day date,
                     cm_error *err);
 
+/* The dates spec asks for (its mode, every, dates_file, from and to; the
+ * rest is ignored), in order, for other uses than drawing them (such as
+ * areas.h). *dates is the caller's, freed with free(). Returns how many,
+ * or a negative CM_E* code with err set. */
+int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
+                   cm_error *err);
+
 /* Plan the frames spec asks for from map. Fails with CM_EUSAGE for a bad
  * spec (no frames, a template that would write two frames to one file),
  * CM_EDATA for a bad dates file (err names FILE:line), CM_EIO when the

@@ -67,6 +67,13 @@ double cm_ring_area(const cm_point *pts, size_t n);
  * assuming rings do not cross. Same units squared as the points. */
 double cm_geom_area(const cm_geom *g);
 
+/* How the rings of polygon g nest, for formats that tell outer rings from
+ * holes: depth[i] is how many rings enclose ring i (0 outer, 1 a hole, 2
+ * an island in a hole...), parent[i] the nearest of them, or (size_t)-1.
+ * Both arrays have g->nparts entries, the caller's. Rings must not cross
+ * (they may touch). Returns 0 or CM_ENOMEM. */
+int cm_geom_ring_nesting(const cm_geom *g, size_t *depth, size_t *parent);
+
 /* 1 when p is inside the polygon (even-odd rule). */
 int cm_geom_contains(const cm_geom *g, cm_point p);
 

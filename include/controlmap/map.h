@@ -23,6 +23,12 @@ int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
  * in days. */
 #define CM_AGE_DAYS "age_days"
 
+/* Open the data of one Layer block: its file, with its `layer`, `x`, `y`,
+ * `wkt` and `encoding` (see cm_layer_open_source). *out is the caller's,
+ * freed with cm_layer_free. */
+int cm_map_layer_open(cm_layer **out, const cm_style_layer *layer,
+                      cm_error *err);
+
 /* Check that every field the style's selectors and templates name for
  * layer exists in data ([name] is name_<lang>, name_en or name). The first
  * missing one goes to err, every one is appended to all (may be NULL).

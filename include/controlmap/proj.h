@@ -44,6 +44,12 @@ int cm_proj_check(const char *crs, cm_error *err);
 double cm_geodesic_distance(double lon1, double lat1, double lon2,
                             double lat2);
 
+/* Area in square metres enclosed by a ring of n lon/lat points on the WGS
+ * 84 ellipsoid, whatever its orientation, the edges being geodesics
+ * (Karney's algorithm, PROJ's geod_polygonarea); the ring need not repeat
+ * its first point. */
+double cm_geodesic_ring_area(const cm_point *lonlat, size_t n);
+
 /* Point at distance metres from lon/lat along azimuth (degrees clockwise
  * from north) on WGS 84. */
 void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,

@@ -89,6 +89,10 @@ typedef struct cm_style_layer {
   const char *time_start;  /* field names from `time: start end;`, */
   const char *time_end;    /* both NULL for an untimed layer; time_end NULL
                               alone for a layer of instants (`time: date;`) */
+  const char *source_layer; /* `layer:` inside a file of several, or NULL */
+  const char *x, *y;       /* `x:` `y:` coordinate fields, or NULL */
+  const char *wkt;         /* `wkt:` geometry field, or NULL */
+  const char *encoding;    /* `encoding:` of a non-shapefile, or NULL */
   int line, col;           /* where the block starts */
   cm_time_window window;   /* `time-window`, for timed layers only */
 } cm_style_layer;

@@ -16,6 +16,8 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_dates(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_areas(int argc, char **argv);
 
 /* Print "controlmap: file:line:col: message (hint)" to stderr and return
  * the exit code that fits the error. */

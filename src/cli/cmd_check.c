@@ -109,7 +109,7 @@ static void check_layer(const cm_style *s, const cm_style_layer *sl,
   cm_error e;
   if (!sl->file)
     return; /* said with the style's mistakes */
-  if (cm_map_check_file(s, sl, &e) != CM_OK || cm_layer_open(&l, sl->file, &e) != CM_OK) {
+  if (cm_map_check_file(s, sl, &e) != CM_OK || cm_map_layer_open(&l, sl, &e) != CM_OK) {
     report(&e, f);
     return;
   }

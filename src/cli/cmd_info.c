@@ -6,11 +6,18 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: controlmap info FILE.shp...\n"
+    "usage: controlmap info [-l LAYER] [-x FIELD -y FIELD | --wkt FIELD]\n"
+    "                       [--encoding NAME] FILE...\n"
     "\n"
-    "Describe shapefiles: geometry type, feature count, extent, CRS,\n"
+    "Describe data files: format, geometry type, feature count, extent, CRS,\n"
     "attribute encoding, fields and their types, and the range of every\n"
-    "field that holds dates.\n";
+    "field that holds dates. FILE is a shapefile (.shp) or anything GDAL/OGR\n"
+    "reads (GeoJSON, GeoPackage, CSV, FlatGeobuf...). Options apply to the\n"
+    "files after them:\n"
+    "  -l, --layer NAME   the layer of a file that holds several (GeoPackage)\n"
+    "  -x, -y FIELD       the fields of a point's longitude and latitude (CSV)\n"
+    "  --wkt FIELD        the field holding each geometry as WKT\n"
+    "  --encoding NAME    the text encoding when it is not UTF-8\n";
 
 static const char *type_name(cm_field_type t) {
   static const char *names[] = {"text", "integer", "decimal", "logical", "date"};
@@ -74,13 +81,16 @@ static void time_hint(const cm_layer *l, const int *dated) {
            cm_layer_field_name(l, (size_t)only));
 }
 
-static int describe(const char *path) {
+static int describe(cm_layer_source *src) {
   cm_layer *l;
   cm_error err;
-  if (cm_layer_open(&l, path, &err) != CM_OK)
+  if (cm_layer_open_source(&l, src, &err) != CM_OK)
     return cli_fail(&err);
   cm_bbox e = cm_layer_extent(l);
-  printf("%s\n", cm_layer_path(l));
+  int shp = !strcmp(cm_layer_format(l), "ESRI Shapefile");
+  printf("%s%s%s\n", cm_layer_path(l), src->layer ? " layer " : "",
+         src->layer ? src->layer : "");
+  printf("  format    %s\n", cm_layer_format(l));
   printf("  type      %s\n", cm_layer_shape_type_name(l));
   printf("  features  %zu", cm_layer_count(l));
   if (cm_layer_null_count(l))
@@ -92,9 +102,11 @@ static int describe(const char *path) {
   char name[128];
   if (cm_layer_crs(l)) {
     crs_name(cm_layer_crs(l), name, sizeof name);
-    printf("  crs       %s (from .prj)\n", name);
+    printf("  crs       %s (from %s)\n", name, shp ? ".prj" : "the file");
   } else {
-    printf("  crs       WGS 84 lon/lat assumed (no .prj)\n");
+    printf("  crs       WGS 84 lon/lat assumed (%s)\n",
+           shp ? "no .prj" : src->x || src->wkt ? "coordinates from fields"
+                                                : "the file names none");
   }
   printf("  encoding  %s\n", cm_layer_encoding(l));
   printf("  fields    %zu\n", cm_layer_field_count(l));
@@ -113,17 +125,43 @@ static int describe(const char *path) {
   return EXIT_OK;
 }
 
+/* The value of option argv[*i] (-l LAYER...) into *out; 0, or an exit code. */
+static int option_value(int argc, char **argv, int *i, const char **out) {
+  if (*i + 1 >= argc)
+    return cli_usage("%s needs a value (see `controlmap info --help`)", argv[*i]);
+  *out = argv[++*i];
+  return 0;
+}
+
 int cmd_info(int argc, char **argv) {
   if (argc < 2)
-    return cli_usage("info needs a shapefile (see `controlmap info --help`)");
-  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-    fputs(help, stdout);
-    return EXIT_OK;
-  }
-  int worst = EXIT_OK;
+    return cli_usage("info needs a data file (see `controlmap info --help`)");
+  cm_layer_source src = {0};
+  int worst = EXIT_OK, files = 0;
   for (int i = 1; i < argc; i++) {
-    int rc = describe(argv[i]);
+    const char *a = argv[i];
+    const char **opt = !strcmp(a, "-l") || !strcmp(a, "--layer") ? &src.layer
+                       : !strcmp(a, "-x") || !strcmp(a, "--x")  ? &src.x
+                       : !strcmp(a, "-y") || !strcmp(a, "--y")  ? &src.y
+                       : !strcmp(a, "--wkt")                     ? &src.wkt
+                       : !strcmp(a, "--encoding")                ? &src.encoding
+                                                                 : NULL;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      fputs(help, stdout);
+      return EXIT_OK;
+    }
+    if (opt) {
+      int rc = option_value(argc, argv, &i, opt);
+      if (rc)
+        return rc;
+      continue;
+    }
+    if (a[0] == '-' && a[1])
+      return cli_usage("info: unknown option '%s' (see `controlmap info --help`)", a);
+    src.path = a;
+    int rc = describe(&src);
     worst = rc > worst ? rc : worst;
+    files++;
   }
-  return worst;
+  return files ? worst : cli_usage("info needs a data file (see `controlmap info --help`)");
 }

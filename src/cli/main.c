@@ -19,6 +19,8 @@ static const char usage[] =
     "  check    validate a style and the data it names\n"
     "  dates    list the dates on which anything in the data changes\n"
     "  batch    draw the map at many dates: every year, listed, or each change\n"
+    "  export   write the features shown at a date as GeoJSON, GeoPackage or CSV\n"
+    "  areas    km2 each holder held at dates, and its share of reference areas\n"
     "\n"
     "Run `controlmap <command> --help` for a command's options.\n"
     "Exit codes: 0 success, 1 data or render failure, 2 usage or style error.\n";
@@ -48,7 +50,9 @@ int main(int argc, char **argv) {
                   {"info", cmd_info},
                   {"check", cmd_check},
                   {"dates", cmd_dates},
-                  {"batch", cmd_batch}};
+                  {"batch", cmd_batch},
+                  {"export", cmd_export},
+                  {"areas", cmd_areas}};
   opterr = 0; /* option mistakes are said by cli_bad_option */
   cm_suggest near;
   cm_suggest_init(&near, cmd);

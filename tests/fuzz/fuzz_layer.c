@@ -9,6 +9,9 @@
  * Built with libFuzzer by tools/fuzz.sh; tests/test_badinput.c includes
  * this file with FUZZ_NO_ENTRY defined to replay tests/crashes/layer/. */
 
+#ifndef CONTROLMAP_FUZZ_LAYER_C
+#define CONTROLMAP_FUZZ_LAYER_C /* fuzz_ogr.c shares its checks */
+
 #include "controlmap/layer.h"
 #include "encoding.h"
 #include "fuzz/layer_input.h"
@@ -213,3 +216,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   return 0;
 }
 #endif
+
+#endif /* CONTROLMAP_FUZZ_LAYER_C */
