@@ -64,6 +64,23 @@ static int read_intervals(map_layer *ml, const char *style_name,
   return CM_EDATA;
 }
 
+/* The box of a lon/lat or source box traced through p, 64 steps a side. */
+static cm_bbox trace_box(const cm_proj *p, const double *e) {
+  cm_bbox b = cm_bbox_empty();
+  for (int i = 0; i <= 64; i++) {
+    double t = i / 64.0;
+    cm_point q[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
+                     {e[0] + t * (e[2] - e[0]), e[3]},
+                     {e[0], e[1] + t * (e[3] - e[1])},
+                     {e[2], e[1] + t * (e[3] - e[1])}};
+    cm_proj_forward(p, q, 4);
+    for (int k = 0; k < 4; k++)
+      if (isfinite(q[k].x) && isfinite(q[k].y) && fabs(q[k].x) < HUGE_VAL)
+        cm_bbox_extend(&b, q[k].x, q[k].y);
+  }
+  return b;
+}
+
 /* The view in map units: the style's extent (lon/lat or projected), else
  * everything the layers hold. */
 static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
@@ -76,17 +93,7 @@ static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
   if (ms->has_extent) {
     /* Trace the lon/lat box densely: its edges curve once projected. */
     const double *e = ms->extent;
-    for (int i = 0; i <= 64; i++) {
-      double t = i / 64.0;
-      cm_point p[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
-                       {e[0] + t * (e[2] - e[0]), e[3]},
-                       {e[0], e[1] + t * (e[3] - e[1])},
-                       {e[2], e[1] + t * (e[3] - e[1])}};
-      cm_proj_forward(m->lonlat, p, 4);
-      for (int k = 0; k < 4; k++)
-        if (isfinite(p[k].x) && isfinite(p[k].y) && fabs(p[k].x) < HUGE_VAL)
-          cm_bbox_extend(&b, p[k].x, p[k].y);
-    }
+    b = trace_box(m->lonlat, e);
     if (cm_bbox_is_empty(b)) {
       cm_error_set(err, CM_EPROJ, cm_style_name(m->style), 0, 0,
                    "the extent %g %g %g %g cannot be projected to the map's srs",
@@ -123,6 +130,7 @@ static int fit(cm_map *m, cm_bbox view, cm_error *err) {
     return CM_ESTYLE;
   }
   m->scale = fmin(fw / vw, fh / vh);
+  m->view = view;
   m->centre = (cm_point){(view.minx + view.maxx) / 2, (view.miny + view.maxy) / 2};
   return CM_OK;
 }
@@ -161,6 +169,71 @@ static int proj_for(cm_map *m, proj_cache *pc, const char *crs, cm_proj **out,
   return rc;
 }
 
+/* Projecting a layer may add at most this many points per point it holds,
+ * plus LAYER_EXTRA_POINTS (so a small layer's long edges can still curve):
+ * the bound on a layer's memory stated in docs/robustness.md. */
+#define LAYER_POINT_FACTOR 8
+#define LAYER_EXTRA_POINTS ((size_t)1 << 18)
+
+static size_t layer_points(const cm_layer *data) {
+  size_t n = 0;
+  for (size_t f = 0; f < cm_layer_count(data); f++)
+    n += cm_layer_geom(data, f)->npoints;
+  return n;
+}
+
+/* How finely a layer's edges follow their projected curves: within a
+ * quarter of a device pixel, which needs the map's scale. With an extent
+ * it is known before any layer loads (m->scale); without, the layer's own
+ * box fitted into the frame gives a scale at least as large as the map's
+ * will be, so a tolerance at least as fine. */
+static cm_proj_fit layer_fit(const cm_map *m, const cm_proj *p,
+                             const cm_layer *data) {
+  cm_proj_fit fit = {0, cm_bbox_empty(), 0, 0, 0};
+  double px = 0.25 * 72.0 / m->dpi, scale = m->scale;
+  double fw = m->frame.maxx - m->frame.minx, fh = m->frame.maxy - m->frame.miny;
+  if (scale > 0) {
+    double pad = 0.05 * fmax(fw, fh) / scale;
+    fit.view = (cm_bbox){m->view.minx - pad, m->view.miny - pad,
+                         m->view.maxx + pad, m->view.maxy + pad};
+  } else {
+    cm_bbox e = cm_layer_extent(data);
+    cm_bbox b = trace_box(p, (const double[]){e.minx, e.miny, e.maxx, e.maxy});
+    double w = b.maxx - b.minx, h = b.maxy - b.miny;
+    scale = w > 0 && h > 0 ? fmin(fw / w, fh / h) : w > 0 ? fw / w : h > 0 ? fh / h : 0;
+  }
+  fit.tol = scale > 0 && isfinite(scale) ? px / scale : 0;
+  size_t n = layer_points(data);
+  fit.budget = n > (SIZE_MAX - LAYER_EXTRA_POINTS) / LAYER_POINT_FACTOR
+                   ? SIZE_MAX
+                   : n * LAYER_POINT_FACTOR + LAYER_EXTRA_POINTS;
+  return fit;
+}
+
+/* A feature whose point cannot be projected fails the layer: leaving it
+ * out would draw a map with ground missing that looks right. */
+static int unprojectable(const map_layer *ml, size_t f, size_t point,
+                         cm_error *err) {
+  const cm_point *q = &cm_layer_geom(ml->data, f)->points[point];
+  cm_error_set(err, CM_EPROJ, cm_layer_path(ml->data), 0, 0,
+               "record %zu: point %zu (%.10g %.10g) cannot be projected to "
+               "the map's srs", cm_layer_record(ml->data, f), point, q->x, q->y);
+  cm_error_hint(err, "fix the coordinate (`controlmap check` lists those out "
+                     "of range), or choose a srs in which the whole layer "
+                     "is visible");
+  return CM_EPROJ;
+}
+
+static int too_many_points(const map_layer *ml, size_t points, cm_error *err) {
+  cm_error_set(err, CM_ENOMEM, cm_layer_path(ml->data), 0, 0,
+               "layer '%s': following the map's projection would add more "
+               "than %d points per point of its %zu (plus %zu)",
+               ml->style->name, LAYER_POINT_FACTOR, points, LAYER_EXTRA_POINTS);
+  cm_error_hint(err, "simplify the data (its edges are long and many), or "
+                     "draw it at a lower dpi");
+  return CM_ENOMEM;
+}
+
 /* Project one layer into map units (kept in ml->page until fitted). */
 static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
                          cm_error *err) {
@@ -177,15 +250,21 @@ static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
   ml->page = calloc(n ? n : 1, sizeof *ml->page);
   if (!ml->page)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  /* Segments longer than 1/256 of the layer's size get points in between,
-   * so edges straight in the source curve as they should on the map. */
-  cm_bbox e = cm_layer_extent(ml->data);
-  double seg = hypot(e.maxx - e.minx, e.maxy - e.miny) / 256;
-  for (size_t f = 0; f < n && rc == CM_OK; f++)
-    rc = cm_proj_geom(p, cm_layer_geom(ml->data, f), seg, &ml->page[f]);
+  /* Edges straight in the source curve on the map where the projection
+   * bends them; they get points in between only there. */
+  cm_proj_fit fit = layer_fit(m, p, ml->data);
+  size_t f = 0;
+  for (; f < n; f++)
+    if ((rc = cm_proj_geom_fit(p, cm_layer_geom(ml->data, f), &fit,
+                               &ml->page[f])) != CM_OK)
+      break;
+  if (rc == CM_EPROJ)
+    return unprojectable(ml, f, fit.failed, err);
+  if (rc == CM_ENOMEM && fit.wanted)
+    return too_many_points(ml, layer_points(ml->data), err);
   if (rc != CM_OK)
     return cm_error_set(err, rc, cm_layer_path(ml->data), 0, 0,
-                        "cannot project the layer");
+                        "out of memory projecting the layer");
   return CM_OK;
 }
 
@@ -308,12 +387,18 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   int rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
   if (rc != CM_OK && err && !err->file[0])
     snprintf(err->file, sizeof err->file, "%s", cm_style_name(style));
+  /* An extent gives the scale before any layer loads, and with it how
+   * finely edges must follow their projected curves. */
+  cm_bbox view;
+  if (rc == CM_OK && ms->has_extent)
+    rc = view_extent(m, &view, err);
+  if (rc == CM_OK && ms->has_extent)
+    rc = fit(m, view, err);
   if (rc == CM_OK)
     rc = load_layers(m, err);
-  cm_bbox view;
-  if (rc == CM_OK)
+  if (rc == CM_OK && !ms->has_extent)
     rc = view_extent(m, &view, err);
-  if (rc == CM_OK)
+  if (rc == CM_OK && !ms->has_extent)
     rc = fit(m, view, err);
   for (size_t l = 0; rc == CM_OK && l < m->nlayers; l++)
     for (size_t f = 0; rc == CM_OK && f < cm_layer_count(m->layers[l].data); f++)

@@ -317,3 +317,155 @@ void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,
   *lon2 = lo;
   *lat2 = la;
 }
+
+/* --- following the curves of projected edges ------------------------------ */
+
+/* No edge is cut into more pieces than this. */
+enum { MAX_PIECES = 1 << 16 };
+
+static int point_is_finite(cm_point p) { return isfinite(p.x) && isfinite(p.y); }
+
+/* The point after j on its edge, or j itself when j ends an open line. A
+ * ring left open has a closing edge back to its first point. */
+static size_t edge_end(const cm_geom *g, size_t j, size_t start, size_t end) {
+  if (j + 1 < end)
+    return j + 1;
+  int open_ring = g->type == CM_GEOM_POLYGON && end - start > 2 &&
+                  (g->points[start].x != g->points[end - 1].x ||
+                   g->points[start].y != g->points[end - 1].y);
+  return open_ring ? start : j;
+}
+
+/* Pieces for an edge whose ends project to a and b and whose middle
+ * projects to m. The stray of a smooth curve from its chord falls with the
+ * square of the chord's length, so cutting it into sqrt(stray / tol)
+ * pieces brings each within tol; twice that leaves a margin for curves
+ * that bend unevenly. */
+static size_t edge_pieces(cm_point a, cm_point b, cm_point m,
+                          const cm_proj_fit *fit) {
+  if (!(fit->tol > 0) || !point_is_finite(m))
+    return 1;
+  double stray = hypot(m.x - (a.x + b.x) / 2, m.y - (a.y + b.y) / 2);
+  if (!(stray > fit->tol))
+    return 1;
+  if (!cm_bbox_is_empty(fit->view)) {
+    cm_bbox box = cm_bbox_empty();
+    cm_bbox_extend(&box, a.x, a.y);
+    cm_bbox_extend(&box, b.x, b.y);
+    cm_bbox_extend(&box, m.x, m.y);
+    box = (cm_bbox){box.minx - stray, box.miny - stray, box.maxx + stray,
+                    box.maxy + stray};
+    if (!cm_bbox_intersects(box, fit->view))
+      return 1;
+  }
+  double k = ceil(sqrt(2 * stray / fit->tol));
+  return k < MAX_PIECES ? (size_t)k : MAX_PIECES;
+}
+
+/* How many pieces each edge needs (pieces[j] for the edge starting at
+ * point j), from the projected points at and the projected middles of the
+ * edges; the points added in all. */
+static size_t count_pieces(const cm_proj *p, const cm_geom *g,
+                           const cm_point *at, cm_point *mid, size_t *pieces,
+                           const cm_proj_fit *fit) {
+  for (size_t i = 0; i < g->nparts; i++)
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      size_t k = edge_end(g, j, g->parts[i], end);
+      mid[j] = (cm_point){(g->points[j].x + g->points[k].x) / 2,
+                          (g->points[j].y + g->points[k].y) / 2};
+    }
+  transform(p, PJ_FWD, mid, g->npoints);
+  size_t added = 0;
+  for (size_t i = 0; i < g->nparts; i++)
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      size_t k = edge_end(g, j, g->parts[i], end);
+      pieces[j] = k == j ? 1 : edge_pieces(at[j], at[k], mid[j], fit);
+      added += pieces[j] - 1;
+    }
+  return added;
+}
+
+/* g with pieces[j] - 1 points added after point j, in source units. */
+static int cut_edges(const cm_geom *g, const size_t *pieces, size_t added,
+                     cm_geom *work) {
+  work->points = malloc((g->npoints + added) * sizeof *work->points);
+  work->parts = malloc(g->nparts * sizeof *work->parts);
+  if (!work->points || !work->parts)
+    return CM_ENOMEM;
+  work->cap_points = g->npoints + added;
+  work->cap_parts = g->nparts;
+  for (size_t i = 0; i < g->nparts; i++) {
+    work->parts[work->nparts++] = work->npoints;
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      cm_point a = g->points[j], b = g->points[edge_end(g, j, g->parts[i], end)];
+      work->points[work->npoints++] = a;
+      for (size_t s = 1; s < pieces[j]; s++) {
+        double t = (double)s / (double)pieces[j];
+        work->points[work->npoints++] =
+            (cm_point){a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
+      }
+    }
+  }
+  return 0;
+}
+
+/* Drop the added points that could not be transformed (the ends of their
+ * edges could: the edge leaves the projection's domain on the way). */
+static void drop_failed_points(cm_geom *g) {
+  size_t kept = 0;
+  for (size_t i = 0; i < g->nparts; i++) {
+    size_t start = g->parts[i], end = part_end(g, i);
+    g->parts[i] = kept;
+    for (size_t j = start; j < end; j++)
+      if (point_is_finite(g->points[j]))
+        g->points[kept++] = g->points[j];
+  }
+  g->npoints = kept;
+}
+
+int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
+                     cm_geom *out) {
+  cm_geom work;
+  cm_geom_init(&work, g->type);
+  cm_geom_init(out, g->type);
+  size_t n = g->npoints ? g->npoints : 1;
+  cm_point *at = malloc(n * sizeof *at), *mid = malloc(n * sizeof *mid);
+  size_t *pieces = malloc(n * sizeof *pieces), added = 0;
+  int rc = at && mid && pieces ? 0 : CM_ENOMEM;
+  if (rc == 0 && g->npoints) {
+    memcpy(at, g->points, g->npoints * sizeof *at);
+    transform(p, PJ_FWD, at, g->npoints);
+    for (size_t i = 0; i < g->npoints && rc == 0; i++)
+      if (!point_is_finite(at[i])) {
+        fit->failed = i;
+        rc = CM_EPROJ;
+      }
+  }
+  if (rc == 0 && g->type != CM_GEOM_POINT)
+    added = count_pieces(p, g, at, mid, pieces, fit);
+  fit->wanted = 0;
+  if (rc == 0 && added > fit->budget) {
+    fit->wanted = added;
+    rc = CM_ENOMEM;
+  }
+  if (rc == 0 && added == 0) {
+    rc = cm_geom_copy(&work, g);
+    if (rc == 0 && g->npoints)
+      memcpy(work.points, at, g->npoints * sizeof *at);
+  } else if (rc == 0) {
+    rc = cut_edges(g, pieces, added, &work);
+    if (rc == 0) {
+      transform(p, PJ_FWD, work.points, work.npoints);
+      drop_failed_points(&work);
+      fit->budget -= added;
+    }
+  }
+  free(at);
+  free(mid);
+  free(pieces);
+  if (rc != 0)
+    cm_geom_free(&work);
+  else
+    *out = work;
+  return rc;
+}

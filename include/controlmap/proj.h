@@ -37,6 +37,31 @@ size_t cm_proj_inverse(const cm_proj *p, cm_point *pts, size_t n);
 int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
                  cm_geom *out);
 
+/* How closely cm_proj_geom_fit follows the curves that straight source
+ * edges become. */
+typedef struct cm_proj_fit {
+  double tol;     /* in: the most, in destination units, a drawn edge may
+                     stray from the projected curve (0: never densify) */
+  cm_bbox view;   /* in: edges whose curve lies wholly outside it (in
+                     destination units) are not densified; an empty box
+                     means everywhere */
+  size_t budget;  /* in/out: points densifying may still add */
+  size_t failed;  /* out, on CM_EPROJ: index in g->points of the first
+                     point that cannot be transformed */
+  size_t wanted;  /* out, on CM_ENOMEM past the budget: the points g
+                     needed (0 when memory itself ran out) */
+} cm_proj_fit;
+
+/* Transform g into out (overwritten, not freed), cutting an edge only
+ * where the projection bends it by more than fit->tol, and then into as
+ * many pieces as that bend needs: an identical or affine transformation
+ * adds no point. Costs three transformations of the points. Returns 0;
+ * CM_ENOMEM when more than fit->budget points would be added (out is then
+ * empty, fit->wanted says how many); CM_EPROJ when a point cannot be transformed (fit->failed says
+ * which; out is empty). */
+int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
+                     cm_geom *out);
+
 /* Check that crs is something PROJ understands; 0 or CM_EPROJ. */
 int cm_proj_check(const char *crs, cm_error *err);
 
