@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,6 +339,42 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
   return rc;
 }
 
+/* The first point of a geographic feature out of range, or SIZE_MAX. A
+ * hair past 180 is common in exported data and projects well. */
+static size_t out_of_range(const cm_geom *g) {
+  for (size_t i = 0; i < g->npoints; i++)
+    if (!(fabs(g->points[i].x) <= 180 + 1e-7) || !(fabs(g->points[i].y) <= 90 + 1e-7))
+      return i;
+  return SIZE_MAX;
+}
+
+int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
+                             cm_errors *all) {
+  if (!cm_proj_is_geographic(cm_layer_crs(data)))
+    return CM_OK;
+  int rc = CM_OK;
+  for (size_t f = 0; f < cm_layer_count(data); f++) {
+    const cm_geom *g = cm_layer_geom(data, f);
+    size_t i = out_of_range(g);
+    if (i == SIZE_MAX)
+      continue;
+    cm_error e;
+    cm_error_set(&e, CM_EDATA, cm_layer_path(data), 0, 0,
+                 "record %zu: point %zu (%.10g %.10g) is outside longitude "
+                 "-180..180, latitude -90..90", cm_layer_record(data, f), i,
+                 g->points[i].x, g->points[i].y);
+    cm_error_hint(&e, "the layer's CRS is geographic (degrees); fix the "
+                      "coordinate, or give the layer the .prj of the CRS "
+                      "its coordinates are in");
+    if (rc == CM_OK && err)
+      *err = e;
+    if (all && cm_errors_add(all, &e) != CM_OK)
+      return CM_ENOMEM;
+    rc = CM_EDATA;
+  }
+  return rc;
+}
+
 static int load_layers(cm_map *m, cm_error *err) {
   size_t n = cm_style_layer_count(m->style);
   if (n == 0) {
@@ -362,6 +399,8 @@ static int load_layers(cm_map *m, cm_error *err) {
     if (rc == CM_OK)
       rc = cm_map_check_fields(m->style, ml->style->name, ml->data, err, NULL);
     if (rc == CM_OK)
+      rc = cm_map_check_coordinates(ml->data, err, NULL);
+    if (rc == CM_OK)
       rc = project_layer(m, &pc, ml, err);
   }
   proj_cache_free(&pc);
@@ -384,7 +423,9 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   m->page_h = lay.height;
   m->dpi = ms->dpi;
   m->frame = lay.frame;
-  int rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
+  int rc = cm_proj_check_map(ms->srs, err);
+  if (rc == CM_OK)
+    rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
   if (rc != CM_OK && err && !err->file[0])
     snprintf(err->file, sizeof err->file, "%s", cm_style_name(style));
   /* An extent gives the scale before any layer loads, and with it how

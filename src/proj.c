@@ -284,7 +284,51 @@ int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
   return 0;
 }
 
-int cm_proj_check(const char *crs, cm_error *err) {
+int cm_proj_is_geographic(const char *crs) {
+  char log[LOG_CAP];
+  PJ_CONTEXT *ctx = new_context(log);
+  PJ *pj = NULL;
+  int geographic = ctx && create_crs(ctx, log, crs, &pj, NULL) == 0 &&
+                   is_geographic(ctx, pj);
+  proj_destroy(pj);
+  proj_context_destroy(ctx);
+  return geographic;
+}
+
+/* The CRS a map is drawn in once a bound or compound CRS is unwrapped. */
+static PJ_TYPE flat_type(PJ_CONTEXT *ctx, const PJ *crs) {
+  PJ_TYPE type = proj_get_type(crs);
+  PJ *inner = type == PJ_TYPE_BOUND_CRS      ? proj_get_source_crs(ctx, crs)
+              : type == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(ctx, crs, 0)
+                                             : NULL;
+  if (!inner)
+    return type;
+  type = flat_type(ctx, inner);
+  proj_destroy(inner);
+  return type;
+}
+
+/* A map is drawn on a plane: projected, or longitude and latitude. */
+static int map_crs_error(PJ_CONTEXT *ctx, const PJ *pj, const char *crs,
+                         cm_error *err) {
+  PJ_TYPE type = flat_type(ctx, pj);
+  if (type == PJ_TYPE_PROJECTED_CRS || is_geographic(ctx, pj))
+    return 0;
+  char shown[80];
+  shorten(crs ? crs : "", shown, sizeof shown);
+  cm_error_set(err, CM_EPROJ, NULL, 0, 0,
+               "'%s' is not a map projection (it is a %s CRS)", shown,
+               type == PJ_TYPE_GEOCENTRIC_CRS    ? "geocentric"
+               : type == PJ_TYPE_VERTICAL_CRS    ? "vertical"
+               : type == PJ_TYPE_ENGINEERING_CRS ? "engineering"
+                                                 : "non-map");
+  cm_error_hint(err, "give `srs` a projected CRS such as '+proj=lcc "
+                     "+lat_1=39 +lat_2=41 +lon_0=46.5', or EPSG:4326 for "
+                     "plain longitude and latitude");
+  return CM_EPROJ;
+}
+
+static int check_crs(const char *crs, int for_map, cm_error *err) {
   char log[LOG_CAP];
   PJ_CONTEXT *ctx = new_context(log);
   if (!ctx)
@@ -292,9 +336,17 @@ int cm_proj_check(const char *crs, cm_error *err) {
                         "out of memory creating a PROJ context");
   PJ *pj;
   int rc = create_crs(ctx, log, crs, &pj, err);
+  if (rc == 0 && for_map)
+    rc = map_crs_error(ctx, pj, crs, err);
   proj_destroy(pj);
   proj_context_destroy(ctx);
   return rc;
+}
+
+int cm_proj_check(const char *crs, cm_error *err) { return check_crs(crs, 0, err); }
+
+int cm_proj_check_map(const char *crs, cm_error *err) {
+  return check_crs(crs, 1, err);
 }
 
 /* --- geodesics on WGS 84 -------------------------------------------------- */

@@ -31,6 +31,14 @@ int cm_map_check_fields(const cm_style *style, const char *layer,
 int cm_map_check_file(const cm_style *style, const cm_style_layer *layer,
                       cm_error *err);
 
+/* Check that every point of data lies within longitude -180..180 and
+ * latitude -90..90 when its CRS is geographic (no .prj: WGS 84). The first
+ * point out of range goes to err, one per feature to all (may be NULL),
+ * each naming the record. Returns 0 or CM_EDATA (CM_ENOMEM when all cannot
+ * grow). cm_map_open does this for every layer. */
+int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
+                             cm_errors *all);
+
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);

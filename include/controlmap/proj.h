@@ -65,6 +65,15 @@ int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
 /* Check that crs is something PROJ understands; 0 or CM_EPROJ. */
 int cm_proj_check(const char *crs, cm_error *err);
 
+/* 1 when crs (as cm_proj_create takes it; NULL for WGS 84) is known and
+ * geographic, in degrees of longitude and latitude; else 0. */
+int cm_proj_is_geographic(const char *crs);
+
+/* Check that crs can be a map's srs: something PROJ understands (as
+ * cm_proj_check) that is a map projection or geographic, flat x and y,
+ * not a geocentric, vertical or engineering CRS. 0 or CM_EPROJ. */
+int cm_proj_check_map(const char *crs, cm_error *err);
+
 /* Geodesic distance in metres between two lon/lat points on WGS 84. */
 double cm_geodesic_distance(double lon1, double lat1, double lon2,
                             double lat2);

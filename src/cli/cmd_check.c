@@ -128,6 +128,11 @@ static void check_layer(const cm_style *s, const cm_style_layer *sl,
     snprintf(e.file, sizeof e.file, "%.480s (its .prj)", cm_layer_path(l));
     report(&e, f);
   }
+  cm_errors out = {0};
+  cm_map_check_coordinates(l, NULL, &out);
+  for (size_t i = 0; i < out.count; i++)
+    report(&out.items[i], problems);
+  cm_errors_free(&out);
   if (sl->time_start)
     check_dates(s, sl, l, f);
   check_fields(s, sl->name, l, f);
@@ -200,7 +205,7 @@ int cmd_check(int argc, char **argv) {
   if (!s)
     return summary(path, &f, 0, 0); /* unreadable: nothing more to check */
   cm_error e;
-  if (cm_proj_check(cm_style_map(s)->srs, &e) != CM_OK) {
+  if (cm_proj_check_map(cm_style_map(s)->srs, &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%s", path);
     report(&e, &f);
   }
