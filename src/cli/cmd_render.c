@@ -57,16 +57,28 @@ static int parse_dates(render_args *a) {
   if (!strchr(a->date, ','))
     return a->compose.cols ? cli_usage("--grid needs several dates: -d D1,D2,...")
                            : cli_parse_date(a->date, &a->compose.date);
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", a->date);
+  /* Walked in place: a list of any length is read whole, never cut. */
   size_t n = 0;
-  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-       tok = strtok_r(NULL, ",", &save)) {
+  for (const char *s = a->date;; s++) {
+    size_t len = strcspn(s, ",");
+    char tok[32];
+    if (len == 0)
+      return cli_usage("-d '%.80s%s': a date is missing between commas "
+                       "(write -d D1,D2,...)", a->date,
+                       strlen(a->date) > 80 ? "..." : "");
     if (n == sizeof a->panels / sizeof *a->panels)
-      return cli_usage("at most 64 panels");
+      return cli_usage("at most 64 panels (-d lists more dates)");
+    if (len >= sizeof tok)
+      return cli_usage("'%.40s...' is not a date: write YYYY, YYYY-MM or "
+                       "YYYY-MM-DD (e.g. 2020-11-10)", s);
+    memcpy(tok, s, len);
+    tok[len] = '\0';
     int rc = cli_parse_date(tok, &a->panels[n++]);
     if (rc)
       return rc;
+    s += len;
+    if (!*s)
+      break;
   }
   a->compose.panels = a->panels;
   a->compose.npanels = n;
