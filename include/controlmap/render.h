@@ -46,6 +46,12 @@ int cm_render_file(const cm_scene *scene, const char *path,
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err);
 
+/* Remove every temporary file this process is writing an output into, and
+ * let no more be made. Async-signal-safe: for a handler of SIGINT, SIGTERM
+ * or SIGHUP that then ends the process, so an interrupted render or batch
+ * leaves no ".NAME.tmp..." file behind. */
+void cm_render_remove_temporary(void);
+
 /* Free what cm_render_pixels gave (NULL is fine). The memory goes back to
  * the system at once, so a long batch on many threads stays small. */
 void cm_render_pixels_free(uint32_t *pixels);

@@ -376,6 +376,10 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
   }
   if (!a->quiet)
     announce(b, &a->spec);
+  size_t swept = cm_batch_sweep(b);
+  if (swept && !a->quiet)
+    fprintf(stderr, "controlmap: removed %zu temporary file%s left by an "
+                    "interrupted run\n", swept, swept == 1 ? "" : "s");
   int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
   double total = cli_now() - t0;
   if (p.animation)
