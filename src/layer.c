@@ -565,8 +565,16 @@ static int check_dbf(const files *fs, dbf_info *info, cm_error *err) {
 
 /* --- small text files ----------------------------------------------------- */
 
+/* A control byte other than a blank in what should be a text (a NUL would
+ * also cut the text short without a word). */
+static int not_text(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u < 0x20 && !isspace(u)) || u == 0x7F;
+}
+
 /* Read a whole small file, NUL-terminated, without a UTF-8 byte order mark
- * and trailing blanks. *text is the caller's. */
+ * and trailing blanks; a file with control bytes is refused. *text is the
+ * caller's. */
 static int read_text_file(const char *path, long cap, char **text,
                           cm_error *err) {
   FILE *f = fopen(path, "rb");
@@ -586,6 +594,16 @@ static int read_text_file(const char *path, long cap, char **text,
     cm_error_hint(err, "this file should hold a short text");
     return CM_EDATA;
   }
+  for (size_t i = 0; i < n; i++)
+    if (not_text(buf[i])) {
+      unsigned char bad = (unsigned char)buf[i];
+      free(buf);
+      cm_error_set(err, CM_EDATA, path, 0, 0, "is not text: byte %zu is 0x%02X",
+                   i, bad);
+      cm_error_hint(err, "this file should hold a short text; export it "
+                         "again, or delete it if it is not needed");
+      return CM_EDATA;
+    }
   while (n && isspace((unsigned char)buf[n - 1]))
     n--;
   buf[n] = '\0';
