@@ -243,8 +243,8 @@ static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
 }
 
 static int scale_bar(composer *c) {
-  if (c->ms->scale_bar == CM_CORNER_NONE)
-    return CM_OK;
+  if (c->ms->scale_bar == CM_CORNER_NONE || !cm_map_scale_is_uniform(c->map))
+    return CM_OK; /* none asked for, or none could be true */
   /* Measured on the map's own page, where the projection lives; a panel
    * shows it smaller by c->k. */
   cm_bbox mf = cm_map_frame(c->map);

@@ -118,10 +118,36 @@ static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
   return CM_OK;
 }
 
+/* No view may be wider or taller than twice the Earth's circumference: a
+ * whole-world map fits within one, and past it a typo in the extent (or
+ * data far off the Earth) would draw a map of nothing with a scale bar of
+ * thousands of kilometres. */
+#define EARTH_CIRCUMFERENCE 40075017.0
+
+static int larger_than_earth(const cm_map *m, double vw, double vh,
+                             cm_error *err) {
+  double metres = cm_proj_dst_metres(m->lonlat);
+  double side = fmax(vw, vh) * metres;
+  if (!(side > 2 * EARTH_CIRCUMFERENCE))
+    return CM_OK;
+  cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
+               "the map would show %.3g km from side to side, more than "
+               "twice the Earth's circumference", side / 1000);
+  cm_error_hint(err, cm_style_map(m->style)->has_extent
+                         ? "check `extent`: its numbers are in the units of "
+                           "`srs` (metres for most projections), or give it "
+                           "in degrees of longitude and latitude"
+                         : "give an `extent`, or check the layers' "
+                           "coordinates and .prj files (`controlmap info`)");
+  return CM_ESTYLE;
+}
+
 /* Fit the view inside the frame, centred, keeping its proportions. */
 static int fit(cm_map *m, cm_bbox view, cm_error *err) {
   double vw = view.maxx - view.minx, vh = view.maxy - view.miny;
   double fw = m->frame.maxx - m->frame.minx, fh = m->frame.maxy - m->frame.miny;
+  if (larger_than_earth(m, vw, vh, err) != CM_OK)
+    return CM_ESTYLE;
   if (!(vw > 0) || !(vh > 0) || !(fw > 0) || !(fh > 0)) {
     cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
                  "the map has no room: extent %g x %g map units in a "

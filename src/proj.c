@@ -17,6 +17,7 @@ struct cm_proj {
   char log[LOG_CAP]; /* PROJ's last error message on this context */
   PJ *op;            /* normalised: x = longitude/easting in and out */
   int dst_geographic;
+  double dst_metres; /* metres per destination unit (0: unknown) */
 };
 
 enum { BATCH = 4096 };
@@ -156,6 +157,29 @@ static int is_geographic(PJ_CONTEXT *ctx, const PJ *crs) {
 
 /* --- transforms ----------------------------------------------------------- */
 
+/* Metres per unit of crs's first axis: its linear unit, or for degrees
+ * the length of one at the equator. 0 when PROJ does not say. */
+static double unit_metres(PJ_CONTEXT *ctx, const PJ *crs, int geographic) {
+  PJ_TYPE type = proj_get_type(crs);
+  PJ *inner = type == PJ_TYPE_BOUND_CRS      ? proj_get_source_crs(ctx, crs)
+              : type == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(ctx, crs, 0)
+                                             : NULL;
+  if (inner) {
+    double m = unit_metres(ctx, inner, geographic);
+    proj_destroy(inner);
+    return m;
+  }
+  PJ *cs = proj_crs_get_coordinate_system(ctx, crs);
+  double factor = 0;
+  if (!cs || !proj_cs_get_axis_info(ctx, cs, 0, NULL, NULL, NULL, &factor,
+                                    NULL, NULL, NULL))
+    factor = 0;
+  proj_destroy(cs);
+  return geographic ? factor * WGS84_A : factor;
+}
+
+double cm_proj_dst_metres(const cm_proj *p) { return p->dst_metres; }
+
 static int make_operation(cm_proj *p, PJ *src, PJ *dst, cm_error *err) {
   PJ *op = proj_create_crs_to_crs_from_pj(p->ctx, src, dst, NULL, NULL);
   if (op) {
@@ -189,6 +213,7 @@ int cm_proj_create(cm_proj **out, const char *src, const char *dst,
     rc = create_crs(p->ctx, p->log, dst, &to, err);
   if (rc == 0) {
     p->dst_geographic = is_geographic(p->ctx, to);
+    p->dst_metres = unit_metres(p->ctx, to, p->dst_geographic);
     rc = make_operation(p, from, to, err);
   }
   proj_destroy(from);

@@ -39,6 +39,13 @@ int cm_map_check_file(const cm_style *style, const cm_style_layer *layer,
 int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
                              cm_errors *all);
 
+/* 1 when one scale bar can be true on the map: the ground per page point
+ * at the frame's centre, edges and corners differs by less than a factor
+ * of two (a whole hemisphere in most projections does not, and a bar
+ * would be wrong nearly everywhere); 0 also when the frame's centre is
+ * off the Earth. The composer leaves the scale bar out when it is 0. */
+int cm_map_scale_is_uniform(const cm_map *map);
+
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);

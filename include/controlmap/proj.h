@@ -23,6 +23,10 @@ void cm_proj_free(cm_proj *p);
 /* 1 when the destination CRS is geographic (degrees). */
 int cm_proj_dst_is_geographic(const cm_proj *p);
 
+/* Metres per destination unit (for degrees, the length of one along the
+ * equator); 0 when the CRS does not say. */
+double cm_proj_dst_metres(const cm_proj *p);
+
 /* Transform n points in place, source to destination. Points that cannot
  * be transformed become HUGE_VAL; returns how many did. */
 size_t cm_proj_forward(const cm_proj *p, cm_point *pts, size_t n);

@@ -6,10 +6,15 @@
 
 #include "controlmap/date.h"
 #include "controlmap/error.h"
+#include "controlmap/map.h"
 #include "controlmap/style.h"
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Print what the map opened will lack, to stderr ("controlmap: warning:
+ * ..."): a scale bar the style asks for that could not be true. */
+void cli_map_warnings(const cm_map *map);
 
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);

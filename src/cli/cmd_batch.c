@@ -374,8 +374,10 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
     p.started = calloc(n ? n : 1, sizeof *p.started);
     p.composed = calloc(n ? n : 1, sizeof *p.composed);
   }
-  if (!a->quiet)
+  if (!a->quiet) {
     announce(b, &a->spec);
+    cli_map_warnings(map);
+  }
   size_t swept = cm_batch_sweep(b);
   if (swept && !a->quiet)
     fprintf(stderr, "controlmap: removed %zu temporary file%s left by an "

@@ -205,6 +205,8 @@ int cmd_render(int argc, char **argv) {
   cm_map *map;
   if (cm_map_open_style(&map, parsed, &err) != CM_OK)
     return cli_fail(&err);
+  if (!a.quiet)
+    cli_map_warnings(map);
   t[1] = cli_now();
   cm_scene *scene = NULL;
   rc = cm_compose(&scene, map, &a.compose, &err);

@@ -22,6 +22,15 @@ int cli_fail(const cm_error *err) {
                                                           : EXIT_FAIL;
 }
 
+void cli_map_warnings(const cm_map *map) {
+  const cm_style *s = cm_map_style(map);
+  if (cm_style_map(s)->scale_bar != CM_CORNER_NONE && !cm_map_scale_is_uniform(map))
+    fprintf(stderr, "controlmap: warning: %s: the scale bar is left out: the "
+                    "map's scale varies more than twofold across it, so no "
+                    "bar could be true (give a smaller extent, or "
+                    "`scale-bar: none`)\n", cm_style_name(s));
+}
+
 int cli_usage(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
