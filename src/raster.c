@@ -73,11 +73,33 @@ void cm_render_pixels_free(uint32_t *pixels) {
   munmap(p, len);
 }
 
+/* Hatch lines closer than a pixel are a grey blur and cost time in
+ * proportion to their number: refused before drawing. */
+static int hatches_fit_pixels(const cm_scene *scene, cm_error *err) {
+  double px = 72.0 / cm_scene_dpi(scene);
+  for (size_t i = 0; i < cm_scene_count(scene); i++) {
+    const cm_item *it = cm_scene_item(scene, i);
+    if (it->kind != CM_ITEM_PATH || !it->paint.hatch ||
+        !(it->paint.hatch_spacing < px))
+      continue;
+    cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
+                 "a hatch spacing of %.3g mm is finer than one pixel at "
+                 "%g dpi (%.3g mm)", it->paint.hatch_spacing * 25.4 / 72,
+                 cm_scene_dpi(scene), px * 25.4 / 72);
+    cm_error_hint(err, "widen the spacing in polygon-pattern, raise dpi, "
+                       "or write SVG or PDF");
+    return CM_ESTYLE;
+  }
+  return CM_OK;
+}
+
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err) {
   *pixels = NULL;
   int w, h;
-  int rc = raster_size(scene, &w, &h, err);
+  int rc = hatches_fit_pixels(scene, err);
+  if (rc == CM_OK)
+    rc = raster_size(scene, &w, &h, err);
   if (rc != CM_OK)
     return rc;
   /* cairo's ARGB32 rows are exactly 4 bytes a pixel, so the buffer can be
