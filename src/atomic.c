@@ -88,6 +88,7 @@ int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err) {
   t->path = path;
   t->f = NULL;
   t->slot = -1;
+  t->no_clobber = 0;
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     return cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: it is a folder");
@@ -126,6 +127,28 @@ int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err) {
   return CM_OK;
 }
 
+int cm_atomic_exists_error(const char *path, cm_error *err) {
+  cm_error_set(err, CM_EIO, path, 0, 0, "exists, and is not to be replaced");
+  cm_error_hint(err, "remove it, or write to another name");
+  return CM_EIO;
+}
+
+/* A hard link fails when the name is taken, so no file that appeared
+ * meanwhile is replaced; the temporary name then goes. */
+static int put_in_place(cm_atomic_file *t, cm_error *err) {
+  if (!t->no_clobber)
+    return rename(t->tmp, t->path) == 0
+               ? CM_OK
+               : cm_error_set(err, CM_EIO, t->path, 0, 0, "cannot write: %s",
+                              strerror(errno));
+  if (link(t->tmp, t->path) != 0)
+    return errno == EEXIST ? cm_atomic_exists_error(t->path, err)
+                           : cm_error_set(err, CM_EIO, t->path, 0, 0,
+                                          "cannot write: %s", strerror(errno));
+  unlink(t->tmp);
+  return CM_OK;
+}
+
 int cm_atomic_close(cm_atomic_file *t, int rc, cm_error *err) {
   if (!t->f)
     return rc;
@@ -139,8 +162,8 @@ int cm_atomic_close(cm_atomic_file *t, int rc, cm_error *err) {
   if (rc == CM_OK && failed)
     rc = cm_error_set(err, CM_EIO, t->path, 0, 0, "cannot write: %s",
                       strerror(why ? why : EIO));
-  if (rc == CM_OK && rename(t->tmp, t->path) != 0)
-    rc = cm_error_set(err, CM_EIO, t->path, 0, 0, "cannot write: %s", strerror(errno));
+  if (rc == CM_OK)
+    rc = put_in_place(t, err);
   if (rc != CM_OK)
     unlink(t->tmp);
   forget(t->slot);

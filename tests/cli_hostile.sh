@@ -41,4 +41,41 @@ has "$T/err" "the scale bar is left out"
 run 0 "$CM" render -q -s polar.mss -d 2000 -o polar.svg
 [ -s "$T/err" ] && bad "-q still warns" || ok "-q says nothing"
 
+# --- outputs are replaced by rename; --no-clobber keeps them --------------------
+N=$T/clobber
+mkdir -p "$N"
+echo old >"$N/a.png"
+cp "$N/a.png" "$N/a.before"
+run 1 "$CM" render -s near.mss -d 2000 --no-clobber -o "$N/a.png"
+has "$T/err" "a.png: exists, and is not to be replaced"
+cmp -s "$N/a.png" "$N/a.before" && ok "--no-clobber left the file as it was" ||
+  bad "--no-clobber changed the file"
+[ "$(ls -A "$N" | grep -c tmp)" -eq 0 ] && ok "--no-clobber left no temporary file" ||
+  bad "--no-clobber left $(ls -A "$N")"
+run 0 "$CM" render -q -s near.mss -d 2000 --no-clobber -o "$N/new.png"
+[ -s "$N/new.png" ] && ok "--no-clobber writes a new file" || bad "--no-clobber wrote nothing"
+# A read-only map is replaced by a new file; a link is replaced by a file
+# and what it pointed to stays as it was.
+chmod 444 "$N/a.png"
+run 0 "$CM" render -q -s near.mss -d 2000 -o "$N/a.png"
+cmp -s "$N/a.png" "$N/a.before" && bad "the read-only map was not replaced" ||
+  ok "a read-only map is replaced"
+echo target >"$N/target"
+ln -s target "$N/link.png"
+run 0 "$CM" render -q -s near.mss -d 2000 -o "$N/link.png"
+[ -L "$N/link.png" ] && bad "the link is still a link" || ok "a link is replaced by the map"
+[ "$(cat "$N/target")" = target ] && ok "the link's target is untouched" ||
+  bad "the link's target changed"
+# batch: a frame whose file exists fails, the others are written
+mkdir -p "$N/b"
+echo old >"$N/b/2001-01-01.png"
+run 1 "$CM" batch -q -s near.mss --every year --from 2000 --to 2002 --no-clobber -o "$N/b/{date}.png"
+has "$T/err" "2001-01-01.png: exists, and is not to be replaced"
+[ "$(cat "$N/b/2001-01-01.png")" = old ] && ok "the existing frame was kept" ||
+  bad "the existing frame was replaced"
+[ -s "$N/b/2000-01-01.png" ] && [ -s "$N/b/2002-01-01.png" ] &&
+  ok "the other frames were written" || bad "frames missing: $(ls "$N/b")"
+run 2 "$CM" batch -s near.mss --every year --from 2000 --to 2001 --no-clobber -o "$N/x.gif"
+has "$T/err" "--no-clobber is for frames, not an animation"
+
 finish cli_hostile

@@ -43,6 +43,8 @@ static const char help[] =
     "                         an animation)\n"
     "      --skip-existing    leave frames whose file already exists (not for\n"
     "                         an animation)\n"
+    "      --no-clobber       a frame whose file exists fails instead of\n"
+    "                         replacing it (not for an animation)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "      --changes-since D  outline and hatch the ground that changed hands\n"
@@ -118,6 +120,7 @@ static int parse_option(int ch, batch_args *a) {
   case 'q': a->quiet = 1; return EXIT_OK;
   case 'M': a->timings = 1; return EXIT_OK;
   case 'K': s->skip_existing = 1; return EXIT_OK;
+  case 'N': s->render.no_clobber = 1; return EXIT_OK;
   case 'j': return parse_jobs(optarg, &a->jobs);
   case 'Y': a->timed = 1; return parse_ms("--delay", optarg, &s->anim.delay_ms);
   case 'H': a->timed = 1; return parse_ms("--hold-last", optarg, &s->anim.hold_last_ms);
@@ -186,6 +189,9 @@ static int check_animation(const batch_args *a) {
   if (anim && s->skip_existing)
     return cli_usage("--skip-existing makes no sense for an animation: every "
                      "frame goes into '%s'", s->output);
+  if (anim && s->render.no_clobber)
+    return cli_usage("--no-clobber is for frames, not an animation: remove "
+                     "'%s' first to keep nothing from being replaced", s->output);
   if (!anim && a->timed)
     return cli_usage("--delay and --hold-last are for an animation: end -o "
                      "in .gif or .webp");
@@ -203,7 +209,7 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"svg-engine", required_argument, 0, 'G'},
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
       {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
-      {"dpi", required_argument, 0, 'I'},
+      {"dpi", required_argument, 0, 'I'}, {"no-clobber", no_argument, 0, 'N'},
       {"changes-since", required_argument, 0, 'W'}, CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;

@@ -39,6 +39,8 @@ static const char help[] =
     "      --png-level N      zlib level 1-9 for PNG (default 3)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
+    "      --no-clobber       fail rather than replace an existing OUT (by\n"
+    "                         default it is replaced by a new file)\n"
     "  -q, --quiet            say nothing on success\n"
     "  -h, --help             this help\n";
 
@@ -98,7 +100,8 @@ static int parse(int argc, char **argv, render_args *a) {
       {"svg-engine", required_argument, 0, 'E'},
       {"svg-text", required_argument, 0, 'T'},
       {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
-      {"timings", no_argument, 0, 'M'}, CLI_STYLE_LONGS,
+      {"timings", no_argument, 0, 'M'}, {"no-clobber", no_argument, 0, 'N'},
+      CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
   optind = 1;
@@ -127,6 +130,7 @@ static int parse(int argc, char **argv, render_args *a) {
     case 'o': a->output = optarg; break;
     case 'q': a->quiet = 1; break;
     case 'M': a->timings = 1; break;
+    case 'N': a->render.no_clobber = 1; break;
     case 'h': fputs(help, stdout); return -1;
     case 'L':
       if (strcmp(optarg, "all") && strcmp(optarg, "present"))
