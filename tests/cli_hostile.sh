@@ -41,6 +41,19 @@ has "$T/err" "the scale bar is left out"
 run 0 "$CM" render -q -s polar.mss -d 2000 -o polar.svg
 [ -s "$T/err" ] && bad "-q still warns" || ok "-q says nothing"
 
+# --- batch -j is lowered to the frames that fit in memory ----------------------
+# 1 GB frames, 1024 jobs: no machine has the terabyte; the frames exist
+# already (--skip-existing), so nothing is drawn.
+J=$T/jobs
+mkdir -p "$J"
+sed 's/page: 120mm 90mm; dpi: 100;/page: 16384px 16384px; dpi: 72;/' near.mss >huge.mss
+touch "$J/2000-01-01.png" "$J/2001-01-01.png"
+run 0 "$CM" batch -s huge.mss --every year --from 2000 --to 2001 --skip-existing -j 1024 -o "$J/{date}.png"
+has "$T/err" "-j 1024 lowered to"
+has "$T/err" "each 16384 x 16384 frame takes 1024 MB"
+run 0 "$CM" batch -s huge.mss --every year --from 2000 --to 2001 --skip-existing -j 1024 -o "$J/{date}.svg"
+if grep -q lowered "$T/err"; then bad "SVG frames lowered -j"; else ok "SVG frames keep -j"; fi
+
 # --- outputs are replaced by rename; --no-clobber keeps them --------------------
 N=$T/clobber
 mkdir -p "$N"

@@ -16,6 +16,10 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
  * ..."): a scale bar the style asks for that could not be true. */
 void cli_map_warnings(const cm_map *map);
 
+/* Jobs lowered so that that many PNG frames of the map, going to output,
+ * fit in half of the memory available (saying so unless quiet). */
+int cli_fit_jobs(const cm_map *map, const char *output, int jobs, int quiet);
+
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -37,7 +37,9 @@ static const char help[] =
     "                         starts again (default 2500)\n"
     "      --dpi N            override the style's dpi (10 to 4800)\n"
     CLI_STYLE_HELP
-    "  -j, --jobs N           frames drawn at once (default: number of CPUs)\n"
+    "  -j, --jobs N           frames drawn at once (default: number of CPUs;\n"
+    "                         fewer when PNG frames would not fit in half of\n"
+    "                         the memory available)\n"
     "      --shard I/N        draw only the I-th of N interleaved slices, to split\n"
     "                         a batch across processes or machines (not for\n"
     "                         an animation)\n"
@@ -384,6 +386,8 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
     announce(b, &a->spec);
     cli_map_warnings(map);
   }
+  if (n)
+    a->jobs = cli_fit_jobs(map, cm_batch_frame(b, 0)->output, a->jobs, a->quiet);
   size_t swept = cm_batch_sweep(b);
   if (swept && !a->quiet)
     fprintf(stderr, "controlmap: removed %zu temporary file%s left by an "
