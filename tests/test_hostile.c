@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "controlmap/compose.h"
 #include "controlmap/map.h"
 #include "support/files.h"
 #include "support/fixtures.h"
@@ -274,6 +275,77 @@ static void simplify_zigzag_fast(void **state) {
   cm_geom_free(&g);
 }
 
+/* NAME.shp of n small squares on a grid, field id "class N". */
+static void write_squares(const char *name, int n) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  SHPHandle shp = SHPCreate(path, SHPT_POLYGON);
+  DBFHandle dbf = DBFCreate(path);
+  assert_int_equal(DBFAddField(dbf, "id", FTString, 16, 0), 0);
+  int side = (int)ceil(sqrt(n));
+  double d = 3.0 / side;
+  for (int i = 0; i < n; i++) {
+    double x0 = 45 + d * (i % side), y0 = 38.5 + d * (i / side) * 0.8;
+    double x[5] = {x0, x0 + d / 2, x0 + d / 2, x0, x0};
+    double y[5] = {y0, y0, y0 + d / 2, y0 + d / 2, y0};
+    SHPObject *o = SHPCreateSimpleObject(SHPT_POLYGON, 5, x, y, NULL);
+    SHPWriteObject(shp, -1, o);
+    SHPDestroyObject(o);
+    char id[16];
+    snprintf(id, sizeof id, "class %d", i);
+    DBFWriteStringAttribute(dbf, i, 0, id);
+  }
+  SHPClose(shp);
+  DBFClose(dbf);
+}
+
+/* 100,000 features each with a legend text of its own: de-duplicated
+ * through a hash (a list search made this quadratic, about a minute), the
+ * legend cut to 30 classes and a line counting the rest, and a warning. */
+static void legend_of_many_classes(void **state) {
+  enum { N = 100000 };
+  write_squares("many", N);
+  char text[1024], style_name[600];
+  snprintf(text, sizeof text,
+           "Map { srs: \"%s\"; %s page: 120mm 90mm; dpi: 100; legend: bottom-left; }\n"
+           "Layer#z { file: \"many.shp\"; }\n"
+           "#z { polygon-fill: #e6a49c; legend: \"{id}\"; }\n", lcc, box);
+  snprintf(style_name, sizeof style_name, "%s/style.mss", dir);
+  cm_style *style = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&style, text, strlen(text), style_name, &err, NULL), 0);
+  cm_map *m = NULL;
+  assert_int_equal(cm_map_open_style(&m, style, &err), 0);
+  cm_compose_options opt = {0};
+  assert_int_equal(cm_date_parse("2020", &opt.date, NULL, NULL), 0);
+  cm_scene *scene = NULL;
+  double t0 = seconds();
+  assert_int_equal(cm_compose(&scene, m, &opt, &err), 0);
+  double took = seconds() - t0;
+  printf("composing 100,000 features with distinct legend texts: %.3f s\n", took);
+  assert_true(took < 4.0 * slowdown());
+  /* the legend's texts: 30 classes and the count of the rest */
+  size_t texts = 0, more = 0;
+  int in_legend = 0;
+  for (size_t i = 0; i < cm_scene_count(scene); i++) {
+    const cm_item *it = cm_scene_item(scene, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN)
+      in_legend = !strcmp(it->id, "legend");
+    else if (it->kind == CM_ITEM_GROUP_END)
+      in_legend = 0;
+    else if (in_legend && it->kind == CM_ITEM_TEXT) {
+      texts++;
+      more += strstr(it->text, "and 99970 more") != NULL;
+    }
+  }
+  assert_int_equal(texts, 31);
+  assert_int_equal(more, 1);
+  assert_int_equal(cm_scene_warning_count(scene), 1);
+  assert_non_null(strstr(cm_scene_warning(scene, 0), "lists 30 of its 100000 classes"));
+  cm_scene_free(scene);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(zigzag_ring_loads_fast),
@@ -281,6 +353,7 @@ int main(void) {
       cmocka_unit_test(long_edges_still_curve),
       cmocka_unit_test(past_the_bound_refused),
       cmocka_unit_test(simplify_zigzag_fast),
+      cmocka_unit_test(legend_of_many_classes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

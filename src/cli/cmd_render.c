@@ -215,6 +215,8 @@ int cmd_render(int argc, char **argv) {
   cm_scene *scene = NULL;
   rc = cm_compose(&scene, map, &a.compose, &err);
   t[2] = cli_now();
+  for (size_t i = 0; rc == CM_OK && !a.quiet && i < cm_scene_warning_count(scene); i++)
+    fprintf(stderr, "controlmap: warning: %s\n", cm_scene_warning(scene, i));
   if (rc == CM_OK)
     rc = cm_render_file(scene, a.output, &a.render, &err);
   t[3] = cli_now();
