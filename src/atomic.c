@@ -77,9 +77,14 @@ static int folder_error(const char *path, int why, cm_error *err) {
     cm_error_hint(err, "create it first (mkdir -p %s)", dir);
   } else if (!S_ISDIR(st.st_mode)) {
     cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: '%s' is not a folder", dir);
+  } else if (why == ENAMETOOLONG) {
+    cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: the name is too long");
+    cm_error_hint(err, "a file name may have at most 255 bytes (with the "
+                       "hidden temporary name made from it, about 230)");
   } else {
     cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(why));
-    cm_error_hint(err, "check the permissions of '%s'", dir);
+    if (why == EACCES || why == EPERM || why == EROFS)
+      cm_error_hint(err, "check the permissions of '%s'", dir);
   }
   return CM_EIO;
 }

@@ -3,6 +3,7 @@
 #include "encoding.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <shapefil.h>
@@ -109,12 +110,19 @@ static int no_memory(cm_error *err, const char *path) {
 
 /* --- finding the files ---------------------------------------------------- */
 
-enum { KIND_MISSING, KIND_FILE, KIND_FOLDER, KIND_OTHER };
+enum { KIND_MISSING, KIND_FILE, KIND_FOLDER, KIND_OTHER, KIND_UNREADABLE };
 
+/* Why the last file_kind on this thread gave KIND_UNREADABLE. */
+static _Thread_local int unreadable_errno;
+
+/* What is at path. Only a name that is not there is missing: a link that
+ * loops or a folder that cannot be entered is unreadable, and says why. */
 static int file_kind(const char *path, long long *size) {
   struct stat st;
-  if (stat(path, &st) != 0)
-    return KIND_MISSING;
+  if (stat(path, &st) != 0) {
+    unreadable_errno = errno;
+    return errno == ENOENT || errno == ENOTDIR ? KIND_MISSING : KIND_UNREADABLE;
+  }
   if (size)
     *size = (long long)st.st_size;
   if (S_ISDIR(st.st_mode))
@@ -128,10 +136,23 @@ static int join(char *out, const char *base, const char *ext) {
 }
 
 static int not_a_file(cm_error *err, const char *path, int kind) {
+  if (kind == KIND_UNREADABLE) {
+    cm_error_set(err, CM_EIO, path, 0, 0, "cannot be read: %s",
+                 strerror(unreadable_errno));
+    cm_error_hint(err, unreadable_errno == ELOOP
+                           ? "a symbolic link leads back to itself; point it "
+                             "at the file"
+                           : "check the path and its permissions");
+    return CM_EIO;
+  }
+  size_t n = strlen(path);
+  int shp = n >= 4 && strcasecmp(path + n - 4, ".shp") == 0;
   cm_error_set(err, CM_EIO, path, 0, 0, "%s",
                kind == KIND_FOLDER ? "is a folder where a file was expected"
-                                   : "is not a regular file");
-  cm_error_hint(err, "give the path of the .shp file");
+                                   : "is not a regular file (a pipe or a device)");
+  cm_error_hint(err, "%s", shp ? "give the path of the .shp file"
+                               : "every file of a shapefile must be a regular "
+                                 "file; copy it as one");
   return CM_EIO;
 }
 

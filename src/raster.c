@@ -16,10 +16,11 @@ static int raster_size(const cm_scene *scene, int *width, int *height,
   double k = cm_scene_dpi(scene) / 72.0;
   double w = ceil(cm_scene_width(scene) * k - 1e-6);
   double h = ceil(cm_scene_height(scene) * k - 1e-6);
-  if (!(w >= 1 && h >= 1 && w * h <= CM_MAX_PIXELS)) {
+  /* cairo's images have sides of at most 32767 pixels */
+  if (!(w >= 1 && h >= 1 && w * h <= CM_MAX_PIXELS && w <= 32767 && h <= 32767)) {
     cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
                  "a %.0f x %.0f pixel image is outside the limits (1 to %.0f "
-                 "pixels)", w, h, CM_MAX_PIXELS);
+                 "pixels, each side at most 32767)", w, h, CM_MAX_PIXELS);
     cm_error_hint(err, "check the page size and dpi in the style");
     return CM_ENOMEM;
   }

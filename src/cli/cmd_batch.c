@@ -229,6 +229,9 @@ static int parse(int argc, char **argv, batch_args *a) {
   if (optind < argc)
     return cli_usage("unexpected argument '%s' (see `controlmap batch --help`)",
                      argv[optind]);
+  if (a->modes > 1)
+    return cli_usage("--every, --dates and --changes each choose the dates: "
+                     "give only one of them");
   if (a->modes != 1)
     return cli_usage("batch needs one of --every STEP, --dates FILE or --changes");
   return check_animation(a);
