@@ -291,7 +291,7 @@ static void write_squares(const char *name, int n) {
     SHPObject *o = SHPCreateSimpleObject(SHPT_POLYGON, 5, x, y, NULL);
     SHPWriteObject(shp, -1, o);
     SHPDestroyObject(o);
-    char id[16];
+    char id[24];
     snprintf(id, sizeof id, "class %d", i);
     DBFWriteStringAttribute(dbf, i, 0, id);
   }
