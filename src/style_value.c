@@ -4,6 +4,7 @@
 
 #include "style_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,6 +111,25 @@ static int length(style_value *v, const char *label, int any_sign, cm_length *ou
   }
   out->value = t->num;
   out->unit = units[k].unit;
+  return 0;
+}
+
+/* No symbol (a line, a marker, a text) is larger than this: a typo such
+ * as text-size: 100000mm would otherwise reach limits inside the font
+ * library, which draws nothing and only prints a warning. px are counted
+ * at 96 dpi. */
+#define SYMBOL_MAX_MM 500
+
+static int symbol_length(style_value *v, const char *label, int any_sign,
+                         cm_length *out) {
+  const style_token *t = peek(v);
+  if (length(v, label, any_sign, out))
+    return -1;
+  if (fabs(cm_length_pt(*out, 96)) > SYMBOL_MAX_MM * 72 / 25.4) {
+    style_error(v->diag, t->line, t->col, "%s of '%.*s' is more than %dmm",
+                label, (int)t->len, t->src, SYMBOL_MAX_MM);
+    return -1;
+  }
   return 0;
 }
 
@@ -594,7 +614,7 @@ static int simple_value(style_value *v, const style_prop *p, char *dest) {
     break;
   case VAL_LENGTH:
   case VAL_OFFSET:
-    rc = length(v, p->name, p->kind == VAL_OFFSET, &u.length);
+    rc = symbol_length(v, p->name, p->kind == VAL_OFFSET, &u.length);
     size = sizeof u.length;
     break;
   case VAL_PATTERN: rc = pattern(v, &u.pattern); size = sizeof u.pattern; break;
