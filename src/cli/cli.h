@@ -20,6 +20,10 @@ void cli_map_warnings(const cm_map *map);
  * fit in half of the memory available (saying so unless quiet). */
 int cli_fit_jobs(const cm_map *map, const char *output, int jobs, int quiet);
 
+/* --changes-since reads the layer "control": CM_EUSAGE (err set) when the
+ * style has none, found before any data is loaded. */
+int cli_needs_control(const cm_style *style, cm_error *err);
+
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

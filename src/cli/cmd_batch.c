@@ -410,13 +410,16 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
 }
 
 /* Load the style (with --dpi and the style options applied) and its
- * layers. */
+ * layers; --changes-since needs a control layer, said before loading. */
 static int open_map(cm_map **map, const char *style, batch_args *a, cm_error *err) {
   cm_style *parsed;
   cm_style_options opt = cli_overrides_options(&a->style_opts);
   int rc = cm_style_load_with(&parsed, style, &opt, err, NULL);
   if (rc == CM_OK && a->dpi > 0)
     cm_style_set_dpi(parsed, a->dpi);
+  if (rc == CM_OK && a->spec.compose.changes &&
+      (rc = cli_needs_control(parsed, err)) != CM_OK)
+    cm_style_free(parsed);
   return rc == CM_OK ? cm_map_open_style(map, parsed, err) : rc;
 }
 

@@ -206,6 +206,10 @@ int cmd_render(int argc, char **argv) {
     return cli_fail(&err);
   if (a.dpi > 0)
     cm_style_set_dpi(parsed, a.dpi);
+  if (a.compose.changes && cli_needs_control(parsed, &err) != CM_OK) {
+    cm_style_free(parsed);
+    return cli_fail(&err);
+  }
   cm_map *map;
   if (cm_map_open_style(&map, parsed, &err) != CM_OK)
     return cli_fail(&err);
