@@ -83,8 +83,7 @@ static int folder_error(const char *path, int why, cm_error *err) {
                        "hidden temporary name made from it, about 230)");
   } else {
     cm_error_set(err, CM_EIO, path, 0, 0, "cannot write: %s", strerror(why));
-    if (why == EACCES || why == EPERM || why == EROFS)
-      cm_error_hint(err, "check the permissions of '%s'", dir);
+    cm_error_hint(err, "check the permissions of '%s'", dir);
   }
   return CM_EIO;
 }
