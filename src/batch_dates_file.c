@@ -68,8 +68,17 @@ int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err) {
   char *line = NULL;
   size_t cap = 0;
   int lineno = 0, rc = CM_OK;
-  while (rc == CM_OK && getline(&line, &cap, f) >= 0)
-    rc = read_line(out, path, ++lineno, line, err);
+  ssize_t got;
+  while (rc == CM_OK && (got = getline(&line, &cap, f)) >= 0) {
+    /* a NUL would end the line there without a word */
+    if (memchr(line, '\0', (size_t)got)) {
+      rc = cm_error_set(err, CM_EDATA, path, ++lineno, 0,
+                        "holds a NUL byte: the file is not text");
+      cm_error_hint(err, "write one date per line (YYYY-MM-DD) in a text file");
+    } else {
+      rc = read_line(out, path, ++lineno, line, err);
+    }
+  }
   if (rc == CM_OK && ferror(f))
     rc = cm_error_set(err, CM_EIO, path, 0, 0, "cannot read dates: %s",
                       strerror(errno));

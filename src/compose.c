@@ -5,6 +5,7 @@
 #include "compose_impl.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,13 +180,50 @@ int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
   return CM_OK;
 }
 
+/* FNV-1a: texts of features differ in their last characters as often as
+ * their first. */
+static size_t text_hash(const char *s) {
+  uint64_t h = 14695981039346656037u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return (size_t)h;
+}
+
+/* The slot of text in the legend's hash: where it is, or the empty slot
+ * where it would go. */
+static size_t *legend_slot(const composer *c, const char *text) {
+  size_t mask = c->nslots - 1, i = text_hash(text) & mask;
+  while (c->legend_slots[i] && strcmp(c->legend[c->legend_slots[i] - 1].text, text))
+    i = (i + 1) & mask;
+  return &c->legend_slots[i];
+}
+
+/* Rebuilt, twice as large, when over half full (or dropped by a cap). */
+static int legend_rehash(composer *c) {
+  size_t n = 64;
+  while (n < 2 * (c->nlegend + 1))
+    n *= 2;
+  free(c->legend_slots);
+  if (!(c->legend_slots = calloc(n, sizeof *c->legend_slots))) {
+    c->nslots = 0;
+    return CM_ENOMEM;
+  }
+  c->nslots = n;
+  for (size_t i = 0; i < c->nlegend; i++)
+    *legend_slot(c, c->legend[i].text) = i + 1;
+  return CM_OK;
+}
+
 /* A new legend entry for text in *out, or NULL there when text is listed
- * already. Returns 0 or CM_ENOMEM. */
+ * already. Found through a hash: 100,000 features with texts of their
+ * own would make a list search quadratic. Returns 0 or CM_ENOMEM. */
 static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
   *out = NULL;
-  for (size_t i = 0; i < c->nlegend; i++)
-    if (strcmp(c->legend[i].text, text) == 0)
-      return CM_OK;
+  if (2 * (c->nlegend + 1) > c->nslots && legend_rehash(c) != CM_OK)
+    return CM_ENOMEM;
+  size_t *slot = legend_slot(c, text);
+  if (*slot)
+    return CM_OK;
   if (c->nlegend == c->cap_legend) {
     size_t cap = c->cap_legend ? c->cap_legend * 2 : 16;
     cm_legend_entry *grown = realloc(c->legend, cap * sizeof *grown);
@@ -200,6 +238,7 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
   if (!(e->text = strdup(text)))
     return CM_ENOMEM;
   e->seen = c->nlegend++;
+  *slot = c->nlegend;
   *out = e;
   return CM_OK;
 }
@@ -509,6 +548,7 @@ void cm_composer_free(composer *c) {
   free(c->key);
   free(c->labels);
   free(c->legend);
+  free(c->legend_slots);
   free(c->taken);
   if (c->ctx)
     g_object_unref(c->ctx);

@@ -89,6 +89,8 @@ typedef struct composer {
   size_t nlabels, cap_labels;
   cm_legend_entry *legend;
   size_t nlegend, cap_legend;
+  size_t *legend_slots;  /* hash of legend texts: index + 1, 0 empty */
+  size_t nslots;         /* a power of two, over twice nlegend; 0: none */
   cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
   size_t ntaken, cap_taken;
   double corner_used[5]; /* height already taken in each corner */

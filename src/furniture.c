@@ -6,7 +6,9 @@
 #include "compose_impl.h"
 #include "controlmap/proj.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,8 @@ static int page_texts(composer *c) {
 /* A swatch drawn with the very paint of its class. */
 static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
                   double w, double h) {
+  if (e->type == CM_GEOM_NONE)
+    return CM_OK; /* a line of text only ("... and 12 more") */
   if (e->type == CM_GEOM_POLYGON)
     return add_rect(c, x, y, w, h, &e->paint);
   if (e->type == CM_GEOM_LINE) {
@@ -125,6 +129,43 @@ static int by_rule(const void *a, const void *b) {
   return (x->seen > y->seen) - (x->seen < y->seen);
 }
 
+/* The most classes a legend lists; the rest are counted on one more line.
+ * A legend of thousands would cover the map, and measuring every text
+ * costs time. */
+#define LEGEND_MAX 30
+
+/* Keep the first LEGEND_MAX classes in rule order and say how many more
+ * there are, on the map and as a warning. */
+static int cap_legend(composer *c) {
+  if (c->nlegend <= LEGEND_MAX + 1)
+    return CM_OK;
+  qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
+  size_t more = c->nlegend - LEGEND_MAX;
+  for (size_t i = LEGEND_MAX + 1; i < c->nlegend; i++)
+    free(c->legend[i].text);
+  c->nlegend = LEGEND_MAX + 1;
+  free(c->legend_slots); /* stale now; rebuilt if an entry is added */
+  c->legend_slots = NULL;
+  c->nslots = 0;
+  char raw[96], text[160];
+  const char *lang = c->ms->lang ? c->ms->lang : "en";
+  snprintf(raw, sizeof raw, strcmp(lang, "ar") ? "\u2026 and %zu more" : "\u2026 و%zu أخرى",
+           more);
+  cm_digits_localize(text, sizeof text, raw, lang, c->ms->digits);
+  cm_legend_entry *e = &c->legend[LEGEND_MAX];
+  free(e->text);
+  memset(e, 0, sizeof *e);
+  e->type = CM_GEOM_NONE; /* no swatch */
+  e->rule = INT_MAX;
+  e->seen = SIZE_MAX;
+  if (!(e->text = strdup(text)))
+    return CM_ENOMEM;
+  snprintf(raw, sizeof raw, "the legend lists %d of its %zu classes (the "
+                            "rest are counted as '%zu more')",
+           LEGEND_MAX, LEGEND_MAX + more, more);
+  return cm_scene_add_warning(c->scene, raw);
+}
+
 /* The legend's measures: entries flow down c->legend_cols columns. */
 typedef struct legend_box {
   double ns, sw, sh, gap, row, pad, colw, w, h;
@@ -152,7 +193,7 @@ static legend_box measure_legend(composer *c, int cols) {
 }
 
 double cm_legend_height(composer *c, double width) {
-  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0 || cap_legend(c))
     return 0;
   c->legend_cols = 1;
   for (int k = (int)c->nlegend; k > 1; k--)
@@ -166,6 +207,9 @@ double cm_legend_height(composer *c, double width) {
 static int legend(composer *c) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
     return CM_OK;
+  int rc = cap_legend(c);
+  if (rc != CM_OK)
+    return rc;
   qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
   legend_box b = measure_legend(c, c->legend_cols);
   cm_text_style st = note_style(c, b.ns);
@@ -176,7 +220,7 @@ static int legend(composer *c) {
   bg.stroke = 1;
   bg.stroke_color = (cm_color){0.55, 0.55, 0.55, 1};
   bg.stroke_width = 0.4;
-  int rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
+  rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
   if (rc == CM_OK)
     rc = add_rect(c, o.x, o.y, b.w, b.h, &bg);
   for (size_t i = 0; rc == CM_OK && i < c->nlegend; i++) {
@@ -247,8 +291,8 @@ static void true_at(const composer *c, cm_point centre, double mpp, char *buf,
 }
 
 static int scale_bar(composer *c) {
-  if (c->ms->scale_bar == CM_CORNER_NONE)
-    return CM_OK;
+  if (c->ms->scale_bar == CM_CORNER_NONE || !cm_map_scale_is_uniform(c->map))
+    return CM_OK; /* none asked for, or none could be true */
   /* Measured on the map's own page, where the projection lives; a panel
    * shows it smaller by c->k. */
   cm_bbox mf = cm_map_frame(c->map);

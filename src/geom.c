@@ -641,6 +641,30 @@ static int push_span(span_stack *s, size_t lo, size_t hi) {
   return 0;
 }
 
+/* Spans longer than this are also cut in the middle when their farthest
+ * point lies in an end quarter (see split_span). */
+#define DP_BALANCE_MIN 64
+
+/* Keeps point k of span s and pushes the spans on either side. Plain
+ * Douglas-Peucker takes O(n^2) time when the farthest point is always next
+ * to an end (a zig-zag whose teeth are all as tall); cutting such a long
+ * span in the middle as well makes every span at most 3/4 of its parent,
+ * so the depth is O(log n) and the whole O(n log n). The extra point only
+ * makes the line closer to the original. */
+static int split_span(span_stack *stack, span s, size_t k, unsigned char *keep) {
+  size_t len = s.hi - s.lo, mid = s.lo + len / 2;
+  keep[k] = 1;
+  if (len <= DP_BALANCE_MIN || (k - s.lo >= len / 4 && s.hi - k >= len / 4) ||
+      k == mid)
+    return push_span(stack, s.lo, k) || push_span(stack, k, s.hi) ? CM_ENOMEM : 0;
+  keep[mid] = 1;
+  size_t a = k < mid ? k : mid, b = k < mid ? mid : k;
+  return push_span(stack, s.lo, a) || push_span(stack, a, b) ||
+                 push_span(stack, b, s.hi)
+             ? CM_ENOMEM
+             : 0;
+}
+
 /* Douglas-Peucker over every span between points already kept. An explicit
  * stack replaces recursion, whose depth could reach the part's length. */
 static int douglas_peucker(const cm_point *pts, size_t n, double tol,
@@ -656,12 +680,8 @@ static int douglas_peucker(const cm_point *pts, size_t n, double tol,
     span s = stack.items[--stack.n];
     double d2;
     size_t k = farthest(pts, s.lo, s.hi, &d2);
-    if (d2 > tol * tol) {
-      keep[k] = 1;
-      rc = push_span(&stack, s.lo, k);
-      if (rc == 0)
-        rc = push_span(&stack, k, s.hi);
-    }
+    if (d2 > tol * tol)
+      rc = split_span(&stack, s, k, keep);
   }
   free(stack.items);
   return rc;

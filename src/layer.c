@@ -4,6 +4,7 @@
 #include "layer_impl.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <shapefil.h>
@@ -87,12 +88,19 @@ static int no_memory(cm_error *err, const char *path) {
 
 /* --- finding the files ---------------------------------------------------- */
 
-enum { KIND_MISSING, KIND_FILE, KIND_FOLDER, KIND_OTHER };
+enum { KIND_MISSING, KIND_FILE, KIND_FOLDER, KIND_OTHER, KIND_UNREADABLE };
 
+/* Why the last file_kind on this thread gave KIND_UNREADABLE. */
+static _Thread_local int unreadable_errno;
+
+/* What is at path. Only a name that is not there is missing: a link that
+ * loops or a folder that cannot be entered is unreadable, and says why. */
 static int file_kind(const char *path, long long *size) {
   struct stat st;
-  if (stat(path, &st) != 0)
-    return KIND_MISSING;
+  if (stat(path, &st) != 0) {
+    unreadable_errno = errno;
+    return errno == ENOENT || errno == ENOTDIR ? KIND_MISSING : KIND_UNREADABLE;
+  }
   if (size)
     *size = (long long)st.st_size;
   if (S_ISDIR(st.st_mode))
@@ -106,10 +114,23 @@ static int join(char *out, const char *base, const char *ext) {
 }
 
 static int not_a_file(cm_error *err, const char *path, int kind) {
+  if (kind == KIND_UNREADABLE) {
+    cm_error_set(err, CM_EIO, path, 0, 0, "cannot be read: %s",
+                 strerror(unreadable_errno));
+    cm_error_hint(err, unreadable_errno == ELOOP
+                           ? "a symbolic link leads back to itself; point it "
+                             "at the file"
+                           : "check the path and its permissions");
+    return CM_EIO;
+  }
+  size_t n = strlen(path);
+  int shp = n >= 4 && strcasecmp(path + n - 4, ".shp") == 0;
   cm_error_set(err, CM_EIO, path, 0, 0, "%s",
                kind == KIND_FOLDER ? "is a folder where a file was expected"
-                                   : "is not a regular file");
-  cm_error_hint(err, "give the path of the .shp file");
+                                   : "is not a regular file (a pipe or a device)");
+  cm_error_hint(err, "%s", shp ? "give the path of the .shp file"
+                               : "every file of a shapefile must be a regular "
+                                 "file; copy it as one");
   return CM_EIO;
 }
 
@@ -543,8 +564,16 @@ static int check_dbf(const files *fs, dbf_info *info, cm_error *err) {
 
 /* --- small text files ----------------------------------------------------- */
 
+/* A control byte other than a blank in what should be a text (a NUL would
+ * also cut the text short without a word). */
+static int not_text(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u < 0x20 && !isspace(u)) || u == 0x7F;
+}
+
 /* Read a whole small file, NUL-terminated, without a UTF-8 byte order mark
- * and trailing blanks. *text is the caller's. */
+ * and trailing blanks; a file with control bytes is refused. *text is the
+ * caller's. */
 static int read_text_file(const char *path, long cap, char **text,
                           cm_error *err) {
   FILE *f = fopen(path, "rb");
@@ -564,6 +593,16 @@ static int read_text_file(const char *path, long cap, char **text,
     cm_error_hint(err, "this file should hold a short text");
     return CM_EDATA;
   }
+  for (size_t i = 0; i < n; i++)
+    if (not_text(buf[i])) {
+      unsigned char bad = (unsigned char)buf[i];
+      free(buf);
+      cm_error_set(err, CM_EDATA, path, 0, 0, "is not text: byte %zu is 0x%02X",
+                   i, bad);
+      cm_error_hint(err, "this file should hold a short text; export it "
+                         "again, or delete it if it is not needed");
+      return CM_EDATA;
+    }
   while (n && isspace((unsigned char)buf[n - 1]))
     n--;
   buf[n] = '\0';

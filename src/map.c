@@ -134,3 +134,33 @@ int cm_map_change_dates(const cm_map *m, cm_day **dates) {
   *dates = out;
   return (int)k;
 }
+
+/* Metres on the ground per page point, east-west at page point p; 0 where
+ * there is no ground. */
+static double ground_per_pt(const cm_map *m, cm_point p) {
+  double lon1, lat1, lon2, lat2;
+  if (cm_map_page_to_lonlat(m, (cm_point){p.x - 10, p.y}, &lon1, &lat1) ||
+      cm_map_page_to_lonlat(m, (cm_point){p.x + 10, p.y}, &lon2, &lat2))
+    return 0;
+  return cm_geodesic_distance(lon1, lat1, lon2, lat2) / 20;
+}
+
+int cm_map_scale_is_uniform(const cm_map *m) {
+  cm_bbox f = m->frame;
+  double x[3] = {f.minx + 10, (f.minx + f.maxx) / 2, f.maxx - 10};
+  double y[3] = {f.miny + 10, (f.miny + f.maxy) / 2, f.maxy - 10};
+  double centre = ground_per_pt(m, (cm_point){x[1], y[1]}), lo = centre, hi = centre;
+  if (!(centre > 0))
+    return 0;
+  /* the edges and corners, where there is ground there (an orthographic
+   * globe leaves the corners empty) */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      double g = ground_per_pt(m, (cm_point){x[i], y[j]});
+      if (g > 0) {
+        lo = fmin(lo, g);
+        hi = fmax(hi, g);
+      }
+    }
+  return hi < 2 * lo;
+}

@@ -12,9 +12,11 @@
 
 /* The file exists as written, or with .shp added (layers may be named
  * without their extension). */
+/* A name that is there but cannot be reached (a link that loops, a folder
+ * that cannot be entered) counts as there: opening it says why. */
 static int file_exists(const char *path) {
   char shp[4096];
-  if (access(path, F_OK) == 0)
+  if (access(path, F_OK) == 0 || (errno != ENOENT && errno != ENOTDIR))
     return 1;
   snprintf(shp, sizeof shp, "%s.shp", path);
   return access(shp, F_OK) == 0;

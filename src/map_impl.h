@@ -24,7 +24,8 @@ struct cm_map {
   double page_w, page_h, dpi;
   cm_bbox frame;
   cm_point centre;       /* map units at the frame centre */
-  double scale;          /* page points per map unit */
+  double scale;          /* page points per map unit (0 until fitted) */
+  cm_bbox view;          /* the map units fitted into the frame */
   cm_proj *lonlat;       /* WGS 84 -> map CRS, for furniture */
   pthread_mutex_t lock;  /* guards lonlat: PROJ objects are single-thread */
 };

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,23 @@ static int read_intervals(map_layer *ml, const cm_style *style, cm_error *err) {
   return cm_map_layer_times(style, ml->style, ml->data, ml->from, ml->to, err);
 }
 
+/* The box of a lon/lat or source box traced through p, 64 steps a side. */
+static cm_bbox trace_box(const cm_proj *p, const double *e) {
+  cm_bbox b = cm_bbox_empty();
+  for (int i = 0; i <= 64; i++) {
+    double t = i / 64.0;
+    cm_point q[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
+                     {e[0] + t * (e[2] - e[0]), e[3]},
+                     {e[0], e[1] + t * (e[3] - e[1])},
+                     {e[2], e[1] + t * (e[3] - e[1])}};
+    cm_proj_forward(p, q, 4);
+    for (int k = 0; k < 4; k++)
+      if (isfinite(q[k].x) && isfinite(q[k].y) && fabs(q[k].x) < HUGE_VAL)
+        cm_bbox_extend(&b, q[k].x, q[k].y);
+  }
+  return b;
+}
+
 /* The view in map units: the style's extent (lon/lat or projected), else
  * everything the layers hold. */
 static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
@@ -105,17 +123,7 @@ static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
   if (ms->has_extent) {
     /* Trace the lon/lat box densely: its edges curve once projected. */
     const double *e = ms->extent;
-    for (int i = 0; i <= 64; i++) {
-      double t = i / 64.0;
-      cm_point p[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
-                       {e[0] + t * (e[2] - e[0]), e[3]},
-                       {e[0], e[1] + t * (e[3] - e[1])},
-                       {e[2], e[1] + t * (e[3] - e[1])}};
-      cm_proj_forward(m->lonlat, p, 4);
-      for (int k = 0; k < 4; k++)
-        if (isfinite(p[k].x) && isfinite(p[k].y) && fabs(p[k].x) < HUGE_VAL)
-          cm_bbox_extend(&b, p[k].x, p[k].y);
-    }
+    b = trace_box(m->lonlat, e);
     if (cm_bbox_is_empty(b)) {
       cm_error_set(err, CM_EPROJ, cm_style_name(m->style), 0, 0,
                    "the extent %g %g %g %g cannot be projected to the map's srs",
@@ -139,10 +147,36 @@ static int view_extent(cm_map *m, cm_bbox *out, cm_error *err) {
   return CM_OK;
 }
 
+/* No view may be wider or taller than twice the Earth's circumference: a
+ * whole-world map fits within one, and past it a typo in the extent (or
+ * data far off the Earth) would draw a map of nothing with a scale bar of
+ * thousands of kilometres. */
+#define EARTH_CIRCUMFERENCE 40075017.0
+
+static int larger_than_earth(const cm_map *m, double vw, double vh,
+                             cm_error *err) {
+  double metres = cm_proj_dst_metres(m->lonlat);
+  double side = fmax(vw, vh) * metres;
+  if (!(side > 2 * EARTH_CIRCUMFERENCE))
+    return CM_OK;
+  cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
+               "the map would show %.3g km from side to side, more than "
+               "twice the Earth's circumference", side / 1000);
+  cm_error_hint(err, cm_style_map(m->style)->has_extent
+                         ? "check `extent`: its numbers are in the units of "
+                           "`srs` (metres for most projections), or give it "
+                           "in degrees of longitude and latitude"
+                         : "give an `extent`, or check the layers' "
+                           "coordinates and .prj files (`controlmap info`)");
+  return CM_ESTYLE;
+}
+
 /* Fit the view inside the frame, centred, keeping its proportions. */
 static int fit(cm_map *m, cm_bbox view, cm_error *err) {
   double vw = view.maxx - view.minx, vh = view.maxy - view.miny;
   double fw = m->frame.maxx - m->frame.minx, fh = m->frame.maxy - m->frame.miny;
+  if (larger_than_earth(m, vw, vh, err) != CM_OK)
+    return CM_ESTYLE;
   if (!(vw > 0) || !(vh > 0) || !(fw > 0) || !(fh > 0)) {
     cm_error_set(err, CM_ESTYLE, cm_style_name(m->style), 0, 0,
                  "the map has no room: extent %g x %g map units in a "
@@ -152,6 +186,7 @@ static int fit(cm_map *m, cm_bbox view, cm_error *err) {
     return CM_ESTYLE;
   }
   m->scale = fmin(fw / vw, fh / vh);
+  m->view = view;
   m->centre = (cm_point){(view.minx + view.maxx) / 2, (view.miny + view.maxy) / 2};
   return CM_OK;
 }
@@ -190,6 +225,71 @@ static int proj_for(cm_map *m, proj_cache *pc, const char *crs, cm_proj **out,
   return rc;
 }
 
+/* Projecting a layer may add at most this many points per point it holds,
+ * plus LAYER_EXTRA_POINTS (so a small layer's long edges can still curve):
+ * the bound on a layer's memory stated in docs/robustness.md. */
+#define LAYER_POINT_FACTOR 8
+#define LAYER_EXTRA_POINTS ((size_t)1 << 18)
+
+static size_t layer_points(const cm_layer *data) {
+  size_t n = 0;
+  for (size_t f = 0; f < cm_layer_count(data); f++)
+    n += cm_layer_geom(data, f)->npoints;
+  return n;
+}
+
+/* How finely a layer's edges follow their projected curves: within a
+ * quarter of a device pixel, which needs the map's scale. With an extent
+ * it is known before any layer loads (m->scale); without, the layer's own
+ * box fitted into the frame gives a scale at least as large as the map's
+ * will be, so a tolerance at least as fine. */
+static cm_proj_fit layer_fit(const cm_map *m, const cm_proj *p,
+                             const cm_layer *data) {
+  cm_proj_fit fit = {0, cm_bbox_empty(), 0, 0, 0};
+  double px = 0.25 * 72.0 / m->dpi, scale = m->scale;
+  double fw = m->frame.maxx - m->frame.minx, fh = m->frame.maxy - m->frame.miny;
+  if (scale > 0) {
+    double pad = 0.05 * fmax(fw, fh) / scale;
+    fit.view = (cm_bbox){m->view.minx - pad, m->view.miny - pad,
+                         m->view.maxx + pad, m->view.maxy + pad};
+  } else {
+    cm_bbox e = cm_layer_extent(data);
+    cm_bbox b = trace_box(p, (const double[]){e.minx, e.miny, e.maxx, e.maxy});
+    double w = b.maxx - b.minx, h = b.maxy - b.miny;
+    scale = w > 0 && h > 0 ? fmin(fw / w, fh / h) : w > 0 ? fw / w : h > 0 ? fh / h : 0;
+  }
+  fit.tol = scale > 0 && isfinite(scale) ? px / scale : 0;
+  size_t n = layer_points(data);
+  fit.budget = n > (SIZE_MAX - LAYER_EXTRA_POINTS) / LAYER_POINT_FACTOR
+                   ? SIZE_MAX
+                   : n * LAYER_POINT_FACTOR + LAYER_EXTRA_POINTS;
+  return fit;
+}
+
+/* A feature whose point cannot be projected fails the layer: leaving it
+ * out would draw a map with ground missing that looks right. */
+static int unprojectable(const map_layer *ml, size_t f, size_t point,
+                         cm_error *err) {
+  const cm_point *q = &cm_layer_geom(ml->data, f)->points[point];
+  cm_error_set(err, CM_EPROJ, cm_layer_path(ml->data), 0, 0,
+               "record %zu: point %zu (%.10g %.10g) cannot be projected to "
+               "the map's srs", cm_layer_record(ml->data, f), point, q->x, q->y);
+  cm_error_hint(err, "fix the coordinate (`controlmap check` lists those out "
+                     "of range), or choose a srs in which the whole layer "
+                     "is visible");
+  return CM_EPROJ;
+}
+
+static int too_many_points(const map_layer *ml, size_t points, cm_error *err) {
+  cm_error_set(err, CM_ENOMEM, cm_layer_path(ml->data), 0, 0,
+               "layer '%s': following the map's projection would add more "
+               "than %d points per point of its %zu (plus %zu)",
+               ml->style->name, LAYER_POINT_FACTOR, points, LAYER_EXTRA_POINTS);
+  cm_error_hint(err, "simplify the data (its edges are long and many), or "
+                     "draw it at a lower dpi");
+  return CM_ENOMEM;
+}
+
 /* Project one layer into map units (kept in ml->page until fitted). */
 static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
                          cm_error *err) {
@@ -206,15 +306,21 @@ static int project_layer(cm_map *m, proj_cache *pc, map_layer *ml,
   ml->page = calloc(n ? n : 1, sizeof *ml->page);
   if (!ml->page)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-  /* Segments longer than 1/256 of the layer's size get points in between,
-   * so edges straight in the source curve as they should on the map. */
-  cm_bbox e = cm_layer_extent(ml->data);
-  double seg = hypot(e.maxx - e.minx, e.maxy - e.miny) / 256;
-  for (size_t f = 0; f < n && rc == CM_OK; f++)
-    rc = cm_proj_geom(p, cm_layer_geom(ml->data, f), seg, &ml->page[f]);
+  /* Edges straight in the source curve on the map where the projection
+   * bends them; they get points in between only there. */
+  cm_proj_fit fit = layer_fit(m, p, ml->data);
+  size_t f = 0;
+  for (; f < n; f++)
+    if ((rc = cm_proj_geom_fit(p, cm_layer_geom(ml->data, f), &fit,
+                               &ml->page[f])) != CM_OK)
+      break;
+  if (rc == CM_EPROJ)
+    return unprojectable(ml, f, fit.failed, err);
+  if (rc == CM_ENOMEM && fit.wanted)
+    return too_many_points(ml, layer_points(ml->data), err);
   if (rc != CM_OK)
     return cm_error_set(err, rc, cm_layer_path(ml->data), 0, 0,
-                        "cannot project the layer");
+                        "out of memory projecting the layer");
   return CM_OK;
 }
 
@@ -307,6 +413,42 @@ int cm_map_layer_open(cm_layer **out, const cm_style_layer *sl,
   return cm_layer_open_source(out, &src, err);
 }
 
+/* The first point of a geographic feature out of range, or SIZE_MAX. A
+ * hair past 180 is common in exported data and projects well. */
+static size_t out_of_range(const cm_geom *g) {
+  for (size_t i = 0; i < g->npoints; i++)
+    if (!(fabs(g->points[i].x) <= 180 + 1e-7) || !(fabs(g->points[i].y) <= 90 + 1e-7))
+      return i;
+  return SIZE_MAX;
+}
+
+int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
+                             cm_errors *all) {
+  if (!cm_proj_is_geographic(cm_layer_crs(data)))
+    return CM_OK;
+  int rc = CM_OK;
+  for (size_t f = 0; f < cm_layer_count(data); f++) {
+    const cm_geom *g = cm_layer_geom(data, f);
+    size_t i = out_of_range(g);
+    if (i == SIZE_MAX)
+      continue;
+    cm_error e;
+    cm_error_set(&e, CM_EDATA, cm_layer_path(data), 0, 0,
+                 "record %zu: point %zu (%.10g %.10g) is outside longitude "
+                 "-180..180, latitude -90..90", cm_layer_record(data, f), i,
+                 g->points[i].x, g->points[i].y);
+    cm_error_hint(&e, "the layer's CRS is geographic (degrees); fix the "
+                      "coordinate, or give the layer the .prj of the CRS "
+                      "its coordinates are in");
+    if (rc == CM_OK && err)
+      *err = e;
+    if (all && cm_errors_add(all, &e) != CM_OK)
+      return CM_ENOMEM;
+    rc = CM_EDATA;
+  }
+  return rc;
+}
+
 static int load_layers(cm_map *m, cm_error *err) {
   size_t n = cm_style_layer_count(m->style);
   if (n == 0) {
@@ -331,6 +473,8 @@ static int load_layers(cm_map *m, cm_error *err) {
     if (rc == CM_OK)
       rc = cm_map_check_fields(m->style, ml->style->name, ml->data, err, NULL);
     if (rc == CM_OK)
+      rc = cm_map_check_coordinates(ml->data, err, NULL);
+    if (rc == CM_OK)
       rc = project_layer(m, &pc, ml, err);
   }
   proj_cache_free(&pc);
@@ -353,15 +497,23 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   m->page_h = lay.height;
   m->dpi = ms->dpi;
   m->frame = lay.frame;
-  int rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
+  int rc = cm_proj_check_map(ms->srs, err);
+  if (rc == CM_OK)
+    rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
   if (rc != CM_OK && err && !err->file[0])
     snprintf(err->file, sizeof err->file, "%s", cm_style_name(style));
+  /* An extent gives the scale before any layer loads, and with it how
+   * finely edges must follow their projected curves. */
+  cm_bbox view;
+  if (rc == CM_OK && ms->has_extent)
+    rc = view_extent(m, &view, err);
+  if (rc == CM_OK && ms->has_extent)
+    rc = fit(m, view, err);
   if (rc == CM_OK)
     rc = load_layers(m, err);
-  cm_bbox view;
-  if (rc == CM_OK)
+  if (rc == CM_OK && !ms->has_extent)
     rc = view_extent(m, &view, err);
-  if (rc == CM_OK)
+  if (rc == CM_OK && !ms->has_extent)
     rc = fit(m, view, err);
   for (size_t l = 0; rc == CM_OK && l < m->nlayers; l++)
     for (size_t f = 0; rc == CM_OK && f < cm_layer_count(m->layers[l].data); f++)

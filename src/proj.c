@@ -17,6 +17,7 @@ struct cm_proj {
   char log[LOG_CAP]; /* PROJ's last error message on this context */
   PJ *op;            /* normalised: x = longitude/easting in and out */
   int dst_geographic;
+  double dst_metres; /* metres per destination unit (0: unknown) */
 };
 
 enum { BATCH = 4096 };
@@ -156,6 +157,29 @@ static int is_geographic(PJ_CONTEXT *ctx, const PJ *crs) {
 
 /* --- transforms ----------------------------------------------------------- */
 
+/* Metres per unit of crs's first axis: its linear unit, or for degrees
+ * the length of one at the equator. 0 when PROJ does not say. */
+static double unit_metres(PJ_CONTEXT *ctx, const PJ *crs, int geographic) {
+  PJ_TYPE type = proj_get_type(crs);
+  PJ *inner = type == PJ_TYPE_BOUND_CRS      ? proj_get_source_crs(ctx, crs)
+              : type == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(ctx, crs, 0)
+                                             : NULL;
+  if (inner) {
+    double m = unit_metres(ctx, inner, geographic);
+    proj_destroy(inner);
+    return m;
+  }
+  PJ *cs = proj_crs_get_coordinate_system(ctx, crs);
+  double factor = 0;
+  if (!cs || !proj_cs_get_axis_info(ctx, cs, 0, NULL, NULL, NULL, &factor,
+                                    NULL, NULL, NULL))
+    factor = 0;
+  proj_destroy(cs);
+  return geographic ? factor * WGS84_A : factor;
+}
+
+double cm_proj_dst_metres(const cm_proj *p) { return p->dst_metres; }
+
 static int make_operation(cm_proj *p, PJ *src, PJ *dst, cm_error *err) {
   PJ *op = proj_create_crs_to_crs_from_pj(p->ctx, src, dst, NULL, NULL);
   if (op) {
@@ -189,6 +213,7 @@ int cm_proj_create(cm_proj **out, const char *src, const char *dst,
     rc = create_crs(p->ctx, p->log, dst, &to, err);
   if (rc == 0) {
     p->dst_geographic = is_geographic(p->ctx, to);
+    p->dst_metres = unit_metres(p->ctx, to, p->dst_geographic);
     rc = make_operation(p, from, to, err);
   }
   proj_destroy(from);
@@ -284,7 +309,51 @@ int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
   return 0;
 }
 
-int cm_proj_check(const char *crs, cm_error *err) {
+int cm_proj_is_geographic(const char *crs) {
+  char log[LOG_CAP];
+  PJ_CONTEXT *ctx = new_context(log);
+  PJ *pj = NULL;
+  int geographic = ctx && create_crs(ctx, log, crs, &pj, NULL) == 0 &&
+                   is_geographic(ctx, pj);
+  proj_destroy(pj);
+  proj_context_destroy(ctx);
+  return geographic;
+}
+
+/* The CRS a map is drawn in once a bound or compound CRS is unwrapped. */
+static PJ_TYPE flat_type(PJ_CONTEXT *ctx, const PJ *crs) {
+  PJ_TYPE type = proj_get_type(crs);
+  PJ *inner = type == PJ_TYPE_BOUND_CRS      ? proj_get_source_crs(ctx, crs)
+              : type == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(ctx, crs, 0)
+                                             : NULL;
+  if (!inner)
+    return type;
+  type = flat_type(ctx, inner);
+  proj_destroy(inner);
+  return type;
+}
+
+/* A map is drawn on a plane: projected, or longitude and latitude. */
+static int map_crs_error(PJ_CONTEXT *ctx, const PJ *pj, const char *crs,
+                         cm_error *err) {
+  PJ_TYPE type = flat_type(ctx, pj);
+  if (type == PJ_TYPE_PROJECTED_CRS || is_geographic(ctx, pj))
+    return 0;
+  char shown[80];
+  shorten(crs ? crs : "", shown, sizeof shown);
+  cm_error_set(err, CM_EPROJ, NULL, 0, 0,
+               "'%s' is not a map projection (it is a %s CRS)", shown,
+               type == PJ_TYPE_GEOCENTRIC_CRS    ? "geocentric"
+               : type == PJ_TYPE_VERTICAL_CRS    ? "vertical"
+               : type == PJ_TYPE_ENGINEERING_CRS ? "engineering"
+                                                 : "non-map");
+  cm_error_hint(err, "give `srs` a projected CRS such as '+proj=lcc "
+                     "+lat_1=39 +lat_2=41 +lon_0=46.5', or EPSG:4326 for "
+                     "plain longitude and latitude");
+  return CM_EPROJ;
+}
+
+static int check_crs(const char *crs, int for_map, cm_error *err) {
   char log[LOG_CAP];
   PJ_CONTEXT *ctx = new_context(log);
   if (!ctx)
@@ -292,9 +361,17 @@ int cm_proj_check(const char *crs, cm_error *err) {
                         "out of memory creating a PROJ context");
   PJ *pj;
   int rc = create_crs(ctx, log, crs, &pj, err);
+  if (rc == 0 && for_map)
+    rc = map_crs_error(ctx, pj, crs, err);
   proj_destroy(pj);
   proj_context_destroy(ctx);
   return rc;
+}
+
+int cm_proj_check(const char *crs, cm_error *err) { return check_crs(crs, 0, err); }
+
+int cm_proj_check_map(const char *crs, cm_error *err) {
+  return check_crs(crs, 1, err);
 }
 
 /* --- geodesics on WGS 84 -------------------------------------------------- */
@@ -329,4 +406,156 @@ void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,
   geod_direct(&g, lat, lon, azimuth, metres, &la, &lo, NULL);
   *lon2 = lo;
   *lat2 = la;
+}
+
+/* --- following the curves of projected edges ------------------------------ */
+
+/* No edge is cut into more pieces than this. */
+enum { MAX_PIECES = 1 << 16 };
+
+static int point_is_finite(cm_point p) { return isfinite(p.x) && isfinite(p.y); }
+
+/* The point after j on its edge, or j itself when j ends an open line. A
+ * ring left open has a closing edge back to its first point. */
+static size_t edge_end(const cm_geom *g, size_t j, size_t start, size_t end) {
+  if (j + 1 < end)
+    return j + 1;
+  int open_ring = g->type == CM_GEOM_POLYGON && end - start > 2 &&
+                  (g->points[start].x != g->points[end - 1].x ||
+                   g->points[start].y != g->points[end - 1].y);
+  return open_ring ? start : j;
+}
+
+/* Pieces for an edge whose ends project to a and b and whose middle
+ * projects to m. The stray of a smooth curve from its chord falls with the
+ * square of the chord's length, so cutting it into sqrt(stray / tol)
+ * pieces brings each within tol; twice that leaves a margin for curves
+ * that bend unevenly. */
+static size_t edge_pieces(cm_point a, cm_point b, cm_point m,
+                          const cm_proj_fit *fit) {
+  if (!(fit->tol > 0) || !point_is_finite(m))
+    return 1;
+  double stray = hypot(m.x - (a.x + b.x) / 2, m.y - (a.y + b.y) / 2);
+  if (!(stray > fit->tol))
+    return 1;
+  if (!cm_bbox_is_empty(fit->view)) {
+    cm_bbox box = cm_bbox_empty();
+    cm_bbox_extend(&box, a.x, a.y);
+    cm_bbox_extend(&box, b.x, b.y);
+    cm_bbox_extend(&box, m.x, m.y);
+    box = (cm_bbox){box.minx - stray, box.miny - stray, box.maxx + stray,
+                    box.maxy + stray};
+    if (!cm_bbox_intersects(box, fit->view))
+      return 1;
+  }
+  double k = ceil(sqrt(2 * stray / fit->tol));
+  return k < MAX_PIECES ? (size_t)k : MAX_PIECES;
+}
+
+/* How many pieces each edge needs (pieces[j] for the edge starting at
+ * point j), from the projected points at and the projected middles of the
+ * edges; the points added in all. */
+static size_t count_pieces(const cm_proj *p, const cm_geom *g,
+                           const cm_point *at, cm_point *mid, size_t *pieces,
+                           const cm_proj_fit *fit) {
+  for (size_t i = 0; i < g->nparts; i++)
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      size_t k = edge_end(g, j, g->parts[i], end);
+      mid[j] = (cm_point){(g->points[j].x + g->points[k].x) / 2,
+                          (g->points[j].y + g->points[k].y) / 2};
+    }
+  transform(p, PJ_FWD, mid, g->npoints);
+  size_t added = 0;
+  for (size_t i = 0; i < g->nparts; i++)
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      size_t k = edge_end(g, j, g->parts[i], end);
+      pieces[j] = k == j ? 1 : edge_pieces(at[j], at[k], mid[j], fit);
+      added += pieces[j] - 1;
+    }
+  return added;
+}
+
+/* g with pieces[j] - 1 points added after point j, in source units. */
+static int cut_edges(const cm_geom *g, const size_t *pieces, size_t added,
+                     cm_geom *work) {
+  work->points = malloc((g->npoints + added) * sizeof *work->points);
+  work->parts = malloc(g->nparts * sizeof *work->parts);
+  if (!work->points || !work->parts)
+    return CM_ENOMEM;
+  work->cap_points = g->npoints + added;
+  work->cap_parts = g->nparts;
+  for (size_t i = 0; i < g->nparts; i++) {
+    work->parts[work->nparts++] = work->npoints;
+    for (size_t j = g->parts[i], end = part_end(g, i); j < end; j++) {
+      cm_point a = g->points[j], b = g->points[edge_end(g, j, g->parts[i], end)];
+      work->points[work->npoints++] = a;
+      for (size_t s = 1; s < pieces[j]; s++) {
+        double t = (double)s / (double)pieces[j];
+        work->points[work->npoints++] =
+            (cm_point){a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
+      }
+    }
+  }
+  return 0;
+}
+
+/* Drop the added points that could not be transformed (the ends of their
+ * edges could: the edge leaves the projection's domain on the way). */
+static void drop_failed_points(cm_geom *g) {
+  size_t kept = 0;
+  for (size_t i = 0; i < g->nparts; i++) {
+    size_t start = g->parts[i], end = part_end(g, i);
+    g->parts[i] = kept;
+    for (size_t j = start; j < end; j++)
+      if (point_is_finite(g->points[j]))
+        g->points[kept++] = g->points[j];
+  }
+  g->npoints = kept;
+}
+
+int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
+                     cm_geom *out) {
+  cm_geom work;
+  cm_geom_init(&work, g->type);
+  cm_geom_init(out, g->type);
+  size_t n = g->npoints ? g->npoints : 1;
+  cm_point *at = malloc(n * sizeof *at), *mid = malloc(n * sizeof *mid);
+  size_t *pieces = malloc(n * sizeof *pieces), added = 0;
+  int rc = at && mid && pieces ? 0 : CM_ENOMEM;
+  if (rc == 0 && g->npoints) {
+    memcpy(at, g->points, g->npoints * sizeof *at);
+    transform(p, PJ_FWD, at, g->npoints);
+    for (size_t i = 0; i < g->npoints && rc == 0; i++)
+      if (!point_is_finite(at[i])) {
+        fit->failed = i;
+        rc = CM_EPROJ;
+      }
+  }
+  if (rc == 0 && g->type != CM_GEOM_POINT)
+    added = count_pieces(p, g, at, mid, pieces, fit);
+  fit->wanted = 0;
+  if (rc == 0 && added > fit->budget) {
+    fit->wanted = added;
+    rc = CM_ENOMEM;
+  }
+  if (rc == 0 && added == 0) {
+    rc = cm_geom_copy(&work, g);
+    if (rc == 0 && g->npoints)
+      memcpy(work.points, at, g->npoints * sizeof *at);
+  } else if (rc == 0) {
+    rc = cut_edges(g, pieces, added, &work);
+    if (rc == 0) {
+      transform(p, PJ_FWD, work.points, work.npoints);
+      drop_failed_points(&work);
+      fit->budget -= added;
+    }
+  }
+  free(at);
+  free(mid);
+  free(pieces);
+  if (rc != 0)
+    cm_geom_free(&work);
+  else
+    *out = work;
+  return rc;
 }

@@ -18,10 +18,11 @@ static int raster_size(const cm_scene *scene, int *width, int *height,
   double k = cm_scene_dpi(scene) / 72.0;
   double w = ceil(cm_scene_width(scene) * k - 1e-6);
   double h = ceil(cm_scene_height(scene) * k - 1e-6);
-  if (!(w >= 1 && h >= 1 && w * h <= CM_MAX_PIXELS)) {
+  /* cairo's images have sides of at most 32767 pixels */
+  if (!(w >= 1 && h >= 1 && w * h <= CM_MAX_PIXELS && w <= 32767 && h <= 32767)) {
     cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
                  "a %.0f x %.0f pixel image is outside the limits (1 to %.0f "
-                 "pixels)", w, h, CM_MAX_PIXELS);
+                 "pixels, each side at most 32767)", w, h, CM_MAX_PIXELS);
     cm_error_hint(err, "check the page size and dpi in the style");
     return CM_ENOMEM;
   }
@@ -74,6 +75,26 @@ void cm_render_pixels_free(uint32_t *pixels) {
   size_t len;
   memcpy(&len, p, sizeof len);
   munmap(p, len);
+}
+
+/* Hatch lines closer than a pixel are a grey blur and cost time in
+ * proportion to their number: refused before drawing. */
+static int hatches_fit_pixels(const cm_scene *scene, cm_error *err) {
+  double px = 72.0 / cm_scene_dpi(scene);
+  for (size_t i = 0; i < cm_scene_count(scene); i++) {
+    const cm_item *it = cm_scene_item(scene, i);
+    if (it->kind != CM_ITEM_PATH || !it->paint.hatch ||
+        !(it->paint.hatch_spacing < px))
+      continue;
+    cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
+                 "a hatch spacing of %.3g mm is finer than one pixel at "
+                 "%g dpi (%.3g mm)", it->paint.hatch_spacing * 25.4 / 72,
+                 cm_scene_dpi(scene), px * 25.4 / 72);
+    cm_error_hint(err, "widen the spacing in polygon-pattern, raise dpi, "
+                       "or write SVG or PDF");
+    return CM_ESTYLE;
+  }
+  return CM_OK;
 }
 
 /* --- the base raster of a batch ---------------------------------------- */
@@ -268,7 +289,9 @@ int cm_render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
                           cm_error *err) {
   *pixels = NULL;
   int w, h;
-  int rc = raster_size(scene, &w, &h, err);
+  int rc = hatches_fit_pixels(scene, err);
+  if (rc == CM_OK)
+    rc = raster_size(scene, &w, &h, err);
   if (rc != CM_OK)
     return rc;
   /* cairo's ARGB32 rows are exactly 4 bytes a pixel, so the buffer can be

@@ -231,11 +231,15 @@ int cm_render_file_reusing(const cm_scene *scene, const char *path,
   char created[32];
   if (rc == CM_OK)
     rc = document_date(created, scene, err);
+  struct stat st;
+  if (rc == CM_OK && opt && opt->no_clobber && lstat(path, &st) == 0)
+    rc = cm_atomic_exists_error(path, err);
   if (rc != CM_OK)
     return rc;
   cm_atomic_file t;
   if ((rc = cm_atomic_open(&t, path, err)) != CM_OK)
     return rc;
+  t.no_clobber = opt && opt->no_clobber;
   int level = opt && opt->png_level >= 1 && opt->png_level <= 9
                   ? opt->png_level
                   : PNG_DEFAULT_LEVEL;

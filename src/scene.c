@@ -14,6 +14,8 @@ struct cm_scene {
   int depth; /* open groups, so group_end cannot underflow */
   meta *meta;
   size_t nmeta;
+  char **warnings;
+  size_t nwarnings;
 };
 
 cm_scene *cm_scene_new(double width_pt, double height_pt, double dpi) {
@@ -44,8 +46,28 @@ void cm_scene_free(cm_scene *s) {
     free(s->meta[i].value);
   }
   free(s->meta);
+  for (size_t i = 0; i < s->nwarnings; i++)
+    free(s->warnings[i]);
+  free(s->warnings);
   free(s->items);
   free(s);
+}
+
+int cm_scene_add_warning(cm_scene *s, const char *text) {
+  char **grown = realloc(s->warnings, (s->nwarnings + 1) * sizeof *grown);
+  if (!grown)
+    return CM_ENOMEM;
+  s->warnings = grown;
+  if (!(grown[s->nwarnings] = strdup(text)))
+    return CM_ENOMEM;
+  s->nwarnings++;
+  return CM_OK;
+}
+
+size_t cm_scene_warning_count(const cm_scene *s) { return s->nwarnings; }
+
+const char *cm_scene_warning(const cm_scene *s, size_t i) {
+  return i < s->nwarnings ? s->warnings[i] : NULL;
 }
 
 double cm_scene_width(const cm_scene *s) { return s->width; }

@@ -182,6 +182,10 @@ static void lex_string(lexer *lx) {
   if (!utf8_valid(text, len)) {
     cm_error *e = style_error(lx->diag, line, col, "string is not valid UTF-8");
     cm_error_hint(e, "save the style file as UTF-8");
+  } else if (memchr(text, '\0', len)) {
+    /* it would end the text there without a word */
+    cm_error *e = style_error(lx->diag, line, col, "string holds a NUL byte");
+    cm_error_hint(e, "the style file is damaged or not text; remove the byte");
   }
 }
 

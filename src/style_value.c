@@ -4,6 +4,7 @@
 
 #include "style_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,6 +111,25 @@ static int length(style_value *v, const char *label, int any_sign, cm_length *ou
   }
   out->value = t->num;
   out->unit = units[k].unit;
+  return 0;
+}
+
+/* No symbol (a line, a marker, a text) is larger than this: a typo such
+ * as text-size: 100000mm would otherwise reach limits inside the font
+ * library, which draws nothing and only prints a warning. px are counted
+ * at 96 dpi. */
+#define SYMBOL_MAX_MM 500
+
+static int symbol_length(style_value *v, const char *label, int any_sign,
+                         cm_length *out) {
+  const style_token *t = peek(v);
+  if (length(v, label, any_sign, out))
+    return -1;
+  if (fabs(cm_length_pt(*out, 96)) > SYMBOL_MAX_MM * 72 / 25.4) {
+    style_error(v->diag, t->line, t->col, "%s of '%.*s' is more than %dmm",
+                label, (int)t->len, t->src, SYMBOL_MAX_MM);
+    return -1;
+  }
   return 0;
 }
 
@@ -559,6 +579,44 @@ static int dashes(style_value *v, cm_symbolizer *s) {
   return 0;
 }
 
+/* The finest hatch drawn: 0.05 mm, a pixel at 508 dpi. Finer lines are a
+ * grey blur on any screen or printer, and their number (page size over
+ * spacing) grows without bound: 1e-7 mm would ask for billions. A raster
+ * output also refuses a spacing under one of its own pixels (raster.c). */
+#define HATCH_MIN_MM 0.05
+
+static const char *unit_name(cm_unit u) {
+  return u == CM_UNIT_PX ? "px" : u == CM_UNIT_MM ? "mm" : u == CM_UNIT_IN ? "in" : "pt";
+}
+
+/* Lines closer than they are wide fill the polygon solid; lines closer
+ * than HATCH_MIN_MM are refused. px are compared at 96 dpi. */
+static int hatch_spacing(style_value *v, const style_token *at,
+                         const cm_pattern *p) {
+  double spacing = cm_length_pt(p->spacing, 96), width = cm_length_pt(p->width, 96);
+  double floor_pt = HATCH_MIN_MM * 72 / 25.4;
+  if (spacing < width) {
+    cm_error *e = style_error(v->diag, at->line, at->col,
+                              "hatch spacing %g%s is less than the line width "
+                              "%g%s: the lines would fill the polygon solid",
+                              p->spacing.value, unit_name(p->spacing.unit),
+                              p->width.value, unit_name(p->width.unit));
+    cm_error_hint(e, "the spacing (the fourth value) is from line to line; "
+                     "make it at least the width (the third)");
+    return -1;
+  }
+  if (p->spacing.unit != CM_UNIT_PX && spacing < floor_pt) {
+    cm_error *e = style_error(v->diag, at->line, at->col,
+                              "hatch spacing %g%s is finer than %gmm, which "
+                              "no screen or printer shows as lines",
+                              p->spacing.value, unit_name(p->spacing.unit),
+                              HATCH_MIN_MM);
+    cm_error_hint(e, "hatches are usually 1mm to 3mm apart");
+    return -1;
+  }
+  return 0;
+}
+
 static int pattern(style_value *v, cm_pattern *out) {
   static const char *const functions[] = {"hatch", "cross-hatch"};
   const style_token *t = next(v);
@@ -581,7 +639,9 @@ static int pattern(style_value *v, cm_pattern *out) {
       positive_length(v, label, &p.width) || call_next(v, t, 0))
     return -1;
   snprintf(label, sizeof label, "%s() spacing", t->text);
-  if (positive_length(v, label, &p.spacing) || call_next(v, t, 1))
+  const style_token *at = peek(v);
+  if (positive_length(v, label, &p.spacing) || hatch_spacing(v, at, &p) ||
+      call_next(v, t, 1))
     return -1;
   *out = p;
   return 0;
@@ -609,7 +669,7 @@ static int simple_value(style_value *v, const style_prop *p, char *dest) {
     break;
   case VAL_LENGTH:
   case VAL_OFFSET:
-    rc = length(v, p->name, p->kind == VAL_OFFSET, &u.length);
+    rc = symbol_length(v, p->name, p->kind == VAL_OFFSET, &u.length);
     size = sizeof u.length;
     break;
   case VAL_PATTERN: rc = pattern(v, &u.pattern); size = sizeof u.pattern; break;

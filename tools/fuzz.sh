@@ -14,7 +14,7 @@
 set -e
 cd "$(dirname "$0")/.."
 
-HARNESSES="layer ogr style date proj"
+HARNESSES="layer ogr style date proj compose"
 OUT=build/fuzz
 PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libdeflate gdal"
 CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
@@ -38,10 +38,13 @@ build() {
   command -v clang >/dev/null || { echo "fuzz: clang is needed" >&2; exit 1; }
   build_libs
   for h in $HARNESSES; do
+    # the compose harness writes the fixture layers it draws
+    extra=""
+    [ $h = compose ] && extra=tests/support/fixtures.c
     clang $CFLAGS_FUZZ $(cflags) \
-      -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$h.c \
+      -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$h.c $extra \
       $OUT/instr/libcontrolmap.a $(libs) -o $OUT/fuzz_$h
-    ${CC:-cc} $CFLAGS_FUZZ $(cflags) tests/fuzz/fuzz_$h.c \
+    ${CC:-cc} $CFLAGS_FUZZ $(cflags) tests/fuzz/fuzz_$h.c $extra \
       tests/fuzz/replay.c $OUT/plain/libcontrolmap.a $(libs) -o $OUT/replay_$h
   done
   ${CC:-cc} $CFLAGS_FUZZ $(cflags) tests/fuzz/mkseeds.c \
@@ -81,6 +84,13 @@ seeds() {
   table_seeds date_intervals.txt '{print $1 "|" $2}' $S/date
   table_seeds date_formats.txt '{print $4 "||" $3 "|" $1 "|" $2}' $S/date
   table_seeds proj_crs.txt '{print $1}' $S/proj
+  # compose: the shipped styles drawn from the fixture layers poly, lines
+  # and points, and the bad-input script's own style
+  for f in styles/*.mss; do
+    sed 's/file: *"[^"]*control[^"]*"/file: "poly.shp"/; s/file: *"[^"]*lines[^"]*"/file: "lines.shp"/; s/file: *"[^"]*\.shp"/file: "points.shp"/' \
+      "$f" >$S/compose/$(basename "$f")
+  done
+  sed -n '/^cat >"$T\/fix\/s.mss"/,/^MSS/p' tests/cli_badinput.sh | sed '1d;$d' >$S/compose/badinput.mss
   grep -ho 'srs: *"[^"]*"' styles/*.mss tests/fixtures/styles/*.mss |
     sed 's/srs: *"\(.*\)"/\1/' | {
       i=0
@@ -113,6 +123,7 @@ options() {
   ogr) echo "-max_len=8192" ;;
   style) echo "-max_len=8192 -dict=$OUT/style.dict" ;;
   date) echo "-max_len=256" ;;
+  compose) echo "-max_len=8192 -timeout=30 -dict=$OUT/style.dict" ;;
   proj) echo "-max_len=2048 -timeout=30 -dict=$OUT/proj.dict" ;;
   esac
 }

@@ -148,6 +148,12 @@ const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
 size_t cm_batch_planned(const cm_batch *batch);
 size_t cm_batch_unchanged(const cm_batch *batch);
 
+/* Remove the temporary files (".NAME.tmpPID-...") that runs killed before
+ * they could clean up left beside this batch's outputs, when their
+ * process is gone; returns how many. A batch resumed after a kill calls
+ * this first. */
+size_t cm_batch_sweep(const cm_batch *batch);
+
 /* Compose and write every pending frame on jobs threads (1 or less: the
  * calling thread only), calling progress (may be NULL). The map is only
  * read. Returns the number of frames that failed; 0 when all were written

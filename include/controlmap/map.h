@@ -51,6 +51,21 @@ int cm_map_layer_times(const cm_style *style, const cm_style_layer *sl,
                        const cm_layer *data, cm_day *from, cm_day *to,
                        cm_error *err);
 
+/* Check that every point of data lies within longitude -180..180 and
+ * latitude -90..90 when its CRS is geographic (no .prj: WGS 84). The first
+ * point out of range goes to err, one per feature to all (may be NULL),
+ * each naming the record. Returns 0 or CM_EDATA (CM_ENOMEM when all cannot
+ * grow). cm_map_open does this for every layer. */
+int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
+                             cm_errors *all);
+
+/* 1 when one scale bar can be true on the map: the ground per page point
+ * at the frame's centre, edges and corners differs by less than a factor
+ * of two (a whole hemisphere in most projections does not, and a bar
+ * would be wrong nearly everywhere); 0 also when the frame's centre is
+ * off the Earth. The composer leaves the scale bar out when it is 0. */
+int cm_map_scale_is_uniform(const cm_map *map);
+
 /* The same from a parsed style; the map takes ownership of style, even on
  * failure. */
 int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err);

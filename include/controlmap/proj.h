@@ -23,6 +23,10 @@ void cm_proj_free(cm_proj *p);
 /* 1 when the destination CRS is geographic (degrees). */
 int cm_proj_dst_is_geographic(const cm_proj *p);
 
+/* Metres per destination unit (for degrees, the length of one along the
+ * equator); 0 when the CRS does not say. */
+double cm_proj_dst_metres(const cm_proj *p);
+
 /* Transform n points in place, source to destination. Points that cannot
  * be transformed become HUGE_VAL; returns how many did. */
 size_t cm_proj_forward(const cm_proj *p, cm_point *pts, size_t n);
@@ -37,8 +41,42 @@ size_t cm_proj_inverse(const cm_proj *p, cm_point *pts, size_t n);
 int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
                  cm_geom *out);
 
+/* How closely cm_proj_geom_fit follows the curves that straight source
+ * edges become. */
+typedef struct cm_proj_fit {
+  double tol;     /* in: the most, in destination units, a drawn edge may
+                     stray from the projected curve (0: never densify) */
+  cm_bbox view;   /* in: edges whose curve lies wholly outside it (in
+                     destination units) are not densified; an empty box
+                     means everywhere */
+  size_t budget;  /* in/out: points densifying may still add */
+  size_t failed;  /* out, on CM_EPROJ: index in g->points of the first
+                     point that cannot be transformed */
+  size_t wanted;  /* out, on CM_ENOMEM past the budget: the points g
+                     needed (0 when memory itself ran out) */
+} cm_proj_fit;
+
+/* Transform g into out (overwritten, not freed), cutting an edge only
+ * where the projection bends it by more than fit->tol, and then into as
+ * many pieces as that bend needs: an identical or affine transformation
+ * adds no point. Costs three transformations of the points. Returns 0;
+ * CM_ENOMEM when more than fit->budget points would be added (out is then
+ * empty, fit->wanted says how many); CM_EPROJ when a point cannot be transformed (fit->failed says
+ * which; out is empty). */
+int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
+                     cm_geom *out);
+
 /* Check that crs is something PROJ understands; 0 or CM_EPROJ. */
 int cm_proj_check(const char *crs, cm_error *err);
+
+/* 1 when crs (as cm_proj_create takes it; NULL for WGS 84) is known and
+ * geographic, in degrees of longitude and latitude; else 0. */
+int cm_proj_is_geographic(const char *crs);
+
+/* Check that crs can be a map's srs: something PROJ understands (as
+ * cm_proj_check) that is a map projection or geographic, flat x and y,
+ * not a geocentric, vertical or engineering CRS. 0 or CM_EPROJ. */
+int cm_proj_check_map(const char *crs, cm_error *err);
 
 /* Geodesic distance in metres between two lon/lat points on WGS 84. */
 double cm_geodesic_distance(double lon1, double lat1, double lon2,

@@ -26,6 +26,9 @@ typedef struct cm_render_options {
   int png_level;       /* deflate level 1-9; 0: the default (see render.c) */
   int svg_text_paths;  /* 1: own SVG writes text as glyph outlines, for
                           viewers without the fonts (not editable) */
+  int no_clobber;      /* 1: never replace an existing file: fail with
+                          CM_EIO instead (checked before drawing, and again,
+                          atomically, when the file is put in place) */
 } cm_render_options;
 
 /* Largest raster accepted, in pixels (width * height), so a typo in a page
@@ -35,7 +38,10 @@ typedef struct cm_render_options {
 /* The format named by path's extension (.png .pdf .svg, any case). */
 int cm_format_from_path(cm_format *out, const char *path, cm_error *err);
 
-/* Write scene to path in the format of its extension. opt may be NULL. */
+/* Write scene to path in the format of its extension. opt may be NULL.
+ * The file is written beside path under a temporary name and renamed over
+ * it: an existing path is replaced by a new file (one that was read-only,
+ * or a symbolic link, included; the link's target is left as it was). */
 int cm_render_file(const cm_scene *scene, const char *path,
                    const cm_render_options *opt, cm_error *err);
 
@@ -45,6 +51,12 @@ int cm_render_file(const cm_scene *scene, const char *path,
  * freed with cm_render_pixels_free. CM_ENOMEM past CM_MAX_PIXELS. */
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err);
+
+/* Remove every temporary file this process is writing an output into, and
+ * let no more be made. Async-signal-safe: for a handler of SIGINT, SIGTERM
+ * or SIGHUP that then ends the process, so an interrupted render or batch
+ * leaves no ".NAME.tmp..." file behind. */
+void cm_render_remove_temporary(void);
 
 /* Free what cm_render_pixels gave (NULL is fine). The memory goes back to
  * the system at once, so a long batch on many threads stays small. */

@@ -110,4 +110,11 @@ int cm_scene_set_meta(cm_scene *scene, const char *key, const char *value);
 /* The value of a metadata key, or NULL. Owned by the scene. */
 const char *cm_scene_meta(const cm_scene *scene, const char *key);
 
+/* Things left out of the scene that its reader should be told of (a
+ * legend cut short), one sentence each; not written to any file. text is
+ * copied. Returns 0 or CM_ENOMEM. */
+int cm_scene_add_warning(cm_scene *scene, const char *text);
+size_t cm_scene_warning_count(const cm_scene *scene);
+const char *cm_scene_warning(const cm_scene *scene, size_t i);
+
 #endif

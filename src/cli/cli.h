@@ -6,10 +6,23 @@
 
 #include "controlmap/date.h"
 #include "controlmap/error.h"
+#include "controlmap/map.h"
 #include "controlmap/style.h"
 
 /* Exit codes. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Print what the map opened will lack, to stderr ("controlmap: warning:
+ * ..."): a scale bar the style asks for that could not be true. */
+void cli_map_warnings(const cm_map *map);
+
+/* Jobs lowered so that that many PNG frames of the map, going to output,
+ * fit in half of the memory available (saying so unless quiet). */
+int cli_fit_jobs(const cm_map *map, const char *output, int jobs, int quiet);
+
+/* --changes-since reads the layer "control": CM_EUSAGE (err set) when the
+ * style has none, found before any data is loaded. */
+int cli_needs_control(const cm_style *style, cm_error *err);
 
 int cmd_render(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -39,12 +39,16 @@ static const char help[] =
     "                         starts again (default 2500)\n"
     "      --dpi N            override the style's dpi (10 to 4800)\n"
     CLI_STYLE_HELP
-    "  -j, --jobs N           frames drawn at once (default: number of CPUs)\n"
+    "  -j, --jobs N           frames drawn at once (default: number of CPUs;\n"
+    "                         fewer when PNG frames would not fit in half of\n"
+    "                         the memory available)\n"
     "      --shard I/N        draw only the I-th of N interleaved slices, to split\n"
     "                         a batch across processes or machines (not for\n"
     "                         an animation)\n"
     "      --skip-existing    leave frames whose file already exists (not for\n"
     "                         an animation)\n"
+    "      --no-clobber       a frame whose file exists fails instead of\n"
+    "                         replacing it (not for an animation)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "      --changes-since D  outline and hatch the ground that changed hands\n"
@@ -120,6 +124,7 @@ static int parse_option(int ch, batch_args *a) {
   case 'q': a->quiet = 1; return EXIT_OK;
   case 'M': a->timings = 1; return EXIT_OK;
   case 'K': s->skip_existing = 1; return EXIT_OK;
+  case 'N': s->render.no_clobber = 1; return EXIT_OK;
   case 'j': return parse_jobs(optarg, &a->jobs);
   case 'Y': a->timed = 1; return parse_ms("--delay", optarg, &s->anim.delay_ms);
   case 'H': a->timed = 1; return parse_ms("--hold-last", optarg, &s->anim.hold_last_ms);
@@ -188,6 +193,9 @@ static int check_animation(const batch_args *a) {
   if (anim && s->skip_existing)
     return cli_usage("--skip-existing makes no sense for an animation: every "
                      "frame goes into '%s'", s->output);
+  if (anim && s->render.no_clobber)
+    return cli_usage("--no-clobber is for frames, not an animation: remove "
+                     "'%s' first to keep nothing from being replaced", s->output);
   if (!anim && a->timed)
     return cli_usage("--delay and --hold-last are for an animation: end -o "
                      "in .gif, .webp or .html");
@@ -205,7 +213,7 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"svg-engine", required_argument, 0, 'G'},
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
       {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
-      {"dpi", required_argument, 0, 'I'},
+      {"dpi", required_argument, 0, 'I'}, {"no-clobber", no_argument, 0, 'N'},
       {"changes-since", required_argument, 0, 'W'}, CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;
@@ -223,6 +231,9 @@ static int parse(int argc, char **argv, batch_args *a) {
   if (optind < argc)
     return cli_usage("unexpected argument '%s' (see `controlmap batch --help`)",
                      argv[optind]);
+  if (a->modes > 1)
+    return cli_usage("--every, --dates and --changes each choose the dates: "
+                     "give only one of them");
   if (a->modes != 1)
     return cli_usage("batch needs one of --every STEP, --dates FILE or --changes");
   return check_animation(a);
@@ -376,8 +387,16 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
     p.started = calloc(n ? n : 1, sizeof *p.started);
     p.composed = calloc(n ? n : 1, sizeof *p.composed);
   }
-  if (!a->quiet)
+  if (!a->quiet) {
     announce(b, &a->spec);
+    cli_map_warnings(map);
+  }
+  if (n)
+    a->jobs = cli_fit_jobs(map, cm_batch_frame(b, 0)->output, a->jobs, a->quiet);
+  size_t swept = cm_batch_sweep(b);
+  if (swept && !a->quiet)
+    fprintf(stderr, "controlmap: removed %zu temporary file%s left by an "
+                    "interrupted run\n", swept, swept == 1 ? "" : "s");
   int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
   double total = cli_now() - t0;
   if (p.animation)
@@ -393,13 +412,16 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
 }
 
 /* Load the style (with --dpi and the style options applied) and its
- * layers. */
+ * layers; --changes-since needs a control layer, said before loading. */
 static int open_map(cm_map **map, const char *style, batch_args *a, cm_error *err) {
   cm_style *parsed;
   cm_style_options opt = cli_overrides_options(&a->style_opts);
   int rc = cm_style_load_with(&parsed, style, &opt, err, NULL);
   if (rc == CM_OK && a->dpi > 0)
     cm_style_set_dpi(parsed, a->dpi);
+  if (rc == CM_OK && a->spec.compose.changes &&
+      (rc = cli_needs_control(parsed, err)) != CM_OK)
+    cm_style_free(parsed);
   return rc == CM_OK ? cm_map_open_style(map, parsed, err) : rc;
 }
 

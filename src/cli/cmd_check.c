@@ -118,6 +118,11 @@ static void check_layer(const cm_style *s, const cm_style_layer *sl,
     snprintf(e.file, sizeof e.file, "%.480s (its .prj)", cm_layer_path(l));
     report(&e, f);
   }
+  cm_errors out = {0};
+  cm_map_check_coordinates(l, NULL, &out);
+  for (size_t i = 0; i < out.count; i++)
+    report(&out.items[i], f);
+  cm_errors_free(&out);
   if (sl->time_start)
     check_dates(s, sl, l, f);
   check_fields(s, sl->name, l, f);
@@ -184,13 +189,20 @@ int cmd_check(int argc, char **argv) {
   rc = cm_style_load_with(&s, path, &opt, &first, &all);
   if (rc != CM_OK && !all.count)
     report(&first, &f);
-  for (size_t i = 0; i < all.count; i++)
+  for (size_t i = 0; i < all.count; i++) {
+    /* past its cap the list ends with a count of the rest, which the
+     * total includes */
+    size_t more;
+    if (all.items[i].line == 0 &&
+        sscanf(all.items[i].message, "%zu more mistakes not listed", &more) == 1)
+      f.style += (int)more - 1;
     report(&all.items[i], &f);
+  }
   cm_errors_free(&all);
   if (!s)
     return summary(path, &f, 0, 0); /* unreadable: nothing more to check */
   cm_error e;
-  if (cm_proj_check(cm_style_map(s)->srs, &e) != CM_OK) {
+  if (cm_proj_check_map(cm_style_map(s)->srs, &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%s", path);
     report(&e, &f);
   }

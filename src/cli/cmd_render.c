@@ -39,6 +39,8 @@ static const char help[] =
     "      --png-level N      deflate level 1-9 for PNG (default 1)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
+    "      --no-clobber       fail rather than replace an existing OUT (by\n"
+    "                         default it is replaced by a new file)\n"
     "  -q, --quiet            say nothing on success\n"
     "  -h, --help             this help\n";
 
@@ -57,16 +59,28 @@ static int parse_dates(render_args *a) {
   if (!strchr(a->date, ','))
     return a->compose.cols ? cli_usage("--grid needs several dates: -d D1,D2,...")
                            : cli_parse_date(a->date, &a->compose.date);
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", a->date);
+  /* Walked in place: a list of any length is read whole, never cut. */
   size_t n = 0;
-  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-       tok = strtok_r(NULL, ",", &save)) {
+  for (const char *s = a->date;; s++) {
+    size_t len = strcspn(s, ",");
+    char tok[32];
+    if (len == 0)
+      return cli_usage("-d '%.80s%s': a date is missing between commas "
+                       "(write -d D1,D2,...)", a->date,
+                       strlen(a->date) > 80 ? "..." : "");
     if (n == sizeof a->panels / sizeof *a->panels)
-      return cli_usage("at most 64 panels");
+      return cli_usage("at most 64 panels (-d lists more dates)");
+    if (len >= sizeof tok)
+      return cli_usage("'%.40s...' is not a date: write YYYY, YYYY-MM or "
+                       "YYYY-MM-DD (e.g. 2020-11-10)", s);
+    memcpy(tok, s, len);
+    tok[len] = '\0';
     int rc = cli_parse_date(tok, &a->panels[n++]);
     if (rc)
       return rc;
+    s += len;
+    if (!*s)
+      break;
   }
   a->compose.panels = a->panels;
   a->compose.npanels = n;
@@ -86,7 +100,8 @@ static int parse(int argc, char **argv, render_args *a) {
       {"svg-engine", required_argument, 0, 'E'},
       {"svg-text", required_argument, 0, 'T'},
       {"png-level", required_argument, 0, 'Z'}, {"dpi", required_argument, 0, 'D'}, {"quiet", no_argument, 0, 'q'},
-      {"timings", no_argument, 0, 'M'}, CLI_STYLE_LONGS,
+      {"timings", no_argument, 0, 'M'}, {"no-clobber", no_argument, 0, 'N'},
+      CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch;
   optind = 1;
@@ -115,6 +130,7 @@ static int parse(int argc, char **argv, render_args *a) {
     case 'o': a->output = optarg; break;
     case 'q': a->quiet = 1; break;
     case 'M': a->timings = 1; break;
+    case 'N': a->render.no_clobber = 1; break;
     case 'h': fputs(help, stdout); return -1;
     case 'L':
       if (strcmp(optarg, "all") && strcmp(optarg, "present"))
@@ -190,13 +206,21 @@ int cmd_render(int argc, char **argv) {
     return cli_fail(&err);
   if (a.dpi > 0)
     cm_style_set_dpi(parsed, a.dpi);
+  if (a.compose.changes && cli_needs_control(parsed, &err) != CM_OK) {
+    cm_style_free(parsed);
+    return cli_fail(&err);
+  }
   cm_map *map;
   if (cm_map_open_style(&map, parsed, &err) != CM_OK)
     return cli_fail(&err);
+  if (!a.quiet)
+    cli_map_warnings(map);
   t[1] = cli_now();
   cm_scene *scene = NULL;
   rc = cm_compose(&scene, map, &a.compose, &err);
   t[2] = cli_now();
+  for (size_t i = 0; rc == CM_OK && !a.quiet && i < cm_scene_warning_count(scene); i++)
+    fprintf(stderr, "controlmap: warning: %s\n", cm_scene_warning(scene, i));
   if (rc == CM_OK)
     rc = cm_render_file(scene, a.output, &a.render, &err);
   t[3] = cli_now();

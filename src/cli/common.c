@@ -22,6 +22,27 @@ int cli_fail(const cm_error *err) {
                                                           : EXIT_FAIL;
 }
 
+void cli_map_warnings(const cm_map *map) {
+  const cm_style *s = cm_map_style(map);
+  if (cm_style_map(s)->scale_bar != CM_CORNER_NONE && !cm_map_scale_is_uniform(map))
+    fprintf(stderr, "controlmap: warning: %s: the scale bar is left out: the "
+                    "map's scale varies more than twofold across it, so no "
+                    "bar could be true (give a smaller extent, or "
+                    "`scale-bar: none`)\n", cm_style_name(s));
+}
+
+int cli_needs_control(const cm_style *s, cm_error *err) {
+  for (size_t i = 0; i < cm_style_layer_count(s); i++)
+    if (!strcmp(cm_style_layer_at(s, i)->name, "control"))
+      return CM_OK;
+  cm_error_set(err, CM_EUSAGE, cm_style_name(s), 0, 0,
+               "showing changes needs a layer named 'control' with a field "
+               "'holder', and the style has no Layer#control");
+  cm_error_hint(err, "add Layer#control { file: \"...\"; } for the "
+                     "territorial-control polygons");
+  return CM_EUSAGE;
+}
+
 int cli_usage(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

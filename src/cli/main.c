@@ -1,6 +1,9 @@
 #include "cli.h"
 
+#include "controlmap/render.h"
+
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,7 +28,31 @@ static const char usage[] =
     "Run `controlmap <command> --help` for a command's options.\n"
     "Exit codes: 0 success, 1 data or render failure, 2 usage or style error.\n";
 
+/* Interrupted (Ctrl-C, kill, a closed terminal): remove the temporary
+ * files of outputs being written, then die of the same signal, so the
+ * shell sees 128 + its number and no ".NAME.tmp..." file stays. */
+static void on_signal(int sig) {
+  cm_render_remove_temporary();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void catch_signals(void) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    struct sigaction old;
+    /* a signal ignored by whoever started us (nohup) stays ignored */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(sigs[i], &sa, NULL);
+  }
+}
+
 int main(int argc, char **argv) {
+  catch_signals();
   if (argc < 2) {
     fputs(usage, stderr);
     return EXIT_USAGE;

@@ -1,0 +1,359 @@
+/* Hostile but valid input: shapefiles whose every byte is right but whose
+ * shapes are built to make a naive loader slow or greedy. Each must load
+ * within 2 s per 100,000 vertices (scaled up under the sanitizers), or be
+ * refused with a message naming the layer, never exhaust memory. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "controlmap/compose.h"
+#include "controlmap/map.h"
+#include "support/files.h"
+#include "support/fixtures.h"
+
+#include <math.h>
+#include <shapefil.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char dir[512];
+
+/* Sanitizers and valgrind slow the library several times over. */
+static double slowdown(void) {
+  const char *s = getenv("CM_TEST_SLOWDOWN");
+  double k = s ? atof(s) : 0;
+#if defined(__SANITIZE_ADDRESS__)
+  if (k < 6)
+    k = 6;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  if (k < 6)
+    k = 6;
+#endif
+#endif
+  return k > 1 ? k : 1;
+}
+
+static double seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int setup(void **state) { return fixture_make_dir(dir, sizeof dir); }
+
+static int teardown(void **state) {
+  fixture_remove_dir(dir);
+  return 0;
+}
+
+/* NAME.shp of nparts zig-zags of n vertices each across the box lon
+ * 45..48, lat 38.5..41, in lon/lat: every edge spans the box, the shape a
+ * uniform densifier turns into millions of points and on which plain
+ * Douglas-Peucker is quadratic. A polygon's ring is closed. */
+static void write_zigzag_in(const char *name, int type, int nparts, int n,
+                            const double *b) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  SHPHandle shp = SHPCreate(path, type);
+  DBFHandle dbf = DBFCreate(path);
+  assert_non_null(shp);
+  assert_non_null(dbf);
+  assert_int_equal(DBFAddField(dbf, "id", FTInteger, 8, 0), 0);
+  int closed = type == SHPT_POLYGON;
+  double *x = malloc((size_t)(n + 1) * sizeof *x);
+  double *y = malloc((size_t)(n + 1) * sizeof *y);
+  for (int p = 0; p < nparts; p++) {
+    for (int i = 0; i < n; i++) {
+      x[i] = i % 2 ? b[2] : b[0];
+      y[i] = b[1] + (b[3] - b[1]) * i / n + 0.01 * p;
+    }
+    if (closed)
+      x[n] = x[0], y[n] = y[0];
+    SHPObject *o = SHPCreateSimpleObject(type, n + closed, x, y, NULL);
+    assert_true(SHPWriteObject(shp, -1, o) >= 0);
+    SHPDestroyObject(o);
+    DBFWriteIntegerAttribute(dbf, p, 0, p);
+  }
+  free(x);
+  free(y);
+  SHPClose(shp);
+  DBFClose(dbf);
+}
+
+static void write_zigzag(const char *name, int type, int nparts, int n) {
+  write_zigzag_in(name, type, nparts, n, (const double[]){45, 38.5, 48, 41});
+}
+
+/* Opens a map of one layer NAME.shp drawn in srs; its time in seconds. */
+static int open_map_at(const char *name, const char *srs, const char *extent,
+                       int dpi, cm_map **m, cm_error *err, double *took) {
+  char text[2048], style_name[600];
+  snprintf(text, sizeof text,
+           "Map { srs: \"%s\"; %s page: 120mm 90mm; dpi: %d; }\n"
+           "Layer#z { file: \"%s.shp\"; }\n"
+           "#z { polygon-fill: #e6a49c; line-color: #600; line-width: 1pt; }\n",
+           srs, extent, dpi, name);
+  snprintf(style_name, sizeof style_name, "%s/style.mss", dir);
+  cm_style *style = NULL;
+  int rc = cm_style_parse(&style, text, strlen(text), style_name, err, NULL);
+  assert_int_equal(rc, CM_OK);
+  double t0 = seconds();
+  rc = cm_map_open_style(m, style, err);
+  *took = seconds() - t0;
+  return rc;
+}
+
+static int open_map(const char *name, const char *srs, const char *extent,
+                    cm_map **m, cm_error *err, double *took) {
+  return open_map_at(name, srs, extent, 150, m, err, took);
+}
+
+static const char lcc[] =
+    "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
+static const char box[] = "extent: 44.8 38.4 48.2 41.2;";
+
+static size_t page_points(const cm_map *m) {
+  size_t n = 0;
+  for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(m, 0)); f++)
+    n += cm_map_feature_geom(m, 0, f)->npoints;
+  return n;
+}
+
+/* 50,000 zig-zag vertices in one ring: within 2 s per 100,000 vertices,
+ * projected to a conic map and drawn as the lon/lat it is. */
+static void zigzag_ring_loads_fast(void **state) {
+  write_zigzag("ring", SHPT_POLYGON, 1, 50000);
+  const char *srs[] = {lcc, "EPSG:4326"};
+  const char *extent[] = {box, box, ""};
+  for (int k = 0; k < 3; k++) {
+    cm_map *m = NULL;
+    cm_error err;
+    double took;
+    assert_int_equal(open_map("ring", srs[k % 2], extent[k], &m, &err, &took), CM_OK);
+    printf("zig-zag ring of 50,000 vertices, %s%s: %.3f s, %zu points drawn\n",
+           srs[k % 2], extent[k][0] ? "" : ", no extent", took, page_points(m));
+    assert_true(took < 1.0 * slowdown());
+    /* teeth closer than a pixel merge; the drawing keeps its shape */
+    assert_true(page_points(m) >= 1000);
+    cm_map_free(m);
+  }
+}
+
+/* 10 lines of 20,000 zig-zag vertices (a 3.2 MB .shp): loads fast within
+ * its memory bound or is refused naming the layer, never runs away. */
+static void zigzag_lines_bounded(void **state) {
+  write_zigzag("lines", SHPT_ARC, 10, 20000);
+  cm_map *m = NULL;
+  cm_error err;
+  double took;
+  int rc = open_map("lines", lcc, box, &m, &err, &took);
+  printf("10 zig-zag lines of 20,000 vertices: %.3f s, rc %d %s\n", took, rc,
+         rc ? err.message : "");
+  assert_true(took < 4.0 * slowdown());
+  if (rc == CM_OK) {
+    assert_true(page_points(m) <= 200000 * 9 + (1 << 18));
+    cm_map_free(m);
+  } else {
+    assert_int_equal(rc, CM_ENOMEM);
+    assert_non_null(strstr(err.message, "layer 'z'"));
+    assert_non_null(strstr(err.message, "8 points per point"));
+    assert_non_null(strstr(err.file, "lines.shp"));
+  }
+}
+
+static double segment_distance(cm_point p, cm_point a, cm_point b) {
+  double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+  double t = l2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return hypot(a.x + t * dx - p.x, a.y + t * dy - p.y);
+}
+
+/* Edges longer than a few pixels in a conic projection still curve: a
+ * parallel drawn from one edge of the map to the other bows as it should,
+ * within a quarter of a pixel, though the layer has only its two ends. */
+static void long_edges_still_curve(void **state) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/par", dir);
+  SHPHandle shp = SHPCreate(path, SHPT_ARC);
+  DBFHandle dbf = DBFCreate(path);
+  DBFAddField(dbf, "id", FTInteger, 8, 0);
+  double x[2] = {45, 48}, y[2] = {41, 41};
+  SHPObject *o = SHPCreateSimpleObject(SHPT_ARC, 2, x, y, NULL);
+  SHPWriteObject(shp, -1, o);
+  SHPDestroyObject(o);
+  DBFWriteIntegerAttribute(dbf, 0, 0, 1);
+  SHPClose(shp);
+  DBFClose(dbf);
+  cm_map *m = NULL;
+  cm_error err;
+  double took;
+  assert_int_equal(open_map("par", lcc, box, &m, &err, &took), CM_OK);
+  const cm_geom *g = cm_map_feature_geom(m, 0, 0);
+  assert_true(g->npoints >= 4);
+  /* every drawn point lies on the parallel: where 41 N projects */
+  for (double lon = 45; lon <= 48; lon += 0.125) {
+    cm_point p;
+    assert_int_equal(cm_map_lonlat_to_page(m, lon, 41, &p), 0);
+    double best = HUGE_VAL;
+    for (size_t i = 0; i + 1 < g->npoints; i++) {
+      cm_point a = g->points[i], b = g->points[i + 1];
+      best = fmin(best, segment_distance(p, a, b));
+    }
+    assert_true(best < 0.5 * 72.0 / 150);
+  }
+  cm_map_free(m);
+}
+
+/* Zig-zags round the pole in a polar projection: every edge becomes a
+ * long arc, so following the curves would add about a hundred points per
+ * point. That is past the layer's bound: refused, naming the layer, at
+ * once. */
+static void past_the_bound_refused(void **state) {
+  write_zigzag_in("polar", SHPT_ARC, 1, 5000, (const double[]){-170, 60, 170, 80});
+  cm_map *m = NULL;
+  cm_error err;
+  double took;
+  int rc = open_map_at("polar", "+proj=stere +lat_0=90 +lon_0=0 +datum=WGS84",
+                       "", 600, &m, &err, &took);
+  printf("5,000 polar arcs: %.3f s: %s (%s)\n", took, err.message, err.hint);
+  assert_int_equal(rc, CM_ENOMEM);
+  assert_non_null(strstr(err.message, "layer 'z': following the map's "
+                                      "projection would add more than 8 "
+                                      "points per point of its 5000"));
+  assert_non_null(strstr(err.file, "polar.shp"));
+  assert_true(took < 0.5 * slowdown());
+}
+
+/* out keeps a subsequence of in's points, and every point of in lies
+ * within tol of the kept segment that spans it. */
+static void assert_within_tolerance(const cm_geom *in, const cm_geom *out,
+                                    double tol) {
+  size_t k = 0;
+  for (size_t i = 0; i < in->npoints; i++) {
+    cm_point p = in->points[i];
+    if (k < out->npoints && p.x == out->points[k].x && p.y == out->points[k].y) {
+      k++;
+      continue;
+    }
+    assert_true(k > 0 && k < out->npoints);
+    assert_true(segment_distance(p, out->points[k - 1], out->points[k]) <= tol);
+  }
+  assert_int_equal(k, out->npoints);
+}
+
+/* Douglas-Peucker on a zig-zag whose teeth are all as tall: plain, it
+ * splits next to an end every time, O(n^2); here 200,000 points take well
+ * under a second, and every dropped point lies within the tolerance. */
+static void simplify_zigzag_fast(void **state) {
+  enum { N = 200000 };
+  cm_geom g, out;
+  cm_geom_init(&g, CM_GEOM_LINE);
+  for (int i = 0; i < N; i++)
+    assert_int_equal(cm_geom_add_point(&g, i * 0.001, i % 2 ? 1 : 0), 0);
+  double t0 = seconds();
+  assert_int_equal(cm_geom_simplify(&g, 0.25, &out), 0);
+  double took = seconds() - t0;
+  printf("simplifying a 200,000-point zig-zag: %.3f s, %zu points kept\n",
+         took, out.npoints);
+  assert_true(took < 0.5 * slowdown());
+  assert_within_tolerance(&g, &out, 0.25);
+  cm_geom_free(&out);
+  /* teeth lower than the tolerance: a straight line is left */
+  for (int i = 0; i < N; i++)
+    g.points[i].y = i % 2 ? 0.1 : 0;
+  t0 = seconds();
+  assert_int_equal(cm_geom_simplify(&g, 0.25, &out), 0);
+  assert_true(seconds() - t0 < 0.5 * slowdown());
+  assert_true(out.npoints <= 64);
+  cm_geom_free(&out);
+  cm_geom_free(&g);
+}
+
+/* NAME.shp of n small squares on a grid, field id "class N". */
+static void write_squares(const char *name, int n) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  SHPHandle shp = SHPCreate(path, SHPT_POLYGON);
+  DBFHandle dbf = DBFCreate(path);
+  assert_int_equal(DBFAddField(dbf, "id", FTString, 16, 0), 0);
+  int side = (int)ceil(sqrt(n));
+  double d = 3.0 / side;
+  for (int i = 0; i < n; i++) {
+    double x0 = 45 + d * (i % side), y0 = 38.5 + d * (i / side) * 0.8;
+    double x[5] = {x0, x0 + d / 2, x0 + d / 2, x0, x0};
+    double y[5] = {y0, y0, y0 + d / 2, y0 + d / 2, y0};
+    SHPObject *o = SHPCreateSimpleObject(SHPT_POLYGON, 5, x, y, NULL);
+    SHPWriteObject(shp, -1, o);
+    SHPDestroyObject(o);
+    char id[24];
+    snprintf(id, sizeof id, "class %d", i);
+    DBFWriteStringAttribute(dbf, i, 0, id);
+  }
+  SHPClose(shp);
+  DBFClose(dbf);
+}
+
+/* 100,000 features each with a legend text of its own: de-duplicated
+ * through a hash (a list search made this quadratic, about a minute), the
+ * legend cut to 30 classes and a line counting the rest, and a warning. */
+static void legend_of_many_classes(void **state) {
+  enum { N = 100000 };
+  write_squares("many", N);
+  char text[1024], style_name[600];
+  snprintf(text, sizeof text,
+           "Map { srs: \"%s\"; %s page: 120mm 90mm; dpi: 100; legend: bottom-left; }\n"
+           "Layer#z { file: \"many.shp\"; }\n"
+           "#z { polygon-fill: #e6a49c; legend: \"{id}\"; }\n", lcc, box);
+  snprintf(style_name, sizeof style_name, "%s/style.mss", dir);
+  cm_style *style = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&style, text, strlen(text), style_name, &err, NULL), 0);
+  cm_map *m = NULL;
+  assert_int_equal(cm_map_open_style(&m, style, &err), 0);
+  cm_compose_options opt = {0};
+  assert_int_equal(cm_date_parse("2020", &opt.date, NULL, NULL), 0);
+  cm_scene *scene = NULL;
+  double t0 = seconds();
+  assert_int_equal(cm_compose(&scene, m, &opt, &err), 0);
+  double took = seconds() - t0;
+  printf("composing 100,000 features with distinct legend texts: %.3f s\n", took);
+  assert_true(took < 4.0 * slowdown());
+  /* the legend's texts: 30 classes and the count of the rest */
+  size_t texts = 0, more = 0;
+  int in_legend = 0;
+  for (size_t i = 0; i < cm_scene_count(scene); i++) {
+    const cm_item *it = cm_scene_item(scene, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN)
+      in_legend = !strcmp(it->id, "legend");
+    else if (it->kind == CM_ITEM_GROUP_END)
+      in_legend = 0;
+    else if (in_legend && it->kind == CM_ITEM_TEXT) {
+      texts++;
+      more += strstr(it->text, "and 99970 more") != NULL;
+    }
+  }
+  assert_int_equal(texts, 31);
+  assert_int_equal(more, 1);
+  assert_int_equal(cm_scene_warning_count(scene), 1);
+  assert_non_null(strstr(cm_scene_warning(scene, 0), "lists 30 of its 100000 classes"));
+  cm_scene_free(scene);
+  cm_map_free(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(zigzag_ring_loads_fast),
+      cmocka_unit_test(zigzag_lines_bounded),
+      cmocka_unit_test(long_edges_still_curve),
+      cmocka_unit_test(past_the_bound_refused),
+      cmocka_unit_test(simplify_zigzag_fast),
+      cmocka_unit_test(legend_of_many_classes),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
