@@ -267,17 +267,57 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   return CM_OK;
 }
 
+static int same_color(cm_color a, cm_color b) {
+  return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* Two paints that draw the same (fields compared, not padding). */
+static int same_paint(const cm_paint *a, const cm_paint *b) {
+  if (a->fill != b->fill || a->nonzero != b->nonzero || a->hatch != b->hatch ||
+      a->cross != b->cross || a->stroke != b->stroke || a->dash_count != b->dash_count ||
+      a->join != b->join || a->cap != b->cap)
+    return 0;
+  if ((a->fill && !same_color(a->fill_color, b->fill_color)) ||
+      (a->stroke && (!same_color(a->stroke_color, b->stroke_color) ||
+                     a->stroke_width != b->stroke_width)))
+    return 0;
+  if (a->hatch && (a->hatch_angle != b->hatch_angle || !same_color(a->hatch_color, b->hatch_color) ||
+                   a->hatch_width != b->hatch_width || a->hatch_spacing != b->hatch_spacing))
+    return 0;
+  for (int i = 0; i < a->dash_count; i++)
+    if (a->dash[i] != b->dash[i])
+      return 0;
+  return 1;
+}
+
+/* An area joins the path just before it when both are painted alike, so
+ * neighbours fill as one path: antialiasing then leaves no light seam
+ * along the edge they share (two fills of half-covered pixels would). */
+static int add_area(composer *c, cm_geom *g, const cm_paint *p) {
+  cm_paint q = *p;
+  q.nonzero = 1;
+  cm_geom_orient(g);
+  size_t n = cm_scene_count(c->scene);
+  const cm_item *last = n ? cm_scene_item(c->scene, n - 1) : NULL;
+  if (last && last->kind == CM_ITEM_PATH && last->geom.type == CM_GEOM_POLYGON &&
+      same_paint(&last->paint, &q))
+    return cm_scene_path_append(c->scene, g);
+  return cm_scene_path_take(c->scene, g, &q);
+}
+
 /* A path of the map's page into the frame being drawn (scaled for a
  * panel; symbol sizes stay as the style says). */
 static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
-  if (c->k == 1 && c->src0.x == c->dst0.x && c->src0.y == c->dst0.y)
+  int moved_needed = !(c->k == 1 && c->src0.x == c->dst0.x && c->src0.y == c->dst0.y);
+  if (!moved_needed && g->type != CM_GEOM_POLYGON)
     return cm_scene_path(c->scene, g, p);
   cm_geom moved;
   if (cm_geom_copy(&moved, g) != CM_OK)
     return CM_ENOMEM;
-  for (size_t i = 0; i < moved.npoints; i++)
+  for (size_t i = 0; moved_needed && i < moved.npoints; i++)
     moved.points[i] = cm_compose_place(c, moved.points[i]);
-  int rc = cm_scene_path_take(c->scene, &moved, p);
+  int rc = g->type == CM_GEOM_POLYGON ? add_area(c, &moved, p)
+                                      : cm_scene_path_take(c->scene, &moved, p);
   cm_geom_free(&moved);
   return rc;
 }
