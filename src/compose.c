@@ -123,7 +123,7 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     cm_feature_ref *ref) {
+                     cm_feature_ref *ref, long marker) {
   char buf[1024];
   cm_style_expand(buf, sizeof buf, s->text_name, cm_feature_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
@@ -152,6 +152,7 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.style.valign = CM_ALIGN_CENTER;
   l.style.angle = l.angle;
   l.priority = s->text_priority;
+  l.marker = marker;
   return cm_compose_add_label(c, &l, buf);
 }
 
@@ -247,17 +248,32 @@ int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
   return CM_OK;
 }
 
-static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
+/* Markers of a point feature. One cut by the frame is left out (its label
+ * too, see add_label); *first is the scene item of the first marker drawn,
+ * or -1, so a label that finds no room can take its marker with it. */
+static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g,
+                        long *first) {
   cm_paint p;
   marker_paint(c, s, &p);
   double size = pt(c, s->marker_width);
+  *first = -1;
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
     cm_point at = cm_compose_place(c, g->points[i]);
     int rc = cm_marker_geom(s->marker_type, at, size, &m);
+    cm_bbox box = cm_geom_bbox(&m);
+    cm_bbox f = c->frame;
+    int inside = box.minx >= f.minx && box.miny >= f.miny && box.maxx <= f.maxx &&
+                 box.maxy <= f.maxy;
+    if (!inside) {
+      cm_geom_free(&m);
+      continue;
+    }
+    if (*first < 0)
+      *first = (long)cm_scene_count(c->scene);
     /* Labels keep clear of every marker, not only their own. */
     if (rc == CM_OK)
-      rc = cm_compose_take(c, cm_geom_bbox(&m));
+      rc = cm_compose_take(c, box);
     if (rc == CM_OK)
       rc = cm_scene_path_take(c->scene, &m, &p);
     cm_geom_free(&m);
@@ -322,6 +338,27 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
   return rc;
 }
 
+/* Remember a marker and its place's name for the check. */
+static int note_mark(composer *c, const cm_symbolizer *s, cm_feature_ref *ref,
+                     size_t item) {
+  if (c->nmarks == c->cap_marks) {
+    size_t cap = c->cap_marks ? c->cap_marks * 2 : 64;
+    cm_mark *grown = realloc(c->marks, cap * sizeof *grown);
+    if (!grown)
+      return CM_ENOMEM;
+    c->marks = grown;
+    c->cap_marks = cap;
+  }
+  cm_mark *m = &c->marks[c->nmarks++];
+  m->item = item;
+  m->box = cm_geom_bbox(&cm_scene_item(c->scene, item)->geom);
+  m->name[0] = '\0';
+  if ((s->set & CM_PROP_TEXT_NAME) && s->text_name)
+    cm_style_expand(m->name, sizeof m->name, s->text_name, cm_feature_attr, ref,
+                    c->ms->lang, c->ms->digits, c->opt->date);
+  return CM_OK;
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
@@ -338,10 +375,16 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   make_paint(c, &s, g->type, &p);
   if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
-  if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
-    rc = draw_markers(c, &s, g);
+  long marker = -1;
+  if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s)) {
+    rc = draw_markers(c, &s, g, &marker);
+    if (marker < 0)
+      return rc; /* cut by the frame: neither marker nor label */
+    if (rc == CM_OK && c->opt->findings)
+      rc = note_mark(c, &s, &ref, (size_t)marker);
+  }
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
-    rc = add_label(c, &s, g, &ref);
+    rc = add_label(c, &s, g, &ref, marker);
   return rc;
 }
 
@@ -495,6 +538,7 @@ void cm_composer_free(composer *c) {
   free(c->labels);
   free(c->legend);
   free(c->taken);
+  free(c->marks);
   if (c->ctx)
     g_object_unref(c->ctx);
 }
@@ -546,6 +590,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     if (rc == CM_OK)
       rc = cm_place_labels(&c);
   }
+  if (rc == CM_OK)
+    cm_audit_scene(&c);
   cm_composer_free(&c);
   if (rc != CM_OK) {
     cm_scene_free(c.scene);

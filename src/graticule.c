@@ -100,6 +100,8 @@ static int label(composer *c, const cm_geom *g, int is_lon, double v) {
   cm_label l = {0};
   l.at = (cm_point){at.x + (is_lon ? 0 : pad), at.y + (is_lon ? pad : 0)};
   l.placement = CM_PLACE_INTERIOR; /* exactly there, or not at all */
+  l.marker = -1;
+  l.optional = 1;
   l.style = st;
   l.priority = -1; /* before feature labels */
   return cm_compose_add_label(c, &l, text);

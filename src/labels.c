@@ -1,7 +1,8 @@
 /* Label placement: labels are placed in priority order; a point label tries
- * eight positions around its marker, other labels sit on their anchor; a
- * label that overlaps one already placed, the furniture or the frame edge
- * is dropped rather than drawn over something. */
+ * eight positions around its marker, then spots further out joined to it
+ * by a leader line; other labels sit on their anchor (or slide along their
+ * line). A label that finds no room is left out rather than drawn over
+ * something, and takes its marker with it, so no dot goes unnamed. */
 
 #include "compose_impl.h"
 
@@ -63,17 +64,20 @@ static cm_bbox rotated(cm_bbox b, cm_point at, double angle) {
   return r;
 }
 
-/* Candidate anchor k (0..7) around a point: right, left, above, below,
- * then the diagonals — the order cartographers prefer. */
-static int candidate(const cm_label *l, int k, double w, double h,
+/* Candidate anchor k around a point: right, left, above, below, then the
+ * diagonals — the order cartographers prefer, mirrored for right-to-left
+ * text, which reads best left of its point. Candidates 8 to 23 stand
+ * further out, in the same order, and need a leader line. */
+static int candidate(const cm_label *l, int k, double w, double h, int rtl,
                      cm_point *at) {
   static const double dir[8][2] = {{1, 0},  {-1, 0}, {0, -1}, {0, 1},
                                    {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
   if (l->placement == CM_PLACE_LINE) {
     /* Slide along the line (or the area's axis) away from whatever is in
-     * the way: the middle, then a quarter and a half label either side. */
-    static const double shift[5] = {0, 0.25, -0.25, 0.5, -0.5};
-    if (k >= 5)
+     * the way: the middle, then a quarter, a half and a whole label either
+     * side. */
+    static const double shift[7] = {0, 0.25, -0.25, 0.5, -0.5, 1, -1};
+    if (k >= 7)
       return 0;
     double a = l->angle * M_PI / 180;
     at->x = l->at.x + cos(a) * shift[k] * w;
@@ -82,13 +86,59 @@ static int candidate(const cm_label *l, int k, double w, double h,
   }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
-  if (k >= 8)
+  if (k >= 24 || (k >= 8 && l->marker < 0))
     return 0;
-  /* Clear of the marker by a point, halo included. */
+  /* Clear of the marker by a point, halo included; then further out. */
   double g = l->gap + 1 + l->style.halo_radius;
-  at->x = l->at.x + dir[k][0] * (g + w / 2);
-  at->y = l->at.y + dir[k][1] * (g + h / 2);
+  double far = k < 8 ? 0 : k < 16 ? h * 1.6 : h * 3.2;
+  double dx = dir[k % 8][0] * (rtl ? -1 : 1), dy = dir[k % 8][1];
+  at->x = l->at.x + dx * (g + far + w / 2);
+  at->y = l->at.y + dy * (g + far + h / 2);
   return 1;
+}
+
+/* The point of box b nearest p. */
+static cm_point nearest_on(cm_bbox b, cm_point p) {
+  return (cm_point){fmin(fmax(p.x, b.minx), b.maxx), fmin(fmax(p.y, b.miny), b.maxy)};
+}
+
+/* A leader from the marker's edge to the label's box, if its way is free. */
+static int leader(composer *c, const cm_label *l, cm_bbox b, cm_geom *out) {
+  cm_point to = nearest_on(b, l->at);
+  double d = hypot(to.x - l->at.x, to.y - l->at.y), r = l->gap;
+  if (d <= r)
+    return 0;
+  cm_point from = {l->at.x + (to.x - l->at.x) * r / d, l->at.y + (to.y - l->at.y) * r / d};
+  for (int i = 1; i < 8; i++) {
+    double t = i / 8.0;
+    cm_point p = {from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t};
+    if (cm_compose_collides(c, (cm_bbox){p.x - 0.5, p.y - 0.5, p.x + 0.5, p.y + 0.5}))
+      return 0;
+  }
+  cm_geom_init(out, CM_GEOM_LINE);
+  cm_geom_add_point(out, from.x, from.y);
+  cm_geom_add_point(out, to.x, to.y);
+  return 1;
+}
+
+static int draw_leader(composer *c, const cm_label *l, cm_geom *g) {
+  cm_paint p = {0};
+  p.stroke = 1;
+  p.stroke_color = l->style.fill;
+  p.stroke_width = 0.5;
+  p.cap = CM_CAP_ROUND;
+  int rc = cm_scene_path_take(c->scene, g, &p);
+  cm_geom_free(g);
+  return rc;
+}
+
+/* No room anywhere: the marker goes too, and the check hears of it. */
+static void drop(composer *c, const cm_label *l) {
+  if (l->marker >= 0)
+    cm_scene_path_hide(c->scene, (size_t)l->marker);
+  if (!l->optional)
+    cm_compose_finding(c, "label '%s' left out%s: no room near its point", l->text,
+                       l->marker >= 0 ? " with its marker" : "");
 }
 
 static int place_one(composer *c, cm_label *l) {
@@ -97,19 +147,24 @@ static int place_one(composer *c, cm_label *l) {
   g_object_unref(layout);
   double w = box0.maxx - box0.minx, h = box0.maxy - box0.miny;
   double halo = l->style.halo_radius;
+  int rtl = cm_text_is_rtl(l->text);
   cm_point at;
-  for (int k = 0; candidate(l, k, w, h, &at); k++) {
+  for (int k = 0; candidate(l, k, w, h, rtl, &at); k++) {
     cm_bbox b = {at.x + box0.minx - halo, at.y + box0.miny - halo,
                  at.x + box0.maxx + halo, at.y + box0.maxy + halo};
     b = rotated(b, at, l->angle);
-    if (cm_compose_collides(c, b))
+    cm_geom line;
+    if (cm_compose_collides(c, b) || (k >= 8 && !leader(c, l, b, &line)))
       continue;
     int rc = cm_compose_take(c, b);
+    if (rc == CM_OK && k >= 8)
+      rc = draw_leader(c, l, &line);
     if (rc == CM_OK)
       rc = cm_scene_text(c->scene, l->text, at.x, at.y, &l->style);
     return rc;
   }
-  return CM_OK; /* no room: dropped */
+  drop(c, l);
+  return CM_OK;
 }
 
 int cm_place_labels(composer *c) {

@@ -139,6 +139,14 @@ int cm_scene_path_append(cm_scene *s, const cm_geom *geom) {
   return CM_OK;
 }
 
+void cm_scene_path_hide(cm_scene *s, size_t i) {
+  if (i < s->count && s->items[i].kind == CM_ITEM_PATH) {
+    cm_geom_type type = s->items[i].geom.type;
+    cm_geom_free(&s->items[i].geom);
+    cm_geom_init(&s->items[i].geom, type);
+  }
+}
+
 int cm_scene_text(cm_scene *s, const char *text, double x, double y,
                   const cm_text_style *style) {
   cm_item *it = push(s, CM_ITEM_TEXT);

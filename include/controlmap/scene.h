@@ -103,6 +103,10 @@ int cm_scene_path_take(cm_scene *scene, cm_geom *geom, const cm_paint *paint);
  * is not a path of geom's type. */
 int cm_scene_path_append(cm_scene *scene, const cm_geom *geom);
 
+/* Leave path item i out of every output (its geometry is dropped): a
+ * marker whose label found no room goes with it. */
+void cm_scene_path_hide(cm_scene *scene, size_t i);
+
 /* Add a text at (x, y); the text and font name are copied. */
 int cm_scene_text(cm_scene *scene, const char *text, double x, double y,
                   const cm_text_style *style);
