@@ -92,6 +92,9 @@ void cm_audit_legend(composer *c);
  * text too small (audit.c). */
 void cm_audit_scene(composer *c);
 
+/* The height a band slot has left (INFINITY for slots in the frame). */
+double cm_slot_height_left(const composer *c, cm_corner slot);
+
 /* The widest a piece of furniture can be in a slot. */
 double cm_slot_width(const composer *c, cm_corner slot);
 

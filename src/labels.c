@@ -49,19 +49,69 @@ int cm_compose_collides(const composer *c, cm_bbox b) {
   return 0;
 }
 
-/* The box of a rotated label: the bounding box of its rotated corners. */
-static cm_bbox rotated(cm_bbox b, cm_point at, double angle) {
-  if (angle == 0)
-    return b;
+/* The corners of box b turned by angle (degrees, counter-clockwise) about at. */
+static void turned_corners(cm_bbox b, cm_point at, double angle, cm_point out[4]) {
   double a = -angle * M_PI / 180, ca = cos(a), sa = sin(a);
-  cm_bbox r = cm_bbox_empty();
-  double xs[2] = {b.minx, b.maxx}, ys[2] = {b.miny, b.maxy};
-  for (int i = 0; i < 2; i++)
-    for (int k = 0; k < 2; k++) {
-      double dx = xs[i] - at.x, dy = ys[k] - at.y;
-      cm_bbox_extend(&r, at.x + dx * ca - dy * sa, at.y + dx * sa + dy * ca);
+  double xs[4] = {b.minx, b.maxx, b.maxx, b.minx}, ys[4] = {b.miny, b.miny, b.maxy, b.maxy};
+  for (int i = 0; i < 4; i++) {
+    double dx = xs[i] - at.x, dy = ys[i] - at.y;
+    out[i] = (cm_point){at.x + dx * ca - dy * sa, at.y + dx * sa + dy * ca};
+  }
+}
+
+/* Whether the quadrilateral q (convex) and box t overlap: no separating
+ * axis among the box's two and the quadrilateral's two. */
+static int quad_meets_box(const cm_point q[4], cm_bbox t) {
+  cm_point tc[4] = {{t.minx, t.miny}, {t.maxx, t.miny}, {t.maxx, t.maxy}, {t.minx, t.maxy}};
+  cm_point axes[4] = {{1, 0}, {0, 1}, {q[1].x - q[0].x, q[1].y - q[0].y},
+                      {q[3].x - q[0].x, q[3].y - q[0].y}};
+  for (int a = 0; a < 4; a++) {
+    double lo1 = INFINITY, hi1 = -INFINITY, lo2 = INFINITY, hi2 = -INFINITY;
+    for (int i = 0; i < 4; i++) {
+      double p = q[i].x * axes[a].x + q[i].y * axes[a].y;
+      double r = tc[i].x * axes[a].x + tc[i].y * axes[a].y;
+      lo1 = fmin(lo1, p), hi1 = fmax(hi1, p), lo2 = fmin(lo2, r), hi2 = fmax(hi2, r);
     }
-  return r;
+    if (hi1 <= lo2 || hi2 <= lo1)
+      return 0;
+  }
+  return 1;
+}
+
+/* A turned label (along a corridor or a line) collides by its own outline,
+ * not its bounding box, which would be far larger. */
+static int turned_collides(const composer *c, cm_bbox b, cm_point at, double angle) {
+  cm_point q[4];
+  turned_corners(b, at, angle, q);
+  cm_bbox f = c->frame;
+  for (int i = 0; i < 4; i++)
+    if (q[i].x < f.minx || q[i].x > f.maxx || q[i].y < f.miny || q[i].y > f.maxy)
+      return 1;
+  for (size_t i = 0; i < c->ntaken; i++)
+    if (quad_meets_box(q, c->taken[i])) {
+      return 1;
+    }
+  return 0;
+}
+
+/* Reserve a label's room; a turned one as the boxes of short pieces along
+ * it, since one box around it all would keep its neighbours far away. */
+static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
+  if (angle == 0)
+    return cm_compose_take(c, b);
+  double len = b.maxx - b.minx, h = b.maxy - b.miny;
+  int n = (int)ceil(len / fmax(h, 1));
+  int rc = CM_OK;
+  for (int i = 0; i < n && rc == CM_OK; i++) {
+    cm_bbox piece = {b.minx + len * i / n, b.miny, b.minx + len * (i + 1) / n, b.maxy};
+    cm_point q[4];
+    turned_corners(piece, at, angle, q);
+    cm_bbox box = cm_bbox_empty();
+    for (int k = 0; k < 4; k++)
+      cm_bbox_extend(&box, q[k].x, q[k].y);
+    rc = cm_compose_take(c, box);
+  }
+  return rc;
 }
 
 /* Candidate anchor k around a point: right, left, above, below, then the
@@ -74,14 +124,15 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
                                    {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
   if (l->placement == CM_PLACE_LINE) {
     /* Slide along the line (or the area's axis) away from whatever is in
-     * the way: the middle, then a quarter, a half and a whole label either
-     * side. */
-    static const double shift[7] = {0, 0.25, -0.25, 0.5, -0.5, 1, -1};
-    if (k >= 7)
+     * the way: the middle, then a quarter and a half label either side;
+     * then the same just beside it, still reading along it. */
+    static const double shift[5] = {0, 0.25, -0.25, 0.5, -0.5};
+    static const double side[3] = {0, 1, -1};
+    if (k >= 15)
       return 0;
-    double a = l->angle * M_PI / 180;
-    at->x = l->at.x + cos(a) * shift[k] * w;
-    at->y = l->at.y - sin(a) * shift[k] * w;
+    double a = l->angle * M_PI / 180, along = shift[k % 5] * w, off = side[k / 5] * h;
+    at->x = l->at.x + cos(a) * along + sin(a) * off;
+    at->y = l->at.y - sin(a) * along + cos(a) * off;
     return 1;
   }
   if (l->placement != CM_PLACE_POINT)
@@ -152,11 +203,11 @@ static int place_one(composer *c, cm_label *l) {
   for (int k = 0; candidate(l, k, w, h, rtl, &at); k++) {
     cm_bbox b = {at.x + box0.minx - halo, at.y + box0.miny - halo,
                  at.x + box0.maxx + halo, at.y + box0.maxy + halo};
-    b = rotated(b, at, l->angle);
+    int hit = l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm_compose_collides(c, b);
     cm_geom line;
-    if (cm_compose_collides(c, b) || (k >= 8 && !leader(c, l, b, &line)))
+    if (hit || (k >= 8 && !leader(c, l, b, &line)))
       continue;
-    int rc = cm_compose_take(c, b);
+    int rc = take_label(c, b, at, l->angle);
     if (rc == CM_OK && k >= 8)
       rc = draw_leader(c, l, &line);
     if (rc == CM_OK)

@@ -63,6 +63,13 @@ double cm_slot_width(const composer *c, cm_corner slot) {
   return (f.maxx - f.minx) - 1.6 * c->page.note_size;
 }
 
+double cm_slot_height_left(const composer *c, cm_corner slot) {
+  int band = c->panels ? -1 : cm_page_band_of(slot);
+  if (band < 0)
+    return INFINITY;
+  return c->page.band[band].maxy - c->page.band[band].miny - c->corner_used[slot];
+}
+
 static int boxes_overlap(cm_bbox a, cm_bbox b) {
   return a.minx < b.maxx && b.minx < a.maxx && a.miny < b.maxy && b.miny < a.maxy;
 }

@@ -18,11 +18,11 @@ Map {
   title-ar: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "Front lines schematic (±3 km; see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors).";
   attribution-ar: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
-  legend: bottom-left;
-  scale-bar: bottom-right;
-  north-arrow: top-right;
+  legend: outside-right;     /* beside the map: it never hides a place */
+  scale-bar: auto;
+  north-arrow: auto;
   graticule: 0.5;
-  inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+  inset: "countries" 38.5 36 51.5 43.5 outside-right;
 }
 
 Layer#countries { file: "../shapes/countries.shp"; }
@@ -42,6 +42,11 @@ Layer#places    { file: "../shapes/places.shp"; }
   legend: "Armenian / Karabakh forces"; legend-ar: "القوات الأرمنية وقوات كاراباخ";
 }
 #control[holder = "ARM"] { polygon-fill: #cfcfcf; legend: "Armenia"; legend-ar: "أرمينيا"; }
+#control[holder = "AZE"][country = "ARM"] {
+  polygon-fill: #ffffff; polygon-pattern: hatch(0, #222222, 0.4pt, 1.1mm);
+  legend: "Azerbaijani-held, inside Armenia";
+  legend-ar: "مواقع تسيطر عليها أذربيجان داخل أرمينيا";
+}
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(-45, #000000, 0.3pt, 2mm);
@@ -80,7 +85,7 @@ Layer#places    { file: "../shapes/places.shp"; }
   legend: "Front line";
   legend-ar: "خط الجبهة";
 }
-#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "{name_en}";
+#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "Line of contact";
   legend-ar: "خط التماس"; }
 #lines[kind = "ceasefire_line"] {
   line-color: #000000; line-width: 1.3pt; line-dasharray: 3pt, 1.2pt;
