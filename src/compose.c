@@ -485,6 +485,17 @@ static void expand(const composer *c, const char *tmpl, size_t len, cm_day d,
   cm_style_expand(buf, size, part, NULL, NULL, c->ms->lang, c->ms->digits, d);
 }
 
+/* Arabic writes a span of dates «من A إلى B»; a «في» (on) before the
+ * date gives way to it. */
+static void arabic_range(char *out, size_t size, char *head, const char *a,
+                         const char *b, const char *tail) {
+  static const char on[] = "في ";
+  size_t n = strlen(head), k = strlen(on);
+  if (n >= k && !strcmp(head + n - k, on))
+    head[n - k] = '\0';
+  snprintf(out, size, "%sمن %s إلى %s%s", head, a, b, tail);
+}
+
 char *cm_compose_expand(const composer *c, const char *tmpl) {
   char head[2048], a[256], b[256], tail[2048];
   const cm_compose_options *o = c->opt;
@@ -501,12 +512,14 @@ char *cm_compose_expand(const composer *c, const char *tmpl) {
   expand(c, at, (size_t)(close + 1 - at), first, a, sizeof a);
   expand(c, at, (size_t)(close + 1 - at), last, b, sizeof b);
   expand(c, close + 1, strlen(close + 1), last, tail, sizeof tail);
-  size_t size = strlen(head) + strlen(a) + strlen(b) + strlen(tail) + 8;
+  size_t size = strlen(head) + strlen(a) + strlen(b) + strlen(tail) + 32;
   char *out = malloc(size);
-  if (out && strcmp(a, b))
-    snprintf(out, size, "%s%s – %s%s", head, a, b, tail);
-  else if (out)
+  if (out && !strcmp(a, b))
     snprintf(out, size, "%s%s%s", head, b, tail);
+  else if (out && c->rtl)
+    arabic_range(out, size, head, a, b, tail);
+  else if (out)
+    snprintf(out, size, "%s%s – %s%s", head, a, b, tail);
   return out;
 }
 

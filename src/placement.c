@@ -17,16 +17,18 @@ static const cm_corner inside_slots[8] = {
     CM_CORNER_TOP_RIGHT,   CM_CORNER_BOTTOM,       CM_CORNER_TOP,
     CM_CORNER_LEFT,        CM_CORNER_RIGHT};
 
-/* Small multiples keep their furniture in the band under the grid: every
- * slot becomes a corner of it. */
-static cm_corner panel_slot(cm_corner slot) {
-  switch (slot) {
-  case CM_CORNER_TOP_RIGHT: case CM_CORNER_BOTTOM_RIGHT: case CM_CORNER_RIGHT:
-  case CM_CORNER_OUTSIDE_RIGHT:
-    return CM_CORNER_BOTTOM_RIGHT;
-  default:
-    return CM_CORNER_BOTTOM_LEFT;
-  }
+/* Small multiples keep their furniture in the band under the grid: a
+ * corner stays a corner of the band; any other slot puts the legend at
+ * the reading start, the north arrow at the top of the other end and the
+ * rest at its bottom. */
+static cm_corner panel_slot(const composer *c, cm_corner slot, const char *name) {
+  if (slot >= CM_CORNER_TOP_LEFT && slot <= CM_CORNER_BOTTOM_RIGHT)
+    return slot;
+  if (!strcmp(name, "legend"))
+    return c->rtl ? CM_CORNER_BOTTOM_RIGHT : CM_CORNER_BOTTOM_LEFT;
+  if (!strcmp(name, "north arrow"))
+    return c->rtl ? CM_CORNER_TOP_LEFT : CM_CORNER_TOP_RIGHT;
+  return c->rtl ? CM_CORNER_BOTTOM_LEFT : CM_CORNER_BOTTOM_RIGHT;
 }
 
 /* The top-left of a w x h box in slot, given what the slot holds already. */
@@ -209,7 +211,7 @@ static cm_bbox slot_room(const composer *c, cm_corner slot) {
 cm_point cm_corner_box(composer *c, cm_corner slot, double w, double h,
                        const char *name) {
   if (c->panels)
-    slot = panel_slot(slot);
+    slot = panel_slot(c, slot, name);
   else if (slot == CM_CORNER_AUTO)
     slot = best_slot(c, w, h);
   cm_point o = slot_origin(c, slot, w, h);
