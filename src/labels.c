@@ -185,8 +185,16 @@ static int draw_leader(composer *c, const cm_label *l, cm_geom *g) {
 
 /* No room anywhere: the marker goes too, and the check hears of it. */
 static void drop(composer *c, const cm_label *l) {
-  if (l->marker >= 0)
+  if (l->marker >= 0) {
+    cm_bbox m = cm_geom_bbox(&cm_scene_item(c->scene, (size_t)l->marker)->geom);
     cm_scene_path_hide(c->scene, (size_t)l->marker);
+    for (int i = 0; i < c->nfurn; i++)
+      if (m.minx < c->furn[i].maxx && c->furn[i].minx < m.maxx &&
+          m.miny < c->furn[i].maxy && c->furn[i].miny < m.maxy) {
+        cm_compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[i], l->text);
+        return;
+      }
+  }
   if (!l->optional)
     cm_compose_finding(c, "label '%s' left out%s: no room near its point", l->text,
                        l->marker >= 0 ? " with its marker" : "");
