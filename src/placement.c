@@ -113,16 +113,19 @@ static int changes_hands(const composer *c, size_t l, size_t f, cm_day first) {
   return to < CM_DAY_MAX || from > first;
 }
 
-/* Share of box (0..1) that ground of g covers, sampled on a 12 x 12 grid. */
+/* Share of box (0..1) that ground of g covers, sampled on an 8 x 8 grid
+ * (only the samples within g's own box are tested). */
 static double share_inside(const cm_geom *g, cm_bbox box) {
+  cm_bbox gb = cm_geom_bbox(g);
   int hits = 0;
-  for (int i = 0; i < 12; i++)
-    for (int k = 0; k < 12; k++) {
-      cm_point p = {box.minx + (i + 0.5) * (box.maxx - box.minx) / 12,
-                    box.miny + (k + 0.5) * (box.maxy - box.miny) / 12};
-      hits += cm_geom_contains(g, p);
+  for (int i = 0; i < 8; i++)
+    for (int k = 0; k < 8; k++) {
+      cm_point p = {box.minx + (i + 0.5) * (box.maxx - box.minx) / 8,
+                    box.miny + (k + 0.5) * (box.maxy - box.miny) / 8};
+      if (p.x >= gb.minx && p.x <= gb.maxx && p.y >= gb.miny && p.y <= gb.maxy)
+        hits += cm_geom_contains(g, p);
     }
-  return hits / 144.0;
+  return hits / 64.0;
 }
 
 /* How much data a box on the map's page hides: a place (with room for its
