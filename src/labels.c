@@ -137,11 +137,11 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
   }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
-  if (k >= 24 || (k >= 8 && l->marker < 0))
+  if (k >= 32 || (k >= 8 && l->marker < 0))
     return 0;
   /* Clear of the marker by a point, halo included; then further out. */
   double g = l->gap + 1 + l->style.halo_radius;
-  double far = k < 8 ? 0 : k < 16 ? h * 1.6 : h * 3.2;
+  double far = h * 1.6 * (k / 8); /* 0, then rings 1.6, 3.2 and 4.8 lines out */
   double dx = dir[k % 8][0] * (rtl ? -1 : 1), dy = dir[k % 8][1];
   at->x = l->at.x + dx * (g + far + w / 2);
   at->y = l->at.y + dy * (g + far + h / 2);
@@ -200,7 +200,24 @@ static void drop(composer *c, const cm_label *l) {
                        l->marker >= 0 ? " with its marker" : "");
 }
 
-static int place_one(composer *c, cm_label *l) {
+/* Point labels from candidate 8 on stand away from their marker. */
+static int needs_leader(const cm_label *l, int k) {
+  return l->placement == CM_PLACE_POINT && k >= 8;
+}
+
+/* Whether the label fits at candidate k: free room, and a free way for a
+ * leader further out. */
+static int fits(composer *c, const cm_label *l, int k, cm_bbox b, cm_point at,
+                cm_geom *line) {
+  if (l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm_compose_collides(c, b))
+    return 0;
+  return !needs_leader(l, k) || leader(c, l, b, line);
+}
+
+/* Place l at the first candidate from..to that fits (a point label's
+ * candidates 0-7 sit next to its marker, 8 on further out with a leader):
+ * 1 when placed (a failure of memory in *rc), 0 when none fits. */
+static int place_in(composer *c, cm_label *l, int from, int to, int *rc) {
   PangoLayout *layout = cm_text_layout(c->ctx, l->text, &l->style);
   cm_bbox box0 = cm_text_box(layout, l->text, &l->style, 0, 0);
   g_object_unref(layout);
@@ -208,31 +225,39 @@ static int place_one(composer *c, cm_label *l) {
   double halo = l->style.halo_radius;
   int rtl = cm_text_is_rtl(l->text);
   cm_point at;
-  for (int k = 0; candidate(l, k, w, h, rtl, &at); k++) {
+  for (int k = from; k <= to && candidate(l, k, w, h, rtl, &at); k++) {
     cm_bbox b = {at.x + box0.minx - halo, at.y + box0.miny - halo,
                  at.x + box0.maxx + halo, at.y + box0.maxy + halo};
-    int hit = l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm_compose_collides(c, b);
     cm_geom line;
-    if (hit || (k >= 8 && !leader(c, l, b, &line)))
+    if (!fits(c, l, k, b, at, &line))
       continue;
-    int rc = take_label(c, b, at, l->angle);
-    if (rc == CM_OK && k >= 8)
-      rc = draw_leader(c, l, &line);
-    if (rc == CM_OK)
-      rc = cm_scene_text(c->scene, l->text, at.x, at.y, &l->style);
-    return rc;
+    *rc = take_label(c, b, at, l->angle);
+    if (*rc == CM_OK && needs_leader(l, k))
+      *rc = draw_leader(c, l, &line);
+    if (*rc == CM_OK)
+      *rc = cm_scene_text(c->scene, l->text, at.x, at.y, &l->style);
+    return 1;
   }
-  drop(c, l);
-  return CM_OK;
+  return 0;
 }
 
+/* Every label first next to its point (or on its line); then those left
+ * further out with a leader, so that one label's leader spot never takes
+ * another's first choice; a label with no room at all is dropped. */
 int cm_place_labels(composer *c) {
   if (!c->nlabels)
     return CM_OK;
   qsort(c->labels, c->nlabels, sizeof *c->labels, by_priority);
   int rc = cm_scene_group_begin(c->scene, "labels", "labels", NULL);
+  unsigned char *placed = calloc(c->nlabels, 1);
+  if (!placed)
+    rc = CM_ENOMEM;
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
-    rc = place_one(c, &c->labels[i]);
+    placed[i] = (unsigned char)place_in(c, &c->labels[i], 0, 7, &rc);
+  for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
+    if (!placed[i] && !place_in(c, &c->labels[i], 8, 31, &rc))
+      drop(c, &c->labels[i]);
+  free(placed);
   /* Placed: the next panel starts with none. */
   for (size_t i = 0; i < c->nlabels; i++)
     free(c->labels[i].text);

@@ -457,6 +457,24 @@ static void arabic_label_goes_left(void **state) {
   cm_map_free(m);
 }
 
+/* A town whose marker the frame would cut is left out, label and all. */
+static void marker_cut_by_the_frame_left_out(void **state) {
+  shape towns[2] = {{1, {46.001, 39.5}, {"Edge"}}, {1, {46.5, 39.5}, {"Middle"}}};
+  write_layer("towns", SHPT_POINT, town_fields, towns, 2);
+  cm_map *m = open_style(
+      "Map { srs: \"+proj=longlat +datum=WGS84\"; extent: 46 39 47 40;\n"
+      "  page: 100mm 100mm; dpi: 100; legend: none; scale-bar: none; }\n"
+      "Layer#towns { file: \"towns.shp\"; }\n"
+      "#towns { marker-width: 3mm; marker-fill: #222; text-name: [name]; text-size: 8pt; }\n");
+  cm_scene *s = compose_on(m, "2000-01-01");
+  cm_bbox f = cm_map_frame(m), b = group_box(s, "layer-towns");
+  assert_true(b.minx >= f.minx && b.maxx <= f.maxx);
+  assert_non_null(text_in(s, "labels", "Middle"));
+  assert_null(text_in(s, "labels", "Edge"));
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 /* ---- Arabic ---------------------------------------------------------------- */
 
 static void arabic_span_reads_from_to(void **state) {
@@ -535,6 +553,7 @@ int main(void) {
       cmocka_unit_test(crowded_label_gets_a_leader),
       cmocka_unit_test(walled_in_town_left_out_and_reported),
       cmocka_unit_test(arabic_label_goes_left),
+      cmocka_unit_test(marker_cut_by_the_frame_left_out),
       cmocka_unit_test(arabic_span_reads_from_to),
       cmocka_unit_test(graticule_labels_beside_their_line),
   };
