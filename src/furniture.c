@@ -128,37 +128,57 @@ static int by_rule(const void *a, const void *b) {
 }
 
 /* The legend's measures: entries flow down c->legend_cols columns; text
- * wraps when the slot is narrower than the longest entry. */
+ * wraps when the slot is narrower than the longest entry, and each row is
+ * as tall as its tallest entry. */
+#define LEGEND_ROWS 64
+
 typedef struct legend_box {
-  double ns, sw, sh, gap, row, pad, colw, w, h, wrap;
+  double ns, sw, sh, gap, pad, colw, w, h, wrap;
+  double row[LEGEND_ROWS]; /* each row's height, the space after it included */
   int cols, rows;
 } legend_box;
 
+/* Height of row r (rows past the table take the tallest). */
+static double row_height(const legend_box *b, int r) {
+  if (r < LEGEND_ROWS)
+    return b->row[r];
+  double h = 0;
+  for (int i = 0; i < LEGEND_ROWS; i++)
+    h = fmax(h, b->row[i]);
+  return h;
+}
+
 static legend_box measure_legend(composer *c, int cols) {
   legend_box b;
+  memset(&b, 0, sizeof b);
   b.ns = c->page.note_size;
   b.sw = b.ns * 2.2, b.sh = b.ns * 1.3, b.gap = b.ns * 0.6;
-  b.pad = b.ns * 0.6, b.wrap = 0;
+  b.pad = b.ns * 0.6;
+  b.cols = cols < 1 ? 1 : cols;
+  b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
   cm_text_style st = note_style(c, b.ns);
   double room = cm_slot_width(c, c->ms->legend) - 2 * b.pad - b.sw - b.gap;
-  double tw = 0, th = 0;
+  double tw = 0;
   for (int pass = 0; pass < 2; pass++) {
-    tw = th = 0;
+    tw = 0;
+    memset(b.row, 0, sizeof b.row);
     for (size_t i = 0; i < c->nlegend; i++) {
       double w, h;
       cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
-      tw = fmax(tw, w), th = fmax(th, h);
+      tw = fmax(tw, w);
+      int r = (int)(i % (size_t)b.rows);
+      if (r < LEGEND_ROWS)
+        b.row[r] = fmax(b.row[r], fmax(b.sh, h) + b.ns * 0.45);
     }
     if (cols > 1 || tw <= room || room < b.ns * 4)
       break;
     st.wrap = b.wrap = room; /* too wide for its slot: wrap, then measure again */
   }
-  b.row = fmax(b.sh, th) + b.ns * 0.45;
-  b.cols = cols < 1 ? 1 : cols;
-  b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
   b.colw = b.sw + b.gap + tw;
   b.w = b.pad * 2 + b.colw * b.cols + b.ns * 1.5 * (b.cols - 1);
-  b.h = b.pad * 2 + b.row * b.rows - (b.row - fmax(b.sh, th));
+  b.h = b.pad * 2 - b.ns * 0.45;
+  for (int r = 0; r < b.rows; r++)
+    b.h += row_height(&b, r);
   return b;
 }
 
@@ -192,9 +212,13 @@ static int legend(composer *c) {
   int rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
   if (rc == CM_OK)
     rc = add_rect(c, o.x, o.y, b.w, b.h, &bg);
+  double top = 0; /* of row r, below the legend's top edge */
   for (size_t i = 0; rc == CM_OK && i < c->nlegend; i++) {
     int col = (int)i / b.rows, r = (int)i % b.rows;
-    double y = o.y + b.pad + b.row * r + (b.row - b.ns * 0.45 - b.sh) / 2;
+    if (r == 0)
+      top = 0;
+    double y = o.y + b.pad + top + (row_height(&b, r) - b.ns * 0.45 - b.sh) / 2;
+    top += row_height(&b, r);
     double cx = col * (b.colw + b.ns * 1.5);
     /* Mirrored for right-to-left: columns and swatches from the right. */
     double sx = c->rtl ? o.x + b.w - b.pad - cx - b.sw : o.x + b.pad + cx;
