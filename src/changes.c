@@ -100,7 +100,7 @@ static int changed_ground(const composer *c, size_t l, cm_geom *out) {
 static cm_paint overlay_paint(void) {
   cm_paint p = {0};
   p.hatch = 1;
-  p.hatch_angle = 45;
+  p.hatch_angle = 90; /* upright: no style hatches its zones so */
   p.hatch_color = (cm_color){0.1, 0.1, 0.1, 0.85};
   p.hatch_width = 0.6;
   p.hatch_spacing = 3.4;

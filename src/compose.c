@@ -130,7 +130,7 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     feature_attrs *ref) {
+                     feature_attrs *ref, long marker) {
   char buf[1024];
   cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
@@ -159,6 +159,7 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.style.valign = CM_ALIGN_CENTER;
   l.style.angle = l.angle;
   l.priority = s->text_priority;
+  l.marker = marker;
   return cm_compose_add_label(c, &l, buf);
 }
 
@@ -294,17 +295,32 @@ int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
   return CM_OK;
 }
 
-static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
+/* Markers of a point feature. One cut by the frame is left out (its label
+ * too, see add_label); *first is the scene item of the first marker drawn,
+ * or -1, so a label that finds no room can take its marker with it. */
+static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g,
+                        long *first) {
   cm_paint p;
   cm_marker_paint(c, s, &p);
   double size = pt(c, s->marker_width);
+  *first = -1;
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
     cm_point at = cm_compose_place(c, g->points[i]);
     int rc = cm_marker_geom(s->marker_type, at, size, &m);
+    cm_bbox box = cm_geom_bbox(&m);
+    cm_bbox f = c->frame;
+    int inside = box.minx >= f.minx && box.miny >= f.miny && box.maxx <= f.maxx &&
+                 box.maxy <= f.maxy;
+    if (!inside) {
+      cm_geom_free(&m);
+      continue;
+    }
+    if (*first < 0)
+      *first = (long)cm_scene_count(c->scene);
     /* Labels keep clear of every marker, not only their own. */
     if (rc == CM_OK)
-      rc = cm_compose_take(c, cm_geom_bbox(&m));
+      rc = cm_compose_take(c, box);
     if (rc == CM_OK)
       rc = cm_scene_path_take(c->scene, &m, &p);
     cm_geom_free(&m);
@@ -314,17 +330,57 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g) {
   return CM_OK;
 }
 
+static int same_color(cm_color a, cm_color b) {
+  return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* Two paints that draw the same (fields compared, not padding). */
+static int same_paint(const cm_paint *a, const cm_paint *b) {
+  if (a->fill != b->fill || a->nonzero != b->nonzero || a->hatch != b->hatch ||
+      a->cross != b->cross || a->stroke != b->stroke || a->dash_count != b->dash_count ||
+      a->join != b->join || a->cap != b->cap)
+    return 0;
+  if ((a->fill && !same_color(a->fill_color, b->fill_color)) ||
+      (a->stroke && (!same_color(a->stroke_color, b->stroke_color) ||
+                     a->stroke_width != b->stroke_width)))
+    return 0;
+  if (a->hatch && (a->hatch_angle != b->hatch_angle || !same_color(a->hatch_color, b->hatch_color) ||
+                   a->hatch_width != b->hatch_width || a->hatch_spacing != b->hatch_spacing))
+    return 0;
+  for (int i = 0; i < a->dash_count; i++)
+    if (a->dash[i] != b->dash[i])
+      return 0;
+  return 1;
+}
+
+/* An area joins the path just before it when both are painted alike, so
+ * neighbours fill as one path: antialiasing then leaves no light seam
+ * along the edge they share (two fills of half-covered pixels would). */
+static int add_area(composer *c, cm_geom *g, const cm_paint *p) {
+  cm_paint q = *p;
+  q.nonzero = 1;
+  cm_geom_orient(g);
+  size_t n = cm_scene_count(c->scene);
+  const cm_item *last = n ? cm_scene_item(c->scene, n - 1) : NULL;
+  if (last && last->kind == CM_ITEM_PATH && last->geom.type == CM_GEOM_POLYGON &&
+      same_paint(&last->paint, &q))
+    return cm_scene_path_append(c->scene, g);
+  return cm_scene_path_take(c->scene, g, &q);
+}
+
 /* A path of the map's page into the frame being drawn (scaled for a
  * panel; symbol sizes stay as the style says). */
 static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
-  if (c->k == 1 && c->src0.x == c->dst0.x && c->src0.y == c->dst0.y)
+  int moved_needed = !(c->k == 1 && c->src0.x == c->dst0.x && c->src0.y == c->dst0.y);
+  if (!moved_needed && g->type != CM_GEOM_POLYGON)
     return cm_scene_path(c->scene, g, p);
   cm_geom moved;
   if (cm_geom_copy(&moved, g) != CM_OK)
     return CM_ENOMEM;
-  for (size_t i = 0; i < moved.npoints; i++)
+  for (size_t i = 0; moved_needed && i < moved.npoints; i++)
     moved.points[i] = cm_compose_place(c, moved.points[i]);
-  int rc = cm_scene_path_take(c->scene, &moved, p);
+  int rc = g->type == CM_GEOM_POLYGON ? add_area(c, &moved, p)
+                                      : cm_scene_path_take(c->scene, &moved, p);
   cm_geom_free(&moved);
   return rc;
 }
@@ -363,6 +419,27 @@ static void field_width(const composer *c, const cm_symbolizer *s,
     p->stroke_width = x * s->line_width_scale * c->sym;
 }
 
+/* Remember a marker and its place's name for the check. */
+static int note_mark(composer *c, const cm_symbolizer *s, feature_attrs *ref,
+                     size_t item) {
+  if (c->nmarks == c->cap_marks) {
+    size_t cap = c->cap_marks ? c->cap_marks * 2 : 64;
+    cm_mark *grown = realloc(c->marks, cap * sizeof *grown);
+    if (!grown)
+      return CM_ENOMEM;
+    c->marks = grown;
+    c->cap_marks = cap;
+  }
+  cm_mark *m = &c->marks[c->nmarks++];
+  m->item = item;
+  m->box = cm_geom_bbox(&cm_scene_item(c->scene, item)->geom);
+  m->name[0] = '\0';
+  if ((s->set & CM_PROP_TEXT_NAME) && s->text_name)
+    cm_style_expand(m->name, sizeof m->name, s->text_name, cm_compose_attr, ref,
+                    c->ms->lang, c->ms->digits, c->opt->date);
+  return CM_OK;
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
@@ -384,13 +461,19 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
     rc = cm_draw_arrow(c, g, &p, &arrow, 1);
   else if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
+  long marker = -1;
   /* A feature of the key gets its marker with its number, later. */
   if (rc == CM_OK && cm_key_applies(c, &s, g))
     rc = cm_key_note(c, &s, &ref, g, l, f);
-  else if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s))
-    rc = draw_markers(c, &s, g);
+  else if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s)) {
+    rc = draw_markers(c, &s, g, &marker);
+    if (marker < 0)
+      return rc; /* cut by the frame: neither marker nor label */
+    if (rc == CM_OK && c->opt->findings)
+      rc = note_mark(c, &s, &ref, (size_t)marker);
+  }
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
-    rc = add_label(c, &s, g, &ref);
+    rc = add_label(c, &s, g, &ref, marker);
   return rc;
 }
 
@@ -491,6 +574,17 @@ static void expand(const composer *c, const char *tmpl, size_t len, cm_day d,
   cm_style_expand(buf, size, part, NULL, NULL, c->ms->lang, c->ms->digits, d);
 }
 
+/* Arabic writes a span of dates «من A إلى B»; a «في» (on) before the
+ * date gives way to it. */
+static void arabic_range(char *out, size_t size, char *head, const char *a,
+                         const char *b, const char *tail) {
+  static const char on[] = "في ";
+  size_t n = strlen(head), k = strlen(on);
+  if (n >= k && !strcmp(head + n - k, on))
+    head[n - k] = '\0';
+  snprintf(out, size, "%sمن %s إلى %s%s", head, a, b, tail);
+}
+
 char *cm_compose_expand(const composer *c, const char *tmpl) {
   char head[2048], a[256], b[256], tail[2048];
   const cm_compose_options *o = c->opt;
@@ -507,12 +601,14 @@ char *cm_compose_expand(const composer *c, const char *tmpl) {
   expand(c, at, (size_t)(close + 1 - at), first, a, sizeof a);
   expand(c, at, (size_t)(close + 1 - at), last, b, sizeof b);
   expand(c, close + 1, strlen(close + 1), last, tail, sizeof tail);
-  size_t size = strlen(head) + strlen(a) + strlen(b) + strlen(tail) + 8;
+  size_t size = strlen(head) + strlen(a) + strlen(b) + strlen(tail) + 32;
   char *out = malloc(size);
-  if (out && strcmp(a, b))
-    snprintf(out, size, "%s%s – %s%s", head, a, b, tail);
-  else if (out)
+  if (out && !strcmp(a, b))
     snprintf(out, size, "%s%s%s", head, b, tail);
+  else if (out && c->rtl)
+    arabic_range(out, size, head, a, b, tail);
+  else if (out)
+    snprintf(out, size, "%s%s – %s%s", head, a, b, tail);
   return out;
 }
 
@@ -550,6 +646,7 @@ void cm_composer_free(composer *c) {
   free(c->legend);
   free(c->legend_slots);
   free(c->taken);
+  free(c->marks);
   if (c->ctx)
     g_object_unref(c->ctx);
 }
@@ -605,6 +702,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     if (rc == CM_OK)
       rc = cm_place_labels(&c);
   }
+  if (rc == CM_OK)
+    cm_audit_scene(&c);
   cm_composer_free(&c);
   if (rc != CM_OK) {
     cm_scene_free(c.scene);

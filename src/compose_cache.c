@@ -105,6 +105,8 @@ int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
 /* Replay what was cached into the frame. */
 static int replay(composer *c, const cached_layer *cl) {
   int rc = CM_OK;
+  /* The cached scene holds paths only, so its item i lands at base + i. */
+  long base = (long)cm_scene_count(c->scene);
   for (size_t i = 0; i < cm_scene_count(cl->paths) && rc == CM_OK; i++) {
     const cm_item *it = cm_scene_item(cl->paths, i);
     if (it->kind == CM_ITEM_PATH)
@@ -112,8 +114,12 @@ static int replay(composer *c, const cached_layer *cl) {
   }
   for (size_t i = 0; i < cl->ntaken && rc == CM_OK; i++)
     rc = cm_compose_take(c, cl->taken[i]);
-  for (size_t i = 0; i < cl->nlabels && rc == CM_OK; i++)
-    rc = cm_compose_add_label(c, &cl->labels[i], cl->labels[i].text);
+  for (size_t i = 0; i < cl->nlabels && rc == CM_OK; i++) {
+    cm_label l = cl->labels[i];
+    if (l.marker >= 0)
+      l.marker += base;
+    rc = cm_compose_add_label(c, &l, l.text);
+  }
   for (size_t i = 0; i < cl->nlegend && rc == CM_OK; i++)
     rc = cm_compose_copy_legend(c, &cl->legend[i]);
   return rc;
@@ -123,7 +129,8 @@ static int replay(composer *c, const cached_layer *cl) {
  * the map and its symbols. */
 static int usable(const composer *c) {
   const cm_compose_cache *cache = c->opt->cache;
-  return cache && cache->map == c->map && c->k == 1 && c->sym == 1;
+  return cache && cache->map == c->map && c->k == 1 && c->sym == 1 &&
+         !c->opt->findings; /* a check names each marker it finds */
 }
 
 int cm_compose_cached_layer(composer *c, size_t l, int *rc) {

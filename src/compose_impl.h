@@ -19,6 +19,9 @@ typedef struct cm_label {
   cm_text_style style;
   double priority;
   size_t order;          /* for a stable sort */
+  long marker;           /* scene item of its marker, left out with the
+                            label when neither finds room; -1: none */
+  int optional;          /* dropped without a finding (graticule labels) */
 } cm_label;
 
 /* How a line's ends are drawn (arrows.c). */
@@ -68,6 +71,13 @@ typedef struct cm_key_entry {
   cm_paint paint;        /* the marker's fill and outline */
 } cm_key_entry;
 
+/* A marker drawn, named, for the cartographic check. */
+typedef struct cm_mark {
+  size_t item;           /* its scene item */
+  cm_bbox box;
+  char name[96];
+} cm_mark;
+
 typedef struct composer {
   const cm_map *map;
   const cm_map_settings *ms;
@@ -93,15 +103,39 @@ typedef struct composer {
   size_t nslots;         /* a power of two, over twice nlegend; 0: none */
   cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
   size_t ntaken, cap_taken;
-  double corner_used[5]; /* height already taken in each corner */
+  double corner_used[CM_CORNER_COUNT]; /* room already taken in each slot */
+  cm_bbox furn[16];      /* furniture placed so far, which others avoid */
+  const char *furn_name[16];
+  int nfurn;
+  cm_mark *marks;        /* markers drawn, for the check */
+  size_t nmarks, cap_marks;
+  int panels;            /* small multiples: furniture in the band below */
   cm_key_entry *key;     /* features of the event key, in drawing order */
   size_t nkey, cap_key;
   cm_error *err;
 } composer;
 
-/* Top-left of a w x h box in a corner of the frame, inside what that
- * corner already holds (pieces in one corner stack inwards). */
-cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h);
+/* Top-left of a w x h box in a slot (a corner, an edge middle, a band
+ * beside the frame, or auto), after what that slot already holds: pieces
+ * in one slot stack inwards (placement.c). */
+cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h,
+                       const char *name);
+
+/* Length of segment a-b inside box. */
+double cm_segment_length_in(cm_point a, cm_point b, cm_bbox box);
+
+/* Findings about the legend's entries (audit.c), once they are sorted. */
+void cm_audit_legend(composer *c);
+
+/* Findings about the composed scene: furniture over markers and lines,
+ * text too small (audit.c). */
+void cm_audit_scene(composer *c);
+
+/* The height a band slot has left (INFINITY for slots in the frame). */
+double cm_slot_height_left(const composer *c, cm_corner slot);
+
+/* The widest a piece of furniture can be in a slot. */
+double cm_slot_width(const composer *c, cm_corner slot);
 
 /* Meridians and parallels with edge labels, in their group (graticule.c). */
 int cm_draw_graticule(composer *c);
@@ -133,6 +167,9 @@ int cm_marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out);
 
 /* Queue a label (text copied); placed after the furniture. */
 int cm_compose_add_label(composer *c, const cm_label *label, const char *text);
+
+/* Note a finding of the cartographic check (when asked for one). */
+void cm_compose_finding(composer *c, const char *fmt, ...) CM_PRINTF(2, 3);
 
 /* Place the collected labels (labels.c). */
 int cm_place_labels(composer *c);

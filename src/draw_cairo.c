@@ -23,6 +23,10 @@ static void trace(cairo_t *cr, const cm_geom *g) {
   }
 }
 
+static cairo_fill_rule_t fill_rule(const cm_paint *pt) {
+  return pt->nonzero ? CAIRO_FILL_RULE_WINDING : CAIRO_FILL_RULE_EVEN_ODD;
+}
+
 /* Parallel lines at angle, spacing apart, over the current clip. Drawn as
  * vectors (not a raster pattern) so they stay crisp at any dpi and in PDF. */
 static void hatch_lines(cairo_t *cr, const cm_paint *pt, double angle) {
@@ -58,7 +62,7 @@ static void draw_hatch(cairo_t *cr, const cm_item *it) {
     return;
   cairo_save(cr);
   trace(cr, &it->geom);
-  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_fill_rule(cr, fill_rule(pt));
   cairo_clip(cr);
   hatch_lines(cr, pt, pt->hatch_angle);
   if (pt->cross)
@@ -83,7 +87,7 @@ static void draw_path(cairo_t *cr, const cm_item *it) {
   int closed = it->geom.type == CM_GEOM_POLYGON;
   if (closed && pt->fill) {
     trace(cr, &it->geom);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_fill_rule(cr, fill_rule(pt));
     set_color(cr, pt->fill_color);
     cairo_fill(cr);
   }

@@ -44,18 +44,6 @@ static cm_text_style note_style(const composer *c, double size) {
   return st;
 }
 
-cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h) {
-  cm_bbox f = c->furniture;
-  double pad = c->page.note_size * 0.8;
-  int right = corner == CM_CORNER_TOP_RIGHT || corner == CM_CORNER_BOTTOM_RIGHT;
-  int bottom = corner == CM_CORNER_BOTTOM_LEFT || corner == CM_CORNER_BOTTOM_RIGHT;
-  double x = right ? f.maxx - pad - w : f.minx + pad;
-  double y = bottom ? f.maxy - pad - c->corner_used[corner] - h
-                    : f.miny + pad + c->corner_used[corner];
-  c->corner_used[corner] += h + pad * 0.6;
-  return (cm_point){x, y};
-}
-
 int cm_draw_frame(composer *c) {
   cm_paint p = {0};
   p.stroke = 1;
@@ -91,13 +79,31 @@ static int page_texts(composer *c) {
   return rc;
 }
 
-/* A swatch drawn with the very paint of its class. */
+static const cm_color legend_paper = {1, 1, 1, 1};
+
+/* Whether two colours look the same on paper (within about 4 %). */
+static int looks_like(cm_color a, cm_color b) {
+  return fabs(a.r - b.r) + fabs(a.g - b.g) + fabs(a.b - b.b) < 0.12;
+}
+
+/* A swatch drawn with the very paint of its class; an area that would
+ * vanish into the legend's paper (white, or hatch alone) gets a thin
+ * outline so the reader sees a box, not a gap. */
 static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
                   double w, double h) {
   if (e->type == CM_GEOM_NONE)
     return CM_OK; /* a line of text only ("... and 12 more") */
-  if (e->type == CM_GEOM_POLYGON)
-    return add_rect(c, x, y, w, h, &e->paint);
+  if (e->type == CM_GEOM_POLYGON) {
+    cm_paint p = e->paint;
+    int pale = !p.fill || looks_like(p.fill_color, legend_paper) || p.fill_color.a < 0.35;
+    if (!p.stroke && pale) {
+      p.stroke = 1;
+      p.stroke_color = (cm_color){0.45, 0.45, 0.45, 1};
+      p.stroke_width = 0.4;
+      p.dash_count = 0;
+    }
+    return add_rect(c, x, y, w, h, &p);
+  }
   if (e->type == CM_GEOM_LINE) {
     cm_geom g;
     cm_geom_init(&g, CM_GEOM_LINE);
@@ -166,29 +172,58 @@ static int cap_legend(composer *c) {
   return cm_scene_add_warning(c->scene, raw);
 }
 
-/* The legend's measures: entries flow down c->legend_cols columns. */
+/* The legend's measures: entries flow down c->legend_cols columns; text
+ * wraps when the slot is narrower than the longest entry, and each row is
+ * as tall as its tallest entry. */
+#define LEGEND_ROWS 64
+
 typedef struct legend_box {
-  double ns, sw, sh, gap, row, pad, colw, w, h;
+  double ns, sw, sh, gap, pad, colw, w, h, wrap;
+  double row[LEGEND_ROWS]; /* each row's height, the space after it included */
   int cols, rows;
 } legend_box;
 
+/* Height of row r (rows past the table take the tallest). */
+static double row_height(const legend_box *b, int r) {
+  if (r < LEGEND_ROWS)
+    return b->row[r];
+  double h = 0;
+  for (int i = 0; i < LEGEND_ROWS; i++)
+    h = fmax(h, b->row[i]);
+  return h;
+}
+
 static legend_box measure_legend(composer *c, int cols) {
   legend_box b;
+  memset(&b, 0, sizeof b);
   b.ns = c->page.note_size;
   b.sw = b.ns * 2.2, b.sh = b.ns * 1.3, b.gap = b.ns * 0.6;
-  b.row = b.sh + b.ns * 0.45, b.pad = b.ns * 0.6;
-  cm_text_style st = note_style(c, b.ns);
-  double tw = 0;
-  for (size_t i = 0; i < c->nlegend; i++) {
-    double w, h;
-    cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
-    tw = fmax(tw, w);
-  }
+  b.pad = b.ns * 0.6;
   b.cols = cols < 1 ? 1 : cols;
   b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
+  cm_text_style st = note_style(c, b.ns);
+  double room = cm_slot_width(c, c->ms->legend) - 2 * b.pad - b.sw - b.gap;
+  double tw = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    tw = 0;
+    memset(b.row, 0, sizeof b.row);
+    for (size_t i = 0; i < c->nlegend; i++) {
+      double w, h;
+      cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
+      tw = fmax(tw, w);
+      int r = (int)(i % (size_t)b.rows);
+      if (r < LEGEND_ROWS)
+        b.row[r] = fmax(b.row[r], fmax(b.sh, h) + b.ns * 0.45);
+    }
+    if (cols > 1 || tw <= room || room < b.ns * 4)
+      break;
+    st.wrap = b.wrap = room; /* too wide for its slot: wrap, then measure again */
+  }
   b.colw = b.sw + b.gap + tw;
   b.w = b.pad * 2 + b.colw * b.cols + b.ns * 1.5 * (b.cols - 1);
-  b.h = b.pad * 2 + b.row * b.rows - (b.row - b.sh);
+  b.h = b.pad * 2 - b.ns * 0.45;
+  for (int r = 0; r < b.rows; r++)
+    b.h += row_height(&b, r);
   return b;
 }
 
@@ -213,19 +248,25 @@ static int legend(composer *c) {
   qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
   legend_box b = measure_legend(c, c->legend_cols);
   cm_text_style st = note_style(c, b.ns);
-  cm_point o = cm_corner_box(c, c->ms->legend, b.w, b.h);
+  st.wrap = b.wrap;
+  cm_point o = cm_corner_box(c, c->ms->legend, b.w, b.h, "legend");
+  cm_audit_legend(c);
   cm_paint bg = {0};
   bg.fill = 1;
-  bg.fill_color = (cm_color){1, 1, 1, 1}; /* opaque: nothing shows through a legend */
+  bg.fill_color = legend_paper; /* opaque: nothing shows through a legend */
   bg.stroke = 1;
   bg.stroke_color = (cm_color){0.55, 0.55, 0.55, 1};
   bg.stroke_width = 0.4;
   rc = cm_scene_group_begin(c->scene, "legend", "legend", NULL);
   if (rc == CM_OK)
     rc = add_rect(c, o.x, o.y, b.w, b.h, &bg);
+  double top = 0; /* of row r, below the legend's top edge */
   for (size_t i = 0; rc == CM_OK && i < c->nlegend; i++) {
     int col = (int)i / b.rows, r = (int)i % b.rows;
-    double y = o.y + b.pad + b.row * r;
+    if (r == 0)
+      top = 0;
+    double y = o.y + b.pad + top + (row_height(&b, r) - b.ns * 0.45 - b.sh) / 2;
+    top += row_height(&b, r);
     double cx = col * (b.colw + b.ns * 1.5);
     /* Mirrored for right-to-left: columns and swatches from the right. */
     double sx = c->rtl ? o.x + b.w - b.pad - cx - b.sw : o.x + b.pad + cx;
@@ -315,7 +356,7 @@ static int scale_bar(composer *c) {
   double tw, th;
   cm_text_size(c->ctx, label, &st, &tw, &th);
   double w = fmax(len, tw), h = th + ns * 0.3 + bar;
-  cm_point o = cm_corner_box(c, c->ms->scale_bar, w, h);
+  cm_point o = cm_corner_box(c, c->ms->scale_bar, w, h, "scale bar");
   double bx = o.x + (w - len) / 2, by = o.y + th + ns * 0.3;
   int rc = cm_scene_group_begin(c->scene, "scale-bar", "scale bar", NULL);
   cm_paint p = {0};
@@ -344,7 +385,7 @@ static int north_arrow(composer *c) {
   if (c->ms->north_arrow == CM_CORNER_NONE)
     return CM_OK;
   double ns = c->page.note_size, h = ns * 3.2, w = ns * 1.8;
-  cm_point o = cm_corner_box(c, c->ms->north_arrow, w, h);
+  cm_point o = cm_corner_box(c, c->ms->north_arrow, w, h, "north arrow");
   cm_point mid = {o.x + w / 2, o.y + h * 0.62};
   double lon, lat, angle = 0;
   cm_point up;
@@ -386,17 +427,24 @@ static int north_arrow(composer *c) {
   return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
 }
 
+/* The pieces set in a slot of their own first, in a fixed order; then
+ * those placed automatically, the largest first, each avoiding what is
+ * there already. */
 int cm_draw_furniture(composer *c) {
+  typedef int (*piece_fn)(composer *);
+  const cm_map_settings *ms = c->ms;
+  piece_fn fixed[4] = {north_arrow, scale_bar, legend, cm_draw_inset};
+  cm_corner fixed_slot[4] = {ms->north_arrow, ms->scale_bar, ms->legend, ms->inset};
+  piece_fn later[4] = {legend, cm_draw_inset, scale_bar, north_arrow};
+  cm_corner later_slot[4] = {ms->legend, ms->inset, ms->scale_bar, ms->north_arrow};
   int rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
   if (rc == CM_OK)
     rc = page_texts(c);
-  if (rc == CM_OK)
-    rc = north_arrow(c);
-  if (rc == CM_OK)
-    rc = scale_bar(c);
-  if (rc == CM_OK)
-    rc = legend(c);
-  if (rc == CM_OK)
-    rc = cm_draw_inset(c);
+  for (int i = 0; i < 4 && rc == CM_OK; i++)
+    if (fixed_slot[i] != CM_CORNER_AUTO)
+      rc = fixed[i](c);
+  for (int i = 0; i < 4 && rc == CM_OK; i++)
+    if (later_slot[i] == CM_CORNER_AUTO)
+      rc = later[i](c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }

@@ -281,6 +281,28 @@ double cm_geom_area(const cm_geom *g) {
   return area;
 }
 
+static void reverse_ring(cm_point *pts, size_t n) {
+  for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+    cm_point t = pts[i];
+    pts[i] = pts[j];
+    pts[j] = t;
+  }
+}
+
+void cm_geom_orient(cm_geom *g) {
+  if (g->type != CM_GEOM_POLYGON)
+    return;
+  cm_bbox *boxes = g->nparts > 1 ? ring_boxes(g) : NULL;
+  for (size_t i = 0; i < g->nparts; i++) {
+    cm_point *pts = g->points + g->parts[i];
+    size_t n = cm_geom_part_size(g, i);
+    int ccw = cm_ring_area(pts, n) > 0;
+    if (ccw == ring_is_hole(g, i, boxes))
+      reverse_ring(pts, n);
+  }
+  free(boxes);
+}
+
 int cm_geom_contains(const cm_geom *g, cm_point p) {
   if (g->type != CM_GEOM_POLYGON)
     return 0;

@@ -92,14 +92,20 @@ static int label(composer *c, const cm_geom *g, int is_lon, double v) {
   st.fill = (cm_color){0.3, 0.3, 0.3, 1};
   st.halo = c->ms->background;
   st.halo_radius = st.size * 0.15;
-  st.halign = is_lon ? CM_ALIGN_CENTER : CM_ALIGN_START;
-  st.valign = is_lon ? CM_ALIGN_START : CM_ALIGN_CENTER;
+  /* Beside the line, never on it: a meridian's label just after it in
+   * reading order (right of it, or left of it in Arabic), a parallel's
+   * just above it. */
+  st.halign = CM_ALIGN_START;
+  st.valign = is_lon ? CM_ALIGN_START : CM_ALIGN_END;
   if (!is_lon && c->rtl)
     st.halign = CM_ALIGN_END; /* Arabic reads from the right: keep the left edge */
   double pad = st.size * 0.3;
+  double dx = is_lon ? (c->rtl ? -pad : pad) : pad;
   cm_label l = {0};
-  l.at = (cm_point){at.x + (is_lon ? 0 : pad), at.y + (is_lon ? pad : 0)};
+  l.at = (cm_point){at.x + dx, at.y + (is_lon ? pad : -pad * 0.5)};
   l.placement = CM_PLACE_INTERIOR; /* exactly there, or not at all */
+  l.marker = -1;
+  l.optional = 1;
   l.style = st;
   l.priority = -1; /* before feature labels */
   return cm_compose_add_label(c, &l, text);

@@ -91,8 +91,18 @@ int cm_draw_inset(composer *c) {
   double coslat = cos((v.s + v.n) / 2 * M_PI / 180);
   double aspect = (v.e - v.w) * coslat / (v.n - v.s);
   double fw = c->furniture.maxx - c->furniture.minx;
-  double w = fw * 0.24, h = w / aspect;
-  cm_point o = cm_corner_box(c, ms->inset, w, h);
+  double w = fw * 0.24;
+  if (!c->panels && cm_page_band_of(ms->inset) >= 0) {
+    /* A band beside the frame: all its width, or what height is left. */
+    w = cm_slot_width(c, ms->inset);
+    w = fmin(w, cm_slot_height_left(c, ms->inset) * aspect);
+  }
+  if (w < c->page.note_size * 5) {
+    cm_compose_finding(c, "the inset has no room left in its place");
+    return CM_OK;
+  }
+  double h = w / aspect;
+  cm_point o = cm_corner_box(c, ms->inset, w, h, "inset");
   v.origin = o;
   v.kx = w / (v.e - v.w);
   v.ky = h / (v.n - v.s);

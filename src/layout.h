@@ -19,7 +19,13 @@ typedef struct cm_page_layout {
   double attribution_y;     /* top of the source line */
   double margin;
   cm_bbox key;              /* the event key's band; empty without one */
+  cm_bbox region;           /* the frame before bands were taken from it */
+  cm_bbox band[3];          /* furniture beside the frame: outside-right,
+                               outside-left, below (empty when unused) */
 } cm_page_layout;
+
+/* Which band a slot is in (0 right, 1 left, 2 below), or -1. */
+int cm_page_band_of(cm_corner slot);
 
 /* How many lines the source line takes when wrapped at the page width. */
 double cm_page_note_lines(const cm_map_settings *map, const cm_page_layout *lay);

@@ -64,7 +64,7 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
  * the title and source bands need. */
 static int make_page(composer *c, int cols, int rows, double *band,
                      double *cell_h, double *caption_h, double *gutter) {
-  cm_bbox region = c->page.frame;
+  cm_bbox region = c->page.region;
   double ns = c->page.note_size;
   *gutter = ns * 1.2;
   *caption_h = ns * 1.7;
@@ -79,7 +79,7 @@ static int make_page(composer *c, int cols, int rows, double *band,
                   *gutter + *band + below;
   c->page.attribution_y += height - c->page.height;
   c->page.height = height;
-  c->page.frame.maxy = height - below;
+  c->page.region.maxy = height - below;
   c->scene = cm_scene_new(c->page.width, height, c->dpi);
   return c->scene ? cm_compose_meta(c) : CM_ENOMEM;
 }
@@ -104,6 +104,7 @@ static int white_page(composer *c) {
 int cm_compose_panels(composer *c) {
   int cols, rows;
   grid_shape(c->opt, &cols, &rows);
+  c->panels = 1;
   if (cols < 1 || rows < 1 || (size_t)cols * (size_t)rows < c->opt->npanels)
     return cm_error_set(c->err, CM_EUSAGE, NULL, 0, 0,
                         "a %dx%d grid cannot hold %zu panels", cols, rows,
@@ -117,7 +118,7 @@ int cm_compose_panels(composer *c) {
     rc = make_page(c, cols, rows, &band, &ch, &caption_h, &gutter);
   if (rc == CM_OK)
     rc = white_page(c);
-  cm_bbox region = c->page.frame, first = {0, 0, 0, 0};
+  cm_bbox region = c->page.region, first = {0, 0, 0, 0};
   double cw = (region.maxx - region.minx - gutter * (cols - 1)) / cols;
   for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++) {
     int col = (int)(i % (size_t)cols), row = (int)(i / (size_t)cols);

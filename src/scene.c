@@ -145,6 +145,30 @@ int cm_scene_path(cm_scene *s, const cm_geom *geom, const cm_paint *paint) {
   return rc;
 }
 
+int cm_scene_path_append(cm_scene *s, const cm_geom *geom) {
+  cm_item *it = s->count ? &s->items[s->count - 1] : NULL;
+  if (!it || it->kind != CM_ITEM_PATH || it->geom.type != geom->type)
+    return CM_EUSAGE;
+  for (size_t i = 0; i < geom->nparts; i++) {
+    const cm_point *p = cm_geom_part(geom, i);
+    size_t k = cm_geom_part_size(geom, i);
+    if (cm_geom_begin_part(&it->geom) != CM_OK)
+      return CM_ENOMEM;
+    for (size_t j = 0; j < k; j++)
+      if (cm_geom_add_point(&it->geom, p[j].x, p[j].y) != CM_OK)
+        return CM_ENOMEM;
+  }
+  return CM_OK;
+}
+
+void cm_scene_path_hide(cm_scene *s, size_t i) {
+  if (i < s->count && s->items[i].kind == CM_ITEM_PATH) {
+    cm_geom_type type = s->items[i].geom.type;
+    cm_geom_free(&s->items[i].geom);
+    cm_geom_init(&s->items[i].geom, type);
+  }
+}
+
 int cm_scene_text(cm_scene *s, const char *text, double x, double y,
                   const cm_text_style *style) {
   cm_item *it = push(s, CM_ITEM_TEXT);

@@ -387,6 +387,12 @@ static void apply(cm_symbolizer *out, const cm_symbolizer *given) {
   out->set |= given->set;
 }
 
+int cm_style_rule_line(const cm_style *style, int rule) {
+  if (!style || rule < 0 || (size_t)rule >= style->rules.count)
+    return 0;
+  return ((const style_rule *)style_vec_at(&style->rules, (size_t)rule))->line;
+}
+
 int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get, void *ud,
                      cm_symbolizer *out) {
   symbolizer_defaults(out);

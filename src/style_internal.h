@@ -123,6 +123,7 @@ typedef struct style_rule {
   const style_selector *selectors; /* any one matching is enough */
   size_t selector_count;
   cm_symbolizer values;            /* values.set: the properties it gives */
+  int line;                        /* where its block opens */
 } style_rule;
 
 /* A layer named by a rule or the inset, checked once all Layer blocks are

@@ -1045,7 +1045,9 @@ static void rule_statement(parser *p, const scope *parent) {
   p->rule = rule_index;
   block_body(p, STYLE_BLOCK_RULE, &values, &sc, open);
   p->rule = outer;
-  ((style_rule *)style_vec_at(&p->style->rules, rule_index))->values = values;
+  style_rule *done = style_vec_at(&p->style->rules, rule_index);
+  done->values = values;
+  done->line = open->line;
 }
 
 /* --- the file ----------------------------------------------------------------------- */

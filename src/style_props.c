@@ -18,16 +18,19 @@ _Static_assert(sizeof(cm_key_place) == sizeof(int), "cm_key_place is an int");
 _Static_assert(sizeof(cm_marker_type) == sizeof(int), "cm_marker_type is an int");
 _Static_assert(sizeof(cm_text_placement) == sizeof(int), "cm_text_placement is an int");
 
-static const style_keyword corners[] = {
-    {"top-left", CM_CORNER_TOP_LEFT}, {"top-right", CM_CORNER_TOP_RIGHT},
-    {"bottom-left", CM_CORNER_BOTTOM_LEFT}, {"bottom-right", CM_CORNER_BOTTOM_RIGHT},
-    {"none", CM_CORNER_NONE}, {NULL, 0}};
+#define SLOTS                                                                  \
+  {"top-left", CM_CORNER_TOP_LEFT}, {"top-right", CM_CORNER_TOP_RIGHT},        \
+      {"bottom-left", CM_CORNER_BOTTOM_LEFT},                                  \
+      {"bottom-right", CM_CORNER_BOTTOM_RIGHT}, {"top", CM_CORNER_TOP},        \
+      {"bottom", CM_CORNER_BOTTOM}, {"left", CM_CORNER_LEFT},                  \
+      {"right", CM_CORNER_RIGHT}, {"outside-right", CM_CORNER_OUTSIDE_RIGHT},  \
+      {"outside-left", CM_CORNER_OUTSIDE_LEFT}, {"below", CM_CORNER_BELOW},    \
+      {"auto", CM_CORNER_AUTO}
+
+static const style_keyword corners[] = {SLOTS, {"none", CM_CORNER_NONE}, {NULL, 0}};
 
 /* An inset is always somewhere: "inset: none" switches it off as a whole. */
-static const style_keyword inset_corners[] = {
-    {"top-left", CM_CORNER_TOP_LEFT}, {"top-right", CM_CORNER_TOP_RIGHT},
-    {"bottom-left", CM_CORNER_BOTTOM_LEFT}, {"bottom-right", CM_CORNER_BOTTOM_RIGHT},
-    {NULL, 0}};
+static const style_keyword inset_corners[] = {SLOTS, {NULL, 0}};
 
 static const style_keyword languages[] = {
     {"en", 0}, {"ar", 1}, {"hy", 2}, {"az", 3}, {"ru", 4}, {NULL, 0}};

@@ -194,7 +194,7 @@ static void write_path(svg *s, const cm_item *it) {
     geom_data(f, &it->geom);
     if (fill) {
       color_attr(f, "fill", pt->fill_color);
-      fputs(" fill-rule=\"evenodd\"", f);
+      fputs(pt->nonzero ? " fill-rule=\"nonzero\"" : " fill-rule=\"evenodd\"", f);
     } else {
       fputs(" fill=\"none\"", f);
     }
@@ -209,7 +209,8 @@ static void write_path(svg *s, const cm_item *it) {
     int id = hatch_pattern(s, pt, pt->hatch_angle + 90 * k);
     fputs("<path", f);
     geom_data(f, &it->geom);
-    fprintf(f, " fill=\"url(#hatch-%d)\" fill-rule=\"evenodd\"", id);
+    fprintf(f, " fill=\"url(#hatch-%d)\" fill-rule=\"%s\"", id,
+            pt->nonzero ? "nonzero" : "evenodd");
     if (stroke && k == n - 1)
       stroke_attrs(f, pt);
     fputs("/>\n", f);

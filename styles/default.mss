@@ -22,11 +22,11 @@ Map {
   title-ar: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "controlmap dataset: front lines schematic (see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors)";
   attribution-ar: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
-  legend: bottom-left;
-  scale-bar: bottom-right;
-  north-arrow: top-right;
+  legend: outside-right;     /* beside the map: it never hides a place */
+  scale-bar: auto;
+  north-arrow: auto;
   graticule: 0.5;
-  inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+  inset: "countries" 38.5 36 51.5 43.5 outside-right;
   /* Events of the 30 days up to the map's date, numbered, listed below
    * the map: a month is the span a figure "on date D" is read against. */
   key: below;
@@ -48,6 +48,11 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 #control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; legend-ar: "أذربيجان"; }
 #control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; legend-ar: "القوات الأرمنية وقوات كاراباخ"; }
 #control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; legend-ar: "أرمينيا"; }
+#control[holder = "AZE"][country = "ARM"] {
+  polygon-fill: @aze; polygon-pattern: hatch(0, #2f5f8f, 0.45pt, 1.1mm);
+  legend: "Azerbaijani-held, inside Armenia";
+  legend-ar: "مواقع تسيطر عليها أذربيجان داخل أرمينيا";
+}
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(45, #4a4a4a, 0.35pt, 1.6mm);
@@ -62,7 +67,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 }
 
 #regions[kind = "oblast"] {
-  line-color: #7a2e1f; line-width: 0.9pt; line-dasharray: 4pt, 1.5pt;
+  line-color: #6a3d8f; line-width: 0.9pt; line-dasharray: 6pt, 1.5pt, 1pt, 1.5pt;
   legend: "Former NKAO (1923–1991)";
   legend-ar: "حدود إقليم ناغورنو كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
 }
@@ -110,7 +115,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 #corridors[width_m >= 5000] {
   text-name: "Lachin corridor"; text-name-ar: "ممر لاتشين"; text-placement: line; text-size: 6pt;
   text-fill: #6b5200; text-halo-fill: #fff3a8; text-halo-radius: 0.8pt;
-  text-priority: 3;
+  text-priority: 1.5;
 }
 
 /* Movements while they last and for a week after: offensives in dark red,
@@ -136,5 +141,6 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
   marker-type: circle; marker-width: 3.2mm; marker-fill: #7a1f1f;
   marker-line-color: white; marker-line-width: 0.5pt;
   key: [title_en];
+  key-ar: [title_ar];
 }
 #events[age_days > 7] { marker-fill: #b86a6a; }

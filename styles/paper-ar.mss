@@ -20,9 +20,9 @@ Map {
   font: "Noto Naskh Arabic";
   title: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
-  legend: bottom-right;
-  scale-bar: bottom-left;
-  north-arrow: top-left;
+  legend: outside-left;      /* beside the map, on the reading side */
+  scale-bar: auto;
+  north-arrow: auto;
   graticule: 0.5;
   /* أحداث الأيام الثلاثين حتى تاريخ الخريطة، مرقّمة ومدرجة تحتها */
   key: below;
@@ -44,6 +44,10 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 #control[holder = "AZE"] { polygon-fill: @aze; legend: "أذربيجان"; }
 #control[holder = "NKR"] { polygon-fill: @nkr; legend: "القوات الأرمنية وقوات كاراباخ"; }
 #control[holder = "ARM"] { polygon-fill: @arm; legend: "أرمينيا"; }
+#control[holder = "AZE"][country = "ARM"] {
+  polygon-fill: @aze; polygon-pattern: hatch(0, #2f5f8f, 0.45pt, 1.1mm);
+  legend: "مواقع تسيطر عليها أذربيجان داخل أرمينيا";
+}
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(45, #4a4a4a, 0.35pt, 1.6mm);
@@ -56,7 +60,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 }
 
 #regions[kind = "oblast"] {
-  line-color: #7a2e1f; line-width: 0.9pt; line-dasharray: 4pt, 1.5pt;
+  line-color: #6a3d8f; line-width: 0.9pt; line-dasharray: 6pt, 1.5pt, 1pt, 1.5pt;
   legend: "حدود إقليم ناغورنو كاراباخ ذاتي الحكم سابقاً (١٩٢٣–١٩٩١)";
 }
 #regions[kind = "district"] { line-color: #8f8f8f; line-width: 0.3pt; }

@@ -18,11 +18,11 @@ Map {
   title-ar: "ناغورنو كاراباخ: السيطرة الميدانية في {date}";
   attribution: "Front lines schematic (±3 km; see shapes/SOURCES.md). Boundaries: Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL, © OpenStreetMap contributors).";
   attribution-ar: "خطوط الجبهة تقريبية (انظر shapes/SOURCES.md). الحدود: Natural Earth؛ geoBoundaries (CC BY-SA 3.0؛ ODbL، © مساهمو OpenStreetMap).";
-  legend: bottom-left;
-  scale-bar: bottom-right;
-  north-arrow: top-right;
+  legend: outside-right;     /* beside the map: it never hides a place */
+  scale-bar: auto;
+  north-arrow: auto;
   graticule: 0.5;
-  inset: "countries" 38.5 36 51.5 43.5 bottom-right;
+  inset: "countries" 38.5 36 51.5 43.5 outside-right;
   /* The month's events up to the map's date, numbered and listed under
    * the map, where a caption would go. */
   key: below;
@@ -48,6 +48,11 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
   legend: "Armenian / Karabakh forces"; legend-ar: "القوات الأرمنية وقوات كاراباخ";
 }
 #control[holder = "ARM"] { polygon-fill: #cfcfcf; legend: "Armenia"; legend-ar: "أرمينيا"; }
+#control[holder = "AZE"][country = "ARM"] {
+  polygon-fill: #ffffff; polygon-pattern: hatch(0, #222222, 0.4pt, 1.1mm);
+  legend: "Azerbaijani-held, inside Armenia";
+  legend-ar: "مواقع تسيطر عليها أذربيجان داخل أرمينيا";
+}
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(-45, #000000, 0.3pt, 2mm);
@@ -86,7 +91,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
   legend: "Front line";
   legend-ar: "خط الجبهة";
 }
-#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "{name_en}";
+#lines[kind = "line_of_contact"] { line-color: #000000; line-width: 1.3pt; legend: "Line of contact";
   legend-ar: "خط التماس"; }
 #lines[kind = "ceasefire_line"] {
   line-color: #000000; line-width: 1.3pt; line-dasharray: 3pt, 1.2pt;
@@ -120,5 +125,6 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
   marker-type: circle; marker-width: 3.2mm; marker-fill: #111111;
   marker-line-color: white; marker-line-width: 0.5pt;
   key: [title_en];
+  key-ar: [title_ar];
 }
 #events[age_days > 7] { marker-fill: #666666; }

@@ -18,9 +18,9 @@ Map {
   font: "Noto Sans";
   title: "Nagorno-Karabakh, {date}";
   attribution: "Front lines schematic. Data: controlmap dataset; Natural Earth; geoBoundaries (CC BY-SA 3.0; ODbL © OpenStreetMap contributors)";
-  legend: top-left;
-  scale-bar: bottom-right;
-  north-arrow: top-right;
+  legend: outside-right;     /* beside the map: it never hides a place */
+  scale-bar: auto;
+  north-arrow: auto;
   margin: 6mm;
   /* A slide is wider than the map: its events go in the band on the
    * right, those of the last two weeks, which a room can read at once. */
@@ -43,6 +43,10 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 14d;
 #control[holder = "AZE"] { polygon-fill: @aze; legend: "Azerbaijan"; }
 #control[holder = "NKR"] { polygon-fill: @nkr; legend: "Armenian / Karabakh forces"; }
 #control[holder = "ARM"] { polygon-fill: @arm; legend: "Armenia"; }
+#control[holder = "AZE"][country = "ARM"] {
+  polygon-fill: @aze; polygon-pattern: hatch(0, #1f4f7f, 2px, 9px);
+  legend: "Azerbaijani-held, inside Armenia";
+}
 
 #zones[kind = "peacekeeping"] {
   polygon-pattern: hatch(45, #333333, 1.5px, 14px);
@@ -55,7 +59,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 14d;
 }
 
 #regions[kind = "oblast"] {
-  line-color: #6b1f12; line-width: 2.5px; line-dasharray: 10px, 5px;
+  line-color: #6a3d8f; line-width: 2.5px; line-dasharray: 16px, 5px, 3px, 5px;
   legend: "Former NKAO";
 }
 

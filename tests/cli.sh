@@ -230,7 +230,7 @@ if [ -f shapes/control.shp ] && need pdftotext; then
   hasnt "$T/o/d.txt" "Line of contact (ceasefire of 12 May 1994)"
   run 0 "$CM" render -d 1994-06-01 -o "$T/o/d94.pdf"
   pdftotext "$T/o/d94.pdf" "$T/o/d94.txt"
-  has "$T/o/d94.txt" "Line of contact (ceasefire of 12 May 1994)"
+  has "$T/o/d94.txt" "Line of contact (ceasefire of 12" # the legend wraps it in its band
   hasnt "$T/o/d94.txt" "Russian peacekeeping zone"
   run 0 "$CM" render -s styles/paper-ar.mss -d 2020-11-15 -o "$T/o/ar.pdf"
   # pdftotext wraps right-to-left runs in directional marks: drop them.

@@ -48,7 +48,7 @@ static void layers_have_their_fields(void **state) {
   static const char *const spec[][12] = {
       {"countries", "iso_a3", "name_en", "name_az", "name_hy", "name_ru", "name_ar"},
       {"regions", "kind", "name_en", "name_az", "name_hy", "name_ru", "name_ar", "area_km2"},
-      {"control", "holder", "start", "end", "label", "source", "accuracy_m"},
+      {"control", "holder", "start", "end", "label", "source", "accuracy_m", "country"},
       {"lines", "kind", "start", "end", "source", "accuracy_m"},
       {"corridors", "name", "start", "end", "width_m", "source"},
       {"zones", "kind", "name_en", "name_ar", "start", "end", "source"},

@@ -250,8 +250,11 @@ def control_features(cells, timeline):
     """(record, geometry) for every cell and period, in a stable order."""
     features = []
     for cell in sorted(timeline):
+        # The country the ground belongs to: its holder in 1923, whose
+        # Soviet borders became the international ones in 1991.
+        country = timeline[cell][0].holder
         for period in timeline[cell]:
-            features.append((period.record(), cells[cell]))
+            features.append((dict(period.record(), country=country), cells[cell]))
     return features
 
 

@@ -30,7 +30,8 @@ REGION_FIELDS = ([Field("kind")] + [Field(n) for n in NAME_TABLE] +
                  [Field("area_km2", "N", 10, 1), Field("start", size=DATE),
                   Field("end", size=DATE), Field("source")])
 CONTROL_FIELDS = [Field("holder", size=3), Field("start", size=DATE), Field("end", size=DATE),
-                  Field("label"), Field("source"), Field("accuracy_m", "N", 6)]
+                  Field("label"), Field("source"), Field("accuracy_m", "N", 6),
+                  Field("country", size=3)]
 LINE_FIELDS = [Field("kind"), Field("name_en"), Field("start", size=DATE),
                Field("end", size=DATE), Field("source"), Field("accuracy_m", "N", 6)]
 CORRIDOR_FIELDS = [Field("name"), Field("start", size=DATE), Field("end", size=DATE),

@@ -39,6 +39,14 @@ typedef struct cm_compose_options {
   /* Reuse these date-free parts instead of composing them again (single
    * maps only; small multiples compose everything). NULL: none. */
   const cm_compose_cache *cache;
+  /* The cartographic check: when not NULL, what a reader would miss is
+   * appended here, one CM_EDATA entry per finding: furniture over places,
+   * labels or lines; labels left out with their marker; legend entries that
+   * look alike (naming both rules' file:line); text under 5 pt at print
+   * size; furniture cut by the frame or the page. The caller frees it with
+   * cm_errors_free. */
+  cm_errors *findings;
+  int findings_grey;   /* 1: legend entries must differ in grey too */
 } cm_compose_options;
 
 /* Compose map at opt->date. *out is the caller's, freed with

@@ -74,6 +74,12 @@ double cm_geom_area(const cm_geom *g);
  * (they may touch). Returns 0 or CM_ENOMEM. */
 int cm_geom_ring_nesting(const cm_geom *g, size_t *depth, size_t *parent);
 
+/* Turn g's rings so that the nonzero winding rule fills what the even-odd
+ * rule fills: outer rings turning one way, holes the other. Many
+ * polygons so oriented can then be filled as one path, with no seam where
+ * they touch and no gap where they overlap. */
+void cm_geom_orient(cm_geom *g);
+
 /* 1 when p is inside the polygon (even-odd rule). */
 int cm_geom_contains(const cm_geom *g, cm_point p);
 

@@ -15,6 +15,9 @@ typedef struct cm_scene cm_scene;
 /* How a path is painted: fill, then hatch, then stroke. */
 typedef struct cm_paint {
   int fill;                /* fill with fill_color (even-odd rule) */
+  int nonzero;             /* fill and hatch by the nonzero winding rule:
+                              the rings are oriented (cm_geom_orient), so
+                              touching features form one seamless path */
   cm_color fill_color;     /* alpha includes polygon-opacity */
   int hatch;               /* hatch lines clipped to the path */
   int cross;               /* a second hatch at angle + 90 */
@@ -94,6 +97,15 @@ int cm_scene_path(cm_scene *scene, const cm_geom *geom, const cm_paint *paint);
 
 /* Add a path taking over geom's arrays (geom is left empty). */
 int cm_scene_path_take(cm_scene *scene, cm_geom *geom, const cm_paint *paint);
+
+/* Append geom's parts to the last item, a path: features styled alike
+ * become one path. Returns 0, CM_ENOMEM, or CM_EUSAGE when the last item
+ * is not a path of geom's type. */
+int cm_scene_path_append(cm_scene *scene, const cm_geom *geom);
+
+/* Leave path item i out of every output (its geometry is dropped): a
+ * marker whose label found no room goes with it. */
+void cm_scene_path_hide(cm_scene *scene, size_t i);
 
 /* Add a text at (x, y); the text and font name are copied. */
 int cm_scene_text(cm_scene *scene, const char *text, double x, double y,

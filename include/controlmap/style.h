@@ -33,7 +33,17 @@ typedef enum {
   CM_CORNER_TOP_LEFT,
   CM_CORNER_TOP_RIGHT,
   CM_CORNER_BOTTOM_LEFT,
-  CM_CORNER_BOTTOM_RIGHT
+  CM_CORNER_BOTTOM_RIGHT,
+  CM_CORNER_TOP,           /* the middles of the frame's edges */
+  CM_CORNER_BOTTOM,
+  CM_CORNER_LEFT,
+  CM_CORNER_RIGHT,
+  CM_CORNER_OUTSIDE_RIGHT, /* beside the frame, which shrinks to make room */
+  CM_CORNER_OUTSIDE_LEFT,
+  CM_CORNER_BELOW,
+  CM_CORNER_AUTO,          /* the corner or edge middle that covers the
+                              least data at any date of the map */
+  CM_CORNER_COUNT
 } cm_corner;
 
 /* Where the event key goes: in a band of its own that the map never
@@ -255,6 +265,10 @@ const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i);
 /* How a feature's attributes are read: the text of field, or NULL when the
  * feature has no such field. */
 typedef const char *(*cm_attr_fn)(void *ud, const char *field);
+
+/* The line where rule number rule (as in cm_symbolizer.legend_rule)
+ * opens in the style file; 0 when there is no such rule. */
+int cm_style_rule_line(const cm_style *style, int rule);
 
 /* Run the cascade for one feature of layer: every rule whose selector
  * matches contributes, later rules win per property. Fills *out (defaults

@@ -1,3 +1,4 @@
+#include "check_carto.h"
 #include "cli.h"
 #include "controlmap/compose.h"
 #include "controlmap/layer.h"
@@ -20,7 +21,45 @@ static const char help[] =
     "used instead) and filter dates outside the data. Exit 0 when there is\n"
     "no problem (warnings allowed), 2 for style mistakes, 1 for data\n"
     "problems. STYLE is a file, or a name looked for as NAME.mss in ./styles,\n"
-    "the user's and the installed styles.\n";
+    "the user's and the installed styles.\n"
+    "\n"
+    "With --dates all (every date on which the data changes) or --date DATE,\n"
+    "also compose the map at those dates and report, per date, what a\n"
+    "reader would miss: places, labels or lines under the furniture, labels\n"
+    "left out, legend entries that look alike (with both rules' file:line;\n"
+    "--grey: also when printed in grey), text under 5 pt at print size, and\n"
+    "furniture cut by the frame. Exit 1 when anything is found.\n";
+
+typedef struct check_args {
+  const char *style;
+  int carto, grey;
+  int has_date;
+  cm_day date;
+} check_args;
+
+/* -s STYLE, --dates all, --date D, --grey; -1 after help, else an exit code. */
+static int parse_args(int argc, char **argv, check_args *a) {
+  const char *given = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+      return fputs(help, stdout), -1;
+    if ((!strcmp(arg, "-s") || !strcmp(arg, "--style")) && val)
+      given = argv[++i];
+    else if (!strcmp(arg, "--dates") && val && !strcmp(val, "all"))
+      a->carto = 1, i++;
+    else if (!strcmp(arg, "--date") && val) {
+      if (cli_parse_date(val, &a->date))
+        return cli_usage("--date '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", val);
+      a->carto = a->has_date = 1, i++;
+    } else if (!strcmp(arg, "--grey"))
+      a->grey = 1;
+    else
+      return cli_usage("unexpected argument '%s' (see `controlmap check --help`)", arg);
+  }
+  a->style = cli_style_path(given);
+  return a->style ? EXIT_OK : EXIT_USAGE;
+}
 
 /* What one run found: style mistakes, data problems and warnings. */
 typedef struct findings {
@@ -175,10 +214,11 @@ static int summary(const char *path, const findings *f, size_t layers, size_t fe
 }
 
 int cmd_check(int argc, char **argv) {
-  const char *path;
-  int rc = cli_style_only(argc, argv, "check", help, &path);
+  check_args args = {0};
+  int rc = parse_args(argc, argv, &args);
   if (rc)
     return rc < 0 ? EXIT_OK : rc;
+  const char *path = args.style;
   cm_style *s = NULL;
   cm_error first;
   cm_errors all = {0};
@@ -211,5 +251,8 @@ int cmd_check(int argc, char **argv) {
   for (size_t i = 0; i < layers; i++)
     check_layer(s, cm_style_layer_at(s, i), &f, &features);
   cm_style_free(s);
-  return summary(path, &f, layers, features);
+  rc = summary(path, &f, layers, features);
+  if (rc == EXIT_OK && args.carto)
+    return check_carto(path, args.has_date ? &args.date : NULL, args.grey);
+  return rc;
 }
