@@ -97,7 +97,7 @@ has "$T/err" "x.geojson: the style has no layer 'nolayer' (its layers: countries
 run 2 "$CM" export -s styles/paper.mss -d 2020 -l control -o "$T/o/x.shp"
 has "$T/err" "x.shp: cannot tell the export format (end the name in .geojson, .gpkg or .csv)"
 run 2 "$CM" export -s styles/paper.mss -d 2020 -o "$T/o/x.geojson"
-has "$T/err" "a GeoJSON file holds one layer, and the style has 7"
+has "$T/err" "a GeoJSON file holds one layer, and the style has 9"
 run 1 "$CM" export -s styles/paper.mss -d 2020 -l control -o "$T/nowhere/x.geojson"
 has "$T/err" "folder '$T/nowhere' does not exist"
 run 2 "$CM" export -s styles/paper.mss -d 2020 -l control

@@ -31,7 +31,8 @@ temporaries() { ls -A "$1" | grep -c '^\..*\.tmp'; }
 
 # interrupt SIG NUMBER CMD...: start CMD (with SIG's default action, which
 # a shell gives up for background jobs), send SIG once a temporary file
-# has bytes in it, and check the exit status and that none is left.
+# exists (a PNG is compressed in memory and written in one go, so waiting
+# for bytes would mostly miss it), and check the exit status and that none is left.
 interrupt() {
   sig=$1 num=$2
   shift 2
@@ -42,7 +43,7 @@ interrupt() {
   caught=0 i=0
   while [ $i -lt 1200 ] && [ $caught -eq 0 ]; do
     for f in "$D"/.*.tmp*; do
-      [ -s "$f" ] && caught=1
+      [ -e "$f" ] && caught=1
     done
     [ $caught -eq 0 ] && sleep 0.05
     i=$((i + 1))
