@@ -103,6 +103,9 @@ static cm_color area_color(const cm_paint *p) {
   return p->fill ? p->fill_color : (cm_color){1, 1, 1, 1};
 }
 
+/* 1 when a line's swatch ends in an arrow head. */
+static int has_head(const cm_arrow *a) { return a->start || a->end; }
+
 static int entries_alike(const cm_legend_entry *x, const cm_legend_entry *y, int grey) {
   if (x->type != y->type)
     return 0;
@@ -110,8 +113,10 @@ static int entries_alike(const cm_legend_entry *x, const cm_legend_entry *y, int
     return x->marker_type == y->marker_type &&
            near_ratio(x->marker_size, y->marker_size, 1.3) &&
            delta_e(x->marker.fill_color, y->marker.fill_color, grey) < 12;
+  /* An arrow's swatch has a head: it never looks like a plain line. */
   if (x->type == CM_GEOM_LINE)
-    return strokes_alike(&x->paint, &y->paint, grey);
+    return has_head(&x->arrow) == has_head(&y->arrow) &&
+           strokes_alike(&x->paint, &y->paint, grey);
   return delta_e(area_color(&x->paint), area_color(&y->paint), grey) < (grey ? 8 : 12) &&
          hatches_alike(&x->paint, &y->paint, grey) &&
          strokes_alike(&x->paint, &y->paint, grey);

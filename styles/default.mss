@@ -26,7 +26,7 @@ Map {
   scale-bar: auto;
   north-arrow: auto;
   graticule: 0.5;
-  inset: "countries" 38.5 36 51.5 43.5 outside-right;
+  inset: "countries" 38.5 36 51.5 43.5 bottom-right;   /* in the frame: the legend fills the band */
   /* Events of the 30 days up to the map's date, numbered, listed below
    * the map: a month is the span a figure "on date D" is read against. */
   key: below;
@@ -112,7 +112,9 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
   text-priority: 2;
 }
 #places[rank = 1] { marker-type: square; marker-width: 2mm; text-size: 8pt; text-priority: 1; }
-#corridors[width_m >= 5000] {
+/* The bypass (from 2022-08-30) is named by the legend: its line has no
+ * room beside Shusha, Lachin and the events there. */
+#corridors[width_m >= 5000][start < "2022-08-30"] {
   text-name: "Lachin corridor"; text-name-ar: "ممر لاتشين"; text-placement: line; text-size: 6pt;
   text-fill: #6b5200; text-halo-fill: #fff3a8; text-halo-radius: 0.8pt;
   text-priority: 1.5;
@@ -123,22 +125,19 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
  * displacement of people in black, as wide as the number who left. */
 #movements {
   line-color: #8b1a1a; line-width: 1.6pt; line-end: arrow; line-opacity: 0.9;
-  text-name: [name_en]; text-placement: line; text-size: 5.5pt; text-fill: #5c0a0a;
-  text-halo-fill: white; text-halo-radius: 0.8pt; text-priority: 4;
-  legend: "Offensive";
+  legend: "Offensive";     /* no text: the legend names each kind of arrow */
 }
 #movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "Counter-offensive"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "Withdrawal"; }
 #movements[kind = "handover"] { line-color: #2b6e3f; line-dasharray: 3pt, 1.5pt; legend: "Handover"; }
 #movements[kind = "displacement"] {
   line-color: #222222; line-taper: 0.3; legend: "People displaced";
-  text-fill: #222222;
 }
 #movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00006; }
 
 /* Events: a numbered marker, larger for the last week's. */
 #events {
-  marker-type: circle; marker-width: 3.2mm; marker-fill: #7a1f1f;
+  marker-type: circle; marker-width: 2.9mm; marker-fill: #7a1f1f;
   marker-line-color: white; marker-line-width: 0.5pt;
   key: [title_en];
   key-ar: [title_ar];

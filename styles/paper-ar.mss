@@ -98,9 +98,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 
 #movements {
   line-color: #8b1a1a; line-width: 1.6pt; line-end: arrow; line-opacity: 0.9;
-  text-name: [name_ar]; text-placement: line; text-size: 6.5pt; text-fill: #5c0a0a;
-  text-halo-fill: white; text-halo-radius: 0.8pt; text-priority: 4;
-  legend: "هجوم";
+  legend: "هجوم";     /* no text: the legend names each kind of arrow */
 }
 #movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "هجوم مضاد"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "انسحاب"; }

@@ -22,7 +22,7 @@ Map {
   scale-bar: auto;
   north-arrow: auto;
   graticule: 0.5;
-  inset: "countries" 38.5 36 51.5 43.5 outside-right;
+  inset: "countries" 38.5 36 51.5 43.5 bottom-right;   /* in the frame: the legend fills the band */
   /* The month's events up to the map's date, numbered and listed under
    * the map, where a caption would go. */
   key: below;
@@ -111,9 +111,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 /* Movements in black, told apart by line and head, not by hue. */
 #movements {
   line-color: #000000; line-width: 1.5pt; line-end: arrow;
-  text-name: [name_en]; text-placement: line; text-face-name: "Noto Sans";
-  text-size: 5.5pt; text-fill: #000000; text-halo-fill: white; text-halo-radius: 0.8pt;
-  text-priority: 4; legend: "Offensive";
+  legend: "Offensive";     /* no text: the legend names each kind of arrow */
 }
 #movements[kind = "counter-offensive"] { line-color: #555555; legend: "Counter-offensive"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "Withdrawal"; }
@@ -122,7 +120,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 #movements[kind = "displacement"][size > 0] { line-width: [size]; line-width-scale: 0.00006; }
 
 #events {
-  marker-type: circle; marker-width: 3.2mm; marker-fill: #111111;
+  marker-type: circle; marker-width: 2.9mm; marker-fill: #111111;
   marker-line-color: white; marker-line-width: 0.5pt;
   key: [title_en];
   key-ar: [title_ar];

@@ -10,7 +10,7 @@
 
 Map {
   srs: "+proj=lcc +lat_1=39 +lat_2=41 +lat_0=40 +lon_0=46.5 +datum=WGS84";
-  extent: 44.9 38.8 47.7 40.6;
+  extent: 45.0 38.8 48.0 40.6;   /* east to 48: Beylagan clear of the frame edge */
   page: 1920px 1080px;
   dpi: 96;
   background-color: @water;
@@ -88,9 +88,7 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 14d;
 
 #movements {
   line-color: #8b1a1a; line-width: 4px; line-end: arrow; line-opacity: 0.9;
-  text-name: [name_en]; text-placement: line; text-size: 14px; text-fill: #5c0a0a;
-  text-halo-fill: white; text-halo-radius: 2px; text-priority: 4;
-  legend: "Offensive";
+  legend: "Offensive";     /* no text: the legend names each kind of arrow */
 }
 #movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "Counter-offensive"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 8px, 4px; legend: "Withdrawal"; }
