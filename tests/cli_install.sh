@@ -29,15 +29,15 @@ for f in bin/controlmap lib/libcontrolmap.a lib/libcontrolmap.so lib/pkgconfig/c
 done
 
 # --- styles by name, from another folder --------------------------------------------
-mkdir -p "$T/work" "$T/home"
-cd "$T/work" || exit 1
+mkdir -p "$T/elsewhere" "$T/home"
+cd "$T/elsewhere" || exit 1
 export HOME="$T/home"
 unset XDG_DATA_HOME CONTROLMAP_STYLE
-run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/work/paper.svg"
-has "$T/work/paper.svg" "Control of the ground on 10 November 2020"
-has "$T/work/paper.svg" 'id="layer-control"'
-run 0 "$P/bin/controlmap" render -d 1994-06-01 --dpi 60 -o "$T/work/default.png"
-exists "$T/work/default.png"
+run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/elsewhere/paper.svg"
+has "$T/elsewhere/paper.svg" "Control of the ground on 10 November 2020"
+has "$T/elsewhere/paper.svg" 'id="layer-control"'
+run 0 "$P/bin/controlmap" render -d 1994-06-01 --dpi 60 -o "$T/elsewhere/default.png"
+exists "$T/elsewhere/default.png"
 run 0 "$P/bin/controlmap" check -s paper-ar.mss
 has "$T/out" "$P/bin/../share/controlmap/styles/paper-ar.mss: OK ("
 run 0 "$P/bin/controlmap" dates -s slides
@@ -46,21 +46,21 @@ has "$T/out" "2020-11-10"
 mkdir -p "$T/home/.local/share/controlmap/styles"
 sed 's/title: "[^"]*"/title: "User copy on {date}"/; s#"\.\./shapes/#"'"$P"'/share/controlmap/shapes/#' \
   "$P/share/controlmap/styles/paper.mss" >"$T/home/.local/share/controlmap/styles/paper.mss"
-run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/work/user.svg"
-has "$T/work/user.svg" "User copy on 10 November 2020"
+run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/elsewhere/user.svg"
+has "$T/elsewhere/user.svg" "User copy on 10 November 2020"
 mkdir -p "$T/xdg/controlmap/styles"
 sed 's/User copy/XDG copy/' "$T/home/.local/share/controlmap/styles/paper.mss" >"$T/xdg/controlmap/styles/paper.mss"
-XDG_DATA_HOME="$T/xdg" run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/work/xdg.svg"
-has "$T/work/xdg.svg" "XDG copy on 10 November 2020"
+XDG_DATA_HOME="$T/xdg" run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/elsewhere/xdg.svg"
+has "$T/elsewhere/xdg.svg" "XDG copy on 10 November 2020"
 # ... and ./styles before both.
-mkdir -p "$T/work/styles"
-sed 's/User copy/Local copy/' "$T/home/.local/share/controlmap/styles/paper.mss" >"$T/work/styles/paper.mss"
-run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/work/local.svg"
-has "$T/work/local.svg" "Local copy on 10 November 2020"
-run 2 "$P/bin/controlmap" render -s papr -d 2020-11-10 -o "$T/work/x.png"
+mkdir -p "$T/elsewhere/styles"
+sed 's/User copy/Local copy/' "$T/home/.local/share/controlmap/styles/paper.mss" >"$T/elsewhere/styles/paper.mss"
+run 0 "$P/bin/controlmap" render -s paper -d 2020-11-10 --dpi 60 -o "$T/elsewhere/local.svg"
+has "$T/elsewhere/local.svg" "Local copy on 10 November 2020"
+run 2 "$P/bin/controlmap" render -s papr -d 2020-11-10 -o "$T/elsewhere/x.png"
 has "$T/err" "controlmap: no style 'papr' in styles, $T/home/.local/share/controlmap/styles,"
 has "$T/err" "(did you mean 'paper'?)"
-absent "$T/work/x.png"
+absent "$T/elsewhere/x.png"
 
 # --- the version names the tool and the dataset, as CITATION.cff does -----------------
 run 0 "$P/bin/controlmap" --version

@@ -97,17 +97,17 @@ make_root() {
 # The project as a clone has it: tracked files and new files git does not
 # ignore, with ../shared beside it when there is one.
 copy_project() {
-  mkdir -p "$root/work/controlmap"
+  mkdir -p "$root/src/controlmap"
   git ls-files -z --cached --others --exclude-standard |
-    tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$root/work/controlmap"
+    tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$root/src/controlmap"
   if [ -d ../shared ]; then
-    cp -r ../shared "$root/work/shared"
+    cp -r ../shared "$root/src/shared"
   fi
 }
 
 run_in_root() {
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 CI="${CI:-}" sh -c "cd /work/controlmap && $1"
+    LANG=C.UTF-8 CI="${CI:-}" sh -c "cd /src/controlmap && $1"
 }
 
 need_host_tools
@@ -127,7 +127,7 @@ for cmd in "make map" "make test"; do
   grep -E '^controlmap: (installing|wrote)|passed, [0-9]+ failed' "$log" | tail -n 4 >&2 || true
   say "'$cmd' passed in $(( $(date +%s) - t0 )) s"
 done
-[ -s "$root/work/controlmap/out/2020-11-10.png" ] ||
+[ -s "$root/src/controlmap/out/2020-11-10.png" ] ||
   { say "make map did not write out/2020-11-10.png"; exit 1; }
 say "both README commands work the first time on a fresh $suite"
 echo "fresh-check: 2 passed, 0 failed"
