@@ -91,6 +91,11 @@ cm_style_options cli_overrides_options(cli_overrides *o);
  * and the nearest name, when it is in none. */
 const char *cli_style_path(const char *given);
 
+/* Open the map of the style given (as cli_style_path finds it) into *out,
+ * the caller's, freed with cm_map_free. EXIT_OK, or the exit code after
+ * the mistake was printed. */
+int cli_open_map(cm_map **out, const char *given);
+
 /* For commands whose only option is -s STYLE: print help for -h and
  * return -1, else set *style (the default style when not given) and
  * return 0, or an exit code for a usage mistake. */

@@ -207,13 +207,10 @@ int cmd_areas(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc)
     return rc < 0 ? EXIT_OK : rc;
-  const char *style = cli_style_path(a.style);
-  if (!style)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
   cm_map *map;
+  if ((rc = cli_open_map(&map, a.style)) != EXIT_OK)
+    return rc;
   cm_error err;
-  if (cm_map_open(&map, style, &err) != CM_OK)
-    return cli_fail(&err);
   a.opt.refs = a.refs;
   if (!a.opt.nrefs)
     a.opt.nrefs = cm_areas_default_references(map, a.refs, MAX_REFS);

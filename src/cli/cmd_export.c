@@ -51,13 +51,10 @@ int cmd_export(int argc, char **argv) {
   int rc = cli_parse_date(date, &day);
   if (rc)
     return rc;
-  style = cli_style_path(style);
-  if (!style)
-    return cli_usage("no style given and no default style found (use -s STYLE)");
   cm_map *map;
+  if ((rc = cli_open_map(&map, style)) != EXIT_OK)
+    return rc;
   cm_error err;
-  if (cm_map_open(&map, style, &err) != CM_OK)
-    return cli_fail(&err);
   int n = cm_export(map, layer, day, output, &err);
   cm_map_free(map);
   if (n < 0)

@@ -256,6 +256,17 @@ int cli_style_only(int argc, char **argv, const char *command,
   return EXIT_OK;
 }
 
+int cli_open_map(cm_map **out, const char *given) {
+  *out = NULL;
+  const char *style = cli_style_path(given);
+  if (!style)
+    return EXIT_USAGE; /* said by cli_style_path */
+  cm_error err;
+  if (cm_map_open(out, style, &err) != CM_OK)
+    return cli_fail(&err);
+  return EXIT_OK;
+}
+
 double cli_now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
