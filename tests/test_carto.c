@@ -12,6 +12,7 @@
 #include "controlmap/compose.h"
 #include "controlmap/render.h"
 #include "support/fixtures.h"
+#include "support/scene.h"
 #include "text.h"
 
 #include <shapefil.h>
@@ -70,30 +71,16 @@ static void write_layer(const char *name, int type, const char *const *fields,
   fclose(f);
 }
 
+/* The shared scene helpers, failing the test when they fail. */
 static cm_map *open_style(const char *text) {
-  char path[700];
-  snprintf(path, sizeof path, "%s/style.mss", dir);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-  cm_map *m = NULL;
-  cm_error err;
-  int rc = cm_map_open(&m, path, &err);
-  if (rc) {
-    char buf[2000];
-    fprintf(stderr, "%s\n", cm_error_format(&err, buf, sizeof buf));
-  }
-  assert_int_equal(rc, 0);
+  cm_map *m = scene_map(dir, "style.mss", text);
+  assert_non_null(m);
   return m;
 }
 
 static cm_scene *compose_on(const cm_map *m, const char *date) {
-  cm_compose_options opt = {0};
-  assert_int_equal(cm_date_parse(date, &opt.date, NULL, NULL), 0);
-  cm_scene *s;
-  cm_error err;
-  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  cm_scene *s = scene_at(m, date, NULL);
+  assert_non_null(s);
   return s;
 }
 
