@@ -186,14 +186,15 @@ sed 's/page: 120mm 90mm/page: 500mm 400mm/; s/dpi: 150/dpi: 600/; s/"\([a-z]*\.s
   "$T/fix/s.mss" >"$K/big.mss"
 
 # kill_midway TARGET: start a render of big.mss, kill it once its temporary
-# file has bytes in it; 0 when that moment was caught.
+# file exists (a PNG is compressed in memory and written in one go, so
+# waiting for bytes would mostly miss it); 0 when that moment was caught.
 kill_midway() {
   "$CM" render -q -s "$K/big.mss" -d 2000 --png-level 9 -o "$1" 2>/dev/null &
   pid=$!
   i=0
   while [ $i -lt 600 ]; do
     for f in "$K"/.*.tmp*; do
-      if [ -s "$f" ]; then
+      if [ -e "$f" ]; then
         kill -9 $pid 2>/dev/null
         wait $pid 2>/dev/null
         return 0
