@@ -27,14 +27,16 @@ WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-proto
 OPT       ?= -O2 -g
 CFLAGS    ?=
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
-              -fPIC -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+              -fPIC -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 # giflib ships no pkg-config file.
 OTHER_LIBS := -lgif -lm -lpthread
 LDLIBS    := $(PKG_LIBS) $(OTHER_LIBS)
 # The shipped dataset's version (a release date), named by --version.
 DATASET_VERSION := $(shell cat shapes/VERSION 2>/dev/null)
 
-LIB_SRC   := $(wildcard src/*.c)
+MODULES   := $(filter-out cli,$(notdir $(wildcard src/*)))
+MOD_INC   := $(MODULES:%=-Isrc/%)
+LIB_SRC   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRC   := $(wildcard src/cli/*.c)
 LIB_OBJ   := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
 CLI_OBJ   := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
@@ -68,10 +70,10 @@ deps-test:
 	@sh tools/deps.sh test
 
 # --- library and tool -----------------------------------------------------
-$(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*.h) | pkg-check
+$(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h) | pkg-check
 	@mkdir -p $(dir $@)
@@ -107,11 +109,11 @@ fresh-check:
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h tests/fuzz/*.c tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)
+	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)
 
 $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)
-	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
 
 tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
 

@@ -19,7 +19,7 @@ OUT=build/fuzz
 PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libdeflate gdal"
 CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
--Wstrict-prototypes -Iinclude -Isrc -Itests"
+-Wstrict-prototypes -Iinclude $(for d in src/*/; do [ $d = src/cli/ ] || printf -- "-I%s " ${d%/}; done) -Itests"
 
 # The Makefile passes its own flags and libraries (FUZZ_CFLAGS_PKG,
 # FUZZ_LIBS), so a library it adds reaches the harnesses too.
