@@ -34,7 +34,20 @@ LDLIBS    := $(PKG_LIBS) $(OTHER_LIBS)
 # The shipped dataset's version (a release date), named by --version.
 DATASET_VERSION := $(shell cat shapes/VERSION 2>/dev/null)
 
+# One folder a module (docs/architecture.md). A module is compiled with
+# include/, its own folder and the folders of the modules it uses below
+# it, as listed here: reaching into any other module's internals fails to
+# build. util, geom, data, style, scene: public headers only.
 MODULES   := $(filter-out cli,$(notdir $(wildcard src/*)))
+USES_data    := util
+USES_page    := text
+USES_map     := page
+USES_compose := page text
+USES_render  := text util
+USES_anim    := render util
+USES_batch   := render util
+mod_inc    = -Isrc/$(1) $(foreach u,$(USES_$(1)),-Isrc/$(u))
+# The tests, fuzz harnesses and benchmark tools look inside every module.
 MOD_INC   := $(MODULES:%=-Isrc/%)
 LIB_SRC   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 CLI_SRC   := $(wildcard src/cli/*.c)
@@ -48,6 +61,7 @@ STATIC    := $(BUILD)/libcontrolmap.a
 SHARED    := $(BUILD)/libcontrolmap.so.$(VERSION)
 PROGRAM   := controlmap
 
+print-flags-%: pkg-check
 .PHONY: all deps deps-test map test check-asan tests goldens mutants install uninstall clean shapes bench fuzz gallery \
         pkg-check fresh-check
 
@@ -73,7 +87,7 @@ deps-test:
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(call mod_inc,$(firstword $(subst /, ,$*))) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h) | pkg-check
 	@mkdir -p $(dir $@)
@@ -93,6 +107,13 @@ $(SHARED): $(LIB_OBJ)
 $(PROGRAM): $(CLI_OBJ) $(STATIC)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LDFLAGS) $(LDLIBS)
+
+# The flags a module is compiled with, and the modules it uses
+# (tests/cli_structure.sh).
+print-flags-%:
+	@echo $(ALL_CFLAGS) $(call mod_inc,$*)
+print-uses-%:
+	@echo $(USES_$*)
 
 # --- the default map --------------------------------------------------------
 # The render says what it wrote.

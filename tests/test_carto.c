@@ -13,7 +13,7 @@
 #include "controlmap/render.h"
 #include "support/fixtures.h"
 #include "support/scene.h"
-#include "text.h"
+#include "text_internal.h"
 
 #include <shapefil.h>
 #include <math.h>

@@ -11,7 +11,7 @@
 #include "controlmap/compose.h"
 #include "controlmap/proj.h"
 #include "support/fixtures.h"
-#include "text.h"
+#include "text_internal.h"
 
 #include <math.h>
 #include <stdio.h>

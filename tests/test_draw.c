@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "backend.h"
+#include "render_internal.h"
 #include "support/files.h"
 #include "support/fixtures.h"
 #include "support/scene.h"

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "controlmap/layer.h"
-#include "encoding.h"
+#include "data_internal.h"
 #include "support/files.h"
 #include "support/fixtures.h"
 #include "support/table.h"

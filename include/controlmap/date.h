@@ -4,6 +4,8 @@
 /* Dates: ISO 8601 calendar dates, coarse dates (YYYY-MM, YYYY), half-open
  * validity intervals, and dates written out for a language. */
 
+#include "controlmap/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,5 +88,17 @@ size_t cm_date_format(char *buf, size_t size, cm_day d, const char *fmt,
  * into buf. Returns the length it needed. */
 size_t cm_digits_localize(char *buf, size_t size, const char *src,
                           const char *lang, cm_digits digits);
+
+/* A dates file: one date per line, optionally followed by a name (an
+ * output file name), # comments and blank lines ignored. fn is called for
+ * each date in file order with the name (NULL when there is none; valid
+ * during the call only) and the line number; it returns CM_OK to go on or
+ * an error code, after filling err, to stop. Errors name the file and
+ * line; a file without any date is an error. Returns CM_OK, CM_EIO,
+ * CM_EDATA, CM_EUSAGE or what fn returned. */
+typedef int (*cm_dates_file_fn)(void *ctx, cm_day day, const char *name,
+                                int line, cm_error *err);
+int cm_dates_file_read(const char *path, cm_dates_file_fn fn, void *ctx,
+                       cm_error *err);
 
 #endif

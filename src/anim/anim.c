@@ -4,7 +4,7 @@
  * leaves half an animation behind. */
 
 #include "anim_internal.h"
-#include "atomic.h"
+#include "util_internal.h"
 #include "controlmap/render.h"
 
 #include <stdlib.h>

@@ -11,7 +11,7 @@
  * change hands) costs its bytes once however many frames show it. */
 
 #include "anim_internal.h"
-#include "backend.h"
+#include "render_internal.h"
 #include "controlmap/date.h"
 
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * worker keeps its last PNG's compressed bands of rows, so rows that did
  * not change since its previous frame are not compressed again. */
 
-#include "backend.h"
+#include "render_internal.h"
 #include "batch_internal.h"
 
 #include <pthread.h>

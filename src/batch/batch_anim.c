@@ -6,7 +6,7 @@
  * to add, so however long the series only that many frames' pixels are
  * held at once. */
 
-#include "backend.h"
+#include "render_internal.h"
 #include "batch_internal.h"
 
 #include <pthread.h>

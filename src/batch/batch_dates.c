@@ -226,17 +226,23 @@ static int every_change(wanted_list *out, const cm_map *map,
   return rc;
 }
 
+typedef struct listed {
+  wanted_list *out;
+  const cm_batch_spec *spec;
+} listed;
+
+static int take_listed(void *ctx, cm_day day, const char *name, int line,
+                       cm_error *err) {
+  const listed *l = ctx;
+  return in_range(l->spec, day) ? wanted_add(l->out, day, name, line, err)
+                                : CM_OK;
+}
+
 /* Dates of the file inside the spec's range, in file order. */
 static int listed_dates(wanted_list *out, const cm_batch_spec *spec,
                         cm_error *err) {
-  wanted_list all = {0};
-  int rc = batch_read_dates_file(&all, spec->dates_file, err);
-  for (size_t i = 0; i < all.count && rc == CM_OK; i++)
-    if (in_range(spec, all.items[i].date))
-      rc = wanted_add(out, all.items[i].date, all.items[i].name,
-                      all.items[i].line, err);
-  wanted_free(&all);
-  return rc;
+  listed l = {out, spec};
+  return cm_dates_file_read(spec->dates_file, take_listed, &l, err);
 }
 
 int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,

@@ -60,7 +60,4 @@ void wanted_free(wanted_list *list);
 int batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
                 size_t *unchanged, cm_error *err);
 
-/* The dates of a dates file: "DATE [NAME]" lines, # comments. */
-int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err);
-
 #endif

@@ -1,7 +1,7 @@
 /* Before a batch writes, the temporary files an earlier run of the same
  * outputs left when it was killed (SIGKILL, a power cut) are removed. */
 
-#include "atomic.h"
+#include "util_internal.h"
 #include "batch_internal.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * head. The heads and a tapered shaft become filled polygons in the
  * scene, so every backend draws them alike. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

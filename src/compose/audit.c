@@ -3,7 +3,7 @@
  * alike, text too small to read in print, furniture cut off. Composition
  * notes these only when the caller asks (cm_compose_options.findings). */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdarg.h>

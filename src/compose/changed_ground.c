@@ -5,7 +5,7 @@
  * left without a holder). Computed with the polygon operations of the
  * geometry module on the map's projected polygons. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

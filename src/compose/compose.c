@@ -2,7 +2,7 @@
  * cascade becomes fills, hatches, strokes and markers in the scene, and its
  * label a candidate for placement. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdint.h>

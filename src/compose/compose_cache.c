@@ -4,7 +4,7 @@
  * its legend classes and the boxes its markers keep labels out of are made
  * once here and replayed into each frame's scene. So is the graticule. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

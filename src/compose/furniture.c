@@ -3,7 +3,7 @@
  * pieces in one corner stack inwards. Right-to-left maps mirror the
  * reading order (title on the right, legend swatches on the right). */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 #include "controlmap/proj.h"
 
 #include <limits.h>

@@ -2,7 +2,7 @@
  * the projection (so they curve as the projection bends them) and
  * labelled inside the frame edges in the map's language and digits. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * reader sees where the map lies. The inset uses a plain equirectangular
  * view scaled by cos(latitude), fine for a locator. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * title in a band of the page the map never covers (below it, or on its
  * right), in the map's language and digits. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * line). A label that finds no room is left out rather than drawn over
  * something, and takes its marker with it, so no dot goes unnamed. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * shown in any panel, and one scale bar (all panels share the scale) stand
  * in a band below the grid. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * then ground that changes hands at some date), so a batch or an
  * animation keeps its legend in one place. */
 
-#include "compose_impl.h"
+#include "compose_internal.h"
 
 #include <math.h>
 #include <stdio.h>

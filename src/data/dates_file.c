@@ -6,7 +6,7 @@
  *   2020-11-10
  */
 
-#include "batch_internal.h"
+#include "controlmap/date.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,8 +34,9 @@ static int bad_date(const char *path, int lineno, int col, const char *text,
   return CM_EDATA;
 }
 
-static int read_line(wanted_list *out, const char *path, int lineno,
-                     char *line, cm_error *err) {
+static int read_line(const char *path, int lineno, char *line,
+                     cm_dates_file_fn fn, void *ctx, size_t *count,
+                     cm_error *err) {
   strip(line);
   char *p = line + strspn(line, " \t");
   if (!*p)
@@ -52,13 +53,15 @@ static int read_line(wanted_list *out, const char *path, int lineno,
     return bad_date(path, lineno, col, p, (int)n, err);
   char *name = p + n;
   name += strspn(name, " \t");
-  int rc = wanted_add(out, day, *name ? name : NULL, lineno, err);
+  ++*count;
+  int rc = fn(ctx, day, *name ? name : NULL, lineno, err);
   if (rc != CM_OK && err)
     snprintf(err->file, sizeof err->file, "%s", path);
   return rc;
 }
 
-int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err) {
+int cm_dates_file_read(const char *path, cm_dates_file_fn fn, void *ctx,
+                       cm_error *err) {
   if (!path)
     return cm_error_set(err, CM_EUSAGE, NULL, 0, 0, "no dates file given");
   FILE *f = fopen(path, "r");
@@ -66,7 +69,7 @@ int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err) {
     return cm_error_set(err, CM_EIO, path, 0, 0, "cannot read dates: %s",
                         strerror(errno));
   char *line = NULL;
-  size_t cap = 0;
+  size_t cap = 0, count = 0;
   int lineno = 0, rc = CM_OK;
   ssize_t got;
   while (rc == CM_OK && (got = getline(&line, &cap, f)) >= 0) {
@@ -76,7 +79,7 @@ int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err) {
                         "holds a NUL byte: the file is not text");
       cm_error_hint(err, "write one date per line (YYYY-MM-DD) in a text file");
     } else {
-      rc = read_line(out, path, ++lineno, line, err);
+      rc = read_line(path, ++lineno, line, fn, ctx, &count, err);
     }
   }
   if (rc == CM_OK && ferror(f))
@@ -84,7 +87,7 @@ int batch_read_dates_file(wanted_list *out, const char *path, cm_error *err) {
                       strerror(errno));
   free(line);
   fclose(f);
-  if (rc == CM_OK && out->count == 0) {
+  if (rc == CM_OK && count == 0) {
     cm_error_set(err, CM_EDATA, path, 0, 0, "no dates in the file");
     cm_error_hint(err, "write one date per line (YYYY-MM-DD); # starts a comment");
     rc = CM_EDATA;

@@ -1,4 +1,4 @@
-#include "encoding.h"
+#include "data_internal.h"
 
 #include <ctype.h>
 #include <errno.h>

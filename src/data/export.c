@@ -6,8 +6,8 @@
 #include "controlmap/export.h"
 #include "controlmap/proj.h"
 
-#include "atomic.h"
-#include "layer_impl.h"
+#include "util_internal.h"
+#include "data_internal.h"
 
 #include <cpl_error.h>
 #include <errno.h>

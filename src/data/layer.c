@@ -1,7 +1,6 @@
 #include "controlmap/layer.h"
 
-#include "encoding.h"
-#include "layer_impl.h"
+#include "data_internal.h"
 
 #include <ctype.h>
 #include <errno.h>

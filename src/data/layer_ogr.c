@@ -4,8 +4,7 @@
  * gives: one kind of geometry, attributes as UTF-8 text, dates as
  * YYYY-MM-DD, so the time rules and styles apply unchanged. */
 
-#include "encoding.h"
-#include "layer_impl.h"
+#include "data_internal.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map_impl.h"
+#include "map_internal.h"
 
 const cm_style *cm_map_style(const cm_map *m) { return m->style; }
 double cm_map_page_width(const cm_map *m) { return m->page_w; }

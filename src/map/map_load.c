@@ -4,7 +4,7 @@
 
 #include "controlmap/map.h"
 #include "controlmap/proj.h"
-#include "layout.h"
+#include "page_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* The private layout of cm_map, shared with map.c. */
-#include "map_impl.h"
+#include "map_internal.h"
 
 #define CM_PROJ_CACHE 8
 

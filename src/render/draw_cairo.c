@@ -1,5 +1,5 @@
-#include "backend.h"
-#include "text.h"
+#include "render_internal.h"
+#include "text_internal.h"
 
 #include <math.h>
 

@@ -13,7 +13,7 @@
  * decompressed). The bytes depend only on the pixels, the level and the
  * metadata, not on threads or on the frame before. */
 
-#include "backend.h"
+#include "render_internal.h"
 
 #include <errno.h>
 #include <libdeflate.h>

@@ -4,7 +4,7 @@
  * first dated one), drawn once, each frame starting from a copy. */
 
 #include "controlmap/render.h"
-#include "backend.h"
+#include "render_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "controlmap/render.h"
-#include "atomic.h"
-#include "backend.h"
+#include "util_internal.h"
+#include "render_internal.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>

@@ -6,8 +6,8 @@
  * draw the same: no style sheets, no paint-order, no patternTransform, no
  * filters (tests/test_svg.c and tests/cli_svg.sh compare their pictures). */
 
-#include "backend.h"
-#include "text.h"
+#include "render_internal.h"
+#include "text_internal.h"
 
 #include <math.h>
 #include <stdio.h>

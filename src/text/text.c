@@ -1,4 +1,4 @@
-#include "text.h"
+#include "text_internal.h"
 
 #include <fribidi.h>
 #include <pthread.h>

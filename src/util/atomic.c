@@ -1,4 +1,4 @@
-#include "atomic.h"
+#include "util_internal.h"
 
 #include "controlmap/render.h"
 

@@ -8,7 +8,7 @@
  * Built with libFuzzer by tools/fuzz.sh (with tests/support/fixtures.c). */
 
 #include "controlmap/compose.h"
-#include "encoding.h"
+#include "data_internal.h"
 #include "support/fixtures.h"
 
 #include <math.h>

@@ -9,7 +9,7 @@
 
 #include "controlmap/date.h"
 #include "controlmap/error.h"
-#include "encoding.h"
+#include "data_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>

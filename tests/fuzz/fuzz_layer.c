@@ -13,7 +13,7 @@
 #define CONTROLMAP_FUZZ_LAYER_C /* fuzz_ogr.c shares its checks */
 
 #include "controlmap/layer.h"
-#include "encoding.h"
+#include "data_internal.h"
 #include "fuzz/layer_input.h"
 
 #include <math.h>

@@ -8,7 +8,7 @@
  * this file with FUZZ_NO_ENTRY defined to replay tests/crashes/style/. */
 
 #include "controlmap/style.h"
-#include "encoding.h"
+#include "data_internal.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -6,8 +6,8 @@
  * arrow, source line). Internal. */
 
 #include "controlmap/compose.h"
-#include "layout.h"
-#include "text.h"
+#include "page_internal.h"
+#include "text_internal.h"
 
 /* A label waiting for a place. */
 typedef struct cm_label {

@@ -1,5 +1,5 @@
-#include "layout.h"
-#include "text.h"
+#include "page_internal.h"
+#include "text_internal.h"
 
 #include <math.h>
 
