@@ -87,7 +87,7 @@ deps-test:
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) $(call mod_inc,$(firstword $(subst /, ,$*))) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -fvisibility=hidden $(call mod_inc,$(firstword $(subst /, ,$*))) -DCM_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/controlmap/*.h src/cli/*.h) | pkg-check
 	@mkdir -p $(dir $@)
@@ -136,7 +136,7 @@ $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS)
 
-tests: $(TEST_BIN) $(PROGRAM) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
+tests: $(TEST_BIN) $(PROGRAM) $(SHARED) $(if $(wildcard tests/mkfixtures.c),$(BUILD)/tests/mkfixtures)
 
 test: deps-test
 	@$(MAKE) --no-print-directory tests

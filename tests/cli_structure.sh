@@ -44,4 +44,34 @@ for m in $modules; do
   done
 done
 
+# The ABI: libcontrolmap.so exports exactly the functions the public
+# headers mark CM_EXTERN, no more (internals are hidden) and no fewer.
+so=$(ls "${BUILD:-build}"/libcontrolmap.so.* 2>/dev/null | head -n 1)
+if [ -z "$so" ]; then bad "no ${BUILD:-build}/libcontrolmap.so.*"; else
+  grep -h 'CM_EXTERN' include/controlmap/*.h | grep -v '^#' |
+    sed -n 's/.*[ *]\(cm_[a-z0-9_]*\)(.*/\1/p' | sort -u > "$T/api"
+  nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |
+    grep -v '^_' | sort -u > "$T/exported"
+  if cmp -s "$T/api" "$T/exported"; then
+    ok "$(basename "$so") exports the $(wc -l < "$T/api") functions of the public headers"
+  else
+    bad "exported symbols differ from the public API (< API only, > exported only)"
+    diff "$T/api" "$T/exported" | grep '^[<>]' | head -20 | sed 's/^/    /'
+  fi
+fi
+
+# The public headers compile as C++ too, and name the functions as C
+# does (extern "C": an unmangled reference in the object file).
+if need c++; then
+  for h in include/controlmap/*.h; do echo "#include \"controlmap/$(basename "$h")\""; done > "$T/all.cc"
+  echo 'int main() { return cm_date_valid(2020, 2, 29) ? 0 : 1; }' >> "$T/all.cc"
+  # shellcheck disable=SC2046
+  if c++ -Wall -Werror -Iinclude $(pkg-config --cflags cairo) -c -o "$T/all.o" "$T/all.cc" 2>"$T/err" &&
+     nm "$T/all.o" | grep -q ' U cm_date_valid$'; then
+    ok "a C++ program includes every public header and calls the C functions"
+  else
+    bad "the public headers in C++"; sed 's/^/    /' "$T/err" | head -5
+  fi
+fi
+
 finish cli_structure

@@ -14,11 +14,14 @@
  * a .apng name is refused with a message saying so. An animation is not to
  * be used by two threads at once. */
 
+#include "controlmap/common.h"
 #include "controlmap/error.h"
 #include "controlmap/scene.h"
 
 #include <stddef.h>
 #include <stdint.h>
+
+CM_BEGIN_DECLS
 
 /* CM_ANIM_HTML is a page, not an image: one self-contained HTML file
  * holding every frame as SVG (what frames share stored once), with a
@@ -44,47 +47,49 @@ typedef struct cm_anim cm_anim;
 /* 1 when path ends in an animation's extension (.gif, .webp, .html, .htm
  * or .apng, any case; .apng only so that it can be refused with a clear
  * message). */
-int cm_anim_is_path(const char *path);
+CM_EXTERN int cm_anim_is_path(const char *path);
 
 /* The format named by path's extension. CM_EUSAGE for .apng and anything
  * that is not .gif, .webp, .html or .htm. */
-int cm_anim_format_from_path(cm_anim_format *out, const char *path,
+CM_EXTERN int cm_anim_format_from_path(cm_anim_format *out, const char *path,
                              cm_error *err);
 
 /* CM_EUSAGE when a duration is outside CM_ANIM_DELAY_MIN..MAX (0 is the
  * default and fine). opt may be NULL. */
-int cm_anim_check_options(const cm_anim_options *opt, cm_error *err);
+CM_EXTERN int cm_anim_check_options(const cm_anim_options *opt, cm_error *err);
 
 /* Start an animation to path, in the format of its extension; nothing
  * appears at path before cm_anim_finish. opt may be NULL. *out is the
  * caller's, ended by cm_anim_finish or cm_anim_free. CM_EIO when the
  * temporary file cannot be made beside path. */
-int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
+CM_EXTERN int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
                  cm_error *err);
 
 /* Add the next frame: width x height premultiplied ARGB32 values, rows
  * width apart (what cm_render_pixels gives), read only during the call.
  * Every frame must have the first frame's size (CM_EUSAGE otherwise). An
  * HTML timeline takes scenes only (CM_EUSAGE). */
-int cm_anim_add(cm_anim *anim, const uint32_t *pixels, int width, int height,
+CM_EXTERN int cm_anim_add(cm_anim *anim, const uint32_t *pixels, int width, int height,
                 cm_error *err);
 
 /* 1 when the animation's frames must be added as scenes (HTML), 0 when
  * pixels will do. */
-int cm_anim_takes_scenes(const cm_anim *anim);
+CM_EXTERN int cm_anim_takes_scenes(const cm_anim *anim);
 
 /* Draw scene at its dpi and add it as the next frame (for HTML: write it
  * as SVG). */
-int cm_anim_add_scene(cm_anim *anim, const cm_scene *scene, cm_error *err);
+CM_EXTERN int cm_anim_add_scene(cm_anim *anim, const cm_scene *scene, cm_error *err);
 
 /* Frames added so far. */
-size_t cm_anim_frames(const cm_anim *anim);
+CM_EXTERN size_t cm_anim_frames(const cm_anim *anim);
 
 /* Give the last frame its hold, end the file and rename it into place.
  * CM_EUSAGE when no frame was added. Frees anim whatever the outcome. */
-int cm_anim_finish(cm_anim *anim, cm_error *err);
+CM_EXTERN int cm_anim_finish(cm_anim *anim, cm_error *err);
 
 /* Give up: remove the temporary file and free. NULL is fine. */
-void cm_anim_free(cm_anim *anim);
+CM_EXTERN void cm_anim_free(cm_anim *anim);
+
+CM_END_DECLS
 
 #endif

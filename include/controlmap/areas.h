@@ -9,9 +9,12 @@
  * union of a holder's features and on their intersection with each
  * reference, in lon/lat. */
 
+#include "controlmap/common.h"
 #include "controlmap/date.h"
 #include "controlmap/error.h"
 #include "controlmap/map.h"
+
+CM_BEGIN_DECLS
 
 /* What the areas are computed on, for output that must say it. */
 #define CM_AREAS_METHOD "geodesic area on the WGS 84 ellipsoid (PROJ geod_polygonarea)"
@@ -39,23 +42,23 @@ typedef struct cm_areas cm_areas;
  * for a layer or field the map lacks, or a reference that selects no
  * polygon. *out is the caller's, freed with cm_areas_free; it keeps
  * pointers into map, which must outlive it. */
-int cm_areas_new(cm_areas **out, const cm_map *map, const cm_areas_options *opt,
+CM_EXTERN int cm_areas_new(cm_areas **out, const cm_map *map, const cm_areas_options *opt,
                  cm_error *err);
-void cm_areas_free(cm_areas *areas);
+CM_EXTERN void cm_areas_free(cm_areas *areas);
 
 /* The references that fit map's layers among those of the shipped dataset
  * (Azerbaijan, the former NKAO, the seven districts around it), into out
  * (room for max); returns how many. Static strings. */
-size_t cm_areas_default_references(const cm_map *map, cm_area_reference *out,
+CM_EXTERN size_t cm_areas_default_references(const cm_map *map, cm_area_reference *out,
                                    size_t max);
 
 /* Holders (every non-empty value of the field, sorted) and references.
  * Names are owned by the areas. */
-size_t cm_areas_holder_count(const cm_areas *areas);
-const char *cm_areas_holder(const cm_areas *areas, size_t i);
-size_t cm_areas_reference_count(const cm_areas *areas);
-const char *cm_areas_reference_name(const cm_areas *areas, size_t r);
-double cm_areas_reference_km2(const cm_areas *areas, size_t r);
+CM_EXTERN size_t cm_areas_holder_count(const cm_areas *areas);
+CM_EXTERN const char *cm_areas_holder(const cm_areas *areas, size_t i);
+CM_EXTERN size_t cm_areas_reference_count(const cm_areas *areas);
+CM_EXTERN const char *cm_areas_reference_name(const cm_areas *areas, size_t r);
+CM_EXTERN double cm_areas_reference_km2(const cm_areas *areas, size_t r);
 
 /* On day: km2[h] held by holder h, and inside[h * nrefs + r] the km2 of
  * reference r it held (arrays of the caller's, of holder_count and
@@ -63,7 +66,9 @@ double cm_areas_reference_km2(const cm_areas *areas, size_t r);
  * again while the same features are valid, so a series of many dates
  * costs about one computation per change; hence areas is not const, and
  * one cm_areas serves one thread. Returns 0, or CM_ENOMEM. */
-int cm_areas_at(cm_areas *areas, cm_day day, double *km2, double *inside,
+CM_EXTERN int cm_areas_at(cm_areas *areas, cm_day day, double *km2, double *inside,
                 cm_error *err);
+
+CM_END_DECLS
 
 #endif

@@ -12,10 +12,13 @@
  * threads finish drawing them; then a failed frame stops the run and no
  * file is written. */
 
+#include "controlmap/common.h"
 #include "controlmap/anim.h"
 #include "controlmap/compose.h"
 #include "controlmap/map.h"
 #include "controlmap/render.h"
+
+CM_BEGIN_DECLS
 
 /* Most frames one plan may hold, so a typo in a step is refused instead of
  * exhausting memory. */
@@ -101,24 +104,24 @@ typedef void (*cm_batch_progress_fn)(void *ud, const cm_frame *frame,
 
 /* Parse a step: "year", "month" or "Nd" (N days, 1..100000). Returns 0 or
  * CM_EUSAGE. */
-int cm_batch_parse_step(cm_batch_step *out, const char *text, cm_error *err);
+CM_EXTERN int cm_batch_parse_step(cm_batch_step *out, const char *text, cm_error *err);
 
 /* Parse a shard "I/N" (1 <= I <= N). Returns 0 or CM_EUSAGE. */
-int cm_batch_parse_shard(int *shard, int *shards, const char *text,
+CM_EXTERN int cm_batch_parse_shard(int *shard, int *shards, const char *text,
                          cm_error *err);
 
 /* Expand an output template for a date into buf: {date} is YYYY-MM-DD,
  * {date:FMT} a cm_date_format format in English with Western digits, {{
  * and }} are braces. Returns the length needed, or CM_EUSAGE for anything
  * else in braces. */
-int cm_batch_expand(char *buf, size_t size, const char *tmpl, cm_day date,
+CM_EXTERN int cm_batch_expand(char *buf, size_t size, const char *tmpl, cm_day date,
                     cm_error *err);
 
 /* The dates spec asks for (its mode, every, dates_file, from and to; the
  * rest is ignored), in order, for other uses than drawing them (such as
  * areas.h). *dates is the caller's, freed with free(). Returns how many,
  * or a negative CM_E* code with err set. */
-int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
+CM_EXTERN int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
                    cm_error *err);
 
 /* Plan the frames spec asks for from map. Fails with CM_EUSAGE for a bad
@@ -126,33 +129,33 @@ int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
  * CM_EDATA for a bad dates file (err names FILE:line), CM_EIO when the
  * dates file cannot be read or an output folder does not exist. *out is
  * the caller's, freed with cm_batch_free. */
-int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
+CM_EXTERN int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
                   cm_error *err);
 
-void cm_batch_free(cm_batch *batch);
+CM_EXTERN void cm_batch_free(cm_batch *batch);
 
 /* 1 when the batch's frames go into one animation. */
-int cm_batch_is_animation(const cm_batch *batch);
+CM_EXTERN int cm_batch_is_animation(const cm_batch *batch);
 
 /* Why the animation was not written although no frame failed (it could not
  * be started or finished), after cm_batch_run; NULL otherwise. Owned by the
  * batch. */
-const cm_error *cm_batch_error(const cm_batch *batch);
+CM_EXTERN const cm_error *cm_batch_error(const cm_batch *batch);
 
 /* Frames in this batch (this shard only), and frame i of them. */
-size_t cm_batch_count(const cm_batch *batch);
-const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
+CM_EXTERN size_t cm_batch_count(const cm_batch *batch);
+CM_EXTERN const cm_frame *cm_batch_frame(const cm_batch *batch, size_t i);
 
 /* Frames of the whole plan before sharding, and change dates left out
  * because nothing visible changed on them (CM_BATCH_CHANGES). */
-size_t cm_batch_planned(const cm_batch *batch);
-size_t cm_batch_unchanged(const cm_batch *batch);
+CM_EXTERN size_t cm_batch_planned(const cm_batch *batch);
+CM_EXTERN size_t cm_batch_unchanged(const cm_batch *batch);
 
 /* Remove the temporary files (".NAME.tmpPID-...") that runs killed before
  * they could clean up left beside this batch's outputs, when their
  * process is gone; returns how many. A batch resumed after a kill calls
  * this first. */
-size_t cm_batch_sweep(const cm_batch *batch);
+CM_EXTERN size_t cm_batch_sweep(const cm_batch *batch);
 
 /* Compose and write every pending frame on jobs threads (1 or less: the
  * calling thread only), calling progress (may be NULL). The map is only
@@ -161,7 +164,9 @@ size_t cm_batch_sweep(const cm_batch *batch);
  * once; after a failed frame the frames not yet added stay pending, and
  * when the file itself fails the result is 1 with the reason in
  * cm_batch_error. */
-int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
+CM_EXTERN int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
                  cm_batch_progress_fn progress, void *ud);
+
+CM_END_DECLS
 
 #endif

@@ -4,8 +4,11 @@
 /* Composition: a loaded map at one date becomes a scene — fills, hatches,
  * strokes, markers, labels placed without overlap, and the furniture. */
 
+#include "controlmap/common.h"
 #include "controlmap/map.h"
 #include "controlmap/scene.h"
+
+CM_BEGIN_DECLS
 
 /* The parts of a map that do not depend on the date — the layers without
  * `time`, their labels' candidates and legend classes — composed once, for
@@ -15,10 +18,10 @@ typedef struct cm_compose_cache cm_compose_cache;
 
 /* Compose the untimed layers of map once. *out is the caller's, freed with
  * cm_compose_cache_free, and must not outlive map. */
-int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
+CM_EXTERN int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
                          cm_error *err);
 
-void cm_compose_cache_free(cm_compose_cache *cache);
+CM_EXTERN void cm_compose_cache_free(cm_compose_cache *cache);
 
 typedef struct cm_compose_options {
   cm_day date;         /* the day shown (and {date} in the title) */
@@ -51,12 +54,14 @@ typedef struct cm_compose_options {
 
 /* Compose map at opt->date. *out is the caller's, freed with
  * cm_scene_free. Fails only for lack of memory or fonts (CM_ERENDER). */
-int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
+CM_EXTERN int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
                cm_error *err);
 
 /* Whether the font family is installed: 1 when fontconfig has it, else 0,
  * with the family text will be drawn in instead written to used (UTF-8,
  * truncated to size; "" when there is none at all). */
-int cm_font_installed(const char *family, char *used, size_t size);
+CM_EXTERN int cm_font_installed(const char *family, char *used, size_t size);
+
+CM_END_DECLS
 
 #endif

@@ -5,7 +5,10 @@
  * CM_E* code and fills a caller-owned cm_error with a message a user can act
  * on. The library never prints and never exits. */
 
+#include "controlmap/common.h"
 #include <stddef.h>
+
+CM_BEGIN_DECLS
 
 #ifdef __GNUC__
 #define CM_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -39,23 +42,23 @@ typedef struct cm_errors {
 } cm_errors;
 
 /* Reset err to "no error". err may be NULL. */
-void cm_error_clear(cm_error *err);
+CM_EXTERN void cm_error_clear(cm_error *err);
 
 /* Fill err (may be NULL) and return code, so callers can `return cm_error_set(...)`. */
-int cm_error_set(cm_error *err, int code, const char *file, int line, int col,
+CM_EXTERN int cm_error_set(cm_error *err, int code, const char *file, int line, int col,
                  const char *fmt, ...) CM_PRINTF(6, 7);
 
 /* Attach a hint ("did you mean line-width?") to an error already set. */
-void cm_error_hint(cm_error *err, const char *fmt, ...) CM_PRINTF(2, 3);
+CM_EXTERN void cm_error_hint(cm_error *err, const char *fmt, ...) CM_PRINTF(2, 3);
 
 /* Write "file:line:col: message (hint)" into buf; returns buf. */
-const char *cm_error_format(const cm_error *err, char *buf, size_t size);
+CM_EXTERN const char *cm_error_format(const cm_error *err, char *buf, size_t size);
 
 /* Append a copy of err to list; returns 0 or CM_ENOMEM. */
-int cm_errors_add(cm_errors *list, const cm_error *err);
+CM_EXTERN int cm_errors_add(cm_errors *list, const cm_error *err);
 
 /* Free the list's storage (not the struct itself). */
-void cm_errors_free(cm_errors *list);
+CM_EXTERN void cm_errors_free(cm_errors *list);
 
 /* "Did you mean": the candidate closest to a misspelt word, compared
  * ignoring ASCII case, when it is close enough to be a typo rather than
@@ -68,10 +71,12 @@ typedef struct cm_suggest {
   size_t distance;
 } cm_suggest;
 
-void cm_suggest_init(cm_suggest *s, const char *word);
-void cm_suggest_try(cm_suggest *s, const char *candidate);
+CM_EXTERN void cm_suggest_init(cm_suggest *s, const char *word);
+CM_EXTERN void cm_suggest_try(cm_suggest *s, const char *candidate);
 /* Attach "did you mean 'PREFIXbest'?" to err when a candidate was close
  * enough; returns 1 when it did, 0 otherwise. prefix may be NULL. */
-int cm_suggest_hint(const cm_suggest *s, cm_error *err, const char *prefix);
+CM_EXTERN int cm_suggest_hint(const cm_suggest *s, cm_error *err, const char *prefix);
+
+CM_END_DECLS
 
 #endif

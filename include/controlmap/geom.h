@@ -7,7 +7,10 @@
  * with cm_geom_free. Polygons are filled with the even-odd rule, so ring
  * orientation does not matter and holes are rings inside rings. */
 
+#include "controlmap/common.h"
 #include <stddef.h>
+
+CM_BEGIN_DECLS
 
 typedef struct cm_point {
   double x, y;
@@ -33,65 +36,65 @@ typedef struct cm_geom {
 } cm_geom;
 
 /* An empty geometry of a type (no allocation). */
-void cm_geom_init(cm_geom *g, cm_geom_type type);
+CM_EXTERN void cm_geom_init(cm_geom *g, cm_geom_type type);
 
 /* Free the arrays and reset g to empty; g itself is the caller's. */
-void cm_geom_free(cm_geom *g);
+CM_EXTERN void cm_geom_free(cm_geom *g);
 
 /* Start a new part; returns 0 or CM_ENOMEM. */
-int cm_geom_begin_part(cm_geom *g);
+CM_EXTERN int cm_geom_begin_part(cm_geom *g);
 
 /* Append a point to the current part (a part is begun if there is none). */
-int cm_geom_add_point(cm_geom *g, double x, double y);
+CM_EXTERN int cm_geom_add_point(cm_geom *g, double x, double y);
 
 /* Number of points in part i, and a pointer to its first point. */
-size_t cm_geom_part_size(const cm_geom *g, size_t i);
-const cm_point *cm_geom_part(const cm_geom *g, size_t i);
+CM_EXTERN size_t cm_geom_part_size(const cm_geom *g, size_t i);
+CM_EXTERN const cm_point *cm_geom_part(const cm_geom *g, size_t i);
 
 /* Deep copy src into dst (dst is overwritten, not freed). */
-int cm_geom_copy(cm_geom *dst, const cm_geom *src);
+CM_EXTERN int cm_geom_copy(cm_geom *dst, const cm_geom *src);
 
 /* Bounding box; an empty geometry gives minx > maxx. */
-cm_bbox cm_geom_bbox(const cm_geom *g);
+CM_EXTERN cm_bbox cm_geom_bbox(const cm_geom *g);
 
 /* An empty box that any cm_bbox_extend makes real. */
-cm_bbox cm_bbox_empty(void);
-void cm_bbox_extend(cm_bbox *b, double x, double y);
-int cm_bbox_intersects(cm_bbox a, cm_bbox b);
-int cm_bbox_is_empty(cm_bbox b);
+CM_EXTERN cm_bbox cm_bbox_empty(void);
+CM_EXTERN void cm_bbox_extend(cm_bbox *b, double x, double y);
+CM_EXTERN int cm_bbox_intersects(cm_bbox a, cm_bbox b);
+CM_EXTERN int cm_bbox_is_empty(cm_bbox b);
 
 /* Signed area of a ring (positive counter-clockwise with y up). */
-double cm_ring_area(const cm_point *pts, size_t n);
+CM_EXTERN double cm_ring_area(const cm_point *pts, size_t n);
 
 /* Area of a polygon under the even-odd rule: outer rings minus holes,
  * assuming rings do not cross. Same units squared as the points. */
-double cm_geom_area(const cm_geom *g);
+CM_EXTERN double cm_geom_area(const cm_geom *g);
 
 /* How the rings of polygon g nest, for formats that tell outer rings from
  * holes: depth[i] is how many rings enclose ring i (0 outer, 1 a hole, 2
  * an island in a hole...), parent[i] the nearest of them, or (size_t)-1.
  * Both arrays have g->nparts entries, the caller's. Rings must not cross
  * (they may touch). Returns 0 or CM_ENOMEM. */
-int cm_geom_ring_nesting(const cm_geom *g, size_t *depth, size_t *parent);
+CM_EXTERN int cm_geom_ring_nesting(const cm_geom *g, size_t *depth, size_t *parent);
 
 /* Turn g's rings so that the nonzero winding rule fills what the even-odd
  * rule fills: outer rings turning one way, holes the other. Many
  * polygons so oriented can then be filled as one path, with no seam where
  * they touch and no gap where they overlap. */
-void cm_geom_orient(cm_geom *g);
+CM_EXTERN void cm_geom_orient(cm_geom *g);
 
 /* 1 when p is inside the polygon (even-odd rule). */
-int cm_geom_contains(const cm_geom *g, cm_point p);
+CM_EXTERN int cm_geom_contains(const cm_geom *g, cm_point p);
 
 /* Clip g to box into out (out is overwritten, not freed). Polygons are
  * clipped ring by ring (Sutherland-Hodgman), which keeps the even-odd fill
  * right; lines are cut into the parts that lie inside; points outside are
  * dropped. A part that vanishes is dropped. */
-int cm_geom_clip(const cm_geom *g, cm_bbox box, cm_geom *out);
+CM_EXTERN int cm_geom_clip(const cm_geom *g, cm_bbox box, cm_geom *out);
 
 /* Insert points so no segment is longer than max_len (for curving
  * lon/lat edges when projected). out is overwritten, not freed. */
-int cm_geom_densify(const cm_geom *g, double max_len, cm_geom *out);
+CM_EXTERN int cm_geom_densify(const cm_geom *g, double max_len, cm_geom *out);
 
 /* Douglas-Peucker simplification of each part with tolerance tol; rings
  * keep at least 4 points, lines 2. Every dropped point lies within tol of
@@ -99,11 +102,11 @@ int cm_geom_densify(const cm_geom *g, double max_len, cm_geom *out);
  * farthest point is near one end is also cut in the middle, which may keep
  * a few more points than plain Douglas-Peucker. out is overwritten, not
  * freed. */
-int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
+CM_EXTERN int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
 
 /* A point inside polygon g far from its edges (pole of inaccessibility,
  * to precision). Returns 0, or CM_EDATA for an empty polygon. */
-int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
+CM_EXTERN int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
                         double *distance);
 
 /* ---- boolean operations (src/geom_bool*.c) ----------------------------------------- */
@@ -129,7 +132,9 @@ typedef enum {
  * stay the same, and ground narrower than a step may vanish.
  * Returns 0, CM_ENOMEM, or CM_EUSAGE for a non-polygon, an unknown op or a
  * coordinate that is not finite (out is then empty). */
-int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
+CM_EXTERN int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
                     cm_geom *out);
+
+CM_END_DECLS
 
 #endif

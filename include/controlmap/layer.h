@@ -7,8 +7,11 @@
  * CSV, FlatGeobuf...) through GDAL/OGR. Geometry stays in the file's own
  * CRS; attribute text is converted to UTF-8. */
 
+#include "controlmap/common.h"
 #include "controlmap/error.h"
 #include "controlmap/geom.h"
+
+CM_BEGIN_DECLS
 
 typedef struct cm_layer cm_layer;
 
@@ -42,64 +45,64 @@ typedef struct cm_layer_source {
  * (a feature of another kind, a coordinate that is not a number, text
  * that is not in the encoding), naming the file, feature and field.
  * On success *out is the caller's, freed with cm_layer_free. */
-int cm_layer_open_source(cm_layer **out, const cm_layer_source *src,
+CM_EXTERN int cm_layer_open_source(cm_layer **out, const cm_layer_source *src,
                          cm_error *err);
 
 /* Open path (the .shp, or the name without extension) and read every
  * feature. Null shapes are skipped and counted. Fails with CM_EIO for a
  * missing .shp/.shx/.dbf and CM_EDATA for a malformed one, naming the file.
  * On success *out is the caller's, freed with cm_layer_free. */
-int cm_layer_open(cm_layer **out, const char *path, cm_error *err);
+CM_EXTERN int cm_layer_open(cm_layer **out, const char *path, cm_error *err);
 
 /* Free a layer and everything it returned. NULL is fine. */
-void cm_layer_free(cm_layer *layer);
+CM_EXTERN void cm_layer_free(cm_layer *layer);
 
 /* The path the layer was read from (the .shp of a shapefile). Owned by
  * the layer. */
-const char *cm_layer_path(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_path(const cm_layer *layer);
 
 /* The format: "ESRI Shapefile", or the GDAL driver's short name
  * ("GeoJSON", "GPKG", "CSV", "FlatGeobuf"...). Owned by the layer. */
-const char *cm_layer_format(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_format(const cm_layer *layer);
 
 /* Geometry kind of every feature (points, lines or polygons). */
-cm_geom_type cm_layer_geom_type(const cm_layer *layer);
+CM_EXTERN cm_geom_type cm_layer_geom_type(const cm_layer *layer);
 
 /* The file's own type name: "Polygon", "PolyLineZ", "MultiPointM" for a
  * shapefile; "MultiPolygon", "LineString", "Point"... for other formats. */
-const char *cm_layer_shape_type_name(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_shape_type_name(const cm_layer *layer);
 
 /* Number of features read, and of null shapes skipped. */
-size_t cm_layer_count(const cm_layer *layer);
-size_t cm_layer_null_count(const cm_layer *layer);
+CM_EXTERN size_t cm_layer_count(const cm_layer *layer);
+CM_EXTERN size_t cm_layer_null_count(const cm_layer *layer);
 
 /* Extent of all features in the file's CRS. */
-cm_bbox cm_layer_extent(const cm_layer *layer);
+CM_EXTERN cm_bbox cm_layer_extent(const cm_layer *layer);
 
 /* The CRS as WKT (a shapefile's .prj text as it is), or NULL when the
  * file names none and WGS 84 lon/lat is assumed. Owned by the layer. */
-const char *cm_layer_crs(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_crs(const cm_layer *layer);
 
 /* The attribute encoding used ("UTF-8", "CP1251"...). Owned by the layer. */
-const char *cm_layer_encoding(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_encoding(const cm_layer *layer);
 
 /* Fields: count, name, type, and index of a name (-1 when absent; the
  * match ignores ASCII case, as DBF names are often upper case). */
-size_t cm_layer_field_count(const cm_layer *layer);
-const char *cm_layer_field_name(const cm_layer *layer, size_t field);
-cm_field_type cm_layer_field_type(const cm_layer *layer, size_t field);
-int cm_layer_field_index(const cm_layer *layer, const char *name);
+CM_EXTERN size_t cm_layer_field_count(const cm_layer *layer);
+CM_EXTERN const char *cm_layer_field_name(const cm_layer *layer, size_t field);
+CM_EXTERN cm_field_type cm_layer_field_type(const cm_layer *layer, size_t field);
+CM_EXTERN int cm_layer_field_index(const cm_layer *layer, const char *name);
 
 /* Geometry of feature i (0-based, nulls skipped). Owned by the layer. */
-const cm_geom *cm_layer_geom(const cm_layer *layer, size_t i);
+CM_EXTERN const cm_geom *cm_layer_geom(const cm_layer *layer, size_t i);
 
 /* The record number of feature i in the file (0-based; for other formats
  * than shapefiles, the feature's place in the layer), for messages. */
-size_t cm_layer_record(const cm_layer *layer, size_t i);
+CM_EXTERN size_t cm_layer_record(const cm_layer *layer, size_t i);
 
 /* Attribute of feature i as UTF-8 text, blanks trimmed; "" for empty or
  * null values, never NULL for a valid field. Owned by the layer. */
-const char *cm_layer_value(const cm_layer *layer, size_t i, size_t field);
+CM_EXTERN const char *cm_layer_value(const cm_layer *layer, size_t i, size_t field);
 
 /* One feature of a layer, for reading its attributes through a
  * cm_attr_fn-style callback (style.h) without copying them. */
@@ -110,6 +113,8 @@ typedef struct cm_feature_ref {
 
 /* The value of field for the cm_feature_ref at ud, or NULL when the layer
  * has no such field. Owned by the layer. */
-const char *cm_feature_attr(void *ud, const char *field);
+CM_EXTERN const char *cm_feature_attr(void *ud, const char *field);
+
+CM_END_DECLS
 
 #endif

@@ -6,9 +6,12 @@
  * Composition builds it; every backend walks it and nothing else. It holds
  * no drawing code. */
 
+#include "controlmap/common.h"
 #include "controlmap/error.h"
 #include "controlmap/geom.h"
 #include "controlmap/style.h"
+
+CM_BEGIN_DECLS
 
 typedef struct cm_scene cm_scene;
 
@@ -78,55 +81,57 @@ typedef struct cm_item {
 /* A new empty scene of a page size in points at a dpi (for raster output
  * and px lengths). Caller frees with cm_scene_free. NULL when out of
  * memory. */
-cm_scene *cm_scene_new(double width_pt, double height_pt, double dpi);
+CM_EXTERN cm_scene *cm_scene_new(double width_pt, double height_pt, double dpi);
 
-void cm_scene_free(cm_scene *scene);
+CM_EXTERN void cm_scene_free(cm_scene *scene);
 
-double cm_scene_width(const cm_scene *scene);
-double cm_scene_height(const cm_scene *scene);
-double cm_scene_dpi(const cm_scene *scene);
+CM_EXTERN double cm_scene_width(const cm_scene *scene);
+CM_EXTERN double cm_scene_height(const cm_scene *scene);
+CM_EXTERN double cm_scene_dpi(const cm_scene *scene);
 
 /* Begin a group (closed by cm_scene_group_end); clip may be NULL. id and
  * label are copied. Returns 0 or CM_ENOMEM. */
-int cm_scene_group_begin(cm_scene *scene, const char *id, const char *label,
+CM_EXTERN int cm_scene_group_begin(cm_scene *scene, const char *id, const char *label,
                          const cm_bbox *clip);
-int cm_scene_group_end(cm_scene *scene);
+CM_EXTERN int cm_scene_group_end(cm_scene *scene);
 
 /* Add a path; the geometry is copied. */
-int cm_scene_path(cm_scene *scene, const cm_geom *geom, const cm_paint *paint);
+CM_EXTERN int cm_scene_path(cm_scene *scene, const cm_geom *geom, const cm_paint *paint);
 
 /* Add a path taking over geom's arrays (geom is left empty). */
-int cm_scene_path_take(cm_scene *scene, cm_geom *geom, const cm_paint *paint);
+CM_EXTERN int cm_scene_path_take(cm_scene *scene, cm_geom *geom, const cm_paint *paint);
 
 /* Append geom's parts to the last item, a path: features styled alike
  * become one path. Returns 0, CM_ENOMEM, or CM_EUSAGE when the last item
  * is not a path of geom's type. */
-int cm_scene_path_append(cm_scene *scene, const cm_geom *geom);
+CM_EXTERN int cm_scene_path_append(cm_scene *scene, const cm_geom *geom);
 
 /* Leave path item i out of every output (its geometry is dropped): a
  * marker whose label found no room goes with it. */
-void cm_scene_path_hide(cm_scene *scene, size_t i);
+CM_EXTERN void cm_scene_path_hide(cm_scene *scene, size_t i);
 
 /* Add a text at (x, y); the text and font name are copied. */
-int cm_scene_text(cm_scene *scene, const char *text, double x, double y,
+CM_EXTERN int cm_scene_text(cm_scene *scene, const char *text, double x, double y,
                   const cm_text_style *style);
 
 /* Items in drawing order. Owned by the scene. */
-size_t cm_scene_count(const cm_scene *scene);
-const cm_item *cm_scene_item(const cm_scene *scene, size_t i);
+CM_EXTERN size_t cm_scene_count(const cm_scene *scene);
+CM_EXTERN const cm_item *cm_scene_item(const cm_scene *scene, size_t i);
 
 /* Document metadata carried to every format (PNG tEXt, PDF info, SVG
  * title/desc). key is "Title", "Source", "Date", "Style"... Copied. */
-int cm_scene_set_meta(cm_scene *scene, const char *key, const char *value);
+CM_EXTERN int cm_scene_set_meta(cm_scene *scene, const char *key, const char *value);
 
 /* The value of a metadata key, or NULL. Owned by the scene. */
-const char *cm_scene_meta(const cm_scene *scene, const char *key);
+CM_EXTERN const char *cm_scene_meta(const cm_scene *scene, const char *key);
 
 /* Things left out of the scene that its reader should be told of (a
  * legend cut short), one sentence each; not written to any file. text is
  * copied. Returns 0 or CM_ENOMEM. */
-int cm_scene_add_warning(cm_scene *scene, const char *text);
-size_t cm_scene_warning_count(const cm_scene *scene);
-const char *cm_scene_warning(const cm_scene *scene, size_t i);
+CM_EXTERN int cm_scene_add_warning(cm_scene *scene, const char *text);
+CM_EXTERN size_t cm_scene_warning_count(const cm_scene *scene);
+CM_EXTERN const char *cm_scene_warning(const cm_scene *scene, size_t i);
+
+CM_END_DECLS
 
 #endif

@@ -5,10 +5,13 @@
  * (Layer blocks), how to project and lay out the page (the Map block) and
  * how to draw features (rules). See docs/style.md for the language. */
 
+#include "controlmap/common.h"
 #include "controlmap/date.h"
 #include "controlmap/error.h"
 
 #include <stdint.h>
+
+CM_BEGIN_DECLS
 
 typedef struct cm_style cm_style;
 
@@ -26,7 +29,7 @@ typedef struct cm_length {
 } cm_length;
 
 /* The length in points (1/72 in); px are device pixels at dpi. */
-double cm_length_pt(cm_length len, double dpi);
+CM_EXTERN double cm_length_pt(cm_length len, double dpi);
 
 typedef enum {
   CM_CORNER_NONE = 0,
@@ -209,7 +212,7 @@ typedef struct cm_symbolizer {
  * when unreadable) with the first problem in err; when all is not NULL every
  * problem found is appended to it (parsing goes on after a mistake). On
  * success *out is the caller's, freed with cm_style_free. */
-int cm_style_load(cm_style **out, const char *path, cm_error *err,
+CM_EXTERN int cm_style_load(cm_style **out, const char *path, cm_error *err,
                   cm_errors *all);
 
 /* What a caller changes in a style as it is read (command-line options);
@@ -234,33 +237,33 @@ typedef struct cm_style_options {
 } cm_style_options;
 
 /* cm_style_load and cm_style_parse with options (opt may be NULL). */
-int cm_style_load_with(cm_style **out, const char *path,
+CM_EXTERN int cm_style_load_with(cm_style **out, const char *path,
                        const cm_style_options *opt, cm_error *err,
                        cm_errors *all);
-int cm_style_parse_with(cm_style **out, const char *text, size_t len,
+CM_EXTERN int cm_style_parse_with(cm_style **out, const char *text, size_t len,
                         const char *name, const cm_style_options *opt,
                         cm_error *err, cm_errors *all);
 
 /* Parse style text held in memory; name is used in messages and its folder
  * to resolve Layer file paths. Same results as cm_style_load. */
-int cm_style_parse(cm_style **out, const char *text, size_t len,
+CM_EXTERN int cm_style_parse(cm_style **out, const char *text, size_t len,
                    const char *name, cm_error *err, cm_errors *all);
 
-void cm_style_free(cm_style *style);
+CM_EXTERN void cm_style_free(cm_style *style);
 
 /* The style's file name as given. Owned by the style. */
-const char *cm_style_name(const cm_style *style);
+CM_EXTERN const char *cm_style_name(const cm_style *style);
 
 /* The Map block, defaults filled. Owned by the style. */
-const cm_map_settings *cm_style_map(const cm_style *style);
+CM_EXTERN const cm_map_settings *cm_style_map(const cm_style *style);
 
 /* Override the Map block's dpi (10 to 4800), e.g. from a command-line
  * option; CM_EUSAGE outside that range. */
-int cm_style_set_dpi(cm_style *style, double dpi);
+CM_EXTERN int cm_style_set_dpi(cm_style *style, double dpi);
 
 /* Layer blocks in file order. Owned by the style. */
-size_t cm_style_layer_count(const cm_style *style);
-const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i);
+CM_EXTERN size_t cm_style_layer_count(const cm_style *style);
+CM_EXTERN const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i);
 
 /* How a feature's attributes are read: the text of field, or NULL when the
  * feature has no such field. */
@@ -268,18 +271,18 @@ typedef const char *(*cm_attr_fn)(void *ud, const char *field);
 
 /* The line where rule number rule (as in cm_symbolizer.legend_rule)
  * opens in the style file; 0 when there is no such rule. */
-int cm_style_rule_line(const cm_style *style, int rule);
+CM_EXTERN int cm_style_rule_line(const cm_style *style, int rule);
 
 /* Run the cascade for one feature of layer: every rule whose selector
  * matches contributes, later rules win per property. Fills *out (defaults
  * first) and returns the number of rules that matched. Pointers in *out are
  * owned by the style. */
-int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
+CM_EXTERN int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
                      void *ud, cm_symbolizer *out);
 
 /* A field's text as a number, as filters read it: blanks around it
  * allowed, independent of the C locale. Returns 0 or -1. */
-int cm_style_number(const char *text, double *out);
+CM_EXTERN int cm_style_number(const char *text, double *out);
 
 /* A field named by a selector or template, for checking against the data. */
 typedef struct cm_field_ref {
@@ -288,8 +291,8 @@ typedef struct cm_field_ref {
   int line, col;
 } cm_field_ref;
 
-size_t cm_style_field_ref_count(const cm_style *style);
-const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i);
+CM_EXTERN size_t cm_style_field_ref_count(const cm_style *style);
+CM_EXTERN const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i);
 
 /* A date a filter compares a field with ([start >= 2020-09-27]), for
  * checking against the dates the data holds. */
@@ -301,8 +304,8 @@ typedef struct cm_date_ref {
   int line, col;
 } cm_date_ref;
 
-size_t cm_style_date_ref_count(const cm_style *style);
-const cm_date_ref *cm_style_date_ref_at(const cm_style *style, size_t i);
+CM_EXTERN size_t cm_style_date_ref_count(const cm_style *style);
+CM_EXTERN const cm_date_ref *cm_style_date_ref_at(const cm_style *style, size_t i);
 
 /* A font family the style names (Map font, text-face-name), for checking
  * that it is installed. */
@@ -311,16 +314,18 @@ typedef struct cm_font_ref {
   int line, col;
 } cm_font_ref;
 
-size_t cm_style_font_ref_count(const cm_style *style);
-const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i);
+CM_EXTERN size_t cm_style_font_ref_count(const cm_style *style);
+CM_EXTERN const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i);
 
 /* Expand a template into buf (UTF-8, truncated to size; returns the length
  * needed). {field} is the feature's value (get may be NULL outside a
  * feature); {name} and [name] pick name_<lang> and fall back to name_en;
  * {date} is the date formatted for lang, {date:FMT} with a cm_date_format
  * format; {{ and }} are literal braces. Unknown fields expand to "". */
-size_t cm_style_expand(char *buf, size_t size, const char *tmpl,
+CM_EXTERN size_t cm_style_expand(char *buf, size_t size, const char *tmpl,
                        cm_attr_fn get, void *ud, const char *lang,
                        cm_digits digits, cm_day date);
+
+CM_END_DECLS
 
 #endif

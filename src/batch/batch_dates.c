@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int wanted_add(wanted_list *list, cm_day date, const char *name, int line,
-               cm_error *err) {
+/* Append a date; name is copied. Returns 0 or CM_ENOMEM (also past
+ * CM_BATCH_MAX_FRAMES, with err saying so). */
+static int wanted_add(wanted_list *list, cm_day date, const char *name, int line,
+                      cm_error *err) {
   if (list->count >= CM_BATCH_MAX_FRAMES) {
     cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "more than %d frames",
                  CM_BATCH_MAX_FRAMES);

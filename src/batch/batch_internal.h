@@ -48,11 +48,6 @@ void batch_workers(void *(*work)(void *), void *arg, int jobs, size_t frames);
 int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
                         cm_batch_progress_fn progress, void *ud);
 
-/* Append a date; name is copied. Returns 0 or CM_ENOMEM (also past
- * CM_BATCH_MAX_FRAMES, with err saying so). */
-int wanted_add(wanted_list *list, cm_day date, const char *name, int line,
-               cm_error *err);
-
 void wanted_free(wanted_list *list);
 
 /* The dates spec asks for, between its from and to, in frame order;

@@ -385,7 +385,7 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
   return rc;
 }
 
-void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
+static void attrs_init(feature_attrs *a, const cm_map *map, size_t l,
                            size_t f, cm_day day) {
   a->ref = (cm_feature_ref){cm_map_layer_data(map, l), f};
   cm_day to;
@@ -444,7 +444,7 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
   feature_attrs ref;
-  cm_compose_attrs_init(&ref, c->map, l, f, c->day);
+  attrs_init(&ref, c->map, l, f, c->day);
   cm_symbolizer s;
   if (!cm_style_resolve(cm_map_style(c->map),
                         cm_map_layer_style(c->map, l)->name, cm_compose_attr,

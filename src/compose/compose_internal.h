@@ -52,9 +52,6 @@ typedef struct feature_attrs {
   char age[24];
 } feature_attrs;
 
-void cm_compose_attrs_init(feature_attrs *a, const cm_map *map, size_t l,
-                           size_t f, cm_day day);
-
 /* A cm_attr_fn over a feature_attrs. */
 const char *cm_compose_attr(void *ud, const char *field);
 

@@ -13,7 +13,6 @@ double cm_map_page_width(const cm_map *m) { return m->page_w; }
 double cm_map_page_height(const cm_map *m) { return m->page_h; }
 cm_bbox cm_map_frame(const cm_map *m) { return m->frame; }
 size_t cm_map_layer_count(const cm_map *m) { return m->nlayers; }
-double cm_map_units_per_pt(const cm_map *m) { return 1.0 / m->scale; }
 
 const cm_style_layer *cm_map_layer_style(const cm_map *m, size_t i) {
   return m->layers[i].style;

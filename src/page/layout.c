@@ -7,7 +7,8 @@ static double clamp(double v, double lo, double hi) {
   return v < lo ? lo : v > hi ? hi : v;
 }
 
-double cm_page_note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
+/* How many lines the source line takes when wrapped at the page width. */
+static double note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
   PangoContext *ctx = cm_text_context_new();
   if (!ctx)
     return 1;
@@ -92,7 +93,7 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
     top += title * 0.3;
   if (m->attribution) {
     /* The source line wraps at the page width: keep room for every line. */
-    double lines = cm_page_note_lines(m, out);
+    double lines = note_lines(m, out);
     bottom -= out->note_size * (0.35 + 1.2 * lines);
     out->attribution_y = bottom + out->note_size * 0.35;
   }

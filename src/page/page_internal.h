@@ -27,9 +27,6 @@ typedef struct cm_page_layout {
 /* Which band a slot is in (0 right, 1 left, 2 below), or -1. */
 int cm_page_band_of(cm_corner slot);
 
-/* How many lines the source line takes when wrapped at the page width. */
-double cm_page_note_lines(const cm_map_settings *map, const cm_page_layout *lay);
-
 /* Lay out a page for the Map block. */
 void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
 

@@ -218,9 +218,6 @@ typedef struct style_prop {
 const style_prop *style_props(style_block block, size_t *count);
 /* The property called name in block, or NULL. */
 const style_prop *style_prop_find(style_block block, const char *name);
-/* "Map", "Layer", "rule". */
-const char *style_block_name(style_block block);
-
 /* The colour called name ("grey", "transparent"), case-insensitive. */
 int style_color_name(const char *name, cm_color *out);
 /* The i-th colour name (for suggestions and tests), NULL past the end. */

@@ -201,12 +201,3 @@ const style_prop *style_prop_find(style_block block, const char *name) {
       return &p[i];
   return NULL;
 }
-
-const char *style_block_name(style_block block) {
-  switch (block) {
-  case STYLE_BLOCK_MAP: return "Map";
-  case STYLE_BLOCK_LAYER: return "Layer";
-  case STYLE_BLOCK_RULE: break;
-  }
-  return "rule";
-}
