@@ -44,6 +44,18 @@ for m in $modules; do
   done
 done
 
+# The backends read the scene and nothing of the style language: no file
+# of the render module includes style.h, even through another header.
+rflags=$(make -s --no-print-directory print-flags-render)
+for f in src/render/*.c; do
+  # shellcheck disable=SC2086
+  if ${CC:-cc} -MM $rflags "$f" 2>"$T/err" > "$T/deps"; then
+    if grep -q 'controlmap/style\.h\|controlmap/map\.h' "$T/deps"; then
+      bad "$f sees the style (through $(grep -o 'include/controlmap/[a-z]*\.h' "$T/deps" | tr '\n' ' '))"
+    else ok "$f sees nothing of the style"; fi
+  else bad "cannot list what $f includes"; sed 's/^/    /' "$T/err" | head -3; fi
+done
+
 # The ABI: libcontrolmap.so exports exactly the functions the public
 # headers mark CM_EXTERN, no more (internals are hidden) and no fewer.
 so=$(ls "${BUILD:-build}"/libcontrolmap.so.* 2>/dev/null | head -n 1)

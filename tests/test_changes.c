@@ -119,6 +119,46 @@ static void backwards_too(void **state) {
   cm_map_free(m);
 }
 
+/* The layer and field of holders are the style's to name: the same
+ * fixture as Layer#ground gives the same overlay, and a field the layer
+ * lacks is an error that names it. */
+/* The fixture's style with its text before `at` kept, `add` put in the Map
+ * block, and from `at` on replaced by `tail` (or kept when NULL). */
+static void restyled(char *out, size_t size, const char *add, const char *at,
+                     const char *tail) {
+  const char *map_end = strstr(style, "}\n");
+  const char *cut = at ? strstr(style, at) : style + strlen(style);
+  snprintf(out, size, "%.*s%s%.*s%s", (int)(map_end - style), style, add,
+           (int)(cut - map_end), map_end, tail ? tail : cut);
+}
+
+static void layer_and_field_from_the_style(void **state) {
+  char text[sizeof style + 256];
+  restyled(text, sizeof text, "  changes-layer: \"ground\";\n", "Layer#control",
+           "Layer#ground { file: \"holders.shp\"; time: start end; }\n"
+           "#ground[holder = \"ARM\"] { polygon-fill: #e6a49c; }\n");
+  cm_map *m = scene_map(dir, "ground.mss", text);
+  assert_non_null(m);
+  cm_scene *s = check_overlay(m, "2021-01-01", "2020-01-01", -1);
+  cm_scene_free(s);
+  cm_map_free(m);
+
+  restyled(text, sizeof text, "  changes-field: \"owner\";\n", NULL, NULL);
+  m = scene_map(dir, "owner.mss", text);
+  assert_non_null(m);
+  cm_compose_options opt = {0};
+  cm_error err = {0};
+  assert_int_equal(cm_date_parse("2021-01-01", &opt.date, NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2020-01-01", &opt.changes_since, NULL, NULL), 0);
+  opt.changes = 1;
+  s = NULL;
+  assert_int_not_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_null(s);
+  assert_non_null(strstr(err.message, "'owner'"));
+  assert_non_null(strstr(err.message, "'control'"));
+  cm_map_free(m);
+}
+
 /* Small multiples show what changed in each panel: nothing in a panel
  * before the change, the overlay in one after it. */
 static void every_panel_shows_its_changes(void **state) {
@@ -181,6 +221,7 @@ int main(void) {
       cmocka_unit_test(every_holder_counts),
       cmocka_unit_test(backwards_too),
       cmocka_unit_test(every_panel_shows_its_changes),
+      cmocka_unit_test(layer_and_field_from_the_style),
       cmocka_unit_test(shipped_map_shows_its_changes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -173,6 +173,35 @@ static void pdf_is_vector_with_title(void **state) {
   cm_scene_free(s);
 }
 
+/* The scene's date is a day, not text to parse back: set as a day it
+ * is also the ISO "Date" metadata, set as an ISO day it is a day, and a
+ * coarse or broken "Date" is no day. The PDF's creation date follows it
+ * when SOURCE_DATE_EPOCH is unset. */
+static void typed_date(void **state) {
+  cm_scene *s = sample();
+  cm_day d, got = 0;
+  assert_int_equal(cm_date_parse("2020-11-10", &d, NULL, NULL), 0);
+  assert_int_equal(cm_scene_set_date(s, d), 0);
+  assert_string_equal(cm_scene_meta(s, "Date"), "2020-11-10");
+  assert_true(cm_scene_date(s, &got));
+  assert_int_equal(got, d);
+  unsetenv("SOURCE_DATE_EPOCH");
+  cm_error err;
+  assert_int_equal(cm_render_file(s, path("dated.pdf"), NULL, &err), 0);
+  size_t n;
+  char *pdf = slurp(path("dated.pdf"), &n);
+  assert_non_null(memfind(pdf, n, "20201110"));
+  free(pdf);
+  cm_scene_set_meta(s, "Date", "1994-05-12");
+  assert_true(cm_scene_date(s, &got));
+  assert_int_equal(got, cm_date_from_ymd(1994, 5, 12));
+  cm_scene_set_meta(s, "Date", "2020");
+  assert_false(cm_scene_date(s, &got));
+  cm_scene_set_meta(s, "Date", "yesterday");
+  assert_false(cm_scene_date(s, &got));
+  cm_scene_free(s);
+}
+
 /* No temporary file is left behind, after success or failure. */
 static int leftovers(void) {
   DIR *d = opendir(dir);
@@ -235,6 +264,7 @@ int main(void) {
       cmocka_unit_test(same_bytes_twice),
       cmocka_unit_test(svg_layers_and_text),
       cmocka_unit_test(pdf_is_vector_with_title),
+      cmocka_unit_test(typed_date),
       cmocka_unit_test(bad_outputs),
       cmocka_unit_test(huge_page_refused),
       cmocka_unit_test(full_disk),

@@ -52,7 +52,7 @@ CM_EXTERN int cm_anim_is_path(const char *path);
 /* The format named by path's extension. CM_EUSAGE for .apng and anything
  * that is not .gif, .webp, .html or .htm. */
 CM_EXTERN int cm_anim_format_from_path(cm_anim_format *out, const char *path,
-                             cm_error *err);
+                                       cm_error *err);
 
 /* CM_EUSAGE when a duration is outside CM_ANIM_DELAY_MIN..MAX (0 is the
  * default and fine). opt may be NULL. */
@@ -63,14 +63,14 @@ CM_EXTERN int cm_anim_check_options(const cm_anim_options *opt, cm_error *err);
  * caller's, ended by cm_anim_finish or cm_anim_free. CM_EIO when the
  * temporary file cannot be made beside path. */
 CM_EXTERN int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
-                 cm_error *err);
+                           cm_error *err);
 
 /* Add the next frame: width x height premultiplied ARGB32 values, rows
  * width apart (what cm_render_pixels gives), read only during the call.
  * Every frame must have the first frame's size (CM_EUSAGE otherwise). An
  * HTML timeline takes scenes only (CM_EUSAGE). */
 CM_EXTERN int cm_anim_add(cm_anim *anim, const uint32_t *pixels, int width, int height,
-                cm_error *err);
+                          cm_error *err);
 
 /* 1 when the animation's frames must be added as scenes (HTML), 0 when
  * pixels will do. */

@@ -43,14 +43,14 @@ typedef struct cm_areas cm_areas;
  * polygon. *out is the caller's, freed with cm_areas_free; it keeps
  * pointers into map, which must outlive it. */
 CM_EXTERN int cm_areas_new(cm_areas **out, const cm_map *map, const cm_areas_options *opt,
-                 cm_error *err);
+                           cm_error *err);
 CM_EXTERN void cm_areas_free(cm_areas *areas);
 
 /* The references that fit map's layers among those of the shipped dataset
  * (Azerbaijan, the former NKAO, the seven districts around it), into out
  * (room for max); returns how many. Static strings. */
 CM_EXTERN size_t cm_areas_default_references(const cm_map *map, cm_area_reference *out,
-                                   size_t max);
+                                             size_t max);
 
 /* Holders (every non-empty value of the field, sorted) and references.
  * Names are owned by the areas. */
@@ -67,7 +67,7 @@ CM_EXTERN double cm_areas_reference_km2(const cm_areas *areas, size_t r);
  * costs about one computation per change; hence areas is not const, and
  * one cm_areas serves one thread. Returns 0, or CM_ENOMEM. */
 CM_EXTERN int cm_areas_at(cm_areas *areas, cm_day day, double *km2, double *inside,
-                cm_error *err);
+                          cm_error *err);
 
 CM_END_DECLS
 

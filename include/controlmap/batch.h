@@ -108,21 +108,21 @@ CM_EXTERN int cm_batch_parse_step(cm_batch_step *out, const char *text, cm_error
 
 /* Parse a shard "I/N" (1 <= I <= N). Returns 0 or CM_EUSAGE. */
 CM_EXTERN int cm_batch_parse_shard(int *shard, int *shards, const char *text,
-                         cm_error *err);
+                                   cm_error *err);
 
 /* Expand an output template for a date into buf: {date} is YYYY-MM-DD,
  * {date:FMT} a cm_date_format format in English with Western digits, {{
  * and }} are braces. Returns the length needed, or CM_EUSAGE for anything
  * else in braces. */
 CM_EXTERN int cm_batch_expand(char *buf, size_t size, const char *tmpl, cm_day date,
-                    cm_error *err);
+                              cm_error *err);
 
 /* The dates spec asks for (its mode, every, dates_file, from and to; the
  * rest is ignored), in order, for other uses than drawing them (such as
  * areas.h). *dates is the caller's, freed with free(). Returns how many,
  * or a negative CM_E* code with err set. */
 CM_EXTERN int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
-                   cm_error *err);
+                             cm_error *err);
 
 /* Plan the frames spec asks for from map. Fails with CM_EUSAGE for a bad
  * spec (no frames, a template that would write two frames to one file),
@@ -130,7 +130,7 @@ CM_EXTERN int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_s
  * dates file cannot be read or an output folder does not exist. *out is
  * the caller's, freed with cm_batch_free. */
 CM_EXTERN int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
-                  cm_error *err);
+                            cm_error *err);
 
 CM_EXTERN void cm_batch_free(cm_batch *batch);
 
@@ -165,7 +165,7 @@ CM_EXTERN size_t cm_batch_sweep(const cm_batch *batch);
  * when the file itself fails the result is 1 with the reason in
  * cm_batch_error. */
 CM_EXTERN int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
-                 cm_batch_progress_fn progress, void *ud);
+                           cm_batch_progress_fn progress, void *ud);
 
 CM_END_DECLS
 

@@ -19,7 +19,7 @@ typedef struct cm_compose_cache cm_compose_cache;
 /* Compose the untimed layers of map once. *out is the caller's, freed with
  * cm_compose_cache_free, and must not outlive map. */
 CM_EXTERN int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
-                         cm_error *err);
+                                   cm_error *err);
 
 CM_EXTERN void cm_compose_cache_free(cm_compose_cache *cache);
 
@@ -36,7 +36,8 @@ typedef struct cm_compose_options {
   /* What changed: with `changes` set, the ground whose holder differs
    * between changes_since and the day shown is drawn as an outlined,
    * hatched overlay with its own legend entry. The holders are read from
-   * the layer named "control", field "holder". */
+   * the Map block's changes-layer and changes-field ("control" and
+   * "holder" by default). */
   int changes;
   cm_day changes_since;
   /* Reuse these date-free parts instead of composing them again (single
@@ -55,7 +56,7 @@ typedef struct cm_compose_options {
 /* Compose map at opt->date. *out is the caller's, freed with
  * cm_scene_free. Fails only for lack of memory or fonts (CM_ERENDER). */
 CM_EXTERN int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
-               cm_error *err);
+                         cm_error *err);
 
 /* Whether the font family is installed: 1 when fontconfig has it, else 0,
  * with the family text will be drawn in instead written to used (UTF-8,

@@ -38,7 +38,7 @@ CM_EXTERN int cm_date_valid(int year, int month, int day);
  * day covered ("2020" -> 2020-01-01 .. 2021-01-01). Either may be NULL.
  * Returns 0, or CM_EUSAGE when s is not such a date. */
 CM_EXTERN int cm_date_parse(const char *s, cm_day *first, cm_day *after,
-                  cm_date_precision *precision);
+                            cm_date_precision *precision);
 
 /* Why s is not a date, in words a user can act on, into buf (UTF-8,
  * truncated to size): "February 2016 has 29 days", "there is no month
@@ -52,7 +52,7 @@ CM_EXTERN int cm_date_explain(const char *s, char *buf, size_t size);
  * after its last day. Returns 0 or CM_EUSAGE naming neither field (the
  * caller knows which feature it is). */
 CM_EXTERN int cm_date_interval(const char *start, const char *end, cm_day *from,
-                     cm_day *to);
+                               cm_day *to);
 
 /* d moved by count days ('d'), months ('m') or years ('y'); count may be
  * negative. Months and years keep the day of the month, or take the
@@ -85,12 +85,12 @@ typedef enum {
  * date ("10 November 2020", "١٠ تشرين الثاني ٢٠٢٠"). Output is UTF-8,
  * truncated to fit size; returns the length it needed. */
 CM_EXTERN size_t cm_date_format(char *buf, size_t size, cm_day d, const char *fmt,
-                      const char *lang, cm_digits digits);
+                                const char *lang, cm_digits digits);
 
 /* Rewrite ASCII digits of a UTF-8 string in the given digit shapes for lang,
  * into buf. Returns the length it needed. */
 CM_EXTERN size_t cm_digits_localize(char *buf, size_t size, const char *src,
-                          const char *lang, cm_digits digits);
+                                    const char *lang, cm_digits digits);
 
 /* A dates file: one date per line, optionally followed by a name (an
  * output file name), # comments and blank lines ignored. fn is called for
@@ -102,7 +102,7 @@ CM_EXTERN size_t cm_digits_localize(char *buf, size_t size, const char *src,
 typedef int (*cm_dates_file_fn)(void *ctx, cm_day day, const char *name,
                                 int line, cm_error *err);
 CM_EXTERN int cm_dates_file_read(const char *path, cm_dates_file_fn fn, void *ctx,
-                       cm_error *err);
+                                 cm_error *err);
 
 CM_END_DECLS
 

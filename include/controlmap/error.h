@@ -46,7 +46,7 @@ CM_EXTERN void cm_error_clear(cm_error *err);
 
 /* Fill err (may be NULL) and return code, so callers can `return cm_error_set(...)`. */
 CM_EXTERN int cm_error_set(cm_error *err, int code, const char *file, int line, int col,
-                 const char *fmt, ...) CM_PRINTF(6, 7);
+                           const char *fmt, ...) CM_PRINTF(6, 7);
 
 /* Attach a hint ("did you mean line-width?") to an error already set. */
 CM_EXTERN void cm_error_hint(cm_error *err, const char *fmt, ...) CM_PRINTF(2, 3);

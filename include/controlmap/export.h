@@ -21,7 +21,7 @@ CM_BEGIN_DECLS
  * layers), CM_EIO when the file cannot be written. Returns the number of
  * features written, or a negative code. */
 CM_EXTERN int cm_export(const cm_map *map, const char *layer, cm_day day,
-              const char *path, cm_error *err);
+                        const char *path, cm_error *err);
 
 CM_END_DECLS
 

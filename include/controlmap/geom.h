@@ -107,7 +107,7 @@ CM_EXTERN int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
 /* A point inside polygon g far from its edges (pole of inaccessibility,
  * to precision). Returns 0, or CM_EDATA for an empty polygon. */
 CM_EXTERN int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
-                        double *distance);
+                                  double *distance);
 
 /* ---- boolean operations (src/geom_bool*.c) ----------------------------------------- */
 
@@ -133,7 +133,7 @@ typedef enum {
  * Returns 0, CM_ENOMEM, or CM_EUSAGE for a non-polygon, an unknown op or a
  * coordinate that is not finite (out is then empty). */
 CM_EXTERN int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
-                    cm_geom *out);
+                              cm_geom *out);
 
 CM_END_DECLS
 

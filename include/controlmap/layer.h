@@ -46,7 +46,7 @@ typedef struct cm_layer_source {
  * that is not in the encoding), naming the file, feature and field.
  * On success *out is the caller's, freed with cm_layer_free. */
 CM_EXTERN int cm_layer_open_source(cm_layer **out, const cm_layer_source *src,
-                         cm_error *err);
+                                   cm_error *err);
 
 /* Open path (the .shp, or the name without extension) and read every
  * feature. Null shapes are skipped and counted. Fails with CM_EIO for a

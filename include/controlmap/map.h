@@ -30,20 +30,20 @@ CM_EXTERN int cm_map_open(cm_map **out, const char *style_path, cm_error *err);
  * `wkt` and `encoding` (see cm_layer_open_source). *out is the caller's,
  * freed with cm_layer_free. */
 CM_EXTERN int cm_map_layer_open(cm_layer **out, const cm_style_layer *layer,
-                      cm_error *err);
+                                cm_error *err);
 
 /* Check that every field the style's selectors and templates name for
  * layer exists in data ([name] is name_<lang>, name_en or name). The first
  * missing one goes to err, every one is appended to all (may be NULL).
  * Returns 0 or CM_EDATA. cm_map_open does this for every layer. */
 CM_EXTERN int cm_map_check_fields(const cm_style *style, const char *layer,
-                        const cm_layer *data, cm_error *err, cm_errors *all);
+                                  const cm_layer *data, cm_error *err, cm_errors *all);
 
 /* Check that the file a Layer block names exists. CM_EIO when it does not,
  * with err at the block's line and a "did you mean" among the files of its
  * folder. cm_map_open does this for every layer. */
 CM_EXTERN int cm_map_check_file(const cm_style *style, const cm_style_layer *layer,
-                      cm_error *err);
+                                cm_error *err);
 
 /* The interval [from[f], to[f]) during which each feature of data is on
  * the map, as the Layer block sl of style says: `time: start end;` or
@@ -51,8 +51,8 @@ CM_EXTERN int cm_map_check_file(const cm_style *style, const cm_style_layer *lay
  * and to hold cm_layer_count(data) days each. A missing field, or dates
  * that are not dates, fail with CM_EDATA naming the records. */
 CM_EXTERN int cm_map_layer_times(const cm_style *style, const cm_style_layer *sl,
-                       const cm_layer *data, cm_day *from, cm_day *to,
-                       cm_error *err);
+                                 const cm_layer *data, cm_day *from, cm_day *to,
+                                 cm_error *err);
 
 /* Check that every point of data lies within longitude -180..180 and
  * latitude -90..90 when its CRS is geographic (no .prj: WGS 84). The first
@@ -60,7 +60,7 @@ CM_EXTERN int cm_map_layer_times(const cm_style *style, const cm_style_layer *sl
  * each naming the record. Returns 0 or CM_EDATA (CM_ENOMEM when all cannot
  * grow). cm_map_open does this for every layer. */
 CM_EXTERN int cm_map_check_coordinates(const cm_layer *data, cm_error *err,
-                             cm_errors *all);
+                                       cm_errors *all);
 
 /* 1 when one scale bar can be true on the map: the ground per page point
  * at the frame's centre, edges and corners differs by less than a factor
@@ -92,9 +92,9 @@ CM_EXTERN cm_point cm_map_to_page(const cm_map *map, cm_point p);
 /* Between lon/lat (WGS 84) and page points; safe from several threads.
  * Return 0, or CM_EPROJ where the projection has no answer. */
 CM_EXTERN int cm_map_lonlat_to_page(const cm_map *map, double lon, double lat,
-                          cm_point *page);
+                                    cm_point *page);
 CM_EXTERN int cm_map_page_to_lonlat(const cm_map *map, cm_point page, double *lon,
-                          double *lat);
+                                    double *lat);
 
 /* Geometry of feature f of layer i projected to page points and clipped to
  * the frame with a margin; empty when it lies outside. Owned by the map. */
@@ -112,11 +112,11 @@ CM_EXTERN int cm_map_change_dates(const cm_map *map, cm_day **dates);
 
 /* Whether feature f of layer i is shown at day d (untimed layers: always). */
 CM_EXTERN int cm_map_feature_visible(const cm_map *map, size_t layer, size_t f,
-                           cm_day d);
+                                     cm_day d);
 
 /* The time interval of feature f of layer i. */
 CM_EXTERN void cm_map_feature_interval(const cm_map *map, size_t layer, size_t f,
-                             cm_day *from, cm_day *to);
+                                       cm_day *from, cm_day *to);
 
 CM_END_DECLS
 

@@ -19,7 +19,7 @@ typedef struct cm_proj cm_proj;
  * *out is the caller's, freed with cm_proj_free. A cm_proj is used by one
  * thread at a time. */
 CM_EXTERN int cm_proj_create(cm_proj **out, const char *src, const char *dst,
-                   cm_error *err);
+                             cm_error *err);
 
 CM_EXTERN void cm_proj_free(cm_proj *p);
 
@@ -42,7 +42,7 @@ CM_EXTERN size_t cm_proj_inverse(const cm_proj *p, cm_point *pts, size_t n);
  * overwritten, not freed). Parts with points that fail to transform are
  * dropped. Returns 0 or CM_ENOMEM. */
 CM_EXTERN int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
-                 cm_geom *out);
+                           cm_geom *out);
 
 /* How closely cm_proj_geom_fit follows the curves that straight source
  * edges become. */
@@ -67,7 +67,7 @@ typedef struct cm_proj_fit {
  * empty, fit->wanted says how many); CM_EPROJ when a point cannot be transformed (fit->failed says
  * which; out is empty). */
 CM_EXTERN int cm_proj_geom_fit(const cm_proj *p, const cm_geom *g, cm_proj_fit *fit,
-                     cm_geom *out);
+                               cm_geom *out);
 
 /* Check that crs is something PROJ understands; 0 or CM_EPROJ. */
 CM_EXTERN int cm_proj_check(const char *crs, cm_error *err);
@@ -83,7 +83,7 @@ CM_EXTERN int cm_proj_check_map(const char *crs, cm_error *err);
 
 /* Geodesic distance in metres between two lon/lat points on WGS 84. */
 CM_EXTERN double cm_geodesic_distance(double lon1, double lat1, double lon2,
-                            double lat2);
+                                      double lat2);
 
 /* Area in square metres enclosed by a ring of n lon/lat points on the WGS
  * 84 ellipsoid, whatever its orientation, the edges being geodesics
@@ -94,7 +94,7 @@ CM_EXTERN double cm_geodesic_ring_area(const cm_point *lonlat, size_t n);
 /* Point at distance metres from lon/lat along azimuth (degrees clockwise
  * from north) on WGS 84. */
 CM_EXTERN void cm_geodesic_direct(double lon, double lat, double azimuth, double metres,
-                        double *lon2, double *lat2);
+                                  double *lon2, double *lat2);
 
 CM_END_DECLS
 

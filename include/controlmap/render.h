@@ -46,14 +46,14 @@ CM_EXTERN int cm_format_from_path(cm_format *out, const char *path, cm_error *er
  * it: an existing path is replaced by a new file (one that was read-only,
  * or a symbolic link, included; the link's target is left as it was). */
 CM_EXTERN int cm_render_file(const cm_scene *scene, const char *path,
-                   const cm_render_options *opt, cm_error *err);
+                             const cm_render_options *opt, cm_error *err);
 
 /* Draw scene at its dpi into *pixels: width x height premultiplied ARGB32
  * values (cairo's layout: one native-endian 0xAARRGGBB per pixel, rows
  * width apart), for encoders of other formats. *pixels is the caller's,
  * freed with cm_render_pixels_free. CM_ENOMEM past CM_MAX_PIXELS. */
 CM_EXTERN int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
-                     int *height, cm_error *err);
+                               int *height, cm_error *err);
 
 /* Remove every temporary file this process is writing an output into, and
  * let no more be made. Async-signal-safe: for a handler of SIGINT, SIGTERM

@@ -7,9 +7,10 @@
  * no drawing code. */
 
 #include "controlmap/common.h"
+#include "controlmap/date.h"
 #include "controlmap/error.h"
 #include "controlmap/geom.h"
-#include "controlmap/style.h"
+#include "controlmap/paint.h"
 
 CM_BEGIN_DECLS
 
@@ -92,7 +93,7 @@ CM_EXTERN double cm_scene_dpi(const cm_scene *scene);
 /* Begin a group (closed by cm_scene_group_end); clip may be NULL. id and
  * label are copied. Returns 0 or CM_ENOMEM. */
 CM_EXTERN int cm_scene_group_begin(cm_scene *scene, const char *id, const char *label,
-                         const cm_bbox *clip);
+                                   const cm_bbox *clip);
 CM_EXTERN int cm_scene_group_end(cm_scene *scene);
 
 /* Add a path; the geometry is copied. */
@@ -112,7 +113,7 @@ CM_EXTERN void cm_scene_path_hide(cm_scene *scene, size_t i);
 
 /* Add a text at (x, y); the text and font name are copied. */
 CM_EXTERN int cm_scene_text(cm_scene *scene, const char *text, double x, double y,
-                  const cm_text_style *style);
+                            const cm_text_style *style);
 
 /* Items in drawing order. Owned by the scene. */
 CM_EXTERN size_t cm_scene_count(const cm_scene *scene);
@@ -124,6 +125,14 @@ CM_EXTERN int cm_scene_set_meta(cm_scene *scene, const char *key, const char *va
 
 /* The value of a metadata key, or NULL. Owned by the scene. */
 CM_EXTERN const char *cm_scene_meta(const cm_scene *scene, const char *key);
+
+/* The day the scene shows, as a day: backends need it as a date (a PDF's
+ * creation date, a timeline's frame) and must not parse it back from
+ * text. Setting it also sets the "Date" metadata (ISO 8601), and setting
+ * "Date" to an ISO date sets it. cm_scene_date returns 1 and *day when
+ * the scene has a date, else 0. */
+CM_EXTERN int cm_scene_set_date(cm_scene *scene, cm_day day);
+CM_EXTERN int cm_scene_date(const cm_scene *scene, cm_day *day);
 
 /* Things left out of the scene that its reader should be told of (a
  * legend cut short), one sentence each; not written to any file. text is

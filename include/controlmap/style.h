@@ -6,6 +6,7 @@
  * how to draw features (rules). See docs/style.md for the language. */
 
 #include "controlmap/common.h"
+#include "controlmap/paint.h"
 #include "controlmap/date.h"
 #include "controlmap/error.h"
 
@@ -14,11 +15,6 @@
 CM_BEGIN_DECLS
 
 typedef struct cm_style cm_style;
-
-/* A colour with straight (not premultiplied) alpha, components 0..1. */
-typedef struct cm_color {
-  double r, g, b, a;
-} cm_color;
 
 typedef enum { CM_UNIT_PT = 0, CM_UNIT_PX, CM_UNIT_MM, CM_UNIT_IN } cm_unit;
 
@@ -86,6 +82,9 @@ typedef struct cm_map_settings {
                                map or outside it on the right */
   cm_length key_size;       /* the key's band: height below, width on the
                                right; default 30mm */
+  const char *changes_layer; /* where --changes-since reads who held what:
+                               the layer (default "control") and its */
+  const char *changes_field; /* field naming the holder (default "holder") */
 } cm_map_settings;
 
 /* How long a dated feature stays on the map after its date (or its end):
@@ -112,8 +111,6 @@ typedef struct cm_style_layer {
 
 typedef enum { CM_PATTERN_NONE = 0, CM_PATTERN_HATCH, CM_PATTERN_CROSS } cm_pattern_kind;
 typedef enum { CM_MARKER_CIRCLE = 0, CM_MARKER_SQUARE, CM_MARKER_TRIANGLE, CM_MARKER_STAR } cm_marker_type;
-typedef enum { CM_JOIN_MITER = 0, CM_JOIN_ROUND, CM_JOIN_BEVEL } cm_line_join;
-typedef enum { CM_CAP_BUTT = 0, CM_CAP_ROUND, CM_CAP_SQUARE } cm_line_cap;
 typedef enum { CM_PLACE_POINT = 0, CM_PLACE_INTERIOR, CM_PLACE_LINE } cm_text_placement;
 
 typedef struct cm_pattern {
@@ -159,8 +156,6 @@ enum {
 
 /* What a line's ends carry: `line-start` and `line-end`. */
 typedef enum { CM_LINE_END_NONE = 0, CM_LINE_END_ARROW } cm_line_end;
-
-#define CM_MAX_DASHES 8
 
 /* Everything the rules say about one feature, after the cascade. Defaults
  * are filled for properties no rule set (see docs/style.md); a feature is
@@ -213,7 +208,7 @@ typedef struct cm_symbolizer {
  * problem found is appended to it (parsing goes on after a mistake). On
  * success *out is the caller's, freed with cm_style_free. */
 CM_EXTERN int cm_style_load(cm_style **out, const char *path, cm_error *err,
-                  cm_errors *all);
+                            cm_errors *all);
 
 /* What a caller changes in a style as it is read (command-line options);
  * all zero: nothing. Entries are "NAME=VALUE" with VALUE written as in a
@@ -238,16 +233,16 @@ typedef struct cm_style_options {
 
 /* cm_style_load and cm_style_parse with options (opt may be NULL). */
 CM_EXTERN int cm_style_load_with(cm_style **out, const char *path,
-                       const cm_style_options *opt, cm_error *err,
-                       cm_errors *all);
+                                 const cm_style_options *opt, cm_error *err,
+                                 cm_errors *all);
 CM_EXTERN int cm_style_parse_with(cm_style **out, const char *text, size_t len,
-                        const char *name, const cm_style_options *opt,
-                        cm_error *err, cm_errors *all);
+                                  const char *name, const cm_style_options *opt,
+                                  cm_error *err, cm_errors *all);
 
 /* Parse style text held in memory; name is used in messages and its folder
  * to resolve Layer file paths. Same results as cm_style_load. */
 CM_EXTERN int cm_style_parse(cm_style **out, const char *text, size_t len,
-                   const char *name, cm_error *err, cm_errors *all);
+                             const char *name, cm_error *err, cm_errors *all);
 
 CM_EXTERN void cm_style_free(cm_style *style);
 
@@ -278,7 +273,7 @@ CM_EXTERN int cm_style_rule_line(const cm_style *style, int rule);
  * first) and returns the number of rules that matched. Pointers in *out are
  * owned by the style. */
 CM_EXTERN int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get,
-                     void *ud, cm_symbolizer *out);
+                               void *ud, cm_symbolizer *out);
 
 /* A field's text as a number, as filters read it: blanks around it
  * allowed, independent of the C locale. Returns 0 or -1. */
@@ -323,8 +318,8 @@ CM_EXTERN const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t 
  * {date} is the date formatted for lang, {date:FMT} with a cm_date_format
  * format; {{ and }} are literal braces. Unknown fields expand to "". */
 CM_EXTERN size_t cm_style_expand(char *buf, size_t size, const char *tmpl,
-                       cm_attr_fn get, void *ud, const char *lang,
-                       cm_digits digits, cm_day date);
+                                 cm_attr_fn get, void *ud, const char *lang,
+                                 cm_digits digits, cm_day date);
 
 CM_END_DECLS
 

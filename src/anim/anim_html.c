@@ -170,7 +170,7 @@ static int frame_date(html_writer *h, html_frame *fr, const cm_scene *scene) {
   snprintf(fr->date, sizeof fr->date, "%s", iso ? iso : "");
   char when[128] = "";
   cm_day d;
-  if (iso && cm_date_parse(iso, &d, NULL, NULL) == CM_OK)
+  if (cm_scene_date(scene, &d))
     cm_date_format(when, sizeof when, d, NULL, lang ? lang : "en", CM_DIGITS_DEFAULT);
   if (!h->lang && !(h->lang = strdup(lang ? lang : "en")))
     return CM_ENOMEM;

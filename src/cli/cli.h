@@ -20,7 +20,7 @@ void cli_map_warnings(const cm_map *map);
  * fit in half of the memory available (saying so unless quiet). */
 int cli_fit_jobs(const cm_map *map, const char *output, int jobs, int quiet);
 
-/* --changes-since reads the layer "control": CM_EUSAGE (err set) when the
+/* --changes-since reads the layer changes-layer names: CM_EUSAGE (err set) when the
  * style has none, found before any data is loaded. */
 int cli_needs_control(const cm_style *style, cm_error *err);
 

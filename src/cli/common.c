@@ -32,14 +32,18 @@ void cli_map_warnings(const cm_map *map) {
 }
 
 int cli_needs_control(const cm_style *s, cm_error *err) {
+  const cm_map_settings *m = cm_style_map(s);
   for (size_t i = 0; i < cm_style_layer_count(s); i++)
-    if (!strcmp(cm_style_layer_at(s, i)->name, "control"))
+    if (!strcmp(cm_style_layer_at(s, i)->name, m->changes_layer))
       return CM_OK;
   cm_error_set(err, CM_EUSAGE, cm_style_name(s), 0, 0,
-               "showing changes needs a layer named 'control' with a field "
-               "'holder', and the style has no Layer#control");
-  cm_error_hint(err, "add Layer#control { file: \"...\"; } for the "
-                     "territorial-control polygons");
+               "showing changes needs a layer named '%s' with a field '%s', "
+               "and the style has no Layer#%s", m->changes_layer,
+               m->changes_field, m->changes_layer);
+  cm_error_hint(err, "add Layer#%s { file: \"...\"; } for the "
+                     "territorial-control polygons, or name the layer of "
+                     "holders in the Map block (changes-layer: NAME;)",
+                m->changes_layer);
   return CM_EUSAGE;
 }
 

@@ -10,12 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONTROL_LAYER "control"
-#define HOLDER_FIELD "holder"
-
+/* The layer of holders, named by the Map block's changes-layer. */
 static int control_layer(const composer *c) {
   for (size_t i = 0; i < cm_map_layer_count(c->map); i++)
-    if (!strcmp(cm_map_layer_style(c->map, i)->name, CONTROL_LAYER))
+    if (!strcmp(cm_map_layer_style(c->map, i)->name, c->ms->changes_layer))
       return (int)i;
   return -1;
 }
@@ -38,7 +36,7 @@ static int combine(cm_geom *a, const cm_geom *b, cm_bool_op op) {
 static int held(const composer *c, size_t l, const char *holder, cm_day d,
                 cm_geom *out) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
-  int field = cm_layer_field_index(layer, HOLDER_FIELD);
+  int field = cm_layer_field_index(layer, c->ms->changes_field);
   cm_geom_init(out, CM_GEOM_POLYGON);
   int rc = CM_OK;
   for (size_t f = 0; f < cm_layer_count(layer) && rc == CM_OK; f++) {
@@ -56,7 +54,7 @@ static int held(const composer *c, size_t l, const char *holder, cm_day d,
 static int holders(const composer *c, size_t l, cm_day d0, const char ***out,
                    size_t *n) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
-  int field = cm_layer_field_index(layer, HOLDER_FIELD);
+  int field = cm_layer_field_index(layer, c->ms->changes_field);
   size_t count = cm_layer_count(layer);
   const char **list = calloc(count ? count : 1, sizeof *list);
   if (!list)
@@ -124,10 +122,12 @@ int cm_draw_changes(composer *c) {
   if (!c->opt->changes)
     return CM_OK;
   int l = control_layer(c);
-  if (l < 0 || cm_layer_field_index(cm_map_layer_data(c->map, (size_t)l), HOLDER_FIELD) < 0)
+  if (l < 0 || cm_layer_field_index(cm_map_layer_data(c->map, (size_t)l),
+                                     c->ms->changes_field) < 0)
     return cm_error_set(c->err, CM_EUSAGE, cm_style_name(cm_map_style(c->map)), 0, 0,
-                        "showing changes needs a layer named '" CONTROL_LAYER
-                        "' with a field '" HOLDER_FIELD "'");
+                        "showing changes needs a layer named '%s' with a field "
+                        "'%s' (changes-layer and changes-field in the Map block)",
+                        c->ms->changes_layer, c->ms->changes_field);
   cm_geom ground;
   int rc = changed_ground(c, (size_t)l, &ground);
   cm_paint p = overlay_paint();

@@ -613,9 +613,7 @@ char *cm_compose_expand(const composer *c, const char *tmpl) {
 }
 
 int cm_compose_meta(composer *c) {
-  char iso[16];
-  cm_date_iso(c->opt->date, iso);
-  int rc = cm_scene_set_meta(c->scene, "Date", iso);
+  int rc = cm_scene_set_date(c->scene, c->opt->date);
   const char *style = cm_style_name(cm_map_style(c->map));
   const char *slash = strrchr(style, '/');
   if (rc == CM_OK)

@@ -95,10 +95,9 @@ static int document_date(char out[32], const cm_scene *scene, cm_error *err) {
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return CM_OK;
   }
-  const char *d = cm_scene_meta(scene, "Date");
+  cm_day d;
   int y, m, day;
-  char tail;
-  if (d && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &day, &tail) == 3 && y >= 1)
+  if (cm_scene_date(scene, &d) && (cm_date_to_ymd(d, &y, &m, &day), y >= 1))
     snprintf(out, 32, "%04d-%02d-%02dT00:00:00Z", y, m, day);
   else
     snprintf(out, 32, "1970-01-01T00:00:00Z");

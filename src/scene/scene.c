@@ -14,6 +14,8 @@ struct cm_scene {
   int depth; /* open groups, so group_end cannot underflow */
   meta *meta;
   size_t nmeta;
+  cm_day date;
+  int has_date;
   char **warnings;
   size_t nwarnings;
 };
@@ -190,6 +192,12 @@ const cm_item *cm_scene_item(const cm_scene *s, size_t i) {
 }
 
 int cm_scene_set_meta(cm_scene *s, const char *key, const char *value) {
+  if (strcmp(key, "Date") == 0) { /* the typed date follows the text */
+    cm_day d, after;
+    s->has_date = cm_date_parse(value, &d, &after, NULL) == CM_OK &&
+                  after == d + 1;
+    s->date = s->has_date ? d : 0;
+  }
   for (size_t i = 0; i < s->nmeta; i++) {
     if (strcmp(s->meta[i].key, key) == 0) {
       char *v = strdup(value);
@@ -216,4 +224,16 @@ const char *cm_scene_meta(const cm_scene *s, const char *key) {
     if (strcmp(s->meta[i].key, key) == 0)
       return s->meta[i].value;
   return NULL;
+}
+
+int cm_scene_set_date(cm_scene *s, cm_day day) {
+  char iso[16];
+  cm_date_iso(day, iso);
+  return cm_scene_set_meta(s, "Date", iso);
+}
+
+int cm_scene_date(const cm_scene *s, cm_day *day) {
+  if (s->has_date)
+    *day = s->date;
+  return s->has_date;
 }

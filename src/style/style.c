@@ -40,6 +40,8 @@ static void map_defaults(cm_map_settings *m) {
   m->inset = CM_CORNER_NONE;
   m->margin = (cm_length){4, CM_UNIT_MM};
   m->key_size = (cm_length){30, CM_UNIT_MM};
+  m->changes_layer = "control";
+  m->changes_field = "holder";
 }
 
 static void symbolizer_defaults(cm_symbolizer *s) {

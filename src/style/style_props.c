@@ -99,6 +99,8 @@ static const style_prop map_props[] = {
     {.name = "inset", .kind = VAL_INSET, IN_MAP(inset), .keywords = inset_corners},
     {.name = "key", .kind = VAL_KEYWORD, IN_MAP(key), .keywords = key_places},
     {.name = "key-size", .kind = VAL_LENGTH, IN_MAP(key_size)},
+    {.name = "changes-layer", .kind = VAL_STRING, IN_MAP(changes_layer)},
+    {.name = "changes-field", .kind = VAL_STRING, IN_MAP(changes_field)},
 };
 
 static const style_prop layer_props[] = {
