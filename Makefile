@@ -35,18 +35,17 @@ LDLIBS    := $(PKG_LIBS) $(OTHER_LIBS)
 DATASET_VERSION := $(shell cat shapes/VERSION 2>/dev/null)
 
 # One folder a module (docs/architecture.md). A module is compiled with
-# include/, its own folder and the folders of the modules it uses below
-# it, as listed here: reaching into any other module's internals fails to
-# build. util, geom, data, style, scene: public headers only.
+# include/, its own folder, util's (the growable array and atomic files,
+# for every module) and the folders of the modules it uses below it, as
+# listed here: reaching into any other module's internals fails to build.
 MODULES   := $(filter-out cli,$(notdir $(wildcard src/*)))
-USES_data    := util
 USES_page    := text
 USES_map     := page
 USES_compose := page text
-USES_render  := text util
-USES_anim    := render util
-USES_batch   := render util
-mod_inc    = -Isrc/$(1) $(foreach u,$(USES_$(1)),-Isrc/$(u))
+USES_render  := text
+USES_anim    := render
+USES_batch   := render
+mod_inc    = -Isrc/$(1) $(if $(filter util,$(1)),,-Isrc/util) $(foreach u,$(USES_$(1)),-Isrc/$(u))
 # The tests, fuzz harnesses and benchmark tools look inside every module.
 MOD_INC   := $(MODULES:%=-Isrc/%)
 LIB_SRC   := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
@@ -113,7 +112,7 @@ $(PROGRAM): $(CLI_OBJ) $(STATIC)
 print-flags-%:
 	@echo $(ALL_CFLAGS) $(call mod_inc,$*)
 print-uses-%:
-	@echo $(USES_$*)
+	@echo $(if $(filter util,$*),,util) $(USES_$*)
 
 # --- the default map --------------------------------------------------------
 # The render says what it wrote.

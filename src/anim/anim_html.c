@@ -13,6 +13,7 @@
 #include "anim_internal.h"
 #include "render_internal.h"
 #include "controlmap/date.h"
+#include "util_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,14 +182,8 @@ static int frame_date(html_writer *h, html_frame *fr, const cm_scene *scene) {
 }
 
 int html_add(html_writer *h, const cm_scene *scene, cm_error *err) {
-  if (h->nframes == h->cap_frames) {
-    size_t cap = h->cap_frames ? h->cap_frames * 2 : 64;
-    html_frame *grown = realloc(h->frames, cap * sizeof *grown);
-    if (!grown)
-      return cm_error_set(err, CM_ENOMEM, h->path, 0, 0, "out of memory");
-    h->frames = grown;
-    h->cap_frames = cap;
-  }
+  if (cm__grow((void **)&h->frames, &h->cap_frames, h->nframes + 1, sizeof *h->frames) != CM_OK)
+    return cm_error_set(err, CM_ENOMEM, h->path, 0, 0, "out of memory");
   html_frame *fr = &h->frames[h->nframes++];
   memset(fr, 0, sizeof *fr);
   char *svg = NULL;

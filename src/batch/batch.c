@@ -12,7 +12,6 @@
 #include "render_internal.h"
 #include "batch_internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -39,52 +38,6 @@ void cm_batch_free(cm_batch *b) {
   free(b);
 }
 
-typedef struct runner {
-  cm_batch *batch;
-  const cm_map *map;
-  cm_batch_progress_fn progress;
-  void *ud;
-  pthread_mutex_t lock;
-  size_t next, finished;
-} runner;
-
-/* The next pending frame, or NULL when none is left. */
-static cm_frame *take(runner *r) {
-  cm_frame *f = NULL;
-  pthread_mutex_lock(&r->lock);
-  while (!f && r->next < r->batch->count) {
-    cm_frame *candidate = &r->batch->frames[r->next++];
-    if (candidate->status == CM_FRAME_PENDING)
-      f = candidate;
-  }
-  pthread_mutex_unlock(&r->lock);
-  return f;
-}
-
-static void tell(runner *r, cm_frame *f, cm_batch_event event) {
-  if (!r->progress)
-    return;
-  pthread_mutex_lock(&r->lock);
-  r->progress(r->ud, f, event, r->finished);
-  pthread_mutex_unlock(&r->lock);
-}
-
-/* Record how the frame ended; the error is copied out of the worker's
- * stack before the lock is taken. */
-static void finish(runner *r, cm_frame *f, cm_frame_status status,
-                   const cm_error *err) {
-  cm_error *kept = NULL;
-  if (status == CM_FRAME_FAILED && (kept = malloc(sizeof *kept)))
-    *kept = *err;
-  pthread_mutex_lock(&r->lock);
-  f->status = status;
-  f->error = kept;
-  r->finished++;
-  if (r->progress)
-    r->progress(r->ud, f, CM_BATCH_FINISHED, r->finished);
-  pthread_mutex_unlock(&r->lock);
-}
-
 /* Outputs are renamed into place whole, so one that exists is complete. */
 static int exists(const char *path) {
   struct stat st;
@@ -101,36 +54,33 @@ cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f) {
   return opt;
 }
 
-static void draw_frame(runner *r, cm_frame *f, cm_frame_reuse *reuse) {
-  const cm_batch *b = r->batch;
+/* One frame to its file. The worker's state is its last PNG's bands. */
+static void draw_frame(batch_pool *p, cm_frame *f, void *bands) {
+  const cm_batch *b = p->batch;
   if (b->skip_existing && exists(f->output)) {
-    finish(r, f, CM_FRAME_SKIPPED, NULL);
+    batch_pool_finish(p, f, CM_FRAME_SKIPPED, NULL);
     return;
   }
-  tell(r, f, CM_BATCH_STARTED);
+  batch_pool_tell(p, f, CM_BATCH_STARTED);
   cm_error err;
   cm_error_clear(&err);
   cm_compose_options opt = batch_frame_options(b, f);
   cm_scene *scene = NULL;
-  int rc = cm_compose(&scene, r->map, &opt, &err);
+  int rc = cm_compose(&scene, p->map, &opt, &err);
   if (rc == CM_OK) {
-    tell(r, f, CM_BATCH_COMPOSED);
-    rc = cm_render_file_reusing(scene, f->output, &b->render, reuse, &err);
+    batch_pool_tell(p, f, CM_BATCH_COMPOSED);
+    cm_frame_reuse reuse = {b->base, bands};
+    rc = cm_render_file_reusing(scene, f->output, &b->render, &reuse, &err);
   }
   cm_scene_free(scene);
-  finish(r, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
+  batch_pool_finish(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
 }
 
-static void *work(void *arg) {
-  runner *r = arg;
-  /* Without memory for the bands, frames are compressed whole. */
-  cm_frame_reuse reuse = {r->batch->base, cm_png_bands_new()};
-  cm_frame *f;
-  while ((f = take(r)))
-    draw_frame(r, f, &reuse);
-  cm_png_bands_free(reuse.bands);
-  return NULL;
-}
+/* Without memory for the bands, frames are compressed whole. */
+static void *bands_new(batch_pool *p) { return cm_png_bands_new(); }
+static void bands_free(void *bands) { cm_png_bands_free(bands); }
+
+static const batch_work to_files = {bands_new, draw_frame, bands_free};
 
 static size_t pending(const cm_batch *b) {
   size_t n = 0;
@@ -139,29 +89,11 @@ static size_t pending(const cm_batch *b) {
   return n;
 }
 
-static int failed(const cm_batch *b) {
+int batch_failed(const cm_batch *b) {
   int n = 0;
   for (size_t i = 0; i < b->count; i++)
     n += b->frames[i].status == CM_FRAME_FAILED;
   return n;
-}
-
-/* Workers beyond the first are threads; the calling thread is the first,
- * so jobs = 1 starts no thread, and a thread that cannot be started only
- * leaves more frames to the others. */
-void batch_workers(void *(*fn)(void *), void *arg, int jobs, size_t frames) {
-  size_t extra = jobs > 1 ? (size_t)jobs - 1 : 0;
-  if (frames && extra > frames - 1)
-    extra = frames - 1;
-  pthread_t *threads = extra ? malloc(extra * sizeof *threads) : NULL;
-  size_t started = 0;
-  while (threads && started < extra &&
-         pthread_create(&threads[started], NULL, fn, arg) == 0)
-    started++;
-  fn(arg);
-  for (size_t i = 0; i < started; i++)
-    pthread_join(threads[i], NULL);
-  free(threads);
 }
 
 /* The scene of frame f, or NULL. */
@@ -210,11 +142,10 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   if (b->animation) {
     rc = batch_run_animation(b, map, jobs, progress, ud);
   } else {
-    runner r = {.batch = b, .map = map, .progress = progress, .ud = ud};
-    pthread_mutex_init(&r.lock, NULL);
-    batch_workers(work, &r, jobs, pending(b));
-    pthread_mutex_destroy(&r.lock);
-    rc = failed(b);
+    batch_pool pool = {.batch = b, .map = map, .progress = progress,
+                       .ud = ud, .work = &to_files};
+    batch_pool_run(&pool, jobs, pending(b));
+    rc = batch_failed(b);
   }
   b->compose.cache = NULL;
   cm_compose_cache_free(cache);

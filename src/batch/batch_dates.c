@@ -2,6 +2,7 @@
  * date on which what the map shows changes. */
 
 #include "batch_internal.h"
+#include "util_internal.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -19,14 +20,8 @@ static int wanted_add(wanted_list *list, cm_day date, const char *name, int line
     cm_error_hint(err, "take a longer step or a shorter period");
     return CM_ENOMEM;
   }
-  if (list->count == list->cap) {
-    size_t cap = list->cap ? list->cap * 2 : 64;
-    wanted *items = realloc(list->items, cap * sizeof *items);
-    if (!items)
-      return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
-    list->items = items;
-    list->cap = cap;
-  }
+  if (cm__grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) != CM_OK)
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
   char *copy = name ? strdup(name) : NULL;
   if (name && !copy)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");

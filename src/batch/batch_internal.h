@@ -6,6 +6,8 @@
 
 #include "controlmap/batch.h"
 
+#include <pthread.h>
+
 /* A date wanted in the plan, with the output name a dates file gave it
  * (NULL: from the template) and the file line it came from (0: none). */
 typedef struct wanted {
@@ -40,9 +42,53 @@ struct cm_batch {
  * what changed since the frame before (nothing for the first). */
 cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f);
 
-/* Run work(arg) on the calling thread and up to jobs - 1 more (no more
- * than frames - 1), and wait for all. */
-void batch_workers(void *(*work)(void *), void *arg, int jobs, size_t frames);
+/* The worker pool (pool.c), for files and animations alike. */
+typedef struct batch_pool batch_pool;
+
+/* What each worker does: begin once (its own state, or NULL; begin may
+ * be NULL), frame for every frame it takes, which must end the frame
+ * with batch_pool_finish, then end with the state (end may be NULL). */
+typedef struct batch_work {
+  void *(*begin)(batch_pool *p);
+  void (*frame)(batch_pool *p, cm_frame *f, void *local);
+  void (*end)(void *local);
+} batch_work;
+
+struct batch_pool {
+  cm_batch *batch;
+  const cm_map *map;
+  cm_batch_progress_fn progress;
+  void *ud;
+  const batch_work *work;
+  void *owner;          /* the caller's own state (an animation's runner) */
+  size_t window;        /* start no frame this many past `added`; 0: any */
+  int stop_on_failure;  /* a failed frame stops every worker */
+  /* guarded by lock: */
+  pthread_mutex_t lock;
+  pthread_cond_t moved; /* a frame was added, or the run stopped */
+  size_t next;          /* the next frame to take */
+  size_t added;         /* for a window: frames done in order so far */
+  size_t finished;
+  int stopped;
+};
+
+/* Run the pool's work on the calling thread and up to jobs - 1 more (no
+ * more than frames - 1), and wait for all. */
+void batch_pool_run(batch_pool *p, int jobs, size_t frames);
+
+/* Tell the progress function of an event (takes the lock). */
+void batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event);
+
+/* Record how a frame ended (err is copied for a failure) and tell the
+ * progress function: batch_pool_finish takes the lock, the _locked form
+ * is for a caller that holds it. */
+void batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
+                       const cm_error *err);
+void batch_pool_finish_locked(batch_pool *p, cm_frame *f,
+                              cm_frame_status status, const cm_error *err);
+
+/* How many frames failed. */
+int batch_failed(const cm_batch *b);
 
 /* cm_batch_run for a batch whose frames go into one animation. */
 int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,

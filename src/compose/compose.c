@@ -164,14 +164,8 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
 }
 
 int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
-  if (c->nlabels == c->cap_labels) {
-    size_t cap = c->cap_labels ? c->cap_labels * 2 : 64;
-    cm_label *grown = realloc(c->labels, cap * sizeof *grown);
-    if (!grown)
-      return CM_ENOMEM;
-    c->labels = grown;
-    c->cap_labels = cap;
-  }
+  if (cm__grow((void **)&c->labels, &c->cap_labels, c->nlabels + 1, sizeof *c->labels) != CM_OK)
+    return CM_ENOMEM;
   cm_label *l = &c->labels[c->nlabels];
   *l = *label;
   l->order = c->nlabels;
@@ -225,14 +219,8 @@ static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
   size_t *slot = legend_slot(c, text);
   if (*slot)
     return CM_OK;
-  if (c->nlegend == c->cap_legend) {
-    size_t cap = c->cap_legend ? c->cap_legend * 2 : 16;
-    cm_legend_entry *grown = realloc(c->legend, cap * sizeof *grown);
-    if (!grown)
-      return CM_ENOMEM;
-    c->legend = grown;
-    c->cap_legend = cap;
-  }
+  if (cm__grow((void **)&c->legend, &c->cap_legend, c->nlegend + 1, sizeof *c->legend) != CM_OK)
+    return CM_ENOMEM;
   cm_legend_entry *e = &c->legend[c->nlegend];
   memset(e, 0, sizeof *e);
   e->arrow.taper = 1;
@@ -422,14 +410,8 @@ static void field_width(const composer *c, const cm_symbolizer *s,
 /* Remember a marker and its place's name for the check. */
 static int note_mark(composer *c, const cm_symbolizer *s, feature_attrs *ref,
                      size_t item) {
-  if (c->nmarks == c->cap_marks) {
-    size_t cap = c->cap_marks ? c->cap_marks * 2 : 64;
-    cm_mark *grown = realloc(c->marks, cap * sizeof *grown);
-    if (!grown)
-      return CM_ENOMEM;
-    c->marks = grown;
-    c->cap_marks = cap;
-  }
+  if (cm__grow((void **)&c->marks, &c->cap_marks, c->nmarks + 1, sizeof *c->marks) != CM_OK)
+    return CM_ENOMEM;
   cm_mark *m = &c->marks[c->nmarks++];
   m->item = item;
   m->box = cm_geom_bbox(&cm_scene_item(c->scene, item)->geom);

@@ -8,6 +8,7 @@
 #include "controlmap/compose.h"
 #include "page_internal.h"
 #include "text_internal.h"
+#include "util_internal.h"
 
 /* A label waiting for a place. */
 typedef struct cm_label {

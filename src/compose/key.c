@@ -39,14 +39,8 @@ int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
   char text[1024];
   cm_style_expand(text, sizeof text, s->key, cm_compose_attr, a, c->ms->lang,
                   c->ms->digits, c->day);
-  if (c->nkey == c->cap_key) {
-    size_t cap = c->cap_key ? c->cap_key * 2 : 16;
-    cm_key_entry *grown = realloc(c->key, cap * sizeof *grown);
-    if (!grown)
-      return CM_ENOMEM;
-    c->key = grown;
-    c->cap_key = cap;
-  }
+  if (cm__grow((void **)&c->key, &c->cap_key, c->nkey + 1, sizeof *c->key) != CM_OK)
+    return CM_ENOMEM;
   cm_key_entry *e = &c->key[c->nkey];
   if (!(e->text = strdup(text)))
     return CM_ENOMEM;

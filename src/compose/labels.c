@@ -18,14 +18,8 @@ static int by_priority(const void *a, const void *b) {
 }
 
 int cm_compose_take(composer *c, cm_bbox box) {
-  if (c->ntaken == c->cap_taken) {
-    size_t cap = c->cap_taken ? c->cap_taken * 2 : 64;
-    cm_bbox *grown = realloc(c->taken, cap * sizeof *grown);
-    if (!grown)
-      return CM_ENOMEM;
-    c->taken = grown;
-    c->cap_taken = cap;
-  }
+  if (cm__grow((void **)&c->taken, &c->cap_taken, c->ntaken + 1, sizeof *c->taken) != CM_OK)
+    return CM_ENOMEM;
   c->taken[c->ntaken++] = box;
   return CM_OK;
 }

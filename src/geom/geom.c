@@ -1,6 +1,7 @@
 #include "controlmap/geom.h"
 #include "controlmap/error.h"
 #include "geom_bool.h"
+#include "util_internal.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -8,28 +9,6 @@
 #include <string.h>
 
 /* ---- storage -------------------------------------------------------------------- */
-
-/* Doubles *cap until it holds need items, refusing sizes whose byte count
- * would not fit in size_t rather than wrapping around. The boolean
- * operations grow their lists with it too (geom_bool.h). */
-int geom_grow(void **items, size_t *cap, size_t need, size_t item_size) {
-  if (need <= *cap)
-    return 0;
-  size_t n = *cap ? *cap : 16;
-  while (n < need) {
-    if (n > SIZE_MAX / 2)
-      return CM_ENOMEM;
-    n *= 2;
-  }
-  if (n > SIZE_MAX / item_size)
-    return CM_ENOMEM;
-  void *p = realloc(*items, n * item_size);
-  if (!p)
-    return CM_ENOMEM;
-  *items = p;
-  *cap = n;
-  return 0;
-}
 
 void cm_geom_init(cm_geom *g, cm_geom_type type) {
   memset(g, 0, sizeof *g);
@@ -43,7 +22,7 @@ void cm_geom_free(cm_geom *g) {
 }
 
 int cm_geom_begin_part(cm_geom *g) {
-  if (geom_grow((void **)&g->parts, &g->cap_parts, g->nparts + 1, sizeof *g->parts))
+  if (cm__grow((void **)&g->parts, &g->cap_parts, g->nparts + 1, sizeof *g->parts))
     return CM_ENOMEM;
   g->parts[g->nparts++] = g->npoints;
   return 0;
@@ -59,7 +38,7 @@ int cm_geom_add_point(cm_geom *g, double x, double y) {
                    (g->type == CM_GEOM_POINT && last_part_size(g) > 0);
   if (needs_part && cm_geom_begin_part(g))
     return CM_ENOMEM;
-  if (geom_grow((void **)&g->points, &g->cap_points, g->npoints + 1,
+  if (cm__grow((void **)&g->points, &g->cap_points, g->npoints + 1,
                 sizeof *g->points))
     return CM_ENOMEM;
   g->points[g->npoints].x = x;
@@ -82,9 +61,9 @@ const cm_point *cm_geom_part(const cm_geom *g, size_t i) {
 int cm_geom_copy(cm_geom *dst, const cm_geom *src) {
   cm_geom copy;
   cm_geom_init(&copy, src->type);
-  if (geom_grow((void **)&copy.points, &copy.cap_points, src->npoints,
+  if (cm__grow((void **)&copy.points, &copy.cap_points, src->npoints,
                 sizeof *copy.points) ||
-      geom_grow((void **)&copy.parts, &copy.cap_parts, src->nparts,
+      cm__grow((void **)&copy.parts, &copy.cap_parts, src->nparts,
                 sizeof *copy.parts)) {
     cm_geom_free(&copy);
     cm_geom_init(dst, src->type);
@@ -103,7 +82,7 @@ int cm_geom_copy(cm_geom *dst, const cm_geom *src) {
 /* Appends a whole run of points as one new part. */
 static int add_part(cm_geom *g, const cm_point *pts, size_t n) {
   if (cm_geom_begin_part(g) ||
-      geom_grow((void **)&g->points, &g->cap_points, g->npoints + n,
+      cm__grow((void **)&g->points, &g->cap_points, g->npoints + n,
                 sizeof *g->points))
     return CM_ENOMEM;
   if (n)
@@ -366,7 +345,7 @@ typedef struct {
 } point_list;
 
 static int list_push(point_list *l, cm_point p) {
-  if (geom_grow((void **)&l->p, &l->cap, l->n + 1, sizeof *l->p))
+  if (cm__grow((void **)&l->p, &l->cap, l->n + 1, sizeof *l->p))
     return CM_ENOMEM;
   l->p[l->n++] = p;
   return 0;
@@ -655,7 +634,7 @@ typedef struct {
 static int push_span(span_stack *s, size_t lo, size_t hi) {
   if (hi - lo < 2)
     return 0;
-  if (geom_grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items))
+  if (cm__grow((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items))
     return CM_ENOMEM;
   s->items[s->n].lo = lo;
   s->items[s->n].hi = hi;
@@ -739,7 +718,7 @@ static int simplify_part(const cm_point *pts, size_t n, int ring, double tol,
   for (size_t i = 0; i < n; i++)
     kept += keep[i];
   if (rc == 0 && (cm_geom_begin_part(out) ||
-                  geom_grow((void **)&out->points, &out->cap_points,
+                  cm__grow((void **)&out->points, &out->cap_points,
                             out->npoints + kept, sizeof *out->points)))
     rc = CM_ENOMEM;
   for (size_t i = 0; rc == 0 && i < n; i++)
@@ -801,7 +780,7 @@ static cell make_cell(const cm_geom *g, double x, double y, double half) {
 /* The queue is a binary max-heap on potential, so the most promising cell
  * is always refined first. */
 static int queue_push(cell_queue *q, cell c) {
-  if (geom_grow((void **)&q->items, &q->cap, q->n + 1, sizeof *q->items))
+  if (cm__grow((void **)&q->items, &q->cap, q->n + 1, sizeof *q->items))
     return CM_ENOMEM;
   size_t i = q->n++;
   while (i > 0 && q->items[(i - 1) / 2].potential < c.potential) {

@@ -17,7 +17,7 @@
 /* ---- storage ---------------------------------------------------------------------- */
 
 int overlay_push_edge(overlay_edges *list, overlay_edge e) {
-  if (geom_grow((void **)&list->items, &list->cap, list->n + 1,
+  if (cm__grow((void **)&list->items, &list->cap, list->n + 1,
                 sizeof *list->items))
     return CM_ENOMEM;
   list->items[list->n++] = e;
@@ -25,7 +25,7 @@ int overlay_push_edge(overlay_edges *list, overlay_edge e) {
 }
 
 int overlay_push_point(overlay_points *list, overlay_point p) {
-  if (geom_grow((void **)&list->items, &list->cap, list->n + 1,
+  if (cm__grow((void **)&list->items, &list->cap, list->n + 1,
                 sizeof *list->items))
     return CM_ENOMEM;
   list->items[list->n++] = p;

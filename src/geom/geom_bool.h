@@ -14,6 +14,7 @@
  * 128-bit integers. */
 
 #include "controlmap/geom.h"
+#include "util_internal.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -95,10 +96,6 @@ static inline overlay_key overlay_point_key(overlay_point p) {
 /* Sorts items by key, keeping the order of equal keys; 0 or CM_ENOMEM. */
 int overlay_sort(overlay_sort_item *items, size_t n);
 
-/* Make room for need items of size bytes in *items (doubling *cap); 0 or
- * CM_ENOMEM, refusing byte counts that would not fit in size_t. Defined in
- * geom.c, whose geometries grow the same way. */
-int geom_grow(void **items, size_t *cap, size_t need, size_t size);
 
 int overlay_push_edge(overlay_edges *list, overlay_edge e);
 int overlay_push_point(overlay_points *list, overlay_point p);

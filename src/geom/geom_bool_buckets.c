@@ -28,7 +28,7 @@ static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
 int overlay_ids_push(overlay_ids *ids, size_t id) {
-  if (geom_grow((void **)&ids->items, &ids->cap, ids->n + 1, sizeof *ids->items))
+  if (cm__grow((void **)&ids->items, &ids->cap, ids->n + 1, sizeof *ids->items))
     return CM_ENOMEM;
   ids->items[ids->n++] = id;
   return 0;
@@ -312,7 +312,7 @@ static int by_along(const void *pa, const void *pb) {
 }
 
 static int add_stop(const overlay_edge *e, overlay_point c, overlay_stops *found) {
-  if (geom_grow((void **)&found->items, &found->cap, found->n + 1,
+  if (cm__grow((void **)&found->items, &found->cap, found->n + 1,
                 sizeof *found->items))
     return CM_ENOMEM;
   found->items[found->n].along = (overlay_wide)(c.x - e->p.x) * (e->q.x - e->p.x) +

@@ -375,7 +375,7 @@ static int straight_through(const planar_map *m, const walk *w,
 
 static int emit_ring(const planar_map *m, const walk *w, const size_t *ring,
                      size_t n, overlay_rings *rings) {
-  if (geom_grow((void **)&rings->starts, &rings->cap_rings,
+  if (cm__grow((void **)&rings->starts, &rings->cap_rings,
                 rings->nrings + 1, sizeof *rings->starts))
     return CM_ENOMEM;
   size_t start = rings->points.n;

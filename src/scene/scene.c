@@ -1,4 +1,5 @@
 #include "controlmap/scene.h"
+#include "util_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,14 +79,8 @@ double cm_scene_dpi(const cm_scene *s) { return s->dpi; }
 
 /* A zeroed item at the end of the list, or NULL when out of memory. */
 static cm_item *push(cm_scene *s, cm_item_kind kind) {
-  if (s->count == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    cm_item *items = realloc(s->items, cap * sizeof *items);
-    if (!items)
-      return NULL;
-    s->items = items;
-    s->cap = cap;
-  }
+  if (cm__grow((void **)&s->items, &s->cap, s->count + 1, sizeof *s->items) != CM_OK)
+    return NULL;
   cm_item *it = &s->items[s->count++];
   memset(it, 0, sizeof *it);
   it->kind = kind;

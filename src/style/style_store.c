@@ -2,6 +2,7 @@
  * a style is one walk), and growable arrays for lists built while parsing. */
 
 #include "style_internal.h"
+#include "util_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,16 +64,8 @@ void style_arena_free(style_arena *a) {
 }
 
 void *style_vec_push(style_vec *v) {
-  if (v->count == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 8;
-    if (cap > SIZE_MAX / v->size)
-      return NULL;
-    void *grown = realloc(v->items, cap * v->size);
-    if (!grown)
-      return NULL;
-    v->items = grown;
-    v->cap = cap;
-  }
+  if (cm__grow(&v->items, &v->cap, v->count + 1, v->size) != CM_OK)
+    return NULL;
   char *slot = (char *)v->items + v->count * v->size;
   memset(slot, 0, v->size);
   v->count++;

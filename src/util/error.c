@@ -1,4 +1,5 @@
 #include "controlmap/error.h"
+#include "util_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,14 +58,8 @@ const char *cm_error_format(const cm_error *err, char *buf, size_t size) {
 }
 
 int cm_errors_add(cm_errors *list, const cm_error *err) {
-  if (list->count == list->cap) {
-    size_t cap = list->cap ? list->cap * 2 : 8;
-    cm_error *items = realloc(list->items, cap * sizeof *items);
-    if (!items)
-      return CM_ENOMEM;
-    list->items = items;
-    list->cap = cap;
-  }
+  if (cm__grow((void **)&list->items, &list->cap, list->count + 1, sizeof *list->items) != CM_OK)
+    return CM_ENOMEM;
   list->items[list->count++] = *err;
   return CM_OK;
 }

@@ -1,14 +1,23 @@
-#ifndef CONTROLMAP_ATOMIC_H
-#define CONTROLMAP_ATOMIC_H
+#ifndef CONTROLMAP_UTIL_INTERNAL_H
+#define CONTROLMAP_UTIL_INTERNAL_H
+
+/* What every module of the library may use (internal): the growable
+ * array, and atomic output files. */
+
+#include "controlmap/error.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Make room for need items of item_size bytes in *items, doubling *cap
+ * (from 16). Returns CM_OK, or CM_ENOMEM when memory ran out or the byte
+ * count would not fit in size_t (*items and *cap are then unchanged). */
+int cm__grow(void **items, size_t *cap, size_t need, size_t item_size);
 
 /* Atomic output files: written under a temporary name beside the target
  * and renamed into place only when complete, so other programs (and a
  * re-run after a kill) see the whole file or none. Shared by every writer
- * of the library. Internal. */
-
-#include "controlmap/error.h"
-
-#include <stdio.h>
+ * of the library. */
 
 typedef struct cm_atomic_file {
   const char *path; /* the target, not owned */
