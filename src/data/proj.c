@@ -4,6 +4,7 @@
 #include <geodesic.h>
 #include <math.h>
 #include <proj.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,7 +310,7 @@ int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
   return 0;
 }
 
-int cm_proj_is_geographic(const char *crs) {
+static int is_geographic_crs(const char *crs) {
   char log[LOG_CAP];
   PJ_CONTEXT *ctx = new_context(log);
   PJ *pj = NULL;
@@ -317,6 +318,41 @@ int cm_proj_is_geographic(const char *crs) {
                    is_geographic(ctx, pj);
   proj_destroy(pj);
   proj_context_destroy(ctx);
+  return geographic;
+}
+
+/* The answer for the last CRS asked about: every layer of a dataset
+ * usually has the same .prj, and parsing its WKT (a search of PROJ's
+ * database for the names in it) costs more than checking the layer. */
+static pthread_mutex_t geographic_lock = PTHREAD_MUTEX_INITIALIZER;
+static char geographic_crs[4096];
+static int geographic_known, geographic_last;
+
+static int recall_geographic(const char *crs, int *geographic) {
+  pthread_mutex_lock(&geographic_lock);
+  int hit = crs && geographic_known && !strcmp(geographic_crs, crs);
+  if (hit)
+    *geographic = geographic_last;
+  pthread_mutex_unlock(&geographic_lock);
+  return hit;
+}
+
+static void remember_geographic(const char *crs, int geographic) {
+  if (!crs || strlen(crs) >= sizeof geographic_crs)
+    return;
+  pthread_mutex_lock(&geographic_lock);
+  memcpy(geographic_crs, crs, strlen(crs) + 1);
+  geographic_last = geographic;
+  geographic_known = 1;
+  pthread_mutex_unlock(&geographic_lock);
+}
+
+int cm_proj_is_geographic(const char *crs) {
+  int geographic;
+  if (recall_geographic(crs, &geographic))
+    return geographic;
+  geographic = is_geographic_crs(crs);
+  remember_geographic(crs, geographic);
   return geographic;
 }
 
