@@ -631,6 +631,14 @@ void cm_composer_free(composer *c) {
     g_object_unref(c->ctx);
 }
 
+/* The text of a map is set with the faces of the families its style
+ * names, which the font maps then hold. */
+static void want_fonts(const cm_style *style, const cm_map_settings *ms) {
+  cm_text_want_font(ms->font);
+  for (size_t i = 0; i < cm_style_font_ref_count(style); i++)
+    cm_text_want_font(cm_style_font_ref_at(style, i)->family);
+}
+
 int cm_composer_init(composer *c, const cm_map *map,
                      const cm_compose_options *opt, cm_error *err) {
   memset(c, 0, sizeof *c);
@@ -646,6 +654,7 @@ int cm_composer_init(composer *c, const cm_map *map,
   c->day = opt->date;
   c->legend_cols = 1;
   c->sym = 1;
+  want_fonts(cm_map_style(map), c->ms);
   c->ctx = cm_text_context_new();
   return c->ctx ? CM_OK : CM_ENOMEM;
 }

@@ -9,6 +9,7 @@ static double clamp(double v, double lo, double hi) {
 
 /* How many lines the source line takes when wrapped at the page width. */
 static double note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
+  cm_text_want_font(m->font);
   PangoContext *ctx = cm_text_context_new();
   if (!ctx)
     return 1;

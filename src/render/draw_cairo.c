@@ -131,7 +131,7 @@ int cm_draw_cairo_items(cairo_t *cr, const cm_scene *scene, size_t first,
   if (!ctx)
     return cm_error_set(err, CM_ERENDER, NULL, 0, 0,
                         "cannot start pango for text");
-  pango_cairo_update_context(cr, ctx);
+  cm_text_context_update(ctx, cr);
   cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
   for (size_t i = first; i < end; i++) {
     const cm_item *it = cm_scene_item(scene, i);

@@ -10,9 +10,24 @@
 #include <pango/pangocairo.h>
 
 /* A new context on the calling thread's font map (made on first use,
- * kept until the thread ends; not to be used on another thread). Caller
+ * kept until the thread ends; not to be used on another thread), which
+ * holds the faces of the fonts wanted so far (cm_text_want_font). Caller
  * frees with g_object_unref. NULL when pango cannot start. */
 PangoContext *cm_text_context_new(void);
+
+/* A new context on map, set up for the maps' text (unhinted metrics,
+ * grey antialiasing); NULL when map is NULL. Caller frees. */
+PangoContext *cm_text_context_on(PangoFontMap *map);
+
+/* Sets ctx for drawing on cr (pango_cairo_update_context), and the
+ * context ctx falls back on for a text its fonts cannot set. */
+void cm_text_context_update(PangoContext *ctx, cairo_t *cr);
+
+/* Makes the fonts of font (a pango font description's families) part of
+ * the font maps made from now on, which hold only the faces of the
+ * families named this way (any other text is set with all installed
+ * fonts, more slowly). */
+void cm_text_want_font(const char *font);
 
 /* A layout of text set in style; caller frees with g_object_unref. */
 PangoLayout *cm_text_layout(PangoContext *ctx, const char *text,
