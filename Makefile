@@ -18,10 +18,15 @@ CC        ?= cc
 BUILD     ?= build
 
 PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib \
-             libwebp libwebpmux libdeflate gdal
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+             libwebp libwebpmux libdeflate
+# GDAL is compiled against but not linked: the library opens it by its
+# soname when a layer or an export first needs it (src/data/gdal.c).
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) gdal 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+PKG_OK     := $(shell pkg-config --exists $(PKGS) gdal 2>/dev/null && echo yes)
+GDAL_LIBS  := $(shell pkg-config --libs gdal 2>/dev/null)
+GDAL_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir gdal 2>/dev/null)/libgdal.so" \
+                 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 
 WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 OPT       ?= -O2 -g
@@ -29,7 +34,7 @@ CFLAGS    ?=
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
               -fPIC -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 # giflib ships no pkg-config file.
-OTHER_LIBS := -lgif -lm -lpthread
+OTHER_LIBS := -lgif -lm -lpthread -ldl
 LDLIBS    := $(PKG_LIBS) $(OTHER_LIBS)
 # The shipped dataset's version (a release date), named by --version.
 DATASET_VERSION := $(shell cat shapes/VERSION 2>/dev/null)
@@ -83,6 +88,7 @@ deps-test:
 	@sh tools/deps.sh test
 
 # --- library and tool -----------------------------------------------------
+$(BUILD)/lib/data/gdal.o: ALL_CFLAGS += $(if $(GDAL_SONAME),-DCM_GDAL_SONAME='"$(GDAL_SONAME)"')
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/controlmap/*.h src/*/*.h) | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -129,7 +135,7 @@ fresh-check:
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(STATIC) $(wildcard tests/support/*.h tests/fuzz/*.c tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $$(pkg-config --libs cmocka libwebpdemux)
+	@$(CC) $(ALL_CFLAGS) $(MOD_INC) -Itests -o $@ $< $(TEST_SUPPORT) $(STATIC) $(LDFLAGS) $(LDLIBS) $(GDAL_LIBS) $$(pkg-config --libs cmocka libwebpdemux)
 
 $(BUILD)/tests/mkfixtures: tests/mkfixtures.c $(TEST_SUPPORT) $(STATIC)
 	@mkdir -p $(dir $@)

@@ -7,13 +7,10 @@
 #include "controlmap/proj.h"
 
 #include "util_internal.h"
+#define CM_GDAL_CALLS
 #include "data_internal.h"
 
-#include <cpl_error.h>
 #include <errno.h>
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +273,8 @@ int cm_export(const cm_map *map, const char *layer, cm_day day,
   if (!f)
     return CM_EUSAGE;
   int rc = choose_layers(map, layer, f, path, &first, &count, err);
+  if (rc == CM_OK)
+    rc = cm__ogr_register(err);
   cm_atomic_file reserved;
   if (rc != CM_OK || (rc = cm_atomic_open(&reserved, path, err)) != CM_OK)
     return rc;
@@ -283,7 +282,6 @@ int cm_export(const cm_map *map, const char *layer, cm_day day,
    * CSV driver needs (without it, it makes a folder). */
   char tmp[sizeof reserved.tmp + 16];
   snprintf(tmp, sizeof tmp, "%s%s", reserved.tmp, f->ext);
-  cm__ogr_register();
   CPLPushErrorHandler(CPLQuietErrorHandler);
   rc = write_dataset(tmp, map, first, count, day, f, path, err);
   CPLPopErrorHandler();

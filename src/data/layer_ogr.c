@@ -4,14 +4,10 @@
  * gives: one kind of geometry, attributes as UTF-8 text, dates as
  * YYYY-MM-DD, so the time rules and styles apply unchanged. */
 
+#define CM_GDAL_CALLS
 #include "data_internal.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
 #include <math.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -32,11 +28,6 @@ typedef struct reader {
   cm_error *err;
 } reader;
 
-static pthread_once_t registered = PTHREAD_ONCE_INIT;
-
-static void register_drivers(void) { GDALAllRegister(); }
-
-void cm__ogr_register(void) { pthread_once(&registered, register_drivers); }
 
 static int no_memory(const reader *r) {
   return cm_error_set(r->err, CM_ENOMEM, r->src->path, 0, 0,
@@ -615,7 +606,9 @@ static int read_layer(reader *r, GDALDatasetH ds) {
 }
 
 int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err) {
-  cm__ogr_register();
+  int loaded = cm__ogr_register(err);
+  if (loaded != CM_OK)
+    return loaded;
   l->path = strdup(src->path);
   l->features = calloc(1, sizeof *l->features);
   l->records = calloc(1, sizeof *l->records);
