@@ -240,11 +240,14 @@ valgrind: $(PROGRAM) $(BUILD)/tests/mkfixtures
 # controlmap against MapServer, Mapnik and GMT on the default map, a 37-frame
 # batch, and growth on synthetic data; see docs/bench.md. The peers are
 # installed by tools/bench/peers.sh, never by `make deps`.
+# BENCH_AGAINST=path/to/controlmap also times one render by that build and
+# this one in turns (section 7).
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/mksynth $(BUILD)/bench/pnglevels
 	@sh tools/bench/peers.sh
 	@/usr/bin/python3 tools/bench/bench.py --controlmap ./$(PROGRAM) \
-	  --mksynth $(BUILD)/bench/mksynth --pnglevels $(BUILD)/bench/pnglevels --out $(BUILD)/bench
+	  --mksynth $(BUILD)/bench/mksynth --pnglevels $(BUILD)/bench/pnglevels --out $(BUILD)/bench \
+	  $(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 
 $(BUILD)/bench/mksynth: tools/bench/mksynth.c
 	@mkdir -p $(dir $@)

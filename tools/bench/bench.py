@@ -36,6 +36,8 @@ SYNTH_SIZES = (100_000, 1_000_000, 10_000_000)
 
 # How many times each thing is run; the best wall time counts.
 RUNS_CONTROLMAP, RUNS_BATCH, RUNS_FAST_PEER, RUNS_SLOW_PEER = 7, 3, 5, 3
+# Runs of each build when two builds are compared (--against): medians.
+RUNS_AGAINST = 11
 
 # The targets of the benchmark.
 TARGET_SINGLE_RATIO = 2.0
@@ -47,12 +49,14 @@ TARGET_LINEAR_SLACK = 1.5
 
 @dataclass
 class Run:
-    """One process run: wall seconds, peak memory in MB, exit code, stderr."""
+    """One process run: wall seconds, peak memory in MB, exit code, stderr,
+    and the CPU seconds (user and system) of it and its children."""
     wall: float
     peak_mb: float
     code: int
     stderr: str
     walls: list = field(default_factory=list)
+    cpu: float = 0.0
 
     @property
     def ok(self):
@@ -76,7 +80,8 @@ def run(cmd, cwd=ROOT, env=None):
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(wall, usage.ru_maxrss / 1024.0, proc.returncode, text, [wall])
+    return Run(wall, usage.ru_maxrss / 1024.0, proc.returncode, text, [wall],
+               usage.ru_utime + usage.ru_stime)
 
 
 def best_of(n, cmd, cwd=ROOT, env=None, before=None):
@@ -402,6 +407,34 @@ def measure_levels(pnglevels, png, report):
     report.levels(got)
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return (xs[n // 2] + xs[(n - 1) // 2]) / 2.0
+
+
+def measure_against(cm, other, report):
+    """One PNG of the benchmark map by this build and by another build of
+    controlmap, run in turns (A B, then B A, ...) so that the machine's
+    load falls on both alike; medians of wall and CPU time."""
+    builds = [("this build", cm.exe), ("--against", os.path.abspath(other))]
+    got = {name: ([], []) for name, _ in builds}
+    targets = {name: os.path.join(cm.out, "single", "against-%d.png" % k)
+               for k, (name, _) in enumerate(builds)}
+    for i in range(RUNS_AGAINST):
+        for name, exe in (builds if i % 2 == 0 else builds[::-1]):
+            r = run([exe, "render", "-s", cm.style, "-d", DATE, "-o", targets[name]])
+            if not r.ok:
+                report.emit("## 7. Against another build", "",
+                            "%s failed: %s" % (exe, r.why()), "")
+                return
+            got[name][0].append(r.wall)
+            got[name][1].append(r.cpu)
+    with open(targets["this build"], "rb") as a, open(targets["--against"], "rb") as b:
+        same = a.read() == b.read()
+    report.against(builds, got, same)
+
+
 # --- the report -----------------------------------------------------------
 
 def mb(x):
@@ -547,6 +580,21 @@ class Report:
         self.table(["level", "zlib time", "zlib size", "libdeflate time",
                     "libdeflate size", "zlib / libdeflate time"], rows)
 
+    def against(self, builds, got, same):
+        self.emit("## 7. Against another build", "",
+                  "One PNG of the benchmark map, %d runs of each build taken in turns; "
+                  "medians. Ratio: the other build's time over this build's." % RUNS_AGAINST, "")
+        base_wall, base_cpu = median(got[builds[0][0]][0]), median(got[builds[0][0]][1])
+        rows = []
+        for name, exe in builds:
+            w, c = median(got[name][0]), median(got[name][1])
+            shown = os.path.relpath(exe, ROOT) if exe.startswith(ROOT + os.sep) else exe
+            rows.append([name, "`%s`" % shown, secs(w), secs(c),
+                         "%.2f" % (w / base_wall), "%.2f" % (c / base_cpu)])
+        self.table(["build", "program", "wall (median)", "CPU (median)", "wall ratio",
+                    "CPU ratio"], rows)
+        self.emit("The two PNGs are %s." % ("the same, byte for byte" if same else "**different**"), "")
+
     def targets(self):
         self.emit("## 6. Targets", "")
         rows = []
@@ -609,6 +657,7 @@ def main():
     ap.add_argument("--mksynth", default=os.path.join(ROOT, "build", "bench", "mksynth"))
     ap.add_argument("--pnglevels", default=os.path.join(ROOT, "build", "bench", "pnglevels"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--against", help="another controlmap program to compare one render with")
     args = ap.parse_args()
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
@@ -625,6 +674,8 @@ def main():
     measure_levels(os.path.abspath(args.pnglevels),
                    os.path.join(out, "single", "controlmap.png"), report)
     report.targets()
+    if args.against:
+        measure_against(cm, args.against, report)
     report.save()
 
 
