@@ -171,8 +171,9 @@ extern cm_gdal_api cm__gdal;
 #endif
 
 /* Open libgdal and register its drivers, once per process, from any
- * thread: CM_OK, or an error saying GDAL could not be loaded. */
-int cm__ogr_register(cm_error *err);
+ * thread: CM_OK, or an error (about path, the file to read or write)
+ * saying GDAL could not be loaded. */
+int cm__ogr_register(const char *path, cm_error *err);
 
 /* Fill l (zeroed but for its extent) from src through GDAL/OGR. */
 int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err);

@@ -274,7 +274,7 @@ int cm_export(const cm_map *map, const char *layer, cm_day day,
     return CM_EUSAGE;
   int rc = choose_layers(map, layer, f, path, &first, &count, err);
   if (rc == CM_OK)
-    rc = cm__ogr_register(err);
+    rc = cm__ogr_register(path, err);
   cm_atomic_file reserved;
   if (rc != CM_OK || (rc = cm_atomic_open(&reserved, path, err)) != CM_OK)
     return rc;

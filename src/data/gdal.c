@@ -34,11 +34,11 @@ static void load(void) {
     cm__gdal.GDALAllRegister();
 }
 
-int cm__ogr_register(cm_error *err) {
+int cm__ogr_register(const char *path, cm_error *err) {
   pthread_once(&loaded, load);
   if (!failure[0])
     return CM_OK;
-  cm_error_set(err, CM_EDATA, NULL, 0, 0,
+  cm_error_set(err, CM_EDATA, path, 0, 0,
                "GDAL, which reads and writes every format but shapefiles, "
                "cannot be loaded: %s", failure);
   cm_error_hint(err, "install GDAL's library (Debian: libgdal32), or use "

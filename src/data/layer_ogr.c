@@ -606,7 +606,7 @@ static int read_layer(reader *r, GDALDatasetH ds) {
 }
 
 int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err) {
-  int loaded = cm__ogr_register(err);
+  int loaded = cm__ogr_register(src->path, err);
   if (loaded != CM_OK)
     return loaded;
   l->path = strdup(src->path);
