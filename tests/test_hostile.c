@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "controlmap/batch.h"
 #include "controlmap/compose.h"
 #include "controlmap/map.h"
 #include "support/files.h"
@@ -275,13 +276,16 @@ static void simplify_zigzag_fast(void **state) {
   cm_geom_free(&g);
 }
 
-/* NAME.shp of n small squares on a grid, field id "class N". */
+/* NAME.shp of n small squares on a grid, field id "class N", start the
+ * first of January of 2000 + N % 20 and no end. */
 static void write_squares(const char *name, int n) {
   char path[600];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   SHPHandle shp = SHPCreate(path, SHPT_POLYGON);
   DBFHandle dbf = DBFCreate(path);
   assert_int_equal(DBFAddField(dbf, "id", FTString, 16, 0), 0);
+  assert_int_equal(DBFAddField(dbf, "start", FTString, 10, 0), 1);
+  assert_int_equal(DBFAddField(dbf, "end", FTString, 10, 0), 2); /* open */
   int side = (int)ceil(sqrt(n));
   double d = 3.0 / side;
   for (int i = 0; i < n; i++) {
@@ -294,6 +298,8 @@ static void write_squares(const char *name, int n) {
     char id[24];
     snprintf(id, sizeof id, "class %d", i);
     DBFWriteStringAttribute(dbf, i, 0, id);
+    snprintf(id, sizeof id, "%d-01-01", 2000 + i % 20);
+    DBFWriteStringAttribute(dbf, i, 1, id);
   }
   SHPClose(shp);
   DBFClose(dbf);
@@ -346,6 +352,46 @@ static void legend_of_many_classes(void **state) {
   cm_map_free(m);
 }
 
+/* A batch says the legend's cap once, not once a frame: the frames of a
+ * dated layer count 200, 300, ... 2000 classes, one warning in all. */
+static void batch_warns_once(void **state) {
+  write_squares("dated", 2000);
+  char text[1024], style_name[600], out[600];
+  snprintf(text, sizeof text,
+           "Map { srs: \"%s\"; %s page: 120mm 90mm; dpi: 100; legend: bottom-left; }\n"
+           "Layer#z { file: \"dated.shp\"; time: start end; }\n"
+           "#z { polygon-fill: #e6a49c; legend: \"{id}\"; }\n", lcc, box);
+  snprintf(style_name, sizeof style_name, "%s/style.mss", dir);
+  snprintf(out, sizeof out, "%s/{date}.svg", dir);
+  cm_style *style = NULL;
+  cm_error err;
+  assert_int_equal(cm_style_parse(&style, text, strlen(text), style_name, &err, NULL), 0);
+  cm_map *m = NULL;
+  assert_int_equal(cm_map_open_style(&m, style, &err), 0);
+  cm_batch_spec spec = {0};
+  spec.mode = CM_BATCH_EVERY;
+  spec.every.unit = CM_STEP_YEAR;
+  spec.has_from = spec.has_to = 1;
+  assert_int_equal(cm_date_parse("2001", &spec.from, NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2020", &spec.to, NULL, NULL), 0);
+  spec.output = out;
+  cm_batch *b = NULL;
+  assert_int_equal(cm_batch_plan(&b, m, &spec, &err), 0);
+  assert_int_equal(cm_batch_count(b), 20);
+  assert_int_equal(cm_batch_run(b, m, 2, NULL, NULL), 0);
+  assert_int_equal(cm_batch_warning_count(b), 1);
+  size_t frames = 0;
+  cm_day first = 0;
+  const char *w = cm_batch_warning(b, 0, &frames, &first);
+  assert_int_equal(frames, 20);
+  assert_int_equal(first, spec.from);
+  /* the text of the first frame, whichever thread finished first */
+  assert_non_null(strstr(w, "lists 30 of its 200 classes (the rest are counted as '170 more')"));
+  assert_null(cm_batch_warning(b, 1, NULL, NULL));
+  cm_batch_free(b);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(zigzag_ring_loads_fast),
@@ -354,6 +400,7 @@ int main(void) {
       cmocka_unit_test(past_the_bound_refused),
       cmocka_unit_test(simplify_zigzag_fast),
       cmocka_unit_test(legend_of_many_classes),
+      cmocka_unit_test(batch_warns_once),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

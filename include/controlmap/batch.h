@@ -169,4 +169,15 @@ CM_EXTERN int cm_batch_run(cm_batch *batch, const cm_map *map, int jobs,
 
 CM_END_DECLS
 
+/* Warnings of the frames drawn by cm_batch_run (such as a legend cut
+ * short), each said once: a warning that differs from one already kept
+ * only in its numbers ("... 30 of its 1200 classes", "... of its 1500")
+ * counts as the same. Warning i is the text of the earliest frame that
+ * gave it; *frames (may be NULL) is told how many frames gave it and
+ * *first (may be NULL) the date of the earliest. Owned by the batch; NULL
+ * past the count. */
+CM_EXTERN size_t cm_batch_warning_count(const cm_batch *batch);
+CM_EXTERN const char *cm_batch_warning(const cm_batch *batch, size_t i,
+                                       size_t *frames, cm_day *first);
+
 #endif

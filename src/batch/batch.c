@@ -35,6 +35,7 @@ void cm_batch_free(cm_batch *b) {
   free(b->frames);
   free(b->anim_path);
   free(b->anim_error);
+  batch_warnings_free(b);
   free(b);
 }
 
@@ -68,6 +69,7 @@ static void draw_frame(batch_pool *p, cm_frame *f, void *bands) {
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, p->map, &opt, &err);
   if (rc == CM_OK) {
+    batch_note_warnings(p->batch, f, scene);
     batch_pool_tell(p, f, CM_BATCH_COMPOSED);
     cm_frame_reuse reuse = {b->base, bands};
     rc = cm_render_file_reusing(scene, f->output, &b->render, &reuse, &err);
@@ -138,6 +140,8 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
     b->compose.cache = cache;
   cm_base_raster *base = base_raster(b, map);
   b->base = base;
+  batch_warnings_free(b); /* those of this run only */
+  pthread_mutex_init(&b->warn_lock, NULL);
   int rc;
   if (b->animation) {
     rc = batch_run_animation(b, map, jobs, progress, ud);
@@ -151,5 +155,6 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   cm_compose_cache_free(cache);
   b->base = NULL;
   cm_base_raster_free(base);
+  pthread_mutex_destroy(&b->warn_lock);
   return rc;
 }

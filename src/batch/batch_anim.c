@@ -60,8 +60,10 @@ static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   cm_compose_options opt = batch_frame_options(p->batch, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, p->map, &opt, err);
-  if (rc == CM_OK)
+  if (rc == CM_OK) {
+    batch_note_warnings(p->batch, f, scene);
     batch_pool_tell(p, f, CM_BATCH_COMPOSED);
+  }
   if (rc == CM_OK && cm_anim_takes_scenes(r->anim)) {
     d->scene = scene; /* written in turn, by whoever adds it */
     return CM_OK;

@@ -36,7 +36,15 @@ struct cm_batch {
   cm_error *anim_error;  /* why the animation was not written, or NULL */
   const struct cm_base_raster *base; /* while running: what every frame
                                         begins with, drawn once, or NULL */
+  struct batch_warning *warnings;    /* see cm_batch_warning; owned here */
+  size_t nwarnings, cap_warnings;
+  pthread_mutex_t warn_lock;         /* guards warnings while running */
 };
+
+/* Keep the warnings of frame f's scene (any thread; takes warn_lock). */
+void batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene);
+
+void batch_warnings_free(cm_batch *b);
 
 /* The compose options of frame f: its date, and with changes_previous
  * what changed since the frame before (nothing for the first). */

@@ -338,6 +338,22 @@ static int anim_summary(const cm_batch *b, const char *path, double seconds,
   return EXIT_OK;
 }
 
+/* Each warning of the frames once, with how many frames gave it. */
+static void warnings(const cm_batch *b) {
+  for (size_t i = 0; i < cm_batch_warning_count(b); i++) {
+    size_t frames;
+    cm_day first;
+    const char *text = cm_batch_warning(b, i, &frames, &first);
+    char iso[16];
+    cm_date_iso(first, iso);
+    if (frames == 1)
+      fprintf(stderr, "controlmap: warning: %s: %s\n", iso, text);
+    else
+      fprintf(stderr, "controlmap: warning: %s and %zu more frames: %s\n", iso,
+              frames - 1, text);
+  }
+}
+
 static void summary(const cm_batch *b, double seconds) {
   size_t n[4] = {0};
   for (size_t i = 0; i < cm_batch_count(b); i++)
@@ -399,6 +415,8 @@ static int draw_all(const cm_map *map, batch_args *a, double t0, double load) {
                     "interrupted run\n", swept, swept == 1 ? "" : "s");
   int failed = cm_batch_run(b, map, a->jobs, on_frame, &p);
   double total = cli_now() - t0;
+  if (!a->quiet)
+    warnings(b);
   if (p.animation)
     failed = anim_summary(b, cm_batch_frame(b, 0)->output, total, a->quiet);
   else if (!a->quiet || failed)
