@@ -182,6 +182,11 @@ static int frame_date(html_writer *h, html_frame *fr, const cm_scene *scene) {
 }
 
 int html_add(html_writer *h, const cm_scene *scene, cm_error *err) {
+  if (cm_hatches_fit(scene, 0, err) != CM_OK) {
+    if (err)
+      snprintf(err->file, sizeof err->file, "%s", h->path);
+    return CM_ESTYLE;
+  }
   if (cm__grow((void **)&h->frames, &h->cap_frames, h->nframes + 1, sizeof *h->frames) != CM_OK)
     return cm_error_set(err, CM_ENOMEM, h->path, 0, 0, "out of memory");
   html_frame *fr = &h->frames[h->nframes++];

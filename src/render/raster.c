@@ -77,21 +77,44 @@ void cm_render_pixels_free(uint32_t *pixels) {
   munmap(p, len);
 }
 
-/* Hatch lines closer than a pixel are a grey blur and cost time in
- * proportion to their number: refused before drawing. */
-static int hatches_fit_pixels(const cm_scene *scene, cm_error *err) {
+/* The finest hatch any output draws: 0.05 mm, a pixel at 508 dpi (the
+ * style refuses finer ones in mm, pt or in; this also catches px at a
+ * high dpi and symbols scaled down in small multiples). */
+#define HATCH_MIN_PT (0.05 * 72 / 25.4)
+
+/* Hatch lines closer than they are wide, than 0.05 mm, or (raster) than a
+ * pixel are a grey blur and cost time in proportion to their number (1e-7
+ * mm would ask for billions): refused before drawing. */
+int cm_hatches_fit(const cm_scene *scene, int raster, cm_error *err) {
   double px = 72.0 / cm_scene_dpi(scene);
+  double floor = raster && px > HATCH_MIN_PT ? px : HATCH_MIN_PT;
   for (size_t i = 0; i < cm_scene_count(scene); i++) {
     const cm_item *it = cm_scene_item(scene, i);
-    if (it->kind != CM_ITEM_PATH || !it->paint.hatch ||
-        !(it->paint.hatch_spacing < px))
+    const cm_paint *p = &it->paint;
+    if (it->kind != CM_ITEM_PATH || !p->hatch ||
+        (p->hatch_spacing >= floor && p->hatch_spacing >= p->hatch_width))
       continue;
-    cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
-                 "a hatch spacing of %.3g mm is finer than one pixel at "
-                 "%g dpi (%.3g mm)", it->paint.hatch_spacing * 25.4 / 72,
-                 cm_scene_dpi(scene), px * 25.4 / 72);
-    cm_error_hint(err, "widen the spacing in polygon-pattern, raise dpi, "
-                       "or write SVG or PDF");
+    if (!(p->hatch_spacing >= p->hatch_width)) {
+      cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
+                   "a hatch spacing of %.3g mm is less than its line width "
+                   "(%.3g mm): the lines would fill the polygon solid",
+                   p->hatch_spacing * 25.4 / 72, p->hatch_width * 25.4 / 72);
+      cm_error_hint(err, "make the spacing in polygon-pattern at least its width");
+    } else if (floor > HATCH_MIN_PT) {
+      cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
+                   "a hatch spacing of %.3g mm is finer than one pixel at "
+                   "%g dpi (%.3g mm)", p->hatch_spacing * 25.4 / 72,
+                   cm_scene_dpi(scene), px * 25.4 / 72);
+      cm_error_hint(err, "widen the spacing in polygon-pattern, raise dpi, "
+                         "or write SVG or PDF");
+    } else {
+      cm_error_set(err, CM_ESTYLE, NULL, 0, 0,
+                   "a hatch spacing of %.3g mm is finer than 0.05 mm, which "
+                   "no screen or printer shows as lines",
+                   p->hatch_spacing * 25.4 / 72);
+      cm_error_hint(err, "widen the spacing in polygon-pattern; hatches are "
+                         "usually 1mm to 3mm apart");
+    }
     return CM_ESTYLE;
   }
   return CM_OK;
@@ -289,7 +312,7 @@ int cm_render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
                           cm_error *err) {
   *pixels = NULL;
   int w, h;
-  int rc = hatches_fit_pixels(scene, err);
+  int rc = cm_hatches_fit(scene, 1, err);
   if (rc == CM_OK)
     rc = raster_size(scene, &w, &h, err);
   if (rc != CM_OK)

@@ -230,6 +230,9 @@ int cm_render_file_reusing(const cm_scene *scene, const char *path,
   char created[32];
   if (rc == CM_OK)
     rc = document_date(created, scene, err);
+  if (rc == CM_OK && (rc = cm_hatches_fit(scene, fmt == CM_FORMAT_PNG, err)) != CM_OK &&
+      err)
+    snprintf(err->file, sizeof err->file, "%s", path);
   struct stat st;
   if (rc == CM_OK && opt && opt->no_clobber && lstat(path, &st) == 0)
     rc = cm_atomic_exists_error(path, err);

@@ -64,6 +64,10 @@ int cm_base_raster_new(cm_base_raster **out, cm_scene *first,
                        const cm_scene *last, cm_error *err);
 void cm_base_raster_free(cm_base_raster *base);
 
+/* CM_ESTYLE with err set when a hatch of the scene is finer than its line
+ * width or 0.05 mm, or, for a raster (1), than one of its pixels. */
+int cm_hatches_fit(const cm_scene *scene, int raster, cm_error *err);
+
 /* cm_render_pixels, starting from a copy of base's pixels when scene
  * begins with exactly base's items (else, or with base NULL, from a
  * transparent page). */

@@ -581,8 +581,10 @@ static int dashes(style_value *v, cm_symbolizer *s) {
 
 /* The finest hatch drawn: 0.05 mm, a pixel at 508 dpi. Finer lines are a
  * grey blur on any screen or printer, and their number (page size over
- * spacing) grows without bound: 1e-7 mm would ask for billions. A raster
- * output also refuses a spacing under one of its own pixels (raster.c). */
+ * spacing) grows without bound: 1e-7 mm would ask for billions. A spacing
+ * in px must be a pixel at least; a raster output also refuses a spacing
+ * under one of its own pixels, and every output one under 0.05 mm at the
+ * dpi it is drawn at (cm_hatches_fit, raster.c). */
 #define HATCH_MIN_MM 0.05
 
 static const char *unit_name(cm_unit u) {
@@ -612,6 +614,14 @@ static int hatch_spacing(style_value *v, const style_token *at,
                               p->spacing.value, unit_name(p->spacing.unit),
                               HATCH_MIN_MM);
     cm_error_hint(e, "hatches are usually 1mm to 3mm apart");
+    return -1;
+  }
+  if (p->spacing.unit == CM_UNIT_PX && p->spacing.value < 1) {
+    cm_error *e = style_error(v->diag, at->line, at->col,
+                              "hatch spacing %gpx is finer than one pixel",
+                              p->spacing.value);
+    cm_error_hint(e, "hatches are usually 1mm to 3mm apart; a spacing in px "
+                     "must be 1px at least");
     return -1;
   }
   return 0;
