@@ -14,6 +14,7 @@
 #include "support/files.h"
 #include "support/fixtures.h"
 #include "support/scene.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -205,6 +206,62 @@ static void classes_in_rule_order(void **state) {
   cm_map_free(m);
 }
 
+/* A 200-character legend text in a corner legend wraps inside the box:
+ * the box stays under half the frame's width and grows taller, and every
+ * line of the text lies within it, in English and mirrored in Arabic. */
+static void check_long_entry(const char *lang, const char *text) {
+  char style[2048];
+  snprintf(style, sizeof style,
+           "Map { extent: 44.8 38.4 48.2 41.2; page: 120mm 90mm; dpi: 72; "
+           "legend: bottom-left; lang: %s; }\n"
+           "Layer#poly { file: \"poly.shp\"; time: start end; }\n"
+           "#poly[holder = \"ARM\"] { polygon-fill: #e6a49c; legend: \"%s\"; }\n",
+           lang, text);
+  cm_map *m = scene_map(dir, "long.mss", style);
+  assert_non_null(m);
+  cm_scene *sc = scene_at(m, "2000-01-01", NULL);
+  assert_non_null(sc);
+  long g = scene_group(sc, "legend");
+  assert_true(g >= 0);
+  const cm_item *paper = cm_scene_item(sc, (size_t)g + 1); /* the box */
+  assert_int_equal(paper->kind, CM_ITEM_PATH);
+  cm_bbox box = cm_geom_bbox(&paper->geom);
+  long t = scene_text(sc, "legend", text);
+  assert_true(t >= 0);
+  const cm_item *it = cm_scene_item(sc, (size_t)t);
+  /* The lines as set: from the anchor towards the reading end. */
+  PangoContext *ctx = cm_text_context_new();
+  double w, h;
+  cm_text_size(ctx, it->text, &it->style, &w, &h);
+  int rtl = cm_text_is_rtl(it->text);
+  cm_bbox tb = {rtl ? it->x - w : it->x, it->y - h / 2, rtl ? it->x : it->x + w,
+                it->y + h / 2};
+  print_message("%s: box %.1f x %.1f pt, text %.1f x %.1f pt\n", lang,
+                box.maxx - box.minx, box.maxy - box.miny, w, h);
+  assert_true(tb.minx >= box.minx - 0.01 && tb.maxx <= box.maxx + 0.01);
+  assert_true(tb.miny >= box.miny - 0.01 && tb.maxy <= box.maxy + 0.01);
+  assert_true(tb.maxy - tb.miny > 3 * it->style.size); /* three lines or more */
+  assert_true(box.maxx - box.minx < 0.5 * (120 / 25.4 * 72));
+  g_object_unref(ctx);
+  cm_scene_free(sc);
+  cm_map_free(m);
+}
+
+static void long_entries_wrap_in_corner(void **state) {
+  char en[256], ar[1024];
+  snprintf(en, sizeof en, "%s",
+           "Territory held by the Armenian forces and the self-declared "
+           "republic after the ceasefire of May 1994, with the districts "
+           "around it that were taken in 1992 and 1993 and held until 2020");
+  assert_true(strlen(en) >= 180);
+  snprintf(ar, sizeof ar, "%s",
+           "الأراضي التي سيطرت عليها القوات الأرمنية في ناغورنو كاراباخ بعد "
+           "وقف إطلاق النار في أيار 1994، مع المناطق المحيطة بها التي "
+           "استولت عليها بين عامي 1992 و1993 وبقيت في يدها حتى عام 2020");
+  check_long_entry("en", en);
+  check_long_entry("ar", ar);
+}
+
 static void shipped_swatches_match_rules(void **state) {
   char path[4096];
   cm_map *m = NULL;
@@ -226,6 +283,7 @@ int main(void) {
       cmocka_unit_test(every_class_listed_none_drawn),
       cmocka_unit_test(classes_in_rule_order),
       cmocka_unit_test(shipped_swatches_match_rules),
+      cmocka_unit_test(long_entries_wrap_in_corner),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

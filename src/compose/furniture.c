@@ -193,6 +193,18 @@ static double row_height(const legend_box *b, int r) {
   return h;
 }
 
+/* A corner legend lies over the map: its entries wrap at this share of
+ * the frame's width, so a long text makes the box taller instead of
+ * covering the map from side to side. One in a band has the band. */
+#define LEGEND_CORNER_SHARE 0.45
+
+static double legend_width(const composer *c) {
+  double w = cm_slot_width(c, c->ms->legend);
+  if (c->panels || cm_page_band_of(c->ms->legend) < 0)
+    w = fmin(w, LEGEND_CORNER_SHARE * (c->frame.maxx - c->frame.minx));
+  return w;
+}
+
 static legend_box measure_legend(composer *c, int cols) {
   legend_box b;
   memset(&b, 0, sizeof b);
@@ -202,7 +214,7 @@ static legend_box measure_legend(composer *c, int cols) {
   b.cols = cols < 1 ? 1 : cols;
   b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
   cm_text_style st = note_style(c, b.ns);
-  double room = cm_slot_width(c, c->ms->legend) - 2 * b.pad - b.sw - b.gap;
+  double room = legend_width(c) - 2 * b.pad - b.sw - b.gap;
   double tw = 0;
   for (int pass = 0; pass < 2; pass++) {
     tw = 0;
