@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Each cm_proj has its own PROJ context, so transforms made on different
- * threads share nothing. */
+ * threads share nothing. Questions answered within one call (is this CRS
+ * valid, is it geographic) use a context kept by the calling thread. */
 enum { LOG_CAP = 512 };
 
 struct cm_proj {
@@ -30,6 +31,8 @@ enum { BATCH = 4096 };
  * into the buffer given with the context, for messages. */
 static void keep_log(void *data, int level, const char *message) {
   (void)level;
+  if (!data)
+    return; /* a kept context between two questions */
   if (strncmp(message, "proj_create: ", 13) == 0)
     message += 13;
   snprintf(data, LOG_CAP, "%s", message);
@@ -43,6 +46,63 @@ static PJ_CONTEXT *new_context(char *log) {
     proj_log_level(ctx, PJ_LOG_ERROR);
   }
   return ctx;
+}
+
+/* What a thread keeps between calls: a context, and the last answer of
+ * cm_proj_is_geographic (the layers of a dataset share one .prj, and
+ * parsing an ESRI .prj looks its names up in PROJ's database). */
+typedef struct per_thread {
+  PJ_CONTEXT *ctx;
+  char *crs; /* the CRS text of the last answer, or NULL */
+  int geographic;
+} per_thread;
+
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void drop_kept(void *data) {
+  per_thread *k = data;
+  proj_context_destroy(k->ctx);
+  free(k->crs);
+  free(k);
+}
+
+static void make_kept_key(void) { pthread_key_create(&kept_key, drop_kept); }
+
+/* The calling thread's kept things, or NULL without memory. */
+static per_thread *thread_kept(void) {
+  pthread_once(&kept_once, make_kept_key);
+  per_thread *k = pthread_getspecific(kept_key);
+  if (k)
+    return k;
+  if (!(k = calloc(1, sizeof *k)) || !(k->ctx = proj_context_create()) ||
+      pthread_setspecific(kept_key, k) != 0) {
+    if (k)
+      proj_context_destroy(k->ctx);
+    free(k);
+    return NULL;
+  }
+  return k;
+}
+
+/* The calling thread's kept context, logging into log until
+ * release_context: a new context opens PROJ's database (about 8 ms), and
+ * opening a map asks such questions once per layer. Everything made on it
+ * is destroyed before the call that asked returns. NULL without memory. */
+static PJ_CONTEXT *thread_context(char *log) {
+  per_thread *k = thread_kept();
+  log[0] = '\0';
+  if (!k)
+    return NULL;
+  proj_log_func(k->ctx, log, keep_log);
+  proj_log_level(k->ctx, PJ_LOG_ERROR);
+  return k->ctx;
+}
+
+/* The caller's log buffer is about to go. */
+static void release_context(PJ_CONTEXT *ctx) {
+  if (ctx)
+    proj_log_func(ctx, NULL, keep_log);
 }
 
 /* --- naming a CRS in messages --------------------------------------------- */
@@ -312,12 +372,21 @@ int cm_proj_geom(const cm_proj *p, const cm_geom *g, double max_seg,
 
 static int is_geographic_crs(const char *crs) {
   char log[LOG_CAP];
-  PJ_CONTEXT *ctx = new_context(log);
+  PJ_CONTEXT *ctx = thread_context(log);
+  per_thread *k = ctx ? thread_kept() : NULL;
+  const char *text = crs ? crs : "";
+  if (k && k->crs && !strcmp(k->crs, text))
+    return k->geographic;
   PJ *pj = NULL;
   int geographic = ctx && create_crs(ctx, log, crs, &pj, NULL) == 0 &&
                    is_geographic(ctx, pj);
   proj_destroy(pj);
-  proj_context_destroy(ctx);
+  release_context(ctx);
+  if (k) {
+    free(k->crs);
+    k->crs = strdup(text); /* no memory: simply not kept */
+    k->geographic = geographic;
+  }
   return geographic;
 }
 
@@ -391,7 +460,7 @@ static int map_crs_error(PJ_CONTEXT *ctx, const PJ *pj, const char *crs,
 
 static int check_crs(const char *crs, int for_map, cm_error *err) {
   char log[LOG_CAP];
-  PJ_CONTEXT *ctx = new_context(log);
+  PJ_CONTEXT *ctx = thread_context(log);
   if (!ctx)
     return cm_error_set(err, CM_ENOMEM, NULL, 0, 0,
                         "out of memory creating a PROJ context");
@@ -400,7 +469,7 @@ static int check_crs(const char *crs, int for_map, cm_error *err) {
   if (rc == 0 && for_map)
     rc = map_crs_error(ctx, pj, crs, err);
   proj_destroy(pj);
-  proj_context_destroy(ctx);
+  release_context(ctx);
   return rc;
 }
 
