@@ -14,7 +14,7 @@
 #include "support/files.h"
 #include "support/fixtures.h"
 #include "support/scene.h"
-#include "text.h"
+#include "text_internal.h"
 
 #include <math.h>
 #include <stdio.h>
