@@ -194,14 +194,19 @@ static double row_height(const legend_box *b, int r) {
 }
 
 /* A corner legend lies over the map: its entries wrap at this share of
- * the frame's width, so a long text makes the box taller instead of
- * covering the map from side to side. One in a band has the band. */
+ * the frame's width, or at LEGEND_CORNER_EMS note sizes when that is more
+ * (a small map keeps two-word entries on one line), so a long text makes
+ * the box taller instead of covering the map from side to side. One in a
+ * band has the band; the shared legend of small multiples is laid out by
+ * the panels. */
 #define LEGEND_CORNER_SHARE 0.45
+#define LEGEND_CORNER_EMS 20
 
 static double legend_width(const composer *c) {
   double w = cm_slot_width(c, c->ms->legend);
-  if (c->panels || cm_page_band_of(c->ms->legend) < 0)
-    w = fmin(w, LEGEND_CORNER_SHARE * (c->frame.maxx - c->frame.minx));
+  if (!c->panels && cm_page_band_of(c->ms->legend) < 0)
+    w = fmin(w, fmax(LEGEND_CORNER_SHARE * (c->frame.maxx - c->frame.minx),
+                     LEGEND_CORNER_EMS * c->page.note_size));
   return w;
 }
 

@@ -91,7 +91,9 @@ int cm_hatches_fit(const cm_scene *scene, int raster, cm_error *err) {
   for (size_t i = 0; i < cm_scene_count(scene); i++) {
     const cm_item *it = cm_scene_item(scene, i);
     const cm_paint *p = &it->paint;
-    if (it->kind != CM_ITEM_PATH || !p->hatch ||
+    /* no spacing or width: no lines drawn (draw_cairo.c, svg.c) */
+    if (it->kind != CM_ITEM_PATH || !p->hatch || !(p->hatch_spacing > 0) ||
+        !(p->hatch_width > 0) ||
         (p->hatch_spacing >= floor && p->hatch_spacing >= p->hatch_width))
       continue;
     if (!(p->hatch_spacing >= p->hatch_width)) {
