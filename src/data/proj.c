@@ -390,40 +390,7 @@ static int is_geographic_crs(const char *crs) {
   return geographic;
 }
 
-/* The answer for the last CRS asked about: every layer of a dataset
- * usually has the same .prj, and parsing its WKT (a search of PROJ's
- * database for the names in it) costs more than checking the layer. */
-static pthread_mutex_t geographic_lock = PTHREAD_MUTEX_INITIALIZER;
-static char geographic_crs[4096];
-static int geographic_known, geographic_last;
-
-static int recall_geographic(const char *crs, int *geographic) {
-  pthread_mutex_lock(&geographic_lock);
-  int hit = crs && geographic_known && !strcmp(geographic_crs, crs);
-  if (hit)
-    *geographic = geographic_last;
-  pthread_mutex_unlock(&geographic_lock);
-  return hit;
-}
-
-static void remember_geographic(const char *crs, int geographic) {
-  if (!crs || strlen(crs) >= sizeof geographic_crs)
-    return;
-  pthread_mutex_lock(&geographic_lock);
-  memcpy(geographic_crs, crs, strlen(crs) + 1);
-  geographic_last = geographic;
-  geographic_known = 1;
-  pthread_mutex_unlock(&geographic_lock);
-}
-
-int cm_proj_is_geographic(const char *crs) {
-  int geographic;
-  if (recall_geographic(crs, &geographic))
-    return geographic;
-  geographic = is_geographic_crs(crs);
-  remember_geographic(crs, geographic);
-  return geographic;
-}
+int cm_proj_is_geographic(const char *crs) { return is_geographic_crs(crs); }
 
 /* The CRS a map is drawn in once a bound or compound CRS is unwrapped. */
 static PJ_TYPE flat_type(PJ_CONTEXT *ctx, const PJ *crs) {
