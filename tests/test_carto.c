@@ -402,6 +402,123 @@ static void crowded_label_gets_a_leader(void **state) {
   cm_map_free(m);
 }
 
+/* The leader line of the labels group, or NULL. */
+static const cm_item *leader_of(const cm_scene *s) {
+  long g = group_at(s, "labels");
+  for (size_t i = (size_t)g + 1; g >= 0 && i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_END)
+      break;
+    if (it->kind == CM_ITEM_PATH && it->geom.type == CM_GEOM_LINE)
+      return it;
+  }
+  return NULL;
+}
+
+/* The crowded town again, with a front line (or, without `front`, no
+ * line) running north-south dx points from the town. */
+static cm_map *crowd_with_front(double dx, int front) {
+  static const double four[] = {22, 0, -22, 0, 0, -22, 0, 22};
+  cm_map *m = crowd_map("en", "Alabama", four, 4, "20pt");
+  cm_point c;
+  double lon, lat;
+  assert_int_equal(cm_map_lonlat_to_page(m, 46.5, 39.5, &c), 0);
+  assert_int_equal(cm_map_page_to_lonlat(m, (cm_point){c.x + dx, c.y}, &lon, &lat), 0);
+  cm_map_free(m);
+  static const char *const fields[] = {"name", NULL};
+  shape line = {2, {lon, 39.05, lon, 39.95}, {"front"}};
+  write_layer("front", SHPT_ARC, fields, &line, 1);
+  char text[2048];
+  snprintf(text, sizeof text, crowd_style, "en", "20pt");
+  strcat(text, "Layer#front { file: \"front.shp\"; }\n");
+  if (front)
+    strcat(text, "#front { line-color: #800000; line-width: 1pt; }\n");
+  return open_style(text);
+}
+
+/* Whether the leader passes x. */
+static int leader_passes(const cm_item *leader, double x) {
+  double a = leader->geom.points[0].x, b = leader->geom.points[1].x;
+  return fmin(a, b) < x && x < fmax(a, b);
+}
+
+/* Of the spots further out, the leader takes one on the town's side of
+ * the front line; without the line it would have crossed there. */
+static void leader_keeps_off_the_front_line(void **state) {
+  cm_map *m = crowd_with_front(6, 0);
+  cm_point c;
+  cm_map_lonlat_to_page(m, 46.5, 39.5, &c);
+  cm_scene *s = compose_on(m, "2000-01-01");
+  const cm_item *leader = leader_of(s);
+  assert_non_null(leader);
+  assert_true(leader_passes(leader, c.x + 6)); /* its first choice */
+  cm_scene_free(s);
+  cm_map_free(m);
+  m = crowd_with_front(6, 1);
+  cm_errors found = {0};
+  s = compose_checked(m, "2000-01-01", &found, 0);
+  leader = leader_of(s);
+  assert_non_null(leader);
+  assert_false(leader_passes(leader, c.x + 6));
+  assert_non_null(text_in(s, "labels", "Alabama"));
+  assert_int_equal(found.count, 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The page box of a text item. */
+static cm_bbox text_box_of(const cm_item *t) {
+  PangoContext *ctx = cm_text_context_new();
+  PangoLayout *l = cm_text_layout(ctx, t->text, &t->style);
+  cm_bbox b = cm_text_box(l, t->text, &t->style, t->x, t->y);
+  g_object_unref(l);
+  g_object_unref(ctx);
+  return b;
+}
+
+static double box_distance(cm_bbox b, cm_point p) {
+  double dx = fmax(fmax(b.minx - p.x, p.x - b.maxx), 0);
+  double dy = fmax(fmax(b.miny - p.y, p.y - b.maxy), 0);
+  return hypot(dx, dy);
+}
+
+/* Two towns close together, the second just under where the first's
+ * name would go by preference (right of its point): each name stands
+ * nearer its own marker than the other's. */
+static void close_towns_each_named_nearest(void **state) {
+  static const char *const fields[] = {"name", NULL};
+  shape one = {1, {46.5, 39.5}, {"Askeran"}};
+  write_layer("towns", SHPT_POINT, fields, &one, 1);
+  write_layer("blocks", SHPT_POINT, fields, &one, 0);
+  char text[2048];
+  snprintf(text, sizeof text, crowd_style, "en", "1pt");
+  cm_map *m = open_style(text);
+  cm_point a, b;
+  double lon, lat;
+  cm_map_lonlat_to_page(m, 46.5, 39.5, &a);
+  b = (cm_point){a.x + 26, a.y + 10};
+  assert_int_equal(cm_map_page_to_lonlat(m, b, &lon, &lat), 0);
+  cm_map_free(m);
+  shape two[2] = {{1, {46.5, 39.5}, {"Askeran"}}, {1, {lon, lat}, {"Khojaly"}}};
+  write_layer("towns", SHPT_POINT, fields, two, 2);
+  m = open_style(text);
+  cm_errors found = {0};
+  cm_scene *s = compose_checked(m, "2000-01-01", &found, 0);
+  const char *names[2] = {"Askeran", "Khojaly"};
+  cm_point at[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    const cm_item *t = text_in(s, "labels", names[i]);
+    assert_non_null(t);
+    cm_bbox box = text_box_of(t);
+    assert_true(box_distance(box, at[i]) < box_distance(box, at[1 - i]) - 3);
+  }
+  assert_int_equal(found.count, 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 /* Walled in on every side: label and marker are both left out, and the
  * check reports it. */
 static void walled_in_town_left_out_and_reported(void **state) {
@@ -539,6 +656,8 @@ int main(void) {
       cmocka_unit_test(white_swatch_is_outlined),
       cmocka_unit_test(crowded_label_gets_a_leader),
       cmocka_unit_test(walled_in_town_left_out_and_reported),
+      cmocka_unit_test(leader_keeps_off_the_front_line),
+      cmocka_unit_test(close_towns_each_named_nearest),
       cmocka_unit_test(arabic_label_goes_left),
       cmocka_unit_test(marker_cut_by_the_frame_left_out),
       cmocka_unit_test(arabic_span_reads_from_to),
