@@ -169,7 +169,7 @@ static int cap_legend(composer *c) {
   snprintf(raw, sizeof raw, "the legend lists %d of its %zu classes (the "
                             "rest are counted as '%zu more')",
            LEGEND_MAX, LEGEND_MAX + more, more);
-  return cm_scene_add_warning(c->scene, raw);
+  return c->scene ? cm_scene_add_warning(c->scene, raw) : CM_OK; /* none while sizing */
 }
 
 /* The legend's measures: entries flow down c->legend_cols columns; text
@@ -202,7 +202,9 @@ static legend_box measure_legend(composer *c, int cols) {
   b.cols = cols < 1 ? 1 : cols;
   b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
   cm_text_style st = note_style(c, b.ns);
-  double room = cm_slot_width(c, c->ms->legend) - 2 * b.pad - b.sw - b.gap;
+  /* The room a column's text has: as its band was sized, or its slot's. */
+  double room = c->legend_room > 0 ? c->legend_room
+                                   : cm_slot_width(c, c->ms->legend) - 2 * b.pad - b.sw - b.gap;
   double tw = 0;
   for (int pass = 0; pass < 2; pass++) {
     tw = 0;
@@ -215,7 +217,7 @@ static legend_box measure_legend(composer *c, int cols) {
       if (r < LEGEND_ROWS)
         b.row[r] = fmax(b.row[r], fmax(b.sh, h) + b.ns * 0.45);
     }
-    if (cols > 1 || tw <= room || room < b.ns * 4)
+    if ((cols > 1 && !(c->legend_room > 0)) || tw <= room || room < b.ns * 4)
       break;
     st.wrap = b.wrap = room; /* too wide for its slot: wrap, then measure again */
   }
@@ -225,6 +227,18 @@ static legend_box measure_legend(composer *c, int cols) {
   for (int r = 0; r < b.rows; r++)
     b.h += row_height(&b, r);
   return b;
+}
+
+double cm_legend_fit_side(composer *c, double width, double height) {
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+    return 0;
+  double ns = c->page.note_size;
+  c->legend_room = width - 2 * ns * 0.6 - ns * 2.2 - ns * 0.6; /* as measure_legend */
+  legend_box b;
+  for (c->legend_cols = 1; c->legend_cols < 4; c->legend_cols++)
+    if ((b = measure_legend(c, c->legend_cols)).h <= height)
+      return b.w;
+  return measure_legend(c, c->legend_cols).w;
 }
 
 double cm_legend_height(composer *c, double width) {
@@ -389,9 +403,10 @@ static int north_arrow(composer *c) {
   cm_point mid = {o.x + w / 2, o.y + h * 0.62};
   double lon, lat, angle = 0;
   cm_point up;
-  if (!cm_map_page_to_lonlat(c->map, mid, &lon, &lat) &&
+  cm_point at = cm_compose_unplace(c, mid); /* on the map's own page */
+  if (!cm_map_page_to_lonlat(c->map, at, &lon, &lat) &&
       !cm_map_lonlat_to_page(c->map, lon, lat + 0.05, &up))
-    angle = atan2(up.x - mid.x, -(up.y - mid.y)); /* clockwise from page up */
+    angle = atan2(up.x - at.x, -(up.y - at.y)); /* clockwise from page up */
   double r = h * 0.34, ca = cos(angle), sa = sin(angle);
   cm_point tip = {0, -r}, left = {-r * 0.45, r * 0.75}, notch = {0, r * 0.35},
            right = {r * 0.45, r * 0.75};

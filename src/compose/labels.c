@@ -17,7 +17,38 @@ static int by_priority(const void *a, const void *b) {
   const cm_label *x = a, *y = b;
   if (x->priority != y->priority)
     return x->priority < y->priority ? -1 : 1;
+  if (x->crowd != y->crowd)
+    return x->crowd > y->crowd ? -1 : 1;
   return (x->order > y->order) - (x->order < y->order);
+}
+
+static int by_x(const void *a, const void *b) {
+  const cm_label *const *x = a, *const *y = b;
+  return ((*x)->at.x > (*y)->at.x) - ((*x)->at.x < (*y)->at.x);
+}
+
+/* Count, for each point label, the other markers within three lines of
+ * its own: a label hemmed in has few spots, so it chooses before its
+ * neighbours take them. Sorted by x, each looks only at those near. */
+static int count_crowds(composer *c) {
+  cm_label **by = malloc((c->nlabels ? c->nlabels : 1) * sizeof *by);
+  if (!by)
+    return CM_ENOMEM;
+  size_t n = 0;
+  for (size_t i = 0; i < c->nlabels; i++) {
+    c->labels[i].crowd = 0;
+    if (c->labels[i].placement == CM_PLACE_POINT && c->labels[i].marker >= 0)
+      by[n++] = &c->labels[i];
+  }
+  qsort(by, n, sizeof *by, by_x);
+  for (size_t i = 0; i < n; i++) {
+    double reach = by[i]->style.size * 3.6;
+    for (size_t k = i + 1; k < n && by[k]->at.x - by[i]->at.x < reach; k++)
+      if (fabs(by[k]->at.y - by[i]->at.y) < reach)
+        by[i]->crowd++, by[k]->crowd++;
+  }
+  free(by);
+  return CM_OK;
 }
 
 int cm_compose_take(composer *c, cm_bbox box) {
@@ -32,6 +63,11 @@ void cm_compose_untake(composer *c) { c->ntaken = 0; }
 cm_point cm_compose_place(const composer *c, cm_point p) {
   return (cm_point){c->dst0.x + (p.x - c->src0.x) * c->k,
                     c->dst0.y + (p.y - c->src0.y) * c->k};
+}
+
+cm_point cm_compose_unplace(const composer *c, cm_point p) {
+  return (cm_point){c->src0.x + (p.x - c->dst0.x) / c->k,
+                    c->src0.y + (p.y - c->dst0.y) / c->k};
 }
 
 int cm_compose_collides(const composer *c, cm_bbox b) {
@@ -111,10 +147,15 @@ static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
   return rc;
 }
 
+/* Candidates next to a point's marker; those from here on stand further
+ * out with a leader line. */
+#define NEAR 12
+
 /* Candidate anchor k around a point: right, left, above, below, then the
  * diagonals — the order cartographers prefer, mirrored for right-to-left
- * text, which reads best left of its point. Candidates 8 to 39 stand
- * further out, in the same order, and need a leader line. */
+ * text, which reads best left of its point; then above and below, slid
+ * a third of its width. Candidates NEAR on stand further out, in rings,
+ * in the first order, and need a leader line. */
 static int candidate(const cm_label *l, int k, double w, double h, int rtl,
                      cm_point *at) {
   static const double dir[8][2] = {{1, 0},  {-1, 0}, {0, -1}, {0, 1},
@@ -134,15 +175,20 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
   }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
-  if (k >= 40 || (k >= 8 && l->marker < 0))
+  if (k >= NEAR + 32 || (k >= NEAR && l->marker < 0))
     return 0;
   /* Clear of the marker by a point, halo included; then further out. */
   static const double ring[5] = {0, 0.8, 1.6, 3.2, 4.8}; /* lines out */
-  double g = l->gap + 1 + l->style.halo_radius;
-  double far = h * ring[k / 8];
-  double dx = dir[k % 8][0] * (rtl ? -1 : 1), dy = dir[k % 8][1];
-  at->x = l->at.x + dx * (g + far + w / 2);
-  at->y = l->at.y + dy * (g + far + h / 2);
+  double g = l->gap + 1 + l->style.halo_radius, s = rtl ? -1 : 1;
+  if (k >= 8 && k < NEAR) { /* above or below, slid a third of its width */
+    at->x = l->at.x + (k < 10 ? 1 : -1) * s * w / 3;
+    at->y = l->at.y + (k % 2 ? 1 : -1) * (g + h / 2);
+    return 1;
+  }
+  int d = k < 8 ? k : (k - NEAR) % 8;
+  double far = k < 8 ? 0 : h * ring[(k - NEAR) / 8 + 1];
+  at->x = l->at.x + dir[d][0] * s * (g + far + w / 2);
+  at->y = l->at.y + dir[d][1] * (g + far + h / 2);
   return 1;
 }
 
@@ -209,21 +255,23 @@ static const dot *own_dot(const placer *p, size_t i) {
 }
 
 /* The label of another marker that box b of label i (at candidate k)
- * would seem to name, or -1 when b reads as i's alone. Beside its marker
- * and level with it (right or left), the name reads as that marker's when
- * no other is as near; above, below or at a corner, another marker must
- * be further by a third of a line. A leader names its own, but the eye
- * pairs a name with a dot close by before it follows a thin line: no
- * other marker within half a line (or the leader's length) and a third. */
-static long misread_as(const placer *p, size_t i, int k, cm_bbox b, double h) {
+ * would seem to name, or -1 when b reads as i's alone. Level with its
+ * marker or centred on it (right, left, above, below), the name reads as
+ * that marker's when no other is as near; slid or at a corner, another
+ * marker must be further by a third of the type size em (type, not the
+ * box, so that scripts with tall lines are held to the same gap). A
+ * leader names its own, but the eye pairs a name with a dot close by
+ * before it follows a thin line: no other marker within half an em (or
+ * the leader's length) and a third. */
+static long misread_as(const placer *p, size_t i, int k, cm_bbox b, double em) {
   const dot *own = own_dot(p, i);
   if (!own)
     return -1;
   dot big = *own; /* as large as the marker that covers it, if one does */
   big.r = fmax(own->r, p->c->labels[i].gap - 1);
-  double mine = dot_distance(&big, b), slack = k < 2 ? 0 : h / 3;
-  if (k >= 8)
-    mine = fmin(mine, h / 2);
+  double mine = dot_distance(&big, b), slack = k < 4 ? 0 : em / 3;
+  if (k >= NEAR)
+    mine = fmin(mine, em / 2);
   for (size_t n = 0; n < p->ndots; n++) {
     const dot *d = &p->dots[n];
     if (d->label == i || fabs(d->at.x - own->at.x) + fabs(d->at.y - own->at.y) < 0.01)
@@ -382,21 +430,21 @@ static void drop(placer *p, size_t i, long misread) {
                        l->marker >= 0 ? " with its marker" : "");
 }
 
-/* Point labels from candidate 8 on stand away from their marker. */
+/* Point labels from candidate NEAR on stand away from their marker. */
 static int needs_leader(const cm_label *l, int k) {
-  return l->placement == CM_PLACE_POINT && k >= 8;
+  return l->placement == CM_PLACE_POINT && k >= NEAR;
 }
 
 /* Whether label i fits at candidate k: free room, and a free way for a
  * leader further out; a spot that would seem to name another marker
  * does not fit either (its label in *misread). */
-static int fits(placer *p, size_t i, int k, cm_bbox b, cm_point at, double h,
+static int fits(placer *p, size_t i, int k, cm_bbox b, cm_point at,
                 cm_geom *line, long *misread) {
   composer *c = p->c;
   const cm_label *l = &c->labels[i];
   if (l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm_compose_collides(c, b))
     return 0;
-  long other = l->placement == CM_PLACE_POINT ? misread_as(p, i, k, b, h)
+  long other = l->placement == CM_PLACE_POINT ? misread_as(p, i, k, b, l->style.size)
                                                : -1;
   if (other >= 0) {
     *misread = other;
@@ -453,7 +501,8 @@ static void better(spot *best, spot *s) {
 }
 
 /* Place label i at the best candidate from..to (a point label's
- * candidates 0-7 sit next to its marker, 8 on further out with a leader):
+ * first NEAR candidates sit next to its marker, the rest further out
+ * with a leader):
  * 1 when placed (a failure of memory in *rc), 0 when none fits. */
 static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misread) {
   composer *c = p->c;
@@ -472,7 +521,7 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
       break;
     s.b = (cm_bbox){s.at.x + box0.minx - halo, s.at.y + box0.miny - halo,
                     s.at.x + box0.maxx + halo, s.at.y + box0.maxy + halo};
-    if (!fits(p, i, k, s.b, s.at, h, &s.line, misread))
+    if (!fits(p, i, k, s.b, s.at, &s.line, misread))
       continue;
     s.led = needs_leader(l, k);
     if (s.led)
@@ -490,28 +539,90 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
   return 1;
 }
 
-/* Every label first next to its point (or on its line); then those left
- * further out with a leader, so that one label's leader spot never takes
- * another's first choice; a label with no room at all is dropped. */
-int cm_place_labels(composer *c) {
-  if (!c->nlabels)
-    return CM_OK;
+/* One round in the labels' order: every label first next to its point
+ * (or on its line); then those left further out with a leader, so that
+ * one label's leader spot never takes another's first choice. state[i]
+ * is -2 for a label placed, else the label of a marker its spots would
+ * seem to name, or -1. Returns how many that must be shown found no
+ * spot (or -1 when out of memory). */
+static long place_round(placer *p, long *state) {
+  composer *c = p->c;
+  int rc = CM_OK;
   qsort(c->labels, c->nlabels, sizeof *c->labels, by_priority);
-  int rc = cm_scene_group_begin(c->scene, "labels", "labels", NULL);
-  placer p = {.c = c};
-  /* Per label: -2 placed; else the label of a marker its spots would
-   * seem to name, or -1. */
-  long *state = malloc(c->nlabels * sizeof *state);
-  if (rc == CM_OK)
-    rc = state ? collect_dots(&p) : CM_ENOMEM;
+  free(p->dots); /* they name labels by their place in the order */
+  p->dots = NULL, p->ndots = 0;
+  if (collect_dots(p) != CM_OK)
+    return -1;
+  long left = 0;
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++) {
     state[i] = -1;
-    if (place_in(&p, i, 0, 7, &rc, &state[i]))
+    if (place_in(p, i, 0, NEAR - 1, &rc, &state[i]))
       state[i] = -2;
   }
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
-    if (state[i] != -2 && !place_in(&p, i, 8, 39, &rc, &state[i]) && rc == CM_OK)
-      drop(&p, i, state[i]);
+    if (state[i] != -2 && place_in(p, i, NEAR, NEAR + 31, &rc, &state[i]))
+      state[i] = -2;
+  for (size_t i = 0; i < c->nlabels; i++)
+    left += state[i] != -2 && !c->labels[i].optional;
+  return rc == CM_OK ? left : -1;
+}
+
+/* Rounds of placement tried when labels find no spot. */
+#define ROUNDS 4
+
+/* Undo a round: its labels' items and the room they took. */
+static void undo_round(composer *c, size_t items, size_t taken) {
+  cm_scene_truncate(c->scene, items);
+  c->ntaken = taken;
+}
+
+/* Placement in rounds: when labels find no spot, the round is undone and
+ * those left out go before the others of their priority (the more often
+ * left out, the earlier); the round that leaves out fewest stays. A label
+ * with no room even so is dropped, with its marker. */
+static int place_rounds(placer *p, long *state) {
+  composer *c = p->c;
+  size_t items = cm_scene_count(c->scene), taken = c->ntaken;
+  int *best = malloc(c->nlabels * sizeof *best);
+  long left = place_round(p, state), fewest = left;
+  for (int r = 1; best && left > 0 && r < ROUNDS; r++) {
+    for (size_t i = 0; i < c->nlabels; i++) {
+      size_t o = c->labels[i].order; /* the order the labels came in */
+      if (left == fewest)
+        best[o] = c->labels[i].crowd;
+      c->labels[i].crowd += state[i] != -2 ? 1 << 20 : 0;
+    }
+    undo_round(c, items, taken);
+    left = place_round(p, state);
+    if (left < 0)
+      break;
+    fewest = left < fewest ? left : fewest;
+  }
+  if (best && left > fewest) { /* the best round again */
+    for (size_t i = 0; i < c->nlabels; i++)
+      c->labels[i].crowd = best[c->labels[i].order];
+    undo_round(c, items, taken);
+    left = place_round(p, state);
+  }
+  free(best);
+  if (left < 0 || !best)
+    return CM_ENOMEM;
+  for (size_t i = 0; i < c->nlabels; i++)
+    if (state[i] != -2)
+      drop(p, i, state[i]);
+  return CM_OK;
+}
+
+int cm_place_labels(composer *c) {
+  if (!c->nlabels)
+    return CM_OK;
+  int rc = count_crowds(c);
+  if (rc == CM_OK)
+    rc = cm_scene_group_begin(c->scene, "labels", "labels", NULL);
+  placer p = {.c = c};
+  long *state = malloc(c->nlabels * sizeof *state);
+  if (rc == CM_OK)
+    rc = state ? place_rounds(&p, state) : CM_ENOMEM;
   free(state);
   free(p.dots);
   free(p.lines);

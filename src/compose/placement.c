@@ -130,8 +130,13 @@ static double share_inside(const cm_geom *g, cm_bbox box) {
 
 /* How much data a box on the map's page hides: a place (with room for its
  * label) outweighs any line, a point of line outweighs any area. */
-static double data_under(const composer *c, cm_bbox box, cm_day first) {
-  double ns = c->page.note_size;
+static double data_under(const composer *c, cm_bbox shown, cm_day first) {
+  /* The features are on the map's own page, which a smaller frame shows
+   * scaled: the box goes back there. */
+  cm_point lo = cm_compose_unplace(c, (cm_point){shown.minx, shown.miny});
+  cm_point hi = cm_compose_unplace(c, (cm_point){shown.maxx, shown.maxy});
+  cm_bbox box = {lo.x, lo.y, hi.x, hi.y};
+  double ns = c->page.note_size / c->k;
   cm_bbox near = {box.minx - ns * 4, box.miny - ns, box.maxx + ns * 4, box.maxy + ns};
   double places = 0, lines = 0, ground = 0;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++) {
