@@ -113,7 +113,7 @@ CM_EXTERN void cm_scene_path_hide(cm_scene *scene, size_t i);
 
 /* Drop the items from count on (to try a placement again); groups they
  * opened or closed are forgotten with them. */
-void cm_scene_truncate(cm_scene *scene, size_t count);
+CM_EXTERN void cm_scene_truncate(cm_scene *scene, size_t count);
 
 /* Add a text at (x, y); the text and font name are copied. */
 CM_EXTERN int cm_scene_text(cm_scene *scene, const char *text, double x, double y,

@@ -556,7 +556,7 @@ int cm_collect_key(composer *c) {
       if (!cm_map_feature_visible(c->map, l, f, c->day) || g->type != CM_GEOM_POINT)
         continue;
       feature_attrs a;
-      cm_compose_attrs_init(&a, c->map, l, f, c->day);
+      attrs_init(&a, c->map, l, f, c->day);
       cm_symbolizer s;
       if (cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
                            cm_compose_attr, &a, &s) &&
