@@ -102,25 +102,37 @@ static void shrink_into(composer *c, cm_bbox f0, cm_bbox room, double k) {
   c->dst0 = (cm_point){d.minx, d.miny};
 }
 
+/* The scale of the map in the frame grow leaves, the layout in *pg. */
+static double scale_left(const composer *c, const needs *n, cm_page_layout *pg,
+                         cm_bbox *f) {
+  *pg = c->page;
+  cm_bbox f0 = pg->frame;
+  *f = grow(pg, n);
+  return fmin((f->maxx - f->minx) / (f0.maxx - f0.minx),
+              (f->maxy - f->miny) / (f0.maxy - f0.miny));
+}
+
 int cm_fit_bands(composer *c) {
   needs n;
   int rc = measure(c, &n);
   if (rc != CM_OK)
     return rc;
-  cm_page_layout pg = c->page;
-  cm_bbox f0 = pg.frame, f = grow(&pg, &n);
-  double k = fmin((f.maxx - f.minx) / (f0.maxx - f0.minx),
-                  (f.maxy - f.miny) / (f0.maxy - f0.miny));
+  cm_page_layout pg;
+  cm_bbox f0 = c->page.frame, f;
   int side = n.legend_band == 0 || n.legend_band == 1;
   c->legend_cols = n.cols;
   c->legend_room = side ? n.room : 0;
+  double k = scale_left(c, &n, &pg, &f);
   if (k < SMALLEST) {
-    /* Too big to stand beside the map: one column, which the page cuts
-     * (and the check reports). */
+    /* The legend is too big to stand beside the map: one column, which
+     * the page cuts (and the check and render report); the key still
+     * gets its room if it can. */
     c->legend_cols = 1;
-    return CM_OK;
+    c->legend_room = 0;
+    n.legend = 0;
+    k = scale_left(c, &n, &pg, &f);
   }
-  if (k < 0.999) {
+  if (k >= SMALLEST && k < 0.999) {
     c->page = pg;
     shrink_into(c, f0, f, k);
   }

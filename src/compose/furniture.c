@@ -229,16 +229,48 @@ static legend_box measure_legend(composer *c, int cols) {
   return b;
 }
 
+/* The room a column's text has in a band w wide holding cols columns. */
+static double column_room(const composer *c, double w, int cols) {
+  double ns = c->page.note_size; /* as measure_legend lays it out */
+  return (w - 2 * ns * 0.6 - ns * 1.5 * (cols - 1)) / cols - ns * 2.2 - ns * 0.6;
+}
+
+/* Whether the legend in cols columns of a band w wide stands in it, at
+ * most height high. */
+static int stands_in(composer *c, double w, int cols, double height) {
+  c->legend_room = column_room(c, w, cols);
+  legend_box b = measure_legend(c, cols);
+  return b.h <= height && b.w <= w + 0.01;
+}
+
 double cm_legend_fit_side(composer *c, double width, double height) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
     return 0;
-  double ns = c->page.note_size;
-  c->legend_room = width - 2 * ns * 0.6 - ns * 2.2 - ns * 0.6; /* as measure_legend */
-  legend_box b;
-  for (c->legend_cols = 1; c->legend_cols < 4; c->legend_cols++)
-    if ((b = measure_legend(c, c->legend_cols)).h <= height)
-      return b.w;
-  return measure_legend(c, c->legend_cols).w;
+  c->legend_cols = 1;
+  if (stands_in(c, width, 1, height))
+    return measure_legend(c, 1).w;
+  /* The narrowest band that holds it, in one to four columns: a wider
+   * band wraps less, so its legend is shorter. */
+  c->legend_room = 0;
+  double best = INFINITY, natural = measure_legend(c, 4).w; /* unwrapped */
+  int best_cols = 4;
+  for (int cols = 1; cols <= 4; cols++) {
+    c->legend_room = 0; /* unwrapped: as wide as a band of cols need be */
+    double hi = fmax(width, natural * cols / 4 + c->page.note_size * 20);
+    if (!stands_in(c, hi, cols, height))
+      continue;
+    double lo = width;
+    for (int i = 0; i < 10; i++)
+      if (stands_in(c, (lo + hi) / 2, cols, height))
+        hi = (lo + hi) / 2;
+      else
+        lo = (lo + hi) / 2;
+    if (hi < best)
+      best = hi, best_cols = cols;
+  }
+  c->legend_cols = best_cols;
+  c->legend_room = column_room(c, isfinite(best) ? best : width, best_cols);
+  return measure_legend(c, best_cols).w;
 }
 
 double cm_legend_height(composer *c, double width) {
