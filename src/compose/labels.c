@@ -447,7 +447,7 @@ static int fits(placer *p, size_t i, int k, cm_bbox b, cm_point at,
   long other = l->placement == CM_PLACE_POINT ? misread_as(p, i, k, b, l->style.size)
                                                : -1;
   if (other >= 0) {
-    *misread = other;
+    *misread = *misread < 0 ? other : *misread; /* the nearest spot names it */
     return 0;
   }
   return !needs_leader(l, k) || leader(c, l, b, line);
