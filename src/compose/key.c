@@ -183,15 +183,22 @@ static int more(composer *c, size_t left, double x, double y, cm_text_style st) 
   return cm_scene_text(c->scene, text, x, y, &st);
 }
 
-/* The rows of the key in band, drawn when draw is set; *listed tells how
- * many found room (the rest are counted on a last line). */
-static int listing(composer *c, cm_bbox band, int draw, size_t *listed) {
+static cm_text_style row_style(const composer *c) {
   cm_text_style st = {0};
   st.font = c->ms->font;
   st.size = c->page.note_size;
   st.fill = ink;
   st.valign = CM_ALIGN_START;
-  key_box b = measure(c, band, &st);
+  return st;
+}
+
+/* The rows of the key in band, drawn when draw is set; *listed tells how
+ * many found room (the rest are counted on a last line). A search over
+ * band heights passes the measures (b) and row heights it made once. */
+static int listing(composer *c, cm_bbox band, int draw, size_t *listed,
+                   const key_box *pre, const double *heights) {
+  cm_text_style st = row_style(c);
+  key_box b = pre ? *pre : measure(c, band, &st);
   st.wrap = b.wrap;
   double line = b.ns * 1.35, y = band.miny;
   int col = 0, rc = CM_OK;
@@ -199,8 +206,12 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed) {
   for (size_t i = 0; i < c->nkey && rc == CM_OK; i++) {
     char text[1200];
     double w, h;
-    row_text(c, &c->key[i], text, sizeof text);
-    cm_text_size(c->ctx, text, &st, &w, &h);
+    if (heights) {
+      h = heights[i];
+    } else {
+      row_text(c, &c->key[i], text, sizeof text);
+      cm_text_size(c->ctx, text, &st, &w, &h);
+    }
     if (y + fmax(h, b.d) > band.maxy + 0.01 && y > band.miny) {
       y = band.miny, col++;
     }
@@ -216,11 +227,12 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed) {
                          col >= b.cols ? band.maxy - line : y, st)
                   : CM_OK;
     }
-    st.halign = cm_text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
-    if (draw)
+    if (draw) {
+      st.halign = cm_text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
       rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d);
-    if (draw && rc == CM_OK)
-      rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
+      if (rc == CM_OK)
+        rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
+    }
     y += fmax(h, b.d) + b.ns * 0.35;
   }
   return rc;
@@ -230,32 +242,48 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed) {
 static size_t listed_in(composer *c, cm_bbox band) {
   size_t n = 0;
   if (!cm_bbox_is_empty(band))
-    listing(c, band, 0, &n);
+    listing(c, band, 0, &n, NULL, NULL);
   return n;
 }
 
 double cm_key_height(composer *c, cm_bbox band) {
-  if (c->nkey == 0 || cm_bbox_is_empty(band) || listed_in(c, band) == c->nkey)
+  if (c->nkey == 0 || cm_bbox_is_empty(band))
     return band.maxy - band.miny;
-  /* Rows flow down columns: the least height that lists them all. */
+  qsort(c->key, c->nkey, sizeof *c->key, by_date);
+  /* The band's width sets the columns and where rows wrap: measured once,
+   * the least height that lists every row is then found by arithmetic. */
+  cm_text_style st = row_style(c);
+  key_box b = measure(c, band, &st);
+  st.wrap = b.wrap;
+  double *heights = malloc(c->nkey * sizeof *heights), w;
+  if (!heights)
+    return band.maxy - band.miny;
+  for (size_t i = 0; i < c->nkey; i++) {
+    char text[1200];
+    row_text(c, &c->key[i], text, sizeof text);
+    cm_text_size(c->ctx, text, &st, &w, &heights[i]);
+  }
+  size_t n;
   double lo = band.maxy - band.miny, hi = lo;
-  cm_bbox b = band;
-  do {
+  cm_bbox t = band;
+  listing(c, t, 0, &n, &b, heights);
+  while (n < c->nkey && hi < c->page.height) {
     lo = hi, hi *= 1.5;
-    b.maxy = band.miny + hi;
-  } while (listed_in(c, b) < c->nkey && hi < c->page.height);
-  for (int i = 0; i < 24; i++) {
-    b.maxy = band.miny + (lo + hi) / 2;
-    if (listed_in(c, b) < c->nkey)
+    t.maxy = band.miny + hi;
+    listing(c, t, 0, &n, &b, heights);
+  }
+  for (int i = 0; i < 24 && hi > lo; i++) {
+    t.maxy = band.miny + (lo + hi) / 2;
+    listing(c, t, 0, &n, &b, heights);
+    if (n < c->nkey)
       lo = (lo + hi) / 2;
     else
       hi = (lo + hi) / 2;
   }
+  free(heights);
   return hi;
 }
 
-/* Only features the key lists are numbered on the map: a number the
- * reader cannot look up is worse than none. */
 int cm_draw_key_markers(composer *c) {
   if (c->nkey == 0)
     return CM_OK;
@@ -279,6 +307,6 @@ int cm_draw_key(composer *c) {
   size_t listed;
   int rc = cm_scene_group_begin(c->scene, "key", "key", NULL);
   if (rc == CM_OK)
-    rc = listing(c, c->page.key, 1, &listed);
+    rc = listing(c, c->page.key, 1, &listed, NULL, NULL);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
