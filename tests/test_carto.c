@@ -327,13 +327,13 @@ static unsigned long numbers_in(const cm_scene *s, const char *id) {
     int n = 0, digits = 0;
     for (const unsigned char *p = (const unsigned char *)it->text; *p; p++) {
       if (*p >= '0' && *p <= '9')
-        n = n * 10 + (*p - '0'), digits++;
+        n = (n % 1000) * 10 + (*p - '0'), digits++; /* numbers past 64 are not counted */
       else if (p[0] == 0xd9 && p[1] >= 0xa0 && p[1] <= 0xa9) /* Arabic-Indic */
-        n = n * 10 + (p[1] - 0xa0), digits++, p++;
+        n = (n % 1000) * 10 + (p[1] - 0xa0), digits++, p++;
       else
         digits = -100; /* a row of text, not a number */
     }
-    if (digits > 0 && n < 64)
+    if (digits > 0 && digits < 3 && n < 64)
       set |= 1ul << n;
   }
   return set;
