@@ -88,9 +88,9 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 }
 
 #places[rank <= 2] {
-  marker-type: circle; marker-width: 1.6mm; marker-fill: @ink;
+  marker-type: circle; marker-width: 1.5mm; marker-fill: @ink;
   marker-line-color: white; marker-line-width: 0.4pt;
-  text-name: [name]; text-size: 8pt; text-fill: @ink;
+  text-name: [name]; text-size: 7pt; text-fill: @ink;
   text-halo-fill: white; text-halo-radius: 1pt;
   text-priority: 2;
 }

@@ -269,6 +269,107 @@ static void pieces_in_one_corner_stack(void **state) {
   cm_map_free(m);
 }
 
+/* ---- bands sized by their content ------------------------------------ */
+
+/* Fourteen classes with long names, on a page narrower than a journal's
+ * column, beside the map: the legend's band grows (in columns), the map
+ * is drawn smaller, and nothing is cut or covered. */
+static void long_legend_fits_a_small_page(void **state) {
+  static const char *const fields[] = {"holder", NULL};
+  static const char *const holders[14] = {"a", "b", "c", "d", "e", "f", "g",
+                                          "h", "i", "j", "k", "l", "m", "n"};
+  static const char *const fills[14] = {"1f77b4", "ff7f0e", "2ca02c", "d62728", "9467bd",
+                                        "8c564b", "e377c2", "7f7f7f", "bcbd22", "17becf",
+                                        "000080", "ffff99", "b15928", "a6cee3"};
+  shape sq[14];
+  for (int i = 0; i < 14; i++) {
+    double x = 46.05 + (i % 7) * 0.13, y = 39.1 + (i / 7) * 0.4;
+    sq[i] = (shape){5, {x, y, x + 0.1, y, x + 0.1, y + 0.3, x, y + 0.3, x, y}, {holders[i]}};
+  }
+  write_layer("ground", SHPT_POLYGON, fields, sq, 14);
+  char text[8192] =
+      "Map { srs: \"+proj=longlat +datum=WGS84\"; extent: 46 39 47 40;\n"
+      "  page: 120mm 80mm; dpi: 100; legend: outside-right; scale-bar: none;\n"
+      "  title: \"A map\"; }\n"
+      "Layer#ground { file: \"ground.shp\"; }\n";
+  for (int i = 0; i < 14; i++)
+    snprintf(text + strlen(text), sizeof text - strlen(text),
+             "#ground[holder = \"%s\"] { polygon-fill: #%s;\n"
+             "  legend: \"Class %s of the ground held on the day\"; }\n",
+             holders[i], fills[i], holders[i]);
+  cm_map *m = open_style(text);
+  cm_errors found = {0};
+  cm_scene *s = compose_checked(m, "2000-01-01", &found, 0);
+  long g = group_at(s, "layer-ground");
+  assert_true(g >= 0);
+  cm_bbox frame = cm_scene_item(s, (size_t)g)->clip_box, legend = group_box(s, "legend");
+  cm_bbox f0 = cm_map_frame(m);
+  assert_true(frame.maxx - frame.minx < f0.maxx - f0.minx); /* drawn smaller */
+  assert_true(legend.minx > frame.maxx);                     /* beside it */
+  assert_true(legend.maxx <= cm_scene_width(s) && legend.maxy <= cm_scene_height(s));
+  assert_int_equal(findings_with(&found, "does not fit"), 0);
+  assert_int_equal(found.count, 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The numbers (in any digits) of the text items of a group, as a bit set. */
+static unsigned long numbers_in(const cm_scene *s, const char *id) {
+  long g = group_at(s, id);
+  unsigned long set = 0;
+  for (size_t i = (size_t)g + 1; g >= 0 && i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_END)
+      break;
+    if (it->kind != CM_ITEM_TEXT)
+      continue;
+    int n = 0, digits = 0;
+    for (const unsigned char *p = (const unsigned char *)it->text; *p; p++) {
+      if (*p >= '0' && *p <= '9')
+        n = (n % 1000) * 10 + (*p - '0'), digits++; /* numbers past 64 are not counted */
+      else if (p[0] == 0xd9 && p[1] >= 0xa0 && p[1] <= 0xa9) /* Arabic-Indic */
+        n = (n % 1000) * 10 + (p[1] - 0xa0), digits++, p++;
+      else
+        digits = -100; /* a row of text, not a number */
+    }
+    if (digits > 0 && digits < 3 && n < 64)
+      set |= 1ul << n;
+  }
+  return set;
+}
+
+/* At every date of the shipped styles, the markers numbered on the map
+ * are exactly those the key lists. */
+static void key_lists_every_numbered_marker(void **state) {
+  const char *styles[] = {"styles/default.mss", "styles/slides.mss", "styles/paper.mss",
+                          "styles/paper-ar.mss"};
+  for (int k = 0; k < 4; k++) {
+    cm_map *m;
+    cm_error err;
+    assert_int_equal(cm_map_open(&m, styles[k], &err), 0);
+    cm_day *days;
+    int n = cm_map_change_dates(m, &days);
+    assert_true(n > 0);
+    int with_events = 0;
+    for (int i = 0; i < n; i++) {
+      cm_compose_options opt = {0};
+      opt.date = days[i];
+      cm_scene *s;
+      assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+      unsigned long drawn = numbers_in(s, "key-markers"), listed = numbers_in(s, "key");
+      if (drawn != listed)
+        fail_msg("%s at day %lld: markers %lx, key %lx", styles[k], (long long)days[i],
+                 drawn, listed);
+      with_events += drawn != 0;
+      cm_scene_free(s);
+    }
+    assert_true(with_events > 0);
+    free(days);
+    cm_map_free(m);
+  }
+}
+
 /* ---- the legend ---------------------------------------------------------- */
 
 static const char legend_style[] =
@@ -396,6 +497,123 @@ static void crowded_label_gets_a_leader(void **state) {
   assert_non_null(text_in(s, "labels", "Alabama"));
   assert_true(has_leader(s));
   assert_true(town_marker(s)->geom.npoints > 0);
+  assert_int_equal(found.count, 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The leader line of the labels group, or NULL. */
+static const cm_item *leader_of(const cm_scene *s) {
+  long g = group_at(s, "labels");
+  for (size_t i = (size_t)g + 1; g >= 0 && i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_END)
+      break;
+    if (it->kind == CM_ITEM_PATH && it->geom.type == CM_GEOM_LINE)
+      return it;
+  }
+  return NULL;
+}
+
+/* The crowded town again, with a front line (or, without `front`, no
+ * line) running north-south dx points from the town. */
+static cm_map *crowd_with_front(double dx, int front) {
+  static const double four[] = {22, 0, -22, 0, 0, -22, 0, 22};
+  cm_map *m = crowd_map("en", "Alabama", four, 4, "20pt");
+  cm_point c;
+  double lon, lat;
+  assert_int_equal(cm_map_lonlat_to_page(m, 46.5, 39.5, &c), 0);
+  assert_int_equal(cm_map_page_to_lonlat(m, (cm_point){c.x + dx, c.y}, &lon, &lat), 0);
+  cm_map_free(m);
+  static const char *const fields[] = {"name", NULL};
+  shape line = {2, {lon, 39.05, lon, 39.95}, {"front"}};
+  write_layer("front", SHPT_ARC, fields, &line, 1);
+  char text[2048];
+  snprintf(text, sizeof text, crowd_style, "en", "20pt");
+  strcat(text, "Layer#front { file: \"front.shp\"; }\n");
+  if (front)
+    strcat(text, "#front { line-color: #800000; line-width: 1pt; }\n");
+  return open_style(text);
+}
+
+/* Whether the leader passes x. */
+static int leader_passes(const cm_item *leader, double x) {
+  double a = leader->geom.points[0].x, b = leader->geom.points[1].x;
+  return fmin(a, b) < x && x < fmax(a, b);
+}
+
+/* Of the spots further out, the leader takes one on the town's side of
+ * the front line; without the line it would have crossed there. */
+static void leader_keeps_off_the_front_line(void **state) {
+  cm_map *m = crowd_with_front(6, 0);
+  cm_point c;
+  cm_map_lonlat_to_page(m, 46.5, 39.5, &c);
+  cm_scene *s = compose_on(m, "2000-01-01");
+  const cm_item *leader = leader_of(s);
+  assert_non_null(leader);
+  assert_true(leader_passes(leader, c.x + 6)); /* its first choice */
+  cm_scene_free(s);
+  cm_map_free(m);
+  m = crowd_with_front(6, 1);
+  cm_errors found = {0};
+  s = compose_checked(m, "2000-01-01", &found, 0);
+  leader = leader_of(s);
+  assert_non_null(leader);
+  assert_false(leader_passes(leader, c.x + 6));
+  assert_non_null(text_in(s, "labels", "Alabama"));
+  assert_int_equal(found.count, 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The page box of a text item. */
+static cm_bbox text_box_of(const cm_item *t) {
+  PangoContext *ctx = cm_text_context_new();
+  PangoLayout *l = cm_text_layout(ctx, t->text, &t->style);
+  cm_bbox b = cm_text_box(l, t->text, &t->style, t->x, t->y);
+  g_object_unref(l);
+  g_object_unref(ctx);
+  return b;
+}
+
+static double box_distance(cm_bbox b, cm_point p) {
+  double dx = fmax(fmax(b.minx - p.x, p.x - b.maxx), 0);
+  double dy = fmax(fmax(b.miny - p.y, p.y - b.maxy), 0);
+  return hypot(dx, dy);
+}
+
+/* Two towns close together, the second just under where the first's
+ * name would go by preference (right of its point): each name stands
+ * nearer its own marker than the other's. */
+static void close_towns_each_named_nearest(void **state) {
+  static const char *const fields[] = {"name", NULL};
+  shape one = {1, {46.5, 39.5}, {"Askeran"}};
+  write_layer("towns", SHPT_POINT, fields, &one, 1);
+  write_layer("blocks", SHPT_POINT, fields, &one, 0);
+  char text[2048];
+  snprintf(text, sizeof text, crowd_style, "en", "1pt");
+  cm_map *m = open_style(text);
+  cm_point a, b;
+  double lon, lat;
+  cm_map_lonlat_to_page(m, 46.5, 39.5, &a);
+  b = (cm_point){a.x + 26, a.y + 10};
+  assert_int_equal(cm_map_page_to_lonlat(m, b, &lon, &lat), 0);
+  cm_map_free(m);
+  shape two[2] = {{1, {46.5, 39.5}, {"Askeran"}}, {1, {lon, lat}, {"Khojaly"}}};
+  write_layer("towns", SHPT_POINT, fields, two, 2);
+  m = open_style(text);
+  cm_errors found = {0};
+  cm_scene *s = compose_checked(m, "2000-01-01", &found, 0);
+  const char *names[2] = {"Askeran", "Khojaly"};
+  cm_point at[2] = {a, b};
+  for (int i = 0; i < 2; i++) {
+    const cm_item *t = text_in(s, "labels", names[i]);
+    assert_non_null(t);
+    cm_bbox box = text_box_of(t);
+    assert_true(box_distance(box, at[i]) < box_distance(box, at[1 - i]) - 3);
+  }
   assert_int_equal(found.count, 0);
   cm_errors_free(&found);
   cm_scene_free(s);
@@ -535,10 +753,14 @@ int main(void) {
       cmocka_unit_test(auto_finds_the_empty_corner),
       cmocka_unit_test(outside_right_shrinks_the_frame),
       cmocka_unit_test(pieces_in_one_corner_stack),
+      cmocka_unit_test(long_legend_fits_a_small_page),
+      cmocka_unit_test(key_lists_every_numbered_marker),
       cmocka_unit_test(lookalike_entries_reported_with_both_rules),
       cmocka_unit_test(white_swatch_is_outlined),
       cmocka_unit_test(crowded_label_gets_a_leader),
       cmocka_unit_test(walled_in_town_left_out_and_reported),
+      cmocka_unit_test(leader_keeps_off_the_front_line),
+      cmocka_unit_test(close_towns_each_named_nearest),
       cmocka_unit_test(arabic_label_goes_left),
       cmocka_unit_test(marker_cut_by_the_frame_left_out),
       cmocka_unit_test(arabic_span_reads_from_to),

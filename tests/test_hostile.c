@@ -346,8 +346,11 @@ static void legend_of_many_classes(void **state) {
   }
   assert_int_equal(texts, 31);
   assert_int_equal(more, 1);
-  assert_int_equal(cm_scene_warning_count(scene), 1);
+  /* Said on the render too: the classes left out, and (31 rows in the
+   * frame of a small page) that the frame cuts the legend. */
+  assert_int_equal(cm_scene_warning_count(scene), 2);
   assert_non_null(strstr(cm_scene_warning(scene, 0), "lists 30 of its 100000 classes"));
+  assert_non_null(strstr(cm_scene_warning(scene, 1), "the legend does not fit"));
   cm_scene_free(scene);
   cm_map_free(m);
 }
@@ -379,7 +382,8 @@ static void batch_warns_once(void **state) {
   assert_int_equal(cm_batch_plan(&b, m, &spec, &err), 0);
   assert_int_equal(cm_batch_count(b), 20);
   assert_int_equal(cm_batch_run(b, m, 2, NULL, NULL), 0);
-  assert_int_equal(cm_batch_warning_count(b), 1);
+  /* the cap, and (a small page) the legend cut by the frame: each once */
+  assert_int_equal(cm_batch_warning_count(b), 2);
   size_t frames = 0;
   cm_day first = 0;
   const char *w = cm_batch_warning(b, 0, &frames, &first);
@@ -387,7 +391,10 @@ static void batch_warns_once(void **state) {
   assert_int_equal(first, spec.from);
   /* the text of the first frame, whichever thread finished first */
   assert_non_null(strstr(w, "lists 30 of its 200 classes (the rest are counted as '170 more')"));
-  assert_null(cm_batch_warning(b, 1, NULL, NULL));
+  w = cm_batch_warning(b, 1, &frames, NULL);
+  assert_non_null(strstr(w, "the legend does not fit"));
+  assert_int_equal(frames, 20);
+  assert_null(cm_batch_warning(b, 2, NULL, NULL));
   cm_batch_free(b);
   cm_map_free(m);
 }

@@ -111,6 +111,10 @@ CM_EXTERN int cm_scene_path_append(cm_scene *scene, const cm_geom *geom);
  * marker whose label found no room goes with it. */
 CM_EXTERN void cm_scene_path_hide(cm_scene *scene, size_t i);
 
+/* Drop the items from count on (to try a placement again); groups they
+ * opened or closed are forgotten with them. */
+CM_EXTERN void cm_scene_truncate(cm_scene *scene, size_t count);
+
 /* Add a text at (x, y); the text and font name are copied. */
 CM_EXTERN int cm_scene_text(cm_scene *scene, const char *text, double x, double y,
                             const cm_text_style *style);

@@ -549,6 +549,26 @@ int cm_collect_legend(composer *c, cm_day day) {
   return CM_OK;
 }
 
+int cm_collect_key(composer *c) {
+  for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
+    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++) {
+      const cm_geom *g = cm_map_feature_geom(c->map, l, f);
+      if (!cm_map_feature_visible(c->map, l, f, c->day) || g->type != CM_GEOM_POINT)
+        continue;
+      feature_attrs a;
+      attrs_init(&a, c->map, l, f, c->day);
+      cm_symbolizer s;
+      if (cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
+                           cm_compose_attr, &a, &s) &&
+          cm_key_applies(c, &s, g)) {
+        int rc = cm_key_note(c, &s, &a, g, l, f);
+        if (rc != CM_OK)
+          return rc;
+      }
+    }
+  return CM_OK;
+}
+
 static void expand(const composer *c, const char *tmpl, size_t len, cm_day d,
                    char *buf, size_t size) {
   char part[2048];
@@ -667,6 +687,8 @@ int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
     /* The panels decide the page's height, then make the scene. */
     rc = cm_compose_panels(&c);
   } else {
+    if (rc == CM_OK)
+      rc = cm_fit_bands(&c);
     c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi);
     if (rc == CM_OK && !c.scene)
       rc = CM_ENOMEM;

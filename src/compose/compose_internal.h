@@ -20,6 +20,8 @@ typedef struct cm_label {
   cm_text_style style;
   double priority;
   size_t order;          /* for a stable sort */
+  int crowd;             /* other markers close by: the most hemmed in
+                            go first among labels of one priority */
   long marker;           /* scene item of its marker, left out with the
                             label when neither finds room; -1: none */
   int optional;          /* dropped without a finding (graticule labels) */
@@ -110,6 +112,9 @@ typedef struct composer {
   int panels;            /* small multiples: furniture in the band below */
   cm_key_entry *key;     /* features of the event key, in drawing order */
   size_t nkey, cap_key;
+  size_t key_listed;     /* of those, the ones the key has room for */
+  double legend_room;    /* width legend text wraps at, set when the
+                            legend's band was sized; 0: from its slot */
   cm_error *err;
 } composer;
 
@@ -203,6 +208,10 @@ int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
  * numbers, on the map under the furniture (key.c). */
 int cm_draw_key_markers(composer *c);
 
+/* The height a key band as wide as band needs to list every noted
+ * feature (at least band's own) (key.c). */
+double cm_key_height(composer *c, cm_bbox band);
+
 /* List the numbered features in the key's band (key.c). */
 int cm_draw_key(composer *c);
 
@@ -245,6 +254,22 @@ int cm_draw_map(composer *c);
 
 /* Note the legend classes of every feature shown at day (compose.c). */
 int cm_collect_legend(composer *c, cm_day day);
+
+/* Width of the legend in a side band of this width and height: in as
+ * few columns (each wrapped at the band's width) as stand within height;
+ * sets legend_cols and legend_room (furniture.c). */
+double cm_legend_fit_side(composer *c, double width, double height);
+
+/* Size the bands beside the frame by what the map puts in them at its
+ * date (legend, event key): a band that needs more than its share of the
+ * page grows, and the map is drawn smaller into the frame left (bands.c). */
+int cm_fit_bands(composer *c);
+
+/* Note the features of the event key shown at c->day (compose.c). */
+int cm_collect_key(composer *c);
+
+/* A point of the frame being drawn back on the map's own page. */
+cm_point cm_compose_unplace(const composer *c, cm_point p);
 
 /* Height of the legend when laid out in columns within width. */
 double cm_legend_height(composer *c, double width);

@@ -169,7 +169,7 @@ static int cap_legend(composer *c) {
   snprintf(raw, sizeof raw, "the legend lists %d of its %zu classes (the "
                             "rest are counted as '%zu more')",
            LEGEND_MAX, LEGEND_MAX + more, more);
-  return cm_scene_add_warning(c->scene, raw);
+  return c->scene ? cm_scene_add_warning(c->scene, raw) : CM_OK; /* none while sizing */
 }
 
 /* The legend's measures: entries flow down c->legend_cols columns; text
@@ -219,7 +219,10 @@ static legend_box measure_legend(composer *c, int cols) {
   b.cols = cols < 1 ? 1 : cols;
   b.rows = (int)((c->nlegend + (size_t)b.cols - 1) / (size_t)b.cols);
   cm_text_style st = note_style(c, b.ns);
-  double room = legend_width(c) - 2 * b.pad - b.sw - b.gap;
+  /* The room a column's text has: as its band was sized, or its slot's
+   * (a corner legend's at under half the frame's width). */
+  double room = c->legend_room > 0 ? c->legend_room
+                                   : legend_width(c) - 2 * b.pad - b.sw - b.gap;
   double tw = 0;
   for (int pass = 0; pass < 2; pass++) {
     tw = 0;
@@ -232,7 +235,7 @@ static legend_box measure_legend(composer *c, int cols) {
       if (r < LEGEND_ROWS)
         b.row[r] = fmax(b.row[r], fmax(b.sh, h) + b.ns * 0.45);
     }
-    if (cols > 1 || tw <= room || room < b.ns * 4)
+    if ((cols > 1 && !(c->legend_room > 0)) || tw <= room || room < b.ns * 4)
       break;
     st.wrap = b.wrap = room; /* too wide for its slot: wrap, then measure again */
   }
@@ -242,6 +245,50 @@ static legend_box measure_legend(composer *c, int cols) {
   for (int r = 0; r < b.rows; r++)
     b.h += row_height(&b, r);
   return b;
+}
+
+/* The room a column's text has in a band w wide holding cols columns. */
+static double column_room(const composer *c, double w, int cols) {
+  double ns = c->page.note_size; /* as measure_legend lays it out */
+  return (w - 2 * ns * 0.6 - ns * 1.5 * (cols - 1)) / cols - ns * 2.2 - ns * 0.6;
+}
+
+/* Whether the legend in cols columns of a band w wide stands in it, at
+ * most height high. */
+static int stands_in(composer *c, double w, int cols, double height) {
+  c->legend_room = column_room(c, w, cols);
+  legend_box b = measure_legend(c, cols);
+  return b.h <= height && b.w <= w + 0.01;
+}
+
+double cm_legend_fit_side(composer *c, double width, double height) {
+  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+    return 0;
+  c->legend_cols = 1;
+  if (stands_in(c, width, 1, height))
+    return measure_legend(c, 1).w;
+  /* The narrowest band that holds it, in one to four columns: a wider
+   * band wraps less, so its legend is shorter. */
+  c->legend_room = 0;
+  double best = INFINITY, natural = measure_legend(c, 4).w; /* unwrapped */
+  int best_cols = 4;
+  for (int cols = 1; cols <= 4; cols++) {
+    c->legend_room = 0; /* unwrapped: as wide as a band of cols need be */
+    double hi = fmax(width, natural * cols / 4 + c->page.note_size * 20);
+    if (!stands_in(c, hi, cols, height))
+      continue;
+    double lo = width;
+    for (int i = 0; i < 10; i++)
+      if (stands_in(c, (lo + hi) / 2, cols, height))
+        hi = (lo + hi) / 2;
+      else
+        lo = (lo + hi) / 2;
+    if (hi < best)
+      best = hi, best_cols = cols;
+  }
+  c->legend_cols = best_cols;
+  c->legend_room = column_room(c, isfinite(best) ? best : width, best_cols);
+  return measure_legend(c, best_cols).w;
 }
 
 double cm_legend_height(composer *c, double width) {
@@ -406,9 +453,10 @@ static int north_arrow(composer *c) {
   cm_point mid = {o.x + w / 2, o.y + h * 0.62};
   double lon, lat, angle = 0;
   cm_point up;
-  if (!cm_map_page_to_lonlat(c->map, mid, &lon, &lat) &&
+  cm_point at = cm_compose_unplace(c, mid); /* on the map's own page */
+  if (!cm_map_page_to_lonlat(c->map, at, &lon, &lat) &&
       !cm_map_lonlat_to_page(c->map, lon, lat + 0.05, &up))
-    angle = atan2(up.x - mid.x, -(up.y - mid.y)); /* clockwise from page up */
+    angle = atan2(up.x - at.x, -(up.y - at.y)); /* clockwise from page up */
   double r = h * 0.34, ca = cos(angle), sa = sin(angle);
   cm_point tip = {0, -r}, left = {-r * 0.45, r * 0.75}, notch = {0, r * 0.35},
            right = {r * 0.45, r * 0.75};

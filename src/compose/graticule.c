@@ -107,7 +107,7 @@ static int label(composer *c, const cm_geom *g, int is_lon, double v) {
   l.marker = -1;
   l.optional = 1;
   l.style = st;
-  l.priority = -1; /* before feature labels */
+  l.priority = 1e9; /* after feature labels: a place's name matters more */
   return cm_compose_add_label(c, &l, text);
 }
 

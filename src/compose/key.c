@@ -107,7 +107,7 @@ static void spread(composer *c) {
 static int numbers(composer *c) {
   spread(c);
   int rc = cm_scene_group_begin(c->scene, "key-markers", "numbered markers", &c->frame);
-  for (size_t i = 0; i < c->nkey && rc == CM_OK; i++) {
+  for (size_t i = 0; i < c->key_listed && rc == CM_OK; i++) {
     const cm_key_entry *e = &c->key[i];
     cm_geom g;
     rc = cm_marker_geom(e->type, e->at, e->size, &g);
@@ -155,8 +155,7 @@ typedef struct key_box {
   int cols;
 } key_box;
 
-static key_box measure(composer *c, const cm_text_style *st) {
-  cm_bbox band = c->page.key;
+static key_box measure(composer *c, cm_bbox band, const cm_text_style *st) {
   key_box b;
   b.ns = c->page.note_size;
   b.d = b.ns * 1.5, b.gap = b.ns * 0.5, b.colgap = b.ns * 1.5;
@@ -184,22 +183,35 @@ static int more(composer *c, size_t left, double x, double y, cm_text_style st) 
   return cm_scene_text(c->scene, text, x, y, &st);
 }
 
-static int listing(composer *c) {
+static cm_text_style row_style(const composer *c) {
   cm_text_style st = {0};
   st.font = c->ms->font;
   st.size = c->page.note_size;
   st.fill = ink;
   st.valign = CM_ALIGN_START;
-  key_box b = measure(c, &st);
+  return st;
+}
+
+/* The rows of the key in band, drawn when draw is set; *listed tells how
+ * many found room (the rest are counted on a last line). A search over
+ * band heights passes the measures (b) and row heights it made once. */
+static int listing(composer *c, cm_bbox band, int draw, size_t *listed,
+                   const key_box *pre, const double *heights) {
+  cm_text_style st = row_style(c);
+  key_box b = pre ? *pre : measure(c, band, &st);
   st.wrap = b.wrap;
-  cm_bbox band = c->page.key;
   double line = b.ns * 1.35, y = band.miny;
   int col = 0, rc = CM_OK;
+  *listed = c->nkey;
   for (size_t i = 0; i < c->nkey && rc == CM_OK; i++) {
     char text[1200];
     double w, h;
-    row_text(c, &c->key[i], text, sizeof text);
-    cm_text_size(c->ctx, text, &st, &w, &h);
+    if (heights) {
+      h = heights[i];
+    } else {
+      row_text(c, &c->key[i], text, sizeof text);
+      cm_text_size(c->ctx, text, &st, &w, &h);
+    }
     if (y + fmax(h, b.d) > band.maxy + 0.01 && y > band.miny) {
       y = band.miny, col++;
     }
@@ -209,31 +221,92 @@ static int listing(composer *c) {
     /* The last place left tells how many did not fit. */
     int last_place = col == b.cols - 1 && y + fmax(h, b.d) + b.ns * 0.35 + line > band.maxy;
     if (col >= b.cols || (last_place && i + 1 < c->nkey)) {
+      *listed = i;
       st.halign = CM_ALIGN_START;
-      return more(c, c->nkey - i, c->rtl ? band.maxx - cx : band.minx + cx,
-                  col >= b.cols ? band.maxy - line : y, st);
+      return draw ? more(c, c->nkey - i, c->rtl ? band.maxx - cx : band.minx + cx,
+                         col >= b.cols ? band.maxy - line : y, st)
+                  : CM_OK;
     }
-    st.halign = cm_text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
-    rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d);
-    if (rc == CM_OK)
-      rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
+    if (draw) {
+      st.halign = cm_text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
+      rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d);
+      if (rc == CM_OK)
+        rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
+    }
     y += fmax(h, b.d) + b.ns * 0.35;
   }
   return rc;
+}
+
+/* How many of the noted features a band lists. */
+static size_t listed_in(composer *c, cm_bbox band) {
+  size_t n = 0;
+  if (!cm_bbox_is_empty(band))
+    listing(c, band, 0, &n, NULL, NULL);
+  return n;
+}
+
+double cm_key_height(composer *c, cm_bbox band) {
+  if (c->nkey == 0 || cm_bbox_is_empty(band))
+    return band.maxy - band.miny;
+  qsort(c->key, c->nkey, sizeof *c->key, by_date);
+  /* The band's width sets the columns and where rows wrap: measured once,
+   * the least height that lists every row is then found by arithmetic. */
+  cm_text_style st = row_style(c);
+  key_box b = measure(c, band, &st);
+  st.wrap = b.wrap;
+  double *heights = malloc(c->nkey * sizeof *heights), w;
+  if (!heights)
+    return band.maxy - band.miny;
+  for (size_t i = 0; i < c->nkey; i++) {
+    char text[1200];
+    row_text(c, &c->key[i], text, sizeof text);
+    cm_text_size(c->ctx, text, &st, &w, &heights[i]);
+  }
+  size_t n;
+  double lo = band.maxy - band.miny, hi = lo;
+  cm_bbox t = band;
+  listing(c, t, 0, &n, &b, heights);
+  while (n < c->nkey && hi < c->page.height) {
+    lo = hi, hi *= 1.5;
+    t.maxy = band.miny + hi;
+    listing(c, t, 0, &n, &b, heights);
+  }
+  for (int i = 0; i < 24 && hi > lo; i++) {
+    t.maxy = band.miny + (lo + hi) / 2;
+    listing(c, t, 0, &n, &b, heights);
+    if (n < c->nkey)
+      lo = (lo + hi) / 2;
+    else
+      hi = (lo + hi) / 2;
+  }
+  free(heights);
+  return hi;
 }
 
 int cm_draw_key_markers(composer *c) {
   if (c->nkey == 0)
     return CM_OK;
   qsort(c->key, c->nkey, sizeof *c->key, by_date);
+  c->key_listed = listed_in(c, c->page.key);
+  if (c->key_listed < c->nkey) {
+    char text[160];
+    snprintf(text, sizeof text, "the key has room for %zu of the %zu events of the "
+             "date: the rest are left off the map", c->key_listed, c->nkey);
+    cm_compose_finding(c, "%s", text);
+    int rc = cm_scene_add_warning(c->scene, text);
+    if (rc != CM_OK)
+      return rc;
+  }
   return numbers(c);
 }
 
 int cm_draw_key(composer *c) {
   if (c->nkey == 0 || cm_bbox_is_empty(c->page.key))
     return CM_OK;
+  size_t listed;
   int rc = cm_scene_group_begin(c->scene, "key", "key", NULL);
   if (rc == CM_OK)
-    rc = listing(c);
+    rc = listing(c, c->page.key, 1, &listed, NULL, NULL);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }

@@ -130,8 +130,13 @@ static double share_inside(const cm_geom *g, cm_bbox box) {
 
 /* How much data a box on the map's page hides: a place (with room for its
  * label) outweighs any line, a point of line outweighs any area. */
-static double data_under(const composer *c, cm_bbox box, cm_day first) {
-  double ns = c->page.note_size;
+static double data_under(const composer *c, cm_bbox shown, cm_day first) {
+  /* The features are on the map's own page, which a smaller frame shows
+   * scaled: the box goes back there. */
+  cm_point lo = cm_compose_unplace(c, (cm_point){shown.minx, shown.miny});
+  cm_point hi = cm_compose_unplace(c, (cm_point){shown.maxx, shown.maxy});
+  cm_bbox box = {lo.x, lo.y, hi.x, hi.y};
+  double ns = c->page.note_size / c->k;
   cm_bbox near = {box.minx - ns * 4, box.miny - ns, box.maxx + ns * 4, box.maxy + ns};
   double places = 0, lines = 0, ground = 0;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++) {
@@ -211,6 +216,17 @@ static cm_bbox slot_room(const composer *c, cm_corner slot) {
   return band >= 0 ? c->page.band[band] : c->furniture;
 }
 
+/* A piece the page or frame cuts: the check reports it, and a render
+ * says so too, since the reader would miss part of it. */
+static void cut(composer *c, const char *name, const char *by) {
+  char text[160];
+  snprintf(text, sizeof text, "the %s does not fit in its place: the %s cuts it "
+           "(a larger page, or smaller type, gives it room)", name, by);
+  cm_compose_finding(c, "%s", text);
+  if (c->scene) /* out of memory here loses a warning, not the map */
+    (void)cm_scene_add_warning(c->scene, text);
+}
+
 cm_point cm_corner_box(composer *c, cm_corner slot, double w, double h,
                        const char *name) {
   if (c->panels)
@@ -223,8 +239,7 @@ cm_point cm_corner_box(composer *c, cm_corner slot, double w, double h,
   cm_bbox b = box_at(o, w, h), room = slot_room(c, slot);
   if (b.minx < room.minx - 0.01 || b.miny < room.miny - 0.01 ||
       b.maxx > room.maxx + 0.01 || b.maxy > room.maxy + 0.01)
-    cm_compose_finding(c, "the %s does not fit in its place: the %s cuts it", name,
-                       cm_page_band_of(slot) >= 0 && !c->panels ? "page" : "frame");
+    cut(c, name, cm_page_band_of(slot) >= 0 && !c->panels ? "page" : "frame");
   for (int i = 0; i < c->nfurn; i++)
     if (boxes_overlap(b, c->furn[i]))
       cm_compose_finding(c, "the %s overlaps the %s", name, c->furn_name[i]);

@@ -101,6 +101,9 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
   double right = w - margin;
   out->key = cm_bbox_empty();
   double band = cm_length_pt(m->key_size, m->dpi), gap = out->note_size;
+  /* On a page smaller than the style's (--page), the key's band keeps to
+   * the share of it a key can have: under a third. */
+  band = fmin(band, (m->key == CM_KEY_RIGHT ? right - margin : bottom - top) * 0.3);
   /* The key has a band of its own, so it never covers the map; the
    * furniture's bands are taken from what is left. */
   if (m->key == CM_KEY_BELOW && bottom - band - gap > top) {

@@ -56,6 +56,15 @@ void cm_scene_free(cm_scene *s) {
   free(s);
 }
 
+void cm_scene_truncate(cm_scene *s, size_t count) {
+  while (s->count > count) {
+    cm_item *it = &s->items[--s->count];
+    s->depth += it->kind == CM_ITEM_GROUP_END;
+    s->depth -= it->kind == CM_ITEM_GROUP_BEGIN;
+    item_free(it);
+  }
+}
+
 int cm_scene_add_warning(cm_scene *s, const char *text) {
   char **grown = realloc(s->warnings, (s->nwarnings + 1) * sizeof *grown);
   if (!grown)
