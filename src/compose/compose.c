@@ -422,15 +422,21 @@ static int note_mark(composer *c, const cm_symbolizer *s, feature_attrs *ref,
   return CM_OK;
 }
 
+/* The symbolizer of feature f of layer l at c->day; 0 when no rule
+ * draws it. */
+static int resolve(const composer *c, size_t l, size_t f, feature_attrs *ref,
+                   cm_symbolizer *s) {
+  attrs_init(ref, c->map, l, f, c->day);
+  return cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
+                          cm_compose_attr, ref, s);
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
   feature_attrs ref;
-  attrs_init(&ref, c->map, l, f, c->day);
   cm_symbolizer s;
-  if (!cm_style_resolve(cm_map_style(c->map),
-                        cm_map_layer_style(c->map, l)->name, cm_compose_attr,
-                        &ref, &s))
+  if (!resolve(c, l, f, &ref, &s))
     return CM_OK;
   int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);
   if (rc != CM_OK || !drawn || g->npoints == 0)
@@ -549,6 +555,23 @@ int cm_collect_legend(composer *c, cm_day day) {
   return CM_OK;
 }
 
+int cm_collect_key(composer *c, cm_day day) {
+  c->day = day;
+  for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
+    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++) {
+      const cm_geom *g = cm_map_feature_geom(c->map, l, f);
+      feature_attrs ref;
+      cm_symbolizer s;
+      if (!cm_map_feature_visible(c->map, l, f, day) || !resolve(c, l, f, &ref, &s) ||
+          !cm_key_applies(c, &s, g))
+        continue;
+      int rc = cm_key_note(c, &s, &ref, g, l, f);
+      if (rc != CM_OK)
+        return rc;
+    }
+  return CM_OK;
+}
+
 static void expand(const composer *c, const char *tmpl, size_t len, cm_day d,
                    char *buf, size_t size) {
   char part[2048];
@@ -622,6 +645,9 @@ void cm_composer_free(composer *c) {
   for (size_t i = 0; i < c->nkey; i++)
     free(c->key[i].text);
   free(c->key);
+  for (size_t i = 0; i < c->nfigure_key; i++)
+    free(c->figure_key[i].text);
+  free(c->figure_key);
   free(c->labels);
   free(c->legend);
   free(c->legend_slots);

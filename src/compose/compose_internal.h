@@ -110,6 +110,9 @@ typedef struct composer {
   int panels;            /* small multiples: furniture in the band below */
   cm_key_entry *key;     /* features of the event key, in drawing order */
   size_t nkey, cap_key;
+  cm_key_entry *figure_key; /* small multiples: the events of every panel,
+                               numbered once for the figure */
+  size_t nfigure_key;
   cm_error *err;
 } composer;
 
@@ -190,8 +193,7 @@ int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
 void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
 
 /* 1 when the feature goes in the event key: its rule gives `key`, the Map
- * has a key, and it is a point (key.c). Small multiples leave such
- * features out. */
+ * has a key, and it is a point (key.c). */
 int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
 
 /* Note a feature of the key; its marker, at g's first point, is drawn
@@ -205,6 +207,21 @@ int cm_draw_key_markers(composer *c);
 
 /* List the numbered features in the key's band (key.c). */
 int cm_draw_key(composer *c);
+
+/* Small multiples: the features noted so far (over every panel's day)
+ * become the figure's key, oldest first, each once, so an event has one
+ * number in every panel (key.c). */
+void cm_key_make_figure(composer *c);
+
+/* The height the figure's key needs in a band width wide (key.c). */
+double cm_key_height(composer *c, double width);
+
+/* List the figure's key in the key's band, after the panels (key.c). */
+int cm_draw_figure_key(composer *c);
+
+/* Note the features of the key shown on day, drawing nothing
+ * (compose.c). */
+int cm_collect_key(composer *c, cm_day day);
 
 /* The outline of the frame being drawn. */
 int cm_draw_frame(composer *c);
