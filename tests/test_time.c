@@ -428,6 +428,59 @@ static void key_over_small_multiples(void **state) {
   cm_map_free(m);
 }
 
+/* The fixture's eastward arrow, y 30 from x 40 to 240 (1 pt is 0.01
+ * degree), labelled with its kind in text of a size. */
+static cm_map *open_labelled_arrows(const char *size) {
+  char text[1024], path[600];
+  snprintf(text, sizeof text,
+           "Map { extent: 45 39 48 41; page: 300px 200px; dpi: 72; margin: 0;\n"
+           "  legend: none; scale-bar: none; }\n"
+           "Layer#moves { file: \"moves.shp\"; time: start end; }\n"
+           "#moves { line-color: #ff0000; line-width: 2pt; line-end: arrow;\n"
+           "  text-name: [kind]; text-placement: line; text-size: %s; }\n",
+           size);
+  write_style("arrowlabel.mss", text, path, sizeof path);
+  cm_map *m;
+  cm_error err;
+  assert_int_equal(cm_map_open(&m, path, &err), 0);
+  return m;
+}
+
+/* A label along an arrow lies beside its shaft, clear of the stroke and
+ * of the head, within the arrow's length; one with no room is left out
+ * and the check hears of it. */
+static void arrow_label_beside_its_shaft(void **state) {
+  (void)state;
+  cm_map *m = open_labelled_arrows("8pt");
+  cm_errors found = {0};
+  cm_compose_options opt = {0};
+  opt.date = day("2020-10-01");
+  opt.findings = &found;
+  cm_scene *s;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_int_equal(found.count, 0);
+  cm_point at = text_at(s, "labels", "offensive");
+  /* The head is 8.9 pt wide each side of a 2 pt shaft: the label's
+   * middle stands over half its height and that beyond. */
+  assert_true(fabs(at.y - 30) > 4.4 + 4);
+  assert_true(fabs(at.y - 30) < 16);
+  assert_true(at.x > 40 && at.x < 240);
+  assert_float_equal(group_text(s, "labels", 0)->style.angle, 0, 1e-9);
+  cm_scene_free(s);
+  cm_map_free(m);
+  /* Text wider than the frame has no room anywhere. */
+  m = open_labelled_arrows("90pt");
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_null(group_text(s, "labels", 0));
+  assert_int_equal(found.count, 1);
+  assert_non_null(strstr(found.items[0].message,
+                         "label 'offensive' left out: no room near its line"));
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(windows_on_instants),
@@ -439,6 +492,7 @@ int main(void) {
       cmocka_unit_test(key_in_arabic),
       cmocka_unit_test(key_counts_what_does_not_fit),
       cmocka_unit_test(key_over_small_multiples),
+      cmocka_unit_test(arrow_label_beside_its_shaft),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

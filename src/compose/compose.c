@@ -90,8 +90,9 @@ static double main_axis(const cm_geom *g) {
 
 /* The page point a label of geometry g hangs on, and its angle. */
 static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
-                        double *angle) {
+                        double *angle, double *span) {
   *angle = 0;
+  *span = 0;
   if (g->type == CM_GEOM_POLYGON) {
     double dist;
     if (cm_geom_label_point(g, 0.5, at, &dist) != CM_OK)
@@ -118,6 +119,7 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
           if (a < -90)
             a += 180;
           *angle = how == CM_PLACE_LINE ? a : 0;
+          *span = how == CM_PLACE_LINE ? len : 0;
         }
       }
     }
@@ -130,7 +132,8 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     feature_attrs *ref, long marker) {
+                     feature_attrs *ref, long marker, const cm_paint *line,
+                     const cm_arrow *arrow) {
   char buf[1024];
   cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
@@ -140,9 +143,10 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   cm_text_placement how = s->text_placement;
   if (!(s->set & CM_PROP_TEXT_PLACEMENT) && g->type == CM_GEOM_POLYGON)
     how = CM_PLACE_INTERIOR;
-  if (!label_anchor(g, how, &l.at, &l.angle))
+  if (!label_anchor(g, how, &l.at, &l.angle, &l.span))
     return CM_OK;
   l.at = cm_compose_place(c, l.at);
+  l.span *= c->k;
   cm_bbox f = c->frame;
   if (l.at.x < f.minx || l.at.x > f.maxx || l.at.y < f.miny || l.at.y > f.maxy)
     return CM_OK; /* the feature lies outside the frame: no stray label */
@@ -150,6 +154,9 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.at.y += pt(c, s->text_dy);
   l.placement = g->type == CM_GEOM_POINT ? CM_PLACE_POINT : how;
   l.gap = has_marker(s) ? pt(c, s->marker_width) / 2 + 1 : 0;
+  /* Beside a line, clear of its stroke and of an arrow's heads. */
+  if (l.span > 0)
+    l.gap = cm_arrow_half_width(arrow, line->stroke ? line->stroke_width : 0) + 0.5;
   l.style.font = s->text_face_name ? s->text_face_name : c->ms->font;
   l.style.size = pt(c, s->text_size);
   l.style.fill = s->text_fill;
@@ -461,7 +468,7 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
       rc = note_mark(c, &s, &ref, (size_t)marker);
   }
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
-    rc = add_label(c, &s, g, &ref, marker);
+    rc = add_label(c, &s, g, &ref, marker, &p, &arrow);
   return rc;
 }
 

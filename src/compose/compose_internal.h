@@ -15,6 +15,8 @@ typedef struct cm_label {
   char *text;
   cm_point at;           /* anchor, page points */
   double angle;          /* along a line, degrees */
+  double span;           /* along a line: the length of the segment it
+                            follows (page points); 0 for an area's axis */
   double gap;            /* distance to keep from a marker */
   cm_text_placement placement;
   cm_text_style style;
@@ -178,6 +180,10 @@ int cm_place_labels(composer *c);
 /* Draw the furniture: frame, title, legend, scale bar, north arrow, source
  * line (furniture.c). Reserves their boxes before labels are placed. */
 int cm_draw_furniture(composer *c);
+
+/* Half the widest width of a line w pt wide with these ends: its heads'
+ * when it has any. */
+double cm_arrow_half_width(const cm_arrow *a, double w);
 
 /* 1 when a line with these ends is drawn as an arrow. */
 int cm_is_arrow(const cm_arrow *a);

@@ -108,6 +108,27 @@ static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
   return rc;
 }
 
+/* Candidate k of a label along a line: beside it on either side, clear
+ * of its stroke, then a line further out, sliding from the middle of its
+ * segment towards both ends (a label longer than the segment slides
+ * until the segment's end meets its own); from candidate 20 on, two and
+ * three lines out, joined to the line by a leader. */
+static int along_segment(const cm_label *l, int k, double w, double h, cm_point *at) {
+  static const double shift[5] = {0, 0.5, -0.5, 1, -1};
+  static const double far_shift[3] = {0, 1, -1};
+  static const double side[8] = {1, -1, 2, -2, 3, -3, 4, -4};
+  if (k >= 32)
+    return 0;
+  double along = k < 20 ? shift[k % 5] : far_shift[(k - 20) % 3];
+  double lines = k < 20 ? side[k / 5] : side[4 + (k - 20) / 3];
+  double a = l->angle * M_PI / 180;
+  along *= fabs(l->span - w) / 2;
+  double off = (lines > 0 ? 1 : -1) * (h / 2 + l->gap + (fabs(lines) - 1) * h);
+  at->x = l->at.x + cos(a) * along + sin(a) * off;
+  at->y = l->at.y - sin(a) * along + cos(a) * off;
+  return 1;
+}
+
 /* Candidate anchor k around a point: right, left, above, below, then the
  * diagonals — the order cartographers prefer, mirrored for right-to-left
  * text, which reads best left of its point. Candidates 8 to 23 stand
@@ -116,10 +137,12 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
                      cm_point *at) {
   static const double dir[8][2] = {{1, 0},  {-1, 0}, {0, -1}, {0, 1},
                                    {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+  if (l->placement == CM_PLACE_LINE && l->span > 0)
+    return along_segment(l, k, w, h, at);
   if (l->placement == CM_PLACE_LINE) {
-    /* Slide along the line (or the area's axis) away from whatever is in
-     * the way: the middle, then a quarter and a half label either side;
-     * then the same just beside it, still reading along it. */
+    /* Slide along the area's axis away from whatever is in the way: the
+     * middle, then a quarter and a half label either side; then the same
+     * just beside it, still reading along it. */
     static const double shift[5] = {0, 0.25, -0.25, 0.5, -0.5};
     static const double side[3] = {0, 1, -1};
     if (k >= 15)
@@ -190,13 +213,16 @@ static void drop(composer *c, const cm_label *l) {
       }
   }
   if (!l->optional)
-    cm_compose_finding(c, "label '%s' left out%s: no room near its point", l->text,
-                       l->marker >= 0 ? " with its marker" : "");
+    cm_compose_finding(c, "label '%s' left out%s: no room near its %s", l->text,
+                       l->marker >= 0 ? " with its marker" : "",
+                       l->span > 0 ? "line" : "point");
 }
 
-/* Point labels from candidate 8 on stand away from their marker. */
+/* Point labels from candidate 8 on stand away from their marker, labels
+ * along a line from candidate 20 on away from it. */
 static int needs_leader(const cm_label *l, int k) {
-  return l->placement == CM_PLACE_POINT && k >= 8;
+  return (l->placement == CM_PLACE_POINT && k >= 8) ||
+         (l->placement == CM_PLACE_LINE && l->span > 0 && k >= 20);
 }
 
 /* Whether the label fits at candidate k: free room, and a free way for a
