@@ -451,7 +451,7 @@ static cm_map *open_labelled_arrows(const char *size) {
  * and the check hears of it. */
 static void arrow_label_beside_its_shaft(void **state) {
   (void)state;
-  cm_map *m = open_labelled_arrows("8pt");
+  cm_map *m = open_labelled_arrows("10pt");
   cm_errors found = {0};
   cm_compose_options opt = {0};
   opt.date = day("2020-10-01");
@@ -461,15 +461,29 @@ static void arrow_label_beside_its_shaft(void **state) {
   assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
   assert_int_equal(found.count, 0);
   cm_point at = text_at(s, "labels", "offensive");
-  /* The head is 8.9 pt wide each side of a 2 pt shaft: the label's
+  /* The head reaches 4.4 pt each side of the 2 pt shaft: the label's
    * middle stands over half its height and that beyond. */
   assert_true(fabs(at.y - 30) > 4.4 + 4);
   assert_true(fabs(at.y - 30) < 16);
   assert_true(at.x > 40 && at.x < 240);
   assert_float_equal(group_text(s, "labels", 0)->style.angle, 0, 1e-9);
   cm_scene_free(s);
+  /* The southward arrow (x 140, y 70 to 140) is shorter than its label
+   * once its head is left free: the label stands level beside its
+   * middle, clear of the head's width. */
+  opt.date = day("1993-03-01");
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_int_equal(found.count, 0);
+  const cm_item *level = group_text(s, "labels", 0);
+  assert_non_null(level);
+  assert_string_equal(level->text, "counter-offensive");
+  assert_float_equal(level->style.angle, 0, 1e-9);
+  assert_true(fabs(level->y - 105) < 1);
+  assert_true(fabs(level->x - 140) > 4.4 + 30);
+  cm_scene_free(s);
   cm_map_free(m);
   /* Text wider than the frame has no room anywhere. */
+  opt.date = day("2020-10-01");
   m = open_labelled_arrows("90pt");
   assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
   assert_null(group_text(s, "labels", 0));

@@ -131,6 +131,45 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
   return 1;
 }
 
+/* The point halfway along the longest part of line g. */
+static cm_point line_middle(const cm_geom *g) {
+  size_t best = 0;
+  double best_len = -1;
+  for (size_t i = 0; i < g->nparts; i++) {
+    const cm_point *p = cm_geom_part(g, i);
+    double len = 0;
+    for (size_t k = 1; k < cm_geom_part_size(g, i); k++)
+      len += hypot(p[k].x - p[k - 1].x, p[k].y - p[k - 1].y);
+    if (len > best_len)
+      best = i, best_len = len;
+  }
+  const cm_point *p = cm_geom_part(g, best);
+  double left = best_len / 2;
+  for (size_t k = 1; k < cm_geom_part_size(g, best); k++) {
+    double seg = hypot(p[k].x - p[k - 1].x, p[k].y - p[k - 1].y);
+    if (seg >= left && seg > 0)
+      return (cm_point){p[k - 1].x + (p[k].x - p[k - 1].x) * left / seg,
+                        p[k - 1].y + (p[k].y - p[k - 1].y) * left / seg};
+    left -= seg;
+  }
+  return p[0];
+}
+
+/* A label longer than its line's longest stretch would hang off it: it
+ * stands level beside the line's middle (or its longest stretch's), as a
+ * point's label does, and further out with a leader when that is taken. */
+static void level_if_longer(const composer *c, cm_label *l, const cm_geom *g,
+                            const char *text) {
+  double w, h;
+  cm_text_size(c->ctx, text, &l->style, &w, &h);
+  if (w + 2 * l->style.halo_radius <= l->span)
+    return;
+  l->angle = 0;
+  l->placement = CM_PLACE_POINT;
+  l->alt = l->at; /* the longest stretch's middle, tried second */
+  l->at = cm_compose_place(c, line_middle(g));
+}
+
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
                      feature_attrs *ref, long marker, const cm_paint *line,
                      const cm_arrow *arrow) {
@@ -164,6 +203,8 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.style.halo_radius = pt(c, s->text_halo_radius);
   l.style.halign = CM_ALIGN_CENTER;
   l.style.valign = CM_ALIGN_CENTER;
+  if (l.span > 0)
+    level_if_longer(c, &l, g, buf);
   l.style.angle = l.angle;
   l.priority = s->text_priority;
   l.marker = marker;

@@ -17,6 +17,7 @@ typedef struct cm_label {
   double angle;          /* along a line, degrees */
   double span;           /* along a line: the length of the segment it
                             follows (page points); 0 for an area's axis */
+  cm_point alt;          /* a level label of a line: its second anchor */
   double gap;            /* distance to keep from a marker */
   cm_text_placement placement;
   cm_text_style style;

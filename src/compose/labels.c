@@ -129,6 +129,24 @@ static int along_segment(const cm_label *l, int k, double w, double h, cm_point 
   return 1;
 }
 
+/* Candidate k of a level label beside a line's middle: the eight spots
+ * of a point's label, then right and left half a line up and down; from
+ * candidate 12 on the same in five rings further out, with a leader. */
+static int level_beside(const cm_label *l, int k, double w, double h, int rtl,
+                        cm_point *at) {
+  static const double dir[12][2] = {{1, 0},  {-1, 0}, {0, -1},   {0, 1},
+                                    {1, -1}, {-1, -1}, {1, 1},   {-1, 1},
+                                    {1, -0.6}, {1, 0.6}, {-1, -0.6}, {-1, 0.6}};
+  if (k >= 72)
+    return 0;
+  double g = l->gap + 1 + l->style.halo_radius, far = h * 1.6 * (k / 12);
+  double dx = dir[k % 12][0] * (rtl ? -1 : 1), dy = dir[k % 12][1];
+  int half = k % 12 >= 8; /* beside, half a line up or down */
+  at->x = l->at.x + dx * (g + far + w / 2);
+  at->y = l->at.y + (half ? dy * h : dy * (g + far + h / 2));
+  return 1;
+}
+
 /* Candidate anchor k around a point: right, left, above, below, then the
  * diagonals — the order cartographers prefer, mirrored for right-to-left
  * text, which reads best left of its point. Candidates 8 to 23 stand
@@ -154,6 +172,8 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
   }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
+  if (l->span > 0)
+    return level_beside(l, k, w, h, rtl, at);
   if (k >= 32 || (k >= 8 && l->marker < 0))
     return 0;
   /* Clear of the marker by a point, halo included; then further out. */
@@ -261,6 +281,20 @@ static int place_in(composer *c, cm_label *l, int from, int to, int *rc) {
   return 0;
 }
 
+/* place_in, and for a level label of a line, the same about its second
+ * anchor when the first has no room. */
+static int place_about(composer *c, cm_label *l, int from, int to, int *rc) {
+  if (place_in(c, l, from, to, rc))
+    return 1;
+  if (l->span <= 0 || l->placement != CM_PLACE_POINT)
+    return 0;
+  cm_point first = l->at;
+  l->at = l->alt;
+  int placed = place_in(c, l, from, to, rc);
+  l->at = first;
+  return placed;
+}
+
 /* Every label first next to its point (or on its line); then those left
  * further out with a leader, so that one label's leader spot never takes
  * another's first choice; a label with no room at all is dropped. */
@@ -272,10 +306,17 @@ int cm_place_labels(composer *c) {
   unsigned char *placed = calloc(c->nlabels, 1);
   if (!placed)
     rc = CM_ENOMEM;
+  /* Labels of lines (arrows) come last, so none takes the spot a place's
+   * label would have further out. */
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
-    placed[i] = (unsigned char)place_in(c, &c->labels[i], 0, 7, &rc);
+    placed[i] = c->labels[i].span > 0 ||
+                place_about(c, &c->labels[i], 0, 7, &rc);
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
-    if (!placed[i] && !place_in(c, &c->labels[i], 8, 31, &rc))
+    if (!placed[i] && !place_about(c, &c->labels[i], 8, 31, &rc))
+      drop(c, &c->labels[i]);
+  for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
+    if (c->labels[i].span > 0 && !place_about(c, &c->labels[i], 0, 7, &rc) &&
+        !place_about(c, &c->labels[i], 8, 71, &rc))
       drop(c, &c->labels[i]);
   free(placed);
   /* Placed: the next panel starts with none. */
