@@ -252,7 +252,8 @@ int cm_draw_key(composer *c) {
 }
 
 void cm_key_make_figure(composer *c) {
-  qsort(c->key, c->nkey, sizeof *c->key, by_date);
+  if (c->nkey > 1)
+    qsort(c->key, c->nkey, sizeof *c->key, by_date);
   size_t n = 0;
   for (size_t i = 0; i < c->nkey; i++) {
     /* One event shown in several panels is listed once. */
