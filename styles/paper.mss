@@ -111,7 +111,11 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 30d;
 /* Movements in black, told apart by line and head, not by hue. */
 #movements {
   line-color: #000000; line-width: 1.5pt; line-end: arrow;
-  legend: "Offensive";     /* no text: the legend names each kind of arrow */
+  text-name: [label_en]; text-name-ar: [label_ar]; text-placement: line; text-face-name: "Noto Sans";
+  text-size: 5.5pt; text-fill: #000000; text-halo-fill: white; text-halo-radius: 0.8pt;
+  text-priority: 4;
+  text-optional: true; /* an arrow says its way without words */
+  legend: "Offensive";
 }
 #movements[kind = "counter-offensive"] { line-color: #555555; legend: "Counter-offensive"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 3pt, 1.5pt; legend: "Withdrawal"; }

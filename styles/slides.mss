@@ -88,7 +88,10 @@ Layer#events    { file: "../shapes/events.shp";    time: date; time-window: 14d;
 
 #movements {
   line-color: #8b1a1a; line-width: 4px; line-end: arrow; line-opacity: 0.9;
-  legend: "Offensive";     /* no text: the legend names each kind of arrow */
+  text-name: [label_en]; text-name-ar: [label_ar]; text-placement: line; text-size: 14px;
+  text-fill: #5c0a0a; text-halo-fill: white; text-halo-radius: 2px; text-priority: 4;
+  text-optional: true; /* an arrow says its way without words */
+  legend: "Offensive";
 }
 #movements[kind = "counter-offensive"] { line-color: #1f4e8c; legend: "Counter-offensive"; }
 #movements[kind = "withdrawal"] { line-color: #555555; line-dasharray: 8px, 4px; legend: "Withdrawal"; }

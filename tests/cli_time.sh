@@ -2,7 +2,8 @@
 # Command-line tests of time on the map: arrows with their heads at the
 # right end in PNG, PDF and SVG (read back as pixels), the event key
 # (numbering, order, language), and the HTML timeline (self-contained, a
-# frame per date, a slider that changes the frame in headless Chromium).
+# frame per date, a slider that changes the frame in headless Chromium and
+# Firefox).
 # Prints "cli_time: N passed, N failed".
 CM=${CONTROLMAP:-./controlmap}
 case $CM in /*) ;; *) CM=$PWD/$CM ;; esac
@@ -88,23 +89,47 @@ if [ "$frames" -eq 5 ]; then ok "5 frames for 5 dates"; else bad "$frames frames
 has t.html 'max="4"'
 has t.html 'var D=["2022-08-26","2022-09-13","2022-09-14","2022-10-13","2023-09-25"]'
 has t.html '"2. 13 September 2022 — Shelling of Jermuk"'
-# Open it in headless Chromium with a script that moves the slider to the
-# last frame and writes what it saw into the page, which --dump-dom prints.
+# Open it in headless Chromium and in headless Firefox with a script that
+# counts the slider's positions and the frames, moves the slider to the
+# last frame, then steps back one with the left arrow key, and writes what
+# it saw into the page (which Chromium's --dump-dom prints) and to the
+# standard output (Firefox's dump(), on with the profile's pref).
 probe='(function(){var s=document.getElementById("slider"),m=document.getElementById("map");
 var a=document.body.getAttribute("data-date"),h=m.innerHTML,n=m.querySelectorAll("svg g#layer-events, svg g#key").length;
-var ev0=document.getElementById("events").children.length;
+var ev0=document.getElementById("events").children.length,pos=Number(s.max)-Number(s.min)+1;
 s.value=s.max;s.dispatchEvent(new Event("input"));
-var r=document.createElement("pre");r.id="result";
-r.textContent="first="+a+" svg="+n+" events="+ev0+" last="+document.body.getAttribute("data-date")+" changed="+(m.innerHTML!==h)+" date="+document.getElementById("date").textContent+" arrows="+m.querySelectorAll("#layer-moves path").length;
-document.body.appendChild(r);})();'
+var t="first="+a+" svg="+n+" events="+ev0+" positions="+pos+" frames="+F.length+" last="+document.body.getAttribute("data-date")+" changed="+(m.innerHTML!==h)+" date="+document.getElementById("date").textContent+" arrows="+m.querySelectorAll("#layer-moves path").length;
+document.dispatchEvent(new KeyboardEvent("keydown",{key:"ArrowLeft",bubbles:true}));
+t+=" back="+document.body.getAttribute("data-date");
+var r=document.createElement("pre");r.id="result";r.textContent=t;document.body.appendChild(r);
+if(typeof dump==="function")dump("result: "+t+String.fromCharCode(10));})();'
 sed "s|</body>|<script>$(echo "$probe" | tr '\n' ' ')</script></body>|" t.html >probe.html
+seen='first=2022-08-26 svg=2 events=1 positions=5 frames=5 last=2023-09-25 changed=true date=25 September 2023 arrows=2 back=2022-10-13'
 if command -v chromium >/dev/null 2>&1; then
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --no-first-run --disable-sync --user-data-dir="$T/chromium" \
     --dump-dom "file://$T/probe.html" 2>/dev/null | grep -o '<pre id="result">[^<]*' >seen.txt
-  has seen.txt 'first=2022-08-26 svg=2 events=1 last=2023-09-25 changed=true date=25 September 2023 arrows=2'
+  has seen.txt "$seen"
 else
   bad "chromium is not installed (make deps-test installs it)"
+fi
+# Firefox takes a screenshot once the page has loaded: it shows the frame
+# of 13 October 2022 the probe stepped back to, with its two numbered
+# markers, dark red, in the map and in the key.
+firefox=""
+for f in firefox-esr firefox; do command -v $f >/dev/null 2>&1 && { firefox=$f; break; }; done
+if [ -n "$firefox" ]; then
+  mkdir -p "$T/firefox"
+  echo 'user_pref("browser.dom.window.dump.enabled", true);' >"$T/firefox/user.js"
+  HOME=$T MOZ_HEADLESS=1 timeout 120 "$firefox" --headless --no-remote --profile "$T/firefox" \
+    --window-size 1200,900 --screenshot "$T/firefox.png" "file://$T/probe.html" 2>/dev/null |
+    grep '^result: ' >seen-firefox.txt
+  has seen-firefox.txt "$seen"
+  n=$(convert firefox.png -fuzz 8% -fill black +opaque '#7a1f1f' -fill white -opaque '#7a1f1f' -format '%[fx:int(mean*w*h)]' info: 2>/dev/null)
+  if [ "${n:-0}" -gt 400 ]; then ok "Firefox draws the frame's numbered markers ($n px)"; else
+    bad "Firefox's screenshot has no numbered markers (${n:-0} px)"; fi
+else
+  bad "firefox-esr is not installed (make deps-test installs it)"
 fi
 
 # A GIF of the same dates has a frame for each, drawn as the maps are: the

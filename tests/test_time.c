@@ -364,6 +364,172 @@ static void key_in_arabic(void **state) {
   cm_map_free(m);
 }
 
+/* Small multiples of 14 September 2022, 13 October 2022 and 25 September
+ * 2023 under one key, numbered over the figure. */
+static cm_scene *compose_panels(const cm_map *m) {
+  static cm_day days[3];
+  days[0] = day("2022-09-14");
+  days[1] = day("2022-10-13");
+  days[2] = day("2023-09-25");
+  cm_compose_options opt = {0};
+  opt.date = days[2];
+  opt.panels = days;
+  opt.npanels = 3;
+  opt.cols = 3;
+  cm_scene *s;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  return s;
+}
+
+/* Where the n-th text (from 0) reading text lies in the groups id. */
+static cm_point nth_text_at(const cm_scene *s, const char *id, const char *text,
+                            int n) {
+  const cm_item *it;
+  for (size_t k = 0; (it = group_text(s, id, k)); k++)
+    if (strcmp(it->text, text) == 0 && n-- == 0)
+      return (cm_point){it->x, it->y};
+  fail_msg("no text '%s' in group %s", text, id);
+  return (cm_point){0, 0};
+}
+
+/* The bottom of the lowest frame: layers are clipped to their panel's. */
+static double lowest_frame(const cm_scene *s) {
+  double y = 0;
+  for (size_t i = 0; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN && it->clip && strncmp(it->id, "layer-", 6) == 0)
+      y = fmax(y, it->clip_box.maxy);
+  }
+  return y;
+}
+
+/* Small multiples have one key, under the panels, listing each event of
+ * any panel once; an event keeps its number in every panel. */
+static void key_over_small_multiples(void **state) {
+  (void)state;
+  cm_map *m = open_keyed("en", "title_en");
+  cm_scene *s = compose_panels(m);
+  char texts[2048];
+  double top, markers_top;
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_string_equal(texts, "1 | 26 August 2022 — Lachin handed over | "
+                             "2 | 13 September 2022 — Shelling of Jermuk | "
+                             "3 | 14 September 2022 — Ceasefire | "
+                             "4 | 19 September 2023 — Offensive");
+  /* Lachin has left the second panel's window: it numbers from 2. */
+  group_texts(s, "key-markers", texts, sizeof texts, &markers_top);
+  assert_string_equal(texts, "1 | 2 | 3 | 2 | 3 | 4");
+  /* The same event in two panels: one panel's width apart, nothing else. */
+  for (int i = 0; i < 2; i++) {
+    const char *n = i ? "3" : "2";
+    cm_point a = nth_text_at(s, "key-markers", n, 0), b = nth_text_at(s, "key-markers", n, 1);
+    assert_true(b.x - a.x > 100);
+    assert_true(fabs(b.y - a.y) < 0.01);
+    cm_point two0 = nth_text_at(s, "key-markers", "2", 0);
+    cm_point two1 = nth_text_at(s, "key-markers", "2", 1);
+    assert_true(fabs((b.x - a.x) - (two1.x - two0.x)) < 0.01);
+  }
+  /* The key lies under every panel and inside the page. */
+  const cm_item *last = group_text(s, "key", 7);
+  assert_non_null(last);
+  assert_true(lowest_frame(s) > markers_top);
+  assert_true(top > lowest_frame(s));
+  assert_true(last->y < cm_scene_height(s));
+  cm_scene_free(s);
+  cm_map_free(m);
+  m = open_keyed("ar", "title_ar");
+  s = compose_panels(m);
+  group_texts(s, "key", texts, sizeof texts, &top);
+  assert_non_null(strstr(texts, "١ | ٢٦ آب ٢٠٢٢ — تسليم لاتشين | "));
+  assert_non_null(strstr(texts, "٤ | ١٩ أيلول ٢٠٢٣ — "));
+  group_texts(s, "key-markers", texts, sizeof texts, &markers_top);
+  assert_string_equal(texts, "١ | ٢ | ٣ | ٢ | ٣ | ٤");
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
+/* The fixture's eastward arrow, y 30 from x 40 to 240 (1 pt is 0.01
+ * degree), labelled with its kind in text of a size. */
+static cm_map *open_labelled_arrows(const char *size) {
+  char text[1024], path[600];
+  snprintf(text, sizeof text,
+           "Map { extent: 45 39 48 41; page: 300px 200px; dpi: 72; margin: 0;\n"
+           "  legend: none; scale-bar: none; }\n"
+           "Layer#moves { file: \"moves.shp\"; time: start end; }\n"
+           "#moves { line-color: #ff0000; line-width: 2pt; line-end: arrow;\n"
+           "  text-name: [kind]; text-placement: line; text-size: %s; }\n",
+           size);
+  write_style("arrowlabel.mss", text, path, sizeof path);
+  cm_map *m;
+  cm_error err;
+  assert_int_equal(cm_map_open(&m, path, &err), 0);
+  return m;
+}
+
+/* A label along an arrow lies beside its shaft, clear of the stroke and
+ * of the head, within the arrow's length; one with no room is left out
+ * and the check hears of it. */
+static void arrow_label_beside_its_shaft(void **state) {
+  (void)state;
+  cm_map *m = open_labelled_arrows("10pt");
+  cm_errors found = {0};
+  cm_compose_options opt = {0};
+  opt.date = day("2020-10-01");
+  opt.findings = &found;
+  cm_scene *s;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_int_equal(found.count, 0);
+  cm_point at = text_at(s, "labels", "offensive");
+  /* The head reaches 4.4 pt each side of the 2 pt shaft: the label's
+   * middle stands over half its height and that beyond. */
+  assert_true(fabs(at.y - 30) > 4.4 + 4);
+  assert_true(fabs(at.y - 30) < 16);
+  assert_true(at.x > 40 && at.x < 240);
+  assert_float_equal(group_text(s, "labels", 0)->style.angle, 0, 1e-9);
+  cm_scene_free(s);
+  /* The southward arrow (x 140, y 70 to 140) is shorter than its label
+   * once its head is left free: the label stands level beside its
+   * middle, clear of the head's width. */
+  opt.date = day("1993-03-01");
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_int_equal(found.count, 0);
+  const cm_item *level = group_text(s, "labels", 0);
+  assert_non_null(level);
+  assert_string_equal(level->text, "counter-offensive");
+  assert_float_equal(level->style.angle, 0, 1e-9);
+  assert_true(fabs(level->y - 105) < 1);
+  assert_true(fabs(level->x - 140) > 4.4 + 30);
+  cm_scene_free(s);
+  cm_map_free(m);
+  /* Text wider than the frame has no room anywhere. */
+  opt.date = day("2020-10-01");
+  m = open_labelled_arrows("90pt");
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_null(group_text(s, "labels", 0));
+  assert_int_equal(found.count, 1);
+  assert_non_null(strstr(found.items[0].message,
+                         "label 'offensive' left out: no room near its line"));
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+  /* Unless the style lets it go (text-optional): left out, not reported;
+   * the arrow stays. */
+  m = open_labelled_arrows("90pt; text-optional: true");
+  found = (cm_errors){0};
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  assert_null(group_text(s, "labels", 0));
+  assert_int_equal(found.count, 0);
+  int arrows = 0;
+  for (size_t i = 0; i < cm_scene_count(s); i++)
+    arrows += cm_scene_item(s, i)->kind == CM_ITEM_PATH && cm_scene_item(s, i)->paint.stroke;
+  assert_true(arrows > 0);
+  cm_errors_free(&found);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(windows_on_instants),
@@ -374,6 +540,8 @@ int main(void) {
       cmocka_unit_test(key_numbers_by_date),
       cmocka_unit_test(key_in_arabic),
       cmocka_unit_test(key_counts_what_does_not_fit),
+      cmocka_unit_test(key_over_small_multiples),
+      cmocka_unit_test(arrow_label_beside_its_shaft),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

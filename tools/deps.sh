@@ -13,7 +13,7 @@ pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
 libshp-dev libgdal-dev libpng-dev libgif-dev libwebp-dev libdeflate-dev fonts-noto-core fonts-dejavu-core"
 case "$1" in
   test) pkgs="$pkgs libcmocka-dev libxml2-utils poppler-utils librsvg2-bin valgrind
-groff-base chromium parallel imagemagick gdal-bin g++ python3 python3-shapely python3-pyshp python3-pyproj" ;;
+groff-base chromium firefox-esr parallel imagemagick gdal-bin g++ python3 python3-shapely python3-pyshp python3-pyproj" ;;
   shapes) pkgs="$pkgs python3 python3-shapely python3-pyshp python3-pyproj" ;;
   fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
   bench) pkgs="python3 mapserver-bin python3-mapnik gmt ghostscript gdal-bin" ;;

@@ -18,10 +18,10 @@ from shapes_write import Field
 KINDS = ("offensive", "counter-offensive", "withdrawal", "handover", "displacement")
 
 FIELDS = [Field("kind", size=20), Field("name_en"), Field("name_ar"),
-          Field("start", size=10), Field("end", size=10), Field("size", "N", 9),
+          Field("label_en", size=40), Field("label_ar", size=80), Field("start", size=10), Field("end", size=10), Field("size", "N", 9),
           Field("source"), Field("accuracy_m", "N", 6)]
 
-COLUMNS = ("kind", "name_en", "name_ar", "start", "end", "size", "path", "source",
+COLUMNS = ("kind", "name_en", "name_ar", "label_en", "label_ar", "start", "end", "size", "path", "source",
            "accuracy_m")
 
 
@@ -48,7 +48,12 @@ def _record(row, where):
         raise BuildError("%s: %s" % (where, problem or "a movement needs its start and end"))
     if row["size"] and not row["size"].isdigit():
         raise BuildError("%s: size '%s' is not a whole number" % (where, row["size"]))
-    record = {k: row[k] for k in ("kind", "name_en", "name_ar", "start", "end", "source")}
+    # The arrow's short label: in both languages, or in neither (a move too
+    # short to carry one at any shipped scale).
+    if bool(row["label_en"]) != bool(row["label_ar"]):
+        raise BuildError("%s: label_en and label_ar go together: give both or neither" % where)
+    record = {k: row[k] for k in ("kind", "name_en", "name_ar", "label_en", "label_ar", "start",
+                                  "end", "source")}
     record["size"] = int(row["size"]) if row["size"] else None
     record["accuracy_m"] = int(row["accuracy_m"])
     return record

@@ -151,7 +151,8 @@ enum {
   CM_PROP_LINE_END = 1u << 26,
   CM_PROP_LINE_TAPER = 1u << 27,
   CM_PROP_LINE_WIDTH_SCALE = 1u << 28,
-  CM_PROP_KEY = 1u << 29
+  CM_PROP_KEY = 1u << 29,
+  CM_PROP_TEXT_OPTIONAL = 1u << 30
 };
 
 /* What a line's ends carry: `line-start` and `line-end`. */
@@ -195,6 +196,9 @@ typedef struct cm_symbolizer {
   cm_length text_dx, text_dy;
   cm_text_placement text_placement; /* default point (interior for polygons) */
   double text_priority;           /* lower is placed first; default 0 */
+  int text_optional;              /* 1: a label with no room is left out
+                                     without a word (`check` is silent);
+                                     default 0 */
   const char *legend;             /* legend text template, or NULL */
   const char *key;                /* `key`: the title of the feature in the
                                      event key (a template), or NULL */

@@ -169,6 +169,10 @@ static int arrow_part(composer *c, cm_point *p, size_t n, const cm_arrow *a,
   return plain_shaft(c, p, n, stroke);
 }
 
+double cm_arrow_half_width(const cm_arrow *a, double w) {
+  return a->start || a->end ? head_half_width(w) : w / 2;
+}
+
 int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
                   const cm_arrow *a, int place) {
   int rc = CM_OK;

@@ -30,7 +30,7 @@ static int measure(composer *c, needs *n) {
   g_object_ref(probe.ctx);
   int rc = cm_collect_legend(&probe, c->day);
   if (rc == CM_OK)
-    rc = cm_collect_key(&probe);
+    rc = cm_collect_key(&probe, c->day);
   cm_page_layout *pg = &probe.page;
   n->key = cm_bbox_is_empty(pg->key) || c->ms->key != CM_KEY_BELOW
                ? 0 : cm_key_height(&probe, pg->key);

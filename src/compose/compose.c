@@ -90,8 +90,9 @@ static double main_axis(const cm_geom *g) {
 
 /* The page point a label of geometry g hangs on, and its angle. */
 static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
-                        double *angle) {
+                        double *angle, double *span) {
   *angle = 0;
+  *span = 0;
   if (g->type == CM_GEOM_POLYGON) {
     double dist;
     if (cm_geom_label_point(g, 0.5, at, &dist) != CM_OK)
@@ -118,6 +119,7 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
           if (a < -90)
             a += 180;
           *angle = how == CM_PLACE_LINE ? a : 0;
+          *span = how == CM_PLACE_LINE ? len : 0;
         }
       }
     }
@@ -129,8 +131,48 @@ static int label_anchor(const cm_geom *g, cm_text_placement how, cm_point *at,
   return 1;
 }
 
+/* The point halfway along the longest part of line g. */
+static cm_point line_middle(const cm_geom *g) {
+  size_t best = 0;
+  double best_len = -1;
+  for (size_t i = 0; i < g->nparts; i++) {
+    const cm_point *p = cm_geom_part(g, i);
+    double len = 0;
+    for (size_t k = 1; k < cm_geom_part_size(g, i); k++)
+      len += hypot(p[k].x - p[k - 1].x, p[k].y - p[k - 1].y);
+    if (len > best_len)
+      best = i, best_len = len;
+  }
+  const cm_point *p = cm_geom_part(g, best);
+  double left = best_len / 2;
+  for (size_t k = 1; k < cm_geom_part_size(g, best); k++) {
+    double seg = hypot(p[k].x - p[k - 1].x, p[k].y - p[k - 1].y);
+    if (seg >= left && seg > 0)
+      return (cm_point){p[k - 1].x + (p[k].x - p[k - 1].x) * left / seg,
+                        p[k - 1].y + (p[k].y - p[k - 1].y) * left / seg};
+    left -= seg;
+  }
+  return p[0];
+}
+
+/* A label longer than its line's longest stretch would hang off it: it
+ * stands level beside the line's middle (or its longest stretch's), as a
+ * point's label does, and further out with a leader when that is taken. */
+static void level_if_longer(const composer *c, cm_label *l, const cm_geom *g,
+                            const char *text) {
+  double w, h;
+  cm_text_size(c->ctx, text, &l->style, &w, &h);
+  if (w + 2 * l->style.halo_radius <= l->span)
+    return;
+  l->angle = 0;
+  l->placement = CM_PLACE_POINT;
+  l->alt = l->at; /* the longest stretch's middle, tried second */
+  l->at = cm_compose_place(c, line_middle(g));
+}
+
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
-                     feature_attrs *ref, long marker) {
+                     feature_attrs *ref, long marker, const cm_paint *line,
+                     const cm_arrow *arrow) {
   char buf[1024];
   cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
@@ -140,9 +182,10 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   cm_text_placement how = s->text_placement;
   if (!(s->set & CM_PROP_TEXT_PLACEMENT) && g->type == CM_GEOM_POLYGON)
     how = CM_PLACE_INTERIOR;
-  if (!label_anchor(g, how, &l.at, &l.angle))
+  if (!label_anchor(g, how, &l.at, &l.angle, &l.span))
     return CM_OK;
   l.at = cm_compose_place(c, l.at);
+  l.span *= c->k;
   cm_bbox f = c->frame;
   if (l.at.x < f.minx || l.at.x > f.maxx || l.at.y < f.miny || l.at.y > f.maxy)
     return CM_OK; /* the feature lies outside the frame: no stray label */
@@ -150,6 +193,9 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.at.y += pt(c, s->text_dy);
   l.placement = g->type == CM_GEOM_POINT ? CM_PLACE_POINT : how;
   l.gap = has_marker(s) ? pt(c, s->marker_width) / 2 + 1 : 0;
+  /* Beside a line, clear of its stroke and of an arrow's heads. */
+  if (l.span > 0)
+    l.gap = cm_arrow_half_width(arrow, line->stroke ? line->stroke_width : 0) + 0.5;
   l.style.font = s->text_face_name ? s->text_face_name : c->ms->font;
   l.style.size = pt(c, s->text_size);
   l.style.fill = s->text_fill;
@@ -157,8 +203,11 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.style.halo_radius = pt(c, s->text_halo_radius);
   l.style.halign = CM_ALIGN_CENTER;
   l.style.valign = CM_ALIGN_CENTER;
+  if (l.span > 0)
+    level_if_longer(c, &l, g, buf);
   l.style.angle = l.angle;
   l.priority = s->text_priority;
+  l.optional = s->text_optional;
   l.marker = marker;
   return cm_compose_add_label(c, &l, buf);
 }
@@ -422,15 +471,21 @@ static int note_mark(composer *c, const cm_symbolizer *s, feature_attrs *ref,
   return CM_OK;
 }
 
+/* The symbolizer of feature f of layer l at c->day; 0 when no rule
+ * draws it. */
+static int resolve(const composer *c, size_t l, size_t f, feature_attrs *ref,
+                   cm_symbolizer *s) {
+  attrs_init(ref, c->map, l, f, c->day);
+  return cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
+                          cm_compose_attr, ref, s);
+}
+
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
   feature_attrs ref;
-  attrs_init(&ref, c->map, l, f, c->day);
   cm_symbolizer s;
-  if (!cm_style_resolve(cm_map_style(c->map),
-                        cm_map_layer_style(c->map, l)->name, cm_compose_attr,
-                        &ref, &s))
+  if (!resolve(c, l, f, &ref, &s))
     return CM_OK;
   int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);
   if (rc != CM_OK || !drawn || g->npoints == 0)
@@ -455,7 +510,7 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
       rc = note_mark(c, &s, &ref, (size_t)marker);
   }
   if (rc == CM_OK && (s.set & CM_PROP_TEXT_NAME) && s.text_name)
-    rc = add_label(c, &s, g, &ref, marker);
+    rc = add_label(c, &s, g, &ref, marker, &p, &arrow);
   return rc;
 }
 
@@ -549,22 +604,19 @@ int cm_collect_legend(composer *c, cm_day day) {
   return CM_OK;
 }
 
-int cm_collect_key(composer *c) {
+int cm_collect_key(composer *c, cm_day day) {
+  c->day = day;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
     for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++) {
       const cm_geom *g = cm_map_feature_geom(c->map, l, f);
-      if (!cm_map_feature_visible(c->map, l, f, c->day) || g->type != CM_GEOM_POINT)
-        continue;
-      feature_attrs a;
-      attrs_init(&a, c->map, l, f, c->day);
+      feature_attrs ref;
       cm_symbolizer s;
-      if (cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
-                           cm_compose_attr, &a, &s) &&
-          cm_key_applies(c, &s, g)) {
-        int rc = cm_key_note(c, &s, &a, g, l, f);
-        if (rc != CM_OK)
-          return rc;
-      }
+      if (!cm_map_feature_visible(c->map, l, f, day) || !resolve(c, l, f, &ref, &s) ||
+          !cm_key_applies(c, &s, g))
+        continue;
+      int rc = cm_key_note(c, &s, &ref, g, l, f);
+      if (rc != CM_OK)
+        return rc;
     }
   return CM_OK;
 }
@@ -642,6 +694,9 @@ void cm_composer_free(composer *c) {
   for (size_t i = 0; i < c->nkey; i++)
     free(c->key[i].text);
   free(c->key);
+  for (size_t i = 0; i < c->nfigure_key; i++)
+    free(c->figure_key[i].text);
+  free(c->figure_key);
   free(c->labels);
   free(c->legend);
   free(c->legend_slots);

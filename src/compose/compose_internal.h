@@ -15,6 +15,9 @@ typedef struct cm_label {
   char *text;
   cm_point at;           /* anchor, page points */
   double angle;          /* along a line, degrees */
+  double span;           /* along a line: the length of the segment it
+                            follows (page points); 0 for an area's axis */
+  cm_point alt;          /* a level label of a line: its second anchor */
   double gap;            /* distance to keep from a marker */
   cm_text_placement placement;
   cm_text_style style;
@@ -115,6 +118,9 @@ typedef struct composer {
   size_t key_listed;     /* of those, the ones the key has room for */
   double legend_room;    /* width legend text wraps at, set when the
                             legend's band was sized; 0: from its slot */
+  cm_key_entry *figure_key; /* small multiples: the events of every panel,
+                               numbered once for the figure */
+  size_t nfigure_key;
   cm_error *err;
 } composer;
 
@@ -181,6 +187,10 @@ int cm_place_labels(composer *c);
  * line (furniture.c). Reserves their boxes before labels are placed. */
 int cm_draw_furniture(composer *c);
 
+/* Half the widest width of a line w pt wide with these ends: its heads'
+ * when it has any. */
+double cm_arrow_half_width(const cm_arrow *a, double w);
+
 /* 1 when a line with these ends is drawn as an arrow. */
 int cm_is_arrow(const cm_arrow *a);
 
@@ -195,8 +205,7 @@ int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
 void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
 
 /* 1 when the feature goes in the event key: its rule gives `key`, the Map
- * has a key, and it is a point (key.c). Small multiples leave such
- * features out. */
+ * has a key, and it is a point (key.c). */
 int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
 
 /* Note a feature of the key; its marker, at g's first point, is drawn
@@ -214,6 +223,21 @@ double cm_key_height(composer *c, cm_bbox band);
 
 /* List the numbered features in the key's band (key.c). */
 int cm_draw_key(composer *c);
+
+/* Small multiples: the features noted so far (over every panel's day)
+ * become the figure's key, oldest first, each once, so an event has one
+ * number in every panel (key.c). */
+void cm_key_make_figure(composer *c);
+
+/* The height the figure's key needs in a band width wide (key.c). */
+double cm_figure_key_height(composer *c, double width);
+
+/* List the figure's key in the key's band, after the panels (key.c). */
+int cm_draw_figure_key(composer *c);
+
+/* Note the features of the key shown on day, drawing nothing
+ * (compose.c). */
+int cm_collect_key(composer *c, cm_day day);
 
 /* The outline of the frame being drawn. */
 int cm_draw_frame(composer *c);
@@ -264,9 +288,6 @@ double cm_legend_fit_side(composer *c, double width, double height);
  * date (legend, event key): a band that needs more than its share of the
  * page grows, and the map is drawn smaller into the frame left (bands.c). */
 int cm_fit_bands(composer *c);
-
-/* Note the features of the event key shown at c->day (compose.c). */
-int cm_collect_key(composer *c);
 
 /* A point of the frame being drawn back on the map's own page. */
 cm_point cm_compose_unplace(const composer *c, cm_point p);

@@ -32,10 +32,6 @@ int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g) 
 
 int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
                 const cm_geom *g, size_t layer, size_t feature) {
-  /* Small multiples have no room for a key: their numbered features are
-   * left out rather than drawn without the key that explains them. */
-  if (c->opt->panels)
-    return CM_OK;
   char text[1024];
   cm_style_expand(text, sizeof text, s->key, cm_compose_attr, a, c->ms->lang,
                   c->ms->digits, c->day);
@@ -71,6 +67,16 @@ static void number_text(const composer *c, size_t i, char *buf, size_t size) {
   char plain[32];
   snprintf(plain, sizeof plain, "%zu", i);
   cm_digits_localize(buf, size, plain, c->ms->lang, c->ms->digits);
+}
+
+/* The number of the i-th entry of this map's key: its place in the
+ * figure's key (small multiples), else in this map's. */
+static size_t number_of(const composer *c, size_t i) {
+  const cm_key_entry *e = &c->key[i];
+  for (size_t j = 0; j < c->nfigure_key; j++)
+    if (c->figure_key[j].layer == e->layer && c->figure_key[j].feature == e->feature)
+      return j + 1;
+  return i + 1;
 }
 
 static cm_text_style number_style(const composer *c, double size) {
@@ -117,8 +123,9 @@ static int numbers(composer *c) {
       rc = cm_scene_path_take(c->scene, &g, &e->paint);
     cm_geom_free(&g);
     char n[32];
-    number_text(c, i + 1, n, sizeof n);
-    cm_text_style st = number_style(c, e->size * (i >= 9 ? 0.5 : 0.62));
+    size_t k = number_of(c, i);
+    number_text(c, k, n, sizeof n);
+    cm_text_style st = number_style(c, e->size * (k >= 10 ? 0.5 : 0.62));
     if (rc == CM_OK)
       rc = cm_scene_text(c->scene, n, e->at.x, e->at.y, &st);
   }
@@ -144,8 +151,9 @@ static int disc(composer *c, const cm_key_entry *e, size_t i, cm_point at,
     rc = cm_scene_path_take(c->scene, &g, &e->paint);
   cm_geom_free(&g);
   char n[32];
-  number_text(c, i + 1, n, sizeof n);
-  cm_text_style st = number_style(c, d * (i >= 9 ? 0.5 : 0.62));
+  size_t k = number_of(c, i);
+  number_text(c, k, n, sizeof n);
+  cm_text_style st = number_style(c, d * (k >= 10 ? 0.5 : 0.62));
   return rc == CM_OK ? cm_scene_text(c->scene, n, at.x, at.y, &st) : rc;
 }
 
@@ -309,4 +317,67 @@ int cm_draw_key(composer *c) {
   if (rc == CM_OK)
     rc = listing(c, c->page.key, 1, &listed, NULL, NULL);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
+}
+
+void cm_key_make_figure(composer *c) {
+  if (c->nkey > 1)
+    qsort(c->key, c->nkey, sizeof *c->key, by_date);
+  size_t n = 0;
+  for (size_t i = 0; i < c->nkey; i++) {
+    /* One event shown in several panels is listed once. */
+    if (n > 0 && c->key[n - 1].layer == c->key[i].layer &&
+        c->key[n - 1].feature == c->key[i].feature) {
+      free(c->key[i].text);
+      continue;
+    }
+    c->key[n++] = c->key[i];
+  }
+  c->figure_key = c->key;
+  c->nfigure_key = n;
+  c->key = NULL;
+  c->nkey = c->cap_key = 0;
+}
+
+/* Swap the map's key and the figure's, so the listing's code serves both. */
+static void swap_figure(composer *c) {
+  cm_key_entry *k = c->key;
+  size_t n = c->nkey;
+  c->key = c->figure_key;
+  c->nkey = c->cap_key = c->nfigure_key;
+  c->figure_key = k;
+  c->nfigure_key = n;
+}
+
+/* Rows fill the columns of the listing in turn, as many in each; the
+ * tallest column is the height. */
+double cm_figure_key_height(composer *c, double width) {
+  if (c->nfigure_key == 0)
+    return 0;
+  swap_figure(c);
+  cm_bbox keep = c->page.key;
+  c->page.key = (cm_bbox){0, 0, width, 0};
+  cm_text_style st = row_style(c);
+  key_box b = measure(c, c->page.key, &st);
+  st.wrap = b.wrap;
+  size_t per = (c->nkey + (size_t)b.cols - 1) / (size_t)b.cols;
+  double tallest = 0, col = 0;
+  for (size_t i = 0; i < c->nkey; i++) {
+    char text[1200];
+    double w, h;
+    row_text(c, &c->key[i], text, sizeof text);
+    cm_text_size(c->ctx, text, &st, &w, &h);
+    col = (i % per == 0 ? 0 : col) + fmax(h, b.d) + b.ns * 0.35;
+    tallest = fmax(tallest, col);
+  }
+  c->page.key = keep;
+  swap_figure(c);
+  return tallest - b.ns * 0.35 + 0.05;
+}
+
+int cm_draw_figure_key(composer *c) {
+  for (size_t i = 0; i < c->nkey; i++)
+    free(c->key[i].text);
+  c->nkey = 0;
+  swap_figure(c);
+  return cm_draw_key(c);
 }

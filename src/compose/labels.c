@@ -150,6 +150,44 @@ static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
 /* Candidates next to a point's marker; those from here on stand further
  * out with a leader line. */
 #define NEAR 12
+/* Candidate k of a label along a line: beside it on either side, clear
+ * of its stroke, then a line further out, sliding from the middle of its
+ * segment towards both ends (a label longer than the segment slides
+ * until the segment's end meets its own); from candidate 20 on, two and
+ * three lines out, joined to the line by a leader. */
+static int along_segment(const cm_label *l, int k, double w, double h, cm_point *at) {
+  static const double shift[5] = {0, 0.5, -0.5, 1, -1};
+  static const double far_shift[3] = {0, 1, -1};
+  static const double side[8] = {1, -1, 2, -2, 3, -3, 4, -4};
+  if (k >= 32)
+    return 0;
+  double along = k < 20 ? shift[k % 5] : far_shift[(k - 20) % 3];
+  double lines = k < 20 ? side[k / 5] : side[4 + (k - 20) / 3];
+  double a = l->angle * M_PI / 180;
+  along *= fabs(l->span - w) / 2;
+  double off = (lines > 0 ? 1 : -1) * (h / 2 + l->gap + (fabs(lines) - 1) * h);
+  at->x = l->at.x + cos(a) * along + sin(a) * off;
+  at->y = l->at.y - sin(a) * along + cos(a) * off;
+  return 1;
+}
+
+/* Candidate k of a level label beside a line's middle: the eight spots
+ * of a point's label, then right and left half a line up and down; from
+ * candidate 12 on the same in five rings further out, with a leader. */
+static int level_beside(const cm_label *l, int k, double w, double h, int rtl,
+                        cm_point *at) {
+  static const double dir[12][2] = {{1, 0},  {-1, 0}, {0, -1},   {0, 1},
+                                    {1, -1}, {-1, -1}, {1, 1},   {-1, 1},
+                                    {1, -0.6}, {1, 0.6}, {-1, -0.6}, {-1, 0.6}};
+  if (k >= 72)
+    return 0;
+  double g = l->gap + 1 + l->style.halo_radius, far = h * 1.6 * (k / 12);
+  double dx = dir[k % 12][0] * (rtl ? -1 : 1), dy = dir[k % 12][1];
+  int half = k % 12 >= 8; /* beside, half a line up or down */
+  at->x = l->at.x + dx * (g + far + w / 2);
+  at->y = l->at.y + (half ? dy * h : dy * (g + far + h / 2));
+  return 1;
+}
 
 /* Candidate anchor k around a point: right, left, above, below, then the
  * diagonals — the order cartographers prefer, mirrored for right-to-left
@@ -160,10 +198,12 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
                      cm_point *at) {
   static const double dir[8][2] = {{1, 0},  {-1, 0}, {0, -1}, {0, 1},
                                    {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
+  if (l->placement == CM_PLACE_LINE && l->span > 0)
+    return along_segment(l, k, w, h, at);
   if (l->placement == CM_PLACE_LINE) {
-    /* Slide along the line (or the area's axis) away from whatever is in
-     * the way: the middle, then a quarter and a half label either side;
-     * then the same just beside it, still reading along it. */
+    /* Slide along the area's axis away from whatever is in the way: the
+     * middle, then a quarter and a half label either side; then the same
+     * just beside it, still reading along it. */
     static const double shift[5] = {0, 0.25, -0.25, 0.5, -0.5};
     static const double side[3] = {0, 1, -1};
     if (k >= 15)
@@ -175,6 +215,8 @@ static int candidate(const cm_label *l, int k, double w, double h, int rtl,
   }
   if (l->placement != CM_PLACE_POINT)
     return k == 0 ? (*at = l->at, 1) : 0;
+  if (l->span > 0)
+    return level_beside(l, k, w, h, rtl, at);
   if (k >= NEAR + 32 || (k >= NEAR && l->marker < 0))
     return 0;
   /* Clear of the marker by a point, halo included; then further out. */
@@ -426,13 +468,16 @@ static void drop(placer *p, size_t i, long misread) {
                           "its point are as near the marker of '%s'",
                        l->text, c->labels[misread].text);
   else
-    cm_compose_finding(c, "label '%s' left out%s: no room near its point", l->text,
-                       l->marker >= 0 ? " with its marker" : "");
+    cm_compose_finding(c, "label '%s' left out%s: no room near its %s", l->text,
+                       l->marker >= 0 ? " with its marker" : "",
+                       l->span > 0 ? "line" : "point");
 }
 
-/* Point labels from candidate NEAR on stand away from their marker. */
+/* Point labels from candidate NEAR on stand away from their marker,
+ * labels along a line from candidate 20 on away from it. */
 static int needs_leader(const cm_label *l, int k) {
-  return l->placement == CM_PLACE_POINT && k >= NEAR;
+  return (l->placement == CM_PLACE_POINT && k >= NEAR) ||
+         (l->placement == CM_PLACE_LINE && l->span > 0 && k >= 20);
 }
 
 /* Whether label i fits at candidate k: free room, and a free way for a
@@ -539,6 +584,22 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
   return 1;
 }
 
+/* place_in, and for a level label of a line, the same about its second
+ * anchor when the first has no room. */
+static int place_about(placer *p, size_t i, int from, int to, int *rc,
+                       long *misread) {
+  if (place_in(p, i, from, to, rc, misread))
+    return 1;
+  cm_label *l = &p->c->labels[i];
+  if (l->span <= 0 || l->placement != CM_PLACE_POINT)
+    return 0;
+  cm_point first = l->at;
+  l->at = l->alt;
+  int placed = place_in(p, i, from, to, rc, misread);
+  l->at = first;
+  return placed;
+}
+
 /* One round in the labels' order: every label first next to its point
  * (or on its line); then those left further out with a leader, so that
  * one label's leader spot never takes another's first choice. state[i]
@@ -554,13 +615,20 @@ static long place_round(placer *p, long *state) {
   if (collect_dots(p) != CM_OK)
     return -1;
   long left = 0;
+  /* Labels of lines (arrows) come last, so none takes the spot a place's
+   * label would have further out. */
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++) {
     state[i] = -1;
-    if (place_in(p, i, 0, NEAR - 1, &rc, &state[i]))
+    if (c->labels[i].span <= 0 && place_in(p, i, 0, NEAR - 1, &rc, &state[i]))
       state[i] = -2;
   }
   for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
-    if (state[i] != -2 && place_in(p, i, NEAR, NEAR + 31, &rc, &state[i]))
+    if (state[i] != -2 && c->labels[i].span <= 0 &&
+        place_in(p, i, NEAR, NEAR + 31, &rc, &state[i]))
+      state[i] = -2;
+  for (size_t i = 0; rc == CM_OK && i < c->nlabels; i++)
+    if (c->labels[i].span > 0 && (place_about(p, i, 0, NEAR - 1, &rc, &state[i]) ||
+                                  place_about(p, i, NEAR, 71, &rc, &state[i])))
       state[i] = -2;
   for (size_t i = 0; i < c->nlabels; i++)
     left += state[i] != -2 && !c->labels[i].optional;

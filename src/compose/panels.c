@@ -1,13 +1,15 @@
 /* Small multiples: several days of one map on one page. Every panel is the
  * map's frame scaled down (same projection and symbol sizes, so the panels
- * compare), under a caption with its date; one legend, holding every class
- * shown in any panel, and one scale bar (all panels share the scale) stand
- * in a band below the grid. */
+ * compare), under a caption with its date; one event key, numbering each
+ * event shown in any panel once, lies under the grid; one legend, holding
+ * every class shown in any panel, and one scale bar (all panels share the
+ * scale) stand in a band below it. */
 
 #include "compose_internal.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static void grid_shape(const cm_compose_options *o, int *cols, int *rows) {
   int n = (int)o->npanels, c = o->cols, r = o->rows;
@@ -45,12 +47,17 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
   c->dst0 = (cm_point){x, y};
   c->day = c->opt->panels[i];
   cm_compose_untake(c);
+  for (size_t k = 0; k < c->nkey; k++)
+    free(c->key[k].text);
+  c->nkey = 0; /* each panel numbers its own markers from the figure's key */
   char id[32], label[32];
   snprintf(id, sizeof id, "panel-%zu", i + 1);
   cm_date_iso(c->day, label);
   int rc = cm_scene_group_begin(c->scene, id, label, NULL);
   if (rc == CM_OK)
     rc = cm_draw_map(c);
+  if (rc == CM_OK)
+    rc = cm_draw_key_markers(c);
   if (rc == CM_OK)
     rc = cm_draw_frame(c);
   if (rc == CM_OK)
@@ -60,10 +67,36 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
-/* The page: the style's width; the height the grid, the legend band and
- * the title and source bands need. */
+/* The title spans the panels' dates ("1 January 1991 – 1 October 2023")
+ * and may wrap: what goes under it moves down by the lines it adds. */
+static int title_room(composer *c) {
+  if (!c->ms->title)
+    return CM_OK;
+  char *text = cm_compose_expand(c, c->ms->title);
+  if (!text)
+    return CM_ENOMEM;
+  cm_text_style st = {0};
+  st.font = c->ms->font;
+  st.size = c->page.title_size;
+  st.bold = 1;
+  st.wrap = c->page.width - 2 * c->page.margin;
+  double w, h, w1, h1;
+  cm_text_size(c->ctx, text, &st, &w, &h);
+  cm_text_size(c->ctx, "X", &st, &w1, &h1);
+  free(text);
+  double extra = fmax(0, h - h1);
+  c->page.subtitle_y += extra;
+  c->page.region.miny += extra;
+  return CM_OK;
+}
+
+/* The page: the style's width; the height the grid, the key, the legend
+ * band and the title and source bands need. */
 static int make_page(composer *c, int cols, int rows, double *band,
                      double *cell_h, double *caption_h, double *gutter) {
+  int rc = title_room(c);
+  if (rc != CM_OK)
+    return rc;
   cm_bbox region = c->page.region;
   double ns = c->page.note_size;
   *gutter = ns * 1.2;
@@ -75,8 +108,12 @@ static int make_page(composer *c, int cols, int rows, double *band,
   *cell_h = *caption_h + (mf.maxy - mf.miny) * c->k;
   *band = fmax(cm_legend_height(c, (region.maxx - region.minx) * 0.8), ns * 3.5);
   double below = c->page.height - region.maxy; /* source line and margin */
-  double height = region.miny + rows * *cell_h + (rows - 1) * *gutter +
-                  *gutter + *band + below;
+  double grid = region.miny + rows * *cell_h + (rows - 1) * *gutter;
+  double key = cm_figure_key_height(c, region.maxx - region.minx);
+  c->page.key = key > 0 ? (cm_bbox){region.minx, grid + *gutter, region.maxx,
+                                    grid + *gutter + key}
+                        : cm_bbox_empty();
+  double height = grid + (key > 0 ? key + *gutter : 0) + *gutter + *band + below;
   c->page.attribution_y += height - c->page.height;
   c->page.height = height;
   c->page.region.maxy = height - below;
@@ -109,10 +146,13 @@ int cm_compose_panels(composer *c) {
     return cm_error_set(c->err, CM_EUSAGE, NULL, 0, 0,
                         "a %dx%d grid cannot hold %zu panels", cols, rows,
                         c->opt->npanels);
-  cm_page_layout_drop_key(&c->page); /* panels draw no key */
+  cm_page_layout_drop_key(&c->page); /* the figure's key goes under the grid */
   int rc = CM_OK;
   for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
     rc = cm_collect_legend(c, c->opt->panels[i]);
+  for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
+    rc = cm_collect_key(c, c->opt->panels[i]);
+  cm_key_make_figure(c);
   double band = 0, ch = 0, caption_h = 0, gutter = 0;
   if (rc == CM_OK)
     rc = make_page(c, cols, rows, &band, &ch, &caption_h, &gutter);
@@ -134,5 +174,7 @@ int cm_compose_panels(composer *c) {
   c->furniture = (cm_bbox){region.minx, region.maxy - band, region.maxx, region.maxy};
   c->no_inset = 1;
   cm_compose_untake(c);
-  return rc == CM_OK ? cm_draw_furniture(c) : rc;
+  if (rc == CM_OK)
+    rc = cm_draw_furniture(c);
+  return rc == CM_OK ? cm_draw_figure_key(c) : rc;
 }

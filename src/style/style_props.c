@@ -18,6 +18,8 @@ _Static_assert(sizeof(cm_key_place) == sizeof(int), "cm_key_place is an int");
 _Static_assert(sizeof(cm_marker_type) == sizeof(int), "cm_marker_type is an int");
 _Static_assert(sizeof(cm_text_placement) == sizeof(int), "cm_text_placement is an int");
 
+static const style_keyword booleans[] = {{"false", 0}, {"true", 1}, {NULL, 0}};
+
 #define SLOTS                                                                  \
   {"top-left", CM_CORNER_TOP_LEFT}, {"top-right", CM_CORNER_TOP_RIGHT},        \
       {"bottom-left", CM_CORNER_BOTTOM_LEFT},                                  \
@@ -176,6 +178,8 @@ static const style_prop rule_props[] = {
      .bit = CM_PROP_TEXT_PLACEMENT, .keywords = placements},
     {.name = "text-priority", .kind = VAL_NUMBER, IN_RULE(text_priority),
      .bit = CM_PROP_TEXT_PRIORITY, .min = -HUGE_VAL, .max = HUGE_VAL},
+    {.name = "text-optional", .kind = VAL_KEYWORD, IN_RULE(text_optional),
+     .bit = CM_PROP_TEXT_OPTIONAL, .keywords = booleans},
     {.name = "legend", .kind = VAL_TEMPLATE, IN_RULE(legend), .bit = CM_PROP_LEGEND},
     {.name = "key", .kind = VAL_TEMPLATE, IN_RULE(key), .bit = CM_PROP_KEY},
 };
