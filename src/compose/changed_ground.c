@@ -178,6 +178,11 @@ int cm_draw_changes(composer *c) {
                         c->ms->changes_layer, c->ms->changes_field);
   cm_geom ground;
   int rc = changed_ground(c, (size_t)l, &ground);
+  if (rc != CM_OK && rc != CM_ENOMEM) /* GEOS refused the layer's polygons */
+    cm_error_set(c->err, rc, cm_style_name(cm_map_style(c->map)), 0, 0,
+                 "cannot find the ground that changed hands: the polygon "
+                 "overlay failed on the features of layer '%s'",
+                 c->ms->changes_layer);
   cm_paint p = overlay_paint();
   char text[256];
   legend_text(c, text, sizeof text);
