@@ -18,7 +18,7 @@ CC        ?= cc
 BUILD     ?= build
 
 PKGS      := cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib \
-             libwebp libwebpmux libdeflate
+             libwebp libwebpmux libdeflate geos
 # GDAL is compiled against but not linked: the library opens it by its
 # soname when a layer or an export first needs it (src/data/gdal.c).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) gdal 2>/dev/null)

@@ -193,9 +193,8 @@ static void every_panel_shows_its_changes(void **state) {
   cm_map_free(m);
 }
 
-/* The shipped map of 10 November 2020, changes since 27 September 2020:
- * the overlay is there, inside the frame, and covers a real share of it. */
-static void shipped_map_shows_its_changes(void **state) {
+/* The shipped dataset with its default style. */
+static cm_map *shipped_map(void) {
   char path[4096];
   cm_map *m = NULL;
   cm_error err;
@@ -203,6 +202,13 @@ static void shipped_map_shows_its_changes(void **state) {
                                                     "styles/default.mss"),
                                &err),
                    CM_OK);
+  return m;
+}
+
+/* The shipped map of 10 November 2020, changes since 27 September 2020:
+ * the overlay is there, inside the frame, and covers a real share of it. */
+static void shipped_map_shows_its_changes(void **state) {
+  cm_map *m = shipped_map();
   cm_scene *s = scene_at(m, "2020-11-10", "2020-09-27");
   assert_non_null(s);
   const cm_geom *g = overlay(s);
@@ -216,6 +222,80 @@ static void shipped_map_shows_its_changes(void **state) {
   cm_map_free(m);
 }
 
+/* The union of the features of the shipped map's control layer (layer 1)
+ * held by holder on day, on ov. */
+static cm_geom ground_on(cm_overlay *ov, const cm_map *m, const char *holder,
+                         cm_day day) {
+  const cm_layer *layer = cm_map_layer_data(m, 1);
+  int field = cm_layer_field_index(layer, "holder");
+  size_t n = 0;
+  const cm_geom **parts = calloc(cm_layer_count(layer), sizeof *parts);
+  assert_true(field >= 0 && parts);
+  for (size_t f = 0; f < cm_layer_count(layer); f++)
+    if (cm_map_feature_visible(m, 1, f, day) &&
+        !strcmp(cm_layer_value(layer, f, (size_t)field), holder) &&
+        cm_map_feature_geom(m, 1, f)->npoints)
+      parts[n++] = cm_map_feature_geom(m, 1, f);
+  cm_geom g;
+  assert_int_equal(cm_overlay_union(ov, parts, n, &g), 0);
+  free(parts);
+  return g;
+}
+
+/* The shipped map of 1 October 2023 against 26 September 2020: the
+ * overlay is the ground each holder held before less what it holds now,
+ * united, ring for ring, with no sliver more: the lost features share
+ * edges with features kept, which a grid changing from one operation to
+ * the next pulls apart. */
+static void shipped_changes_as_defined(void **state) {
+  cm_map *m = shipped_map();
+  assert_string_equal(cm_map_layer_style(m, 1)->name, "control");
+  cm_scene *s = scene_at(m, "2023-10-01", "2020-09-26");
+  assert_non_null(s);
+  const cm_geom *got = overlay(s);
+  assert_non_null(got);
+  cm_bbox f = cm_map_frame(m);
+  cm_overlay *ov = cm_overlay_new(2 * fmax(f.maxx, f.maxy));
+  assert_non_null(ov);
+  cm_geom want;
+  cm_geom_init(&want, CM_GEOM_POLYGON);
+  const cm_layer *layer = cm_map_layer_data(m, 1);
+  int field = cm_layer_field_index(layer, "holder");
+  for (size_t h = 0; h < cm_layer_count(layer); h++) {
+    const char *holder = cm_layer_value(layer, h, (size_t)field);
+    size_t first = 0; /* each holder once: at its first feature */
+    while (strcmp(cm_layer_value(layer, first, (size_t)field), holder))
+      first++;
+    if (first < h)
+      continue;
+    cm_geom before = ground_on(ov, m, holder, cm_date_from_ymd(2020, 9, 26));
+    cm_geom now = ground_on(ov, m, holder, cm_date_from_ymd(2023, 10, 1));
+    cm_geom gone, all;
+    assert_int_equal(cm_overlay_boolean(ov, &before, &now, CM_BOOL_DIFFERENCE, &gone), 0);
+    assert_int_equal(cm_overlay_boolean(ov, &want, &gone, CM_BOOL_UNION, &all), 0);
+    cm_geom_free(&want);
+    want = all;
+    cm_geom_free(&before);
+    cm_geom_free(&now);
+    cm_geom_free(&gone);
+  }
+  /* The scene draws the map into its frame, scaled to the room the
+   * bands leave: the changes group clips to that frame. */
+  const cm_item *group = cm_scene_item(s, (size_t)scene_group(s, "changes"));
+  assert_true(group->clip);
+  cm_bbox drawn = group->clip_box;
+  double k2 = (drawn.maxx - drawn.minx) / (f.maxx - f.minx) *
+              ((drawn.maxy - drawn.miny) / (f.maxy - f.miny));
+  print_message("changed ground: %zu rings, %zu wanted\n", got->nparts, want.nparts);
+  assert_true(want.nparts > 0);
+  assert_int_equal(got->nparts, want.nparts);
+  assert_true(fabs(cm_geom_area(got) / (k2 * cm_geom_area(&want)) - 1) < 1e-9);
+  cm_geom_free(&want);
+  cm_overlay_free(ov);
+  cm_scene_free(s);
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_holder_counts),
@@ -223,6 +303,7 @@ int main(void) {
       cmocka_unit_test(every_panel_shows_its_changes),
       cmocka_unit_test(layer_and_field_from_the_style),
       cmocka_unit_test(shipped_map_shows_its_changes),
+      cmocka_unit_test(shipped_changes_as_defined),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -345,6 +345,45 @@ static void test_refusals(void **state) {
   cm_geom_free(&line);
 }
 
+/* An overlay keeps one grid: for polygons of its range it gives what
+ * cm_geom_boolean gives them, point for point; it refuses polygons too
+ * large for its grid, and ranges that make no grid. */
+static void test_overlay_grid(void **state) {
+  assert_null(cm_overlay_new(0));
+  assert_null(cm_overlay_new(-1));
+  assert_null(cm_overlay_new(NAN));
+  assert_null(cm_overlay_new(INFINITY));
+  cm_overlay_free(NULL);
+  cm_overlay *ov = cm_overlay_new(100); /* coordinates below 128 */
+  assert_non_null(ov);
+  cm_geom a = polygon_of("(0.1 0.2, 90.3 0.7, 70.1 99.9)"),
+          b = polygon_of("(5 -20, 120 40, -30 110)"), one, two;
+  for (cm_bool_op op = CM_BOOL_INTERSECTION; op <= CM_BOOL_XOR; op++) {
+    assert_int_equal(cm_overlay_boolean(ov, &a, &b, op, &one), 0);
+    assert_int_equal(cm_geom_boolean(&a, &b, op, &two), 0);
+    assert_true(one.nparts > 0);
+    assert_int_equal(one.npoints, two.npoints);
+    assert_memory_equal(one.points, two.points, one.npoints * sizeof *one.points);
+    cm_geom_free(&one);
+    cm_geom_free(&two);
+  }
+  const cm_geom *both[2] = {&a, &b};
+  assert_int_equal(cm_overlay_union(ov, both, 2, &one), 0);
+  assert_int_equal(cm_geom_union_all(both, 2, &two), 0);
+  assert_int_equal(one.npoints, two.npoints);
+  assert_memory_equal(one.points, two.points, one.npoints * sizeof *one.points);
+  cm_geom_free(&one);
+  cm_geom_free(&two);
+  b.points[1].x = 128; /* beyond the grid made for coordinates below 128 */
+  assert_int_equal(cm_overlay_boolean(ov, &a, &b, CM_BOOL_UNION, &one), CM_EUSAGE);
+  assert_int_equal(one.nparts, 0);
+  assert_int_equal(cm_overlay_union(ov, both, 2, &one), CM_EUSAGE);
+  assert_int_equal(one.nparts, 0);
+  cm_overlay_free(ov);
+  cm_geom_free(&a);
+  cm_geom_free(&b);
+}
+
 static void test_empties(void **state) {
   cm_geom empty = polygon_of(""), a = polygon_of("(0 0, 3 0, 3 2, 0 2, 0 0)");
   cm_geom points_only = polygon_of("(5 5, 5 5, 5 5) (1 1, 2 2)");
@@ -751,6 +790,38 @@ static void test_dataset_ground_lost(void **state) {
   cm_layer_free(c.layer);
 }
 
+/* The union of many polygons in one call: the same ground as unions one
+ * by one, sound rings, nothing for no polygons, and refusals as for two. */
+static void test_union_all(void **state) {
+  control c = open_control();
+  cm_day d = cm_date_from_ymd(1994, 6, 1);
+  size_t n = cm_layer_count(c.layer), count = 0, pairwise_count;
+  const cm_geom **parts = calloc(n, sizeof *parts);
+  assert_non_null(parts);
+  for (size_t f = 0; f < n; f++)
+    if (held_by_on(&c, f, "NKR", d))
+      parts[count++] = cm_layer_geom(c.layer, f);
+  double sum;
+  cm_geom pairwise = ground_of(&c, "NKR", d, 0, &sum, &pairwise_count), all;
+  assert_int_equal(cm_geom_union_all(parts, count, &all), 0);
+  check_rings(&all);
+  assert_int_equal(count, pairwise_count);
+  assert_true(close_enough(cm_geom_area(&all), cm_geom_area(&pairwise)));
+  assert_int_equal(all.nparts, pairwise.nparts);
+  cm_geom none;
+  assert_int_equal(cm_geom_union_all(parts, 0, &none), 0);
+  assert_int_equal(none.nparts, 0);
+  cm_geom line;
+  cm_geom_init(&line, CM_GEOM_LINE);
+  parts[0] = &line;
+  assert_int_equal(cm_geom_union_all(parts, count, &none), CM_EUSAGE);
+  assert_int_equal(none.nparts, 0);
+  cm_geom_free(&all);
+  cm_geom_free(&pairwise);
+  free(parts);
+  cm_layer_free(c.layer);
+}
+
 /* Every pair of control polygons: the identities hold and every result is
  * sound; most pairs share edges, points or the very same outline. */
 static void test_dataset_pairs(void **state) {
@@ -787,6 +858,8 @@ int main(void) {
       cmocka_unit_test(test_random_self),
       cmocka_unit_test(test_dataset_ground_lost),
       cmocka_unit_test(test_dataset_pairs),
+      cmocka_unit_test(test_union_all),
+      cmocka_unit_test(test_overlay_grid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,7 @@
 #                          cannot be had is reported and left out
 set -e
 pkgs="gcc make pkg-config libcairo2-dev libpango1.0-dev libproj-dev proj-data
-libshp-dev libgdal-dev libpng-dev libgif-dev libwebp-dev libdeflate-dev fonts-noto-core fonts-dejavu-core"
+libshp-dev libgdal-dev libpng-dev libgif-dev libwebp-dev libdeflate-dev libgeos-dev fonts-noto-core fonts-dejavu-core"
 case "$1" in
   test) pkgs="$pkgs libcmocka-dev libxml2-utils poppler-utils librsvg2-bin valgrind
 groff-base chromium firefox-esr parallel imagemagick gdal-bin g++ python3 python3-shapely python3-pyshp python3-pyproj" ;;

@@ -109,7 +109,7 @@ CM_EXTERN int cm_geom_simplify(const cm_geom *g, double tol, cm_geom *out);
 CM_EXTERN int cm_geom_label_point(const cm_geom *g, double precision, cm_point *out,
                                   double *distance);
 
-/* ---- boolean operations (src/geom_bool*.c) ----------------------------------------- */
+/* ---- boolean operations (src/geom/geom_bool.c, through GEOS) ----------------------- */
 
 /* Which ground a boolean operation keeps. */
 typedef enum {
@@ -125,15 +125,48 @@ typedef enum {
  * closed, do not cross or touch themselves and never run along one another;
  * two rings may touch at a shared point; holes are rings inside rings;
  * an empty result has no parts.
- * Every decision is exact on a grid whose step is the spacing of doubles
- * just below the largest coordinate of a and b (lon/lat between 32 and 64
- * degrees: 2^-47 degree, where every double is on the grid). Points and
- * the crossings of edges are rounded to it, so points that are the same
- * stay the same, and ground narrower than a step may vanish.
- * Returns 0, CM_ENOMEM, or CM_EUSAGE for a non-polygon, an unknown op or a
- * coordinate that is not finite (out is then empty). */
+ * The overlay is GEOS's, with snap rounding on a grid whose step is a
+ * power of two, 2^-45 of the power of two just above the largest
+ * coordinate of a and b (lon/lat between 32 and 64 degrees: 2^-39
+ * degree). Points and the crossings of edges are rounded to it, so points
+ * that are the same stay the same, and ground narrower than a step may
+ * vanish; a point that lies within half a step of the straight line
+ * between its neighbours is left out unless another ring passes it, so
+ * that an outline an operation only touched comes back point for point.
+ * Rings come in one order (each from its lowest point, x then y; outer
+ * rings counter-clockwise, holes clockwise; rings by their first points),
+ * so the same ground always gives the same rings.
+ * Returns 0, CM_ENOMEM, CM_EUSAGE for a non-polygon, an unknown op or a
+ * coordinate that is not finite, or CM_EDATA if GEOS fails (out is then
+ * empty). */
 CM_EXTERN int cm_geom_boolean(const cm_geom *a, const cm_geom *b, cm_bool_op op,
                               cm_geom *out);
+
+/* The union of n polygons parts[0..n-1] in one overlay (much faster than
+ * n - 1 unions one by one), on the grid of the largest coordinate among
+ * them, into out as cm_geom_boolean writes it. Returns 0, CM_ENOMEM, or
+ * CM_EUSAGE as cm_geom_boolean does (out is then empty). */
+CM_EXTERN int cm_geom_union_all(const cm_geom *const *parts, size_t n, cm_geom *out);
+
+/* A series of boolean operations whose results feed one another wants
+ * one grid for all of them: an edge rounded to one grid and then to a
+ * coarser one may drift off an edge it ran along, and the two leave a
+ * sliver between them. A cm_overlay keeps one grid, the one
+ * cm_geom_boolean would take for coordinates up to range in size, and one
+ * GEOS context for every operation made with it. It serves one thread at
+ * a time. NULL when range is not a positive finite number or memory runs
+ * out; the caller frees it with cm_overlay_free (NULL is ignored). */
+typedef struct cm_overlay cm_overlay;
+CM_EXTERN cm_overlay *cm_overlay_new(double range);
+CM_EXTERN void cm_overlay_free(cm_overlay *ov);
+
+/* cm_geom_boolean and cm_geom_union_all on ov's grid. A polygon with a
+ * coordinate as large as the power of two just above range, or larger,
+ * would not fit the grid and is refused with CM_EUSAGE. */
+CM_EXTERN int cm_overlay_boolean(cm_overlay *ov, const cm_geom *a, const cm_geom *b,
+                                 cm_bool_op op, cm_geom *out);
+CM_EXTERN int cm_overlay_union(cm_overlay *ov, const cm_geom *const *parts, size_t n,
+                               cm_geom *out);
 
 CM_END_DECLS
 

@@ -1,6 +1,5 @@
 #include "controlmap/geom.h"
 #include "controlmap/error.h"
-#include "geom_bool.h"
 #include "util_internal.h"
 
 #include <math.h>

@@ -22,7 +22,8 @@ struct cm_areas {
   double *ref_km2;
   size_t nrefs;
   /* The last day's answer, by which features it showed: a long series of
-   * dates (every day) mostly repeats it between change dates. */
+   * dates (every day) mostly repeats it between change dates, and a
+   * holder whose features stayed the same keeps its answer. */
   unsigned char *shown, *was_shown;
   double *last_km2, *last_inside;
   int has_last;
@@ -310,11 +311,15 @@ double cm_areas_reference_km2(const cm_areas *a, size_t r) {
  * each reference. */
 static int holder_at(const cm_areas *a, size_t h, double *km2, double *inside) {
   cm_geom held;
-  cm_geom_init(&held, CM_GEOM_POLYGON);
-  int rc = CM_OK;
-  for (size_t f = 0; rc == CM_OK && f < a->nfeatures; f++)
+  const cm_geom **parts = malloc((a->nfeatures + 1) * sizeof *parts);
+  size_t n = 0;
+  if (!parts)
+    return CM_ENOMEM;
+  for (size_t f = 0; f < a->nfeatures; f++)
     if (a->holder_of[f] == h && a->shown[f])
-      rc = unite(&held, &a->lonlat[f]);
+      parts[n++] = &a->lonlat[f];
+  int rc = cm_geom_union_all(parts, n, &held); /* one overlay, not n */
+  free(parts);
   if (rc == CM_OK)
     rc = geodesic_km2(&held, km2);
   for (size_t r = 0; rc == CM_OK && r < a->nrefs; r++) {
@@ -344,17 +349,28 @@ static int remember(cm_areas *a, const double *km2, const double *inside) {
   return CM_OK;
 }
 
+/* Whether holder h shows the same features as on the last day. */
+static int holder_unchanged(const cm_areas *a, size_t h) {
+  if (!a->has_last)
+    return 0;
+  for (size_t f = 0; f < a->nfeatures; f++)
+    if (a->holder_of[f] == h && a->shown[f] != a->was_shown[f])
+      return 0;
+  return 1;
+}
+
 int cm_areas_at(cm_areas *a, cm_day day, double *km2, double *inside,
                 cm_error *err) {
   for (size_t f = 0; f < a->nfeatures; f++)
     a->shown[f] = cm_map_feature_visible(a->map, a->layer, f, day) != 0;
-  if (a->has_last && !memcmp(a->shown, a->was_shown, a->nfeatures)) {
-    memcpy(km2, a->last_km2, a->nholders * sizeof *km2);
-    memcpy(inside, a->last_inside, a->nholders * a->nrefs * sizeof *inside);
-    return CM_OK;
-  }
-  for (size_t h = 0; h < a->nholders; h++)
-    if (holder_at(a, h, &km2[h], &inside[h * a->nrefs]) != CM_OK)
+  size_t nr = a->nrefs;
+  for (size_t h = 0; h < a->nholders; h++) {
+    if (holder_unchanged(a, h)) {
+      km2[h] = a->last_km2[h];
+      memcpy(&inside[h * nr], &a->last_inside[h * nr], nr * sizeof *inside);
+    } else if (holder_at(a, h, &km2[h], &inside[h * nr]) != CM_OK) {
       return no_memory(err);
+    }
+  }
   return remember(a, km2, inside) == CM_OK ? CM_OK : no_memory(err);
 }
