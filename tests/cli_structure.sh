@@ -72,6 +72,19 @@ if [ -z "$so" ]; then bad "no ${BUILD:-build}/libcontrolmap.so.*"; else
   fi
 fi
 
+# Names: every global symbol of the static library is the public API's
+# (cm_) or an internal one (cm__), so a program linking it statically
+# meets no other name of ours.
+a=$(ls "${BUILD:-build}"/libcontrolmap.a 2>/dev/null)
+if [ -z "$a" ]; then bad "no ${BUILD:-build}/libcontrolmap.a"; else
+  nm -g --defined-only "$a" | awk 'NF == 3 && $2 ~ /^[TDBRVW]$/ {print $3}' |
+    grep -v '^_' | sort -u > "$T/globals"
+  grep -v '^cm__' "$T/globals" | comm -23 - "$T/api" > "$T/stray"
+  if [ -s "$T/stray" ]; then
+    bad "globals outside the API without the cm__ prefix: $(head -5 "$T/stray" | tr '\n' ' ')"
+  else ok "$(wc -l < "$T/globals") globals: the API's cm_ or internal cm__"; fi
+fi
+
 # The public headers compile as C++ too, and name the functions as C
 # does (extern "C": an unmangled reference in the object file).
 if need c++; then

@@ -414,7 +414,7 @@ static uint32_t weighted(uint32_t a, uint32_t b) {
 }
 
 static void check_nearest(const palette *p, const colour_tally *t, uint32_t c) {
-  int i = palette_index(t, c);
+  int i = cm__palette_index(t, c);
   assert_true(i >= 0 && i < p->count);
   for (int k = 0; k < p->count; k++)
     if (weighted(p->colours[k], c) < weighted(p->colours[i], c))
@@ -423,51 +423,51 @@ static void check_nearest(const palette *p, const colour_tally *t, uint32_t c) {
 
 static void test_palette(void **state) {
   (void)state;
-  colour_tally *t = tally_new();
+  colour_tally *t = cm__tally_new();
   assert_non_null(t);
   /* Three flat colours over many pixels, and 3000 rare blends. */
   const uint32_t flats[] = {0xffffff, 0x285ac8, 0xdc3c32};
   for (int i = 0; i < 3; i++)
     for (int k = 0; k < 5000; k++)
-      assert_int_equal(tally_add(t, flats[i]), CM_OK);
+      assert_int_equal(cm__tally_add(t, flats[i]), CM_OK);
   for (uint32_t i = 0; i < 3000; i++)
-    assert_int_equal(tally_add(t, (i * 2654435761u) & 0xffffff), CM_OK);
+    assert_int_equal(cm__tally_add(t, (i * 2654435761u) & 0xffffff), CM_OK);
   palette p;
-  assert_int_equal(palette_build(&p, t, 255, NULL), CM_OK);
+  assert_int_equal(cm__palette_build(&p, t, 255, NULL), CM_OK);
   assert_int_equal(p.count, 255);
   for (int i = 0; i < 3; i++)
-    assert_int_equal(p.colours[palette_index(t, flats[i])], flats[i]);
+    assert_int_equal(p.colours[cm__palette_index(t, flats[i])], flats[i]);
   for (uint32_t i = 0; i < 3000; i += 7)
     check_nearest(&p, t, (i * 2654435761u) & 0xffffff);
-  assert_int_equal(palette_index(t, 0x123456 + 1), -1);
-  tally_free(t);
+  assert_int_equal(cm__palette_index(t, 0x123456 + 1), -1);
+  cm__tally_free(t);
 
   /* A small palette: the flat colours amid the blends still exact, where
    * median cut alone would average them with their neighbours. */
-  t = tally_new();
+  t = cm__tally_new();
   const uint32_t grey = 0x808080, green = 0x408040;
   for (int k = 0; k < 4000; k++) {
-    assert_int_equal(tally_add(t, grey), CM_OK);
-    assert_int_equal(tally_add(t, green), CM_OK);
+    assert_int_equal(cm__tally_add(t, grey), CM_OK);
+    assert_int_equal(cm__tally_add(t, green), CM_OK);
   }
   for (uint32_t i = 0; i < 3000; i++)
-    assert_int_equal(tally_add(t, (i * 2654435761u) & 0xffffff), CM_OK);
-  assert_int_equal(palette_build(&p, t, 6, NULL), CM_OK);
+    assert_int_equal(cm__tally_add(t, (i * 2654435761u) & 0xffffff), CM_OK);
+  assert_int_equal(cm__palette_build(&p, t, 6, NULL), CM_OK);
   assert_int_equal(p.count, 6);
-  assert_int_equal(p.colours[palette_index(t, grey)], grey);
-  assert_int_equal(p.colours[palette_index(t, green)], green);
-  tally_free(t);
+  assert_int_equal(p.colours[cm__palette_index(t, grey)], grey);
+  assert_int_equal(p.colours[cm__palette_index(t, green)], green);
+  cm__tally_free(t);
 
   /* Few colours: every one exact, most common first. */
-  t = tally_new();
+  t = cm__tally_new();
   for (int k = 0; k < 3; k++)
-    assert_int_equal(tally_add(t, 0x000010), CM_OK);
-  assert_int_equal(tally_add(t, 0x000020), CM_OK);
-  assert_int_equal(palette_build(&p, t, 256, NULL), CM_OK);
+    assert_int_equal(cm__tally_add(t, 0x000010), CM_OK);
+  assert_int_equal(cm__tally_add(t, 0x000020), CM_OK);
+  assert_int_equal(cm__palette_build(&p, t, 256, NULL), CM_OK);
   assert_int_equal(p.count, 2);
   assert_int_equal(p.colours[0], 0x000010);
-  assert_int_equal(palette_index(t, 0x000020), 1);
-  tally_free(t);
+  assert_int_equal(cm__palette_index(t, 0x000020), 1);
+  cm__tally_free(t);
 }
 
 /* --- WebP ---------------------------------------------------------------- */

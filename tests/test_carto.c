@@ -570,9 +570,9 @@ static void leader_keeps_off_the_front_line(void **state) {
 
 /* The page box of a text item. */
 static cm_bbox text_box_of(const cm_item *t) {
-  PangoContext *ctx = cm_text_context_new();
-  PangoLayout *l = cm_text_layout(ctx, t->text, &t->style);
-  cm_bbox b = cm_text_box(l, t->text, &t->style, t->x, t->y);
+  PangoContext *ctx = cm__text_context_new();
+  PangoLayout *l = cm__text_layout(ctx, t->text, &t->style);
+  cm_bbox b = cm__text_box(l, t->text, &t->style, t->x, t->y);
   g_object_unref(l);
   g_object_unref(ctx);
   return b;
@@ -725,7 +725,7 @@ static void graticule_labels_beside_their_line(void **state) {
     cm_scene *s = compose_on(m, "2000-01-01");
     cm_point line;
     cm_map_lonlat_to_page(m, 46.5, 39.9, &line);
-    PangoContext *ctx = cm_text_context_new();
+    PangoContext *ctx = cm__text_context_new();
     int seen = 0;
     long g = group_at(s, "labels");
     for (size_t i = (size_t)g + 1; i < cm_scene_count(s); i++) {
@@ -734,8 +734,8 @@ static void graticule_labels_beside_their_line(void **state) {
         break;
       if (it->kind != CM_ITEM_TEXT || fabs(it->x - line.x) > 6)
         continue;
-      PangoLayout *l = cm_text_layout(ctx, it->text, &it->style);
-      cm_bbox b = cm_text_box(l, it->text, &it->style, it->x, it->y);
+      PangoLayout *l = cm__text_layout(ctx, it->text, &it->style);
+      cm_bbox b = cm__text_box(l, it->text, &it->style, it->x, it->y);
       g_object_unref(l);
       assert_true(b.maxx < line.x || b.minx > line.x);
       seen++;

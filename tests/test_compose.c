@@ -129,7 +129,7 @@ static void legend_follows_date(void **state) {
 
 /* Boxes of every text item in the labels group, as the renderer sets them. */
 static size_t label_boxes(const cm_scene *s, cm_bbox *out, size_t max) {
-  PangoContext *ctx = cm_text_context_new();
+  PangoContext *ctx = cm__text_context_new();
   long g = group(s, "labels");
   size_t n = 0;
   for (size_t i = (size_t)g + 1; g >= 0 && i < cm_scene_count(s); i++) {
@@ -138,8 +138,8 @@ static size_t label_boxes(const cm_scene *s, cm_bbox *out, size_t max) {
       break;
     if (it->kind != CM_ITEM_TEXT || n == max)
       continue;
-    PangoLayout *l = cm_text_layout(ctx, it->text, &it->style);
-    out[n++] = cm_text_box(l, it->text, &it->style, it->x, it->y);
+    PangoLayout *l = cm__text_layout(ctx, it->text, &it->style);
+    out[n++] = cm__text_box(l, it->text, &it->style, it->x, it->y);
     g_object_unref(l);
   }
   g_object_unref(ctx);
@@ -251,12 +251,12 @@ static void arabic_edition(void **state) {
 static void every_script_has_glyphs(void **state) {
   static const char *const texts[] = {"Stepanakert", "خانكندي", "Ստեփանակերտ",
                                       "Степанакерт", "Xankəndi", "١٠ تشرين الثاني ٢٠٢٠"};
-  PangoContext *ctx = cm_text_context_new();
+  PangoContext *ctx = cm__text_context_new();
   cm_text_style st = {0};
   st.font = "Noto Sans";
   st.size = 8;
   for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-    PangoLayout *l = cm_text_layout(ctx, texts[i], &st);
+    PangoLayout *l = cm__text_layout(ctx, texts[i], &st);
     assert_int_equal(pango_layout_get_unknown_glyphs_count(l), 0);
     g_object_unref(l);
   }

@@ -121,7 +121,7 @@ static drawing read_script(char *text) {
   return d;
 }
 
-/* The scene drawn by cm_draw_cairo, as the operations cairo received. */
+/* The scene drawn by cm__draw_cairo, as the operations cairo received. */
 static drawing draw(const cm_scene *s) {
   const char *path = path_in(dir, "drawing.cs");
   cairo_device_t *dev = cairo_script_create(path);
@@ -129,7 +129,7 @@ static drawing draw(const cm_scene *s) {
       dev, CAIRO_CONTENT_COLOR_ALPHA, cm_scene_width(s), cm_scene_height(s));
   cairo_t *cr = cairo_create(surf);
   cm_error err;
-  assert_int_equal(cm_draw_cairo(cr, s, &err), CM_OK);
+  assert_int_equal(cm__draw_cairo(cr, s, &err), CM_OK);
   cairo_destroy(cr);
   cairo_surface_destroy(surf);
   cairo_device_finish(dev);

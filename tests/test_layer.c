@@ -315,9 +315,9 @@ static void check_encoding(char **c, int n, int line) {
   assert_int_equal(n, 3);
   const char *got;
   if (strcmp(c[0], "cpg") == 0)
-    got = cm_encoding_from_cpg(c[1], name, sizeof name) == 0 ? name : "unknown";
+    got = cm__encoding_from_cpg(c[1], name, sizeof name) == 0 ? name : "unknown";
   else {
-    const char *ldid = cm_encoding_from_ldid((int)strtol(c[1], NULL, 16));
+    const char *ldid = cm__encoding_from_ldid((int)strtol(c[1], NULL, 16));
     got = ldid ? ldid : "unknown";
   }
   if (strcmp(got, c[2]) != 0)
@@ -332,29 +332,29 @@ static void test_encodings_table(void **state) {
 
 static void test_utf8_check(void **state) {
   (void)state;
-  assert_true(cm_utf8_valid("plain", 5));
-  assert_true(cm_utf8_valid("\xd5\x8d\xe2\x82\xac\xf0\x9f\x97\xba", 9));
-  assert_false(cm_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
-  assert_false(cm_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-  assert_false(cm_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-  assert_false(cm_utf8_valid("\xd5", 1));             /* cut short */
-  assert_false(cm_utf8_valid("Caf\xe9", 4));
+  assert_true(cm__utf8_valid("plain", 5));
+  assert_true(cm__utf8_valid("\xd5\x8d\xe2\x82\xac\xf0\x9f\x97\xba", 9));
+  assert_false(cm__utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+  assert_false(cm__utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+  assert_false(cm__utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+  assert_false(cm__utf8_valid("\xd5", 1));             /* cut short */
+  assert_false(cm__utf8_valid("Caf\xe9", 4));
 }
 
 static void test_recoder(void **state) {
   (void)state;
   int bad = 0;
-  cm_recoder *r = cm_recoder_open("CP1251");
+  cm_recoder *r = cm__recoder_open("CP1251");
   assert_non_null(r);
-  char *s = cm_recoder_convert(r, "\xd8\xf3\xf8\xe0", 4, &bad);
+  char *s = cm__recoder_convert(r, "\xd8\xf3\xf8\xe0", 4, &bad);
   assert_string_equal(s, "\xd0\xa8\xd1\x83\xd1\x88\xd0\xb0");
   free(s);
-  cm_recoder_free(r);
-  r = cm_recoder_open("CP1252");
-  assert_null(cm_recoder_convert(r, "\x81", 1, &bad)); /* unassigned */
+  cm__recoder_free(r);
+  r = cm__recoder_open("CP1252");
+  assert_null(cm__recoder_convert(r, "\x81", 1, &bad)); /* unassigned */
   assert_int_equal(bad, 1);
-  cm_recoder_free(r);
-  assert_null(cm_recoder_open("NO-SUCH-ENCODING"));
+  cm__recoder_free(r);
+  assert_null(cm__recoder_open("NO-SUCH-ENCODING"));
 }
 
 /* --- damaged copies ------------------------------------------------------- */

@@ -230,10 +230,10 @@ static void check_long_entry(const char *lang, const char *text) {
   assert_true(t >= 0);
   const cm_item *it = cm_scene_item(sc, (size_t)t);
   /* The lines as set: from the anchor towards the reading end. */
-  PangoContext *ctx = cm_text_context_new();
+  PangoContext *ctx = cm__text_context_new();
   double w, h;
-  cm_text_size(ctx, it->text, &it->style, &w, &h);
-  int rtl = cm_text_is_rtl(it->text);
+  cm__text_size(ctx, it->text, &it->style, &w, &h);
+  int rtl = cm__text_is_rtl(it->text);
   cm_bbox tb = {rtl ? it->x - w : it->x, it->y - h / 2, rtl ? it->x : it->x + w,
                 it->y + h / 2};
   print_message("%s: box %.1f x %.1f pt, text %.1f x %.1f pt\n", lang,

@@ -76,7 +76,7 @@ static png write_read(const uint32_t *px, cm_png_bands *bands,
   cm_scene *s = scene_titled(title);
   cm_error err;
   cm_error_clear(&err);
-  assert_int_equal(cm_png_write(px, W, H, s, 1, bands, f, file, &err), CM_OK);
+  assert_int_equal(cm__png_write(px, W, H, s, 1, bands, f, file, &err), CM_OK);
   fclose(f);
   cm_scene_free(s);
   png p = {0};
@@ -155,12 +155,12 @@ static void whole_image(void **state) {
  * shape starts over. Each file holds its own pixels. */
 static void bands_between_frames(void **state) {
   uint32_t *px = picture();
-  cm_png_bands *b = cm_png_bands_new();
+  cm_png_bands *b = cm__png_bands_new();
   assert_non_null(b);
   size_t reused, done, nbands = (H + 31) / 32;
   png first = write_read(px, b, "1990");
   assert_rgb_rows(&first, px);
-  cm_png_bands_counts(b, &reused, &done);
+  cm__png_bands_counts(b, &reused, &done);
   assert_int_equal(reused, 0);
   assert_int_equal(done, nbands);
 
@@ -168,7 +168,7 @@ static void bands_between_frames(void **state) {
   assert_rgb_rows(&same, px);
   assert_int_equal(same.n, first.n);
   assert_memory_equal(same.bytes, first.bytes, first.n);
-  cm_png_bands_counts(b, &reused, &done);
+  cm__png_bands_counts(b, &reused, &done);
   assert_int_equal(reused, nbands);
   assert_int_equal(done, nbands);
 
@@ -176,7 +176,7 @@ static void bands_between_frames(void **state) {
   px[(H - 1) * W] ^= 0x000100; /* and one of the last, short band */
   png changed = write_read(px, b, "1991");
   assert_rgb_rows(&changed, px);
-  cm_png_bands_counts(b, &reused, &done);
+  cm__png_bands_counts(b, &reused, &done);
   assert_int_equal(reused, 2 * nbands - 2);
   assert_int_equal(done, nbands + 2);
 
@@ -189,7 +189,7 @@ static void bands_between_frames(void **state) {
   png_free(&same);
   png_free(&changed);
   png_free(&whole);
-  cm_png_bands_free(b);
+  cm__png_bands_free(b);
   free(px);
 }
 
@@ -197,7 +197,7 @@ static void bands_between_frames(void **state) {
  * colour; and a banded frame after an opaque one switches mode. */
 static void alpha(void **state) {
   uint32_t *px = picture();
-  cm_png_bands *b = cm_png_bands_new();
+  cm_png_bands *b = cm__png_bands_new();
   png opaque = write_read(px, b, "x");
   px[0] = 0;          /* fully transparent */
   px[1] = 0x80400000; /* half-transparent red, premultiplied */
@@ -210,7 +210,7 @@ static void alpha(void **state) {
   assert_int_equal(row5[1 + 15], 0xff);
   png_free(&opaque);
   png_free(&p);
-  cm_png_bands_free(b);
+  cm__png_bands_free(b);
   free(px);
 }
 

@@ -332,7 +332,7 @@ static void the_reference_covers_every_property(void **state) {
   int missing = 0;
   for (size_t b = 0; b < 3; b++) {
     size_t n;
-    const style_prop *props = style_props(blocks[b], &n);
+    const style_prop *props = cm__style_props(blocks[b], &n);
     for (size_t k = 0; k < n; k++) {
       char quoted[80];
       snprintf(quoted, sizeof quoted, "`%s`", props[k].name);
@@ -396,14 +396,14 @@ static void colours_are_read(void **state) {
 static void all_css_colour_names_are_known(void **state) {
   (void)state;
   size_t n = 0;
-  while (style_color_name_at(n))
+  while (cm__style_color_name_at(n))
     n++;
   assert_int_equal(n, 148);
   for (size_t k = 1; k < n; k++) /* sorted, so the lookup can bisect */
-    assert_true(strcmp(style_color_name_at(k - 1), style_color_name_at(k)) < 0);
+    assert_true(strcmp(cm__style_color_name_at(k - 1), cm__style_color_name_at(k)) < 0);
   cm_color c;
   for (size_t k = 0; k < n; k++)
-    assert_int_equal(style_color_name(style_color_name_at(k), &c), 0);
+    assert_int_equal(cm__style_color_name(cm__style_color_name_at(k), &c), 0);
 }
 
 static void rule_values_are_read(void **state) {

@@ -22,7 +22,7 @@
 static PangoContext *all_fonts(void) {
   PangoFontMap *map = pango_cairo_font_map_new();
   pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(map), 72.0);
-  PangoContext *ctx = cm_text_context_on(map);
+  PangoContext *ctx = cm__text_context_on(map);
   g_object_unref(map);
   return ctx;
 }
@@ -92,7 +92,7 @@ static PangoLayout *set(PangoContext *ctx, const text_case *c, int chosen_map) {
   st.bold = c->bold;
   st.italic = c->italic;
   if (chosen_map)
-    return cm_text_layout(ctx, c->text, &st);
+    return cm__text_layout(ctx, c->text, &st);
   PangoLayout *layout = pango_layout_new(ctx);
   PangoFontDescription *fd = pango_font_description_from_string(c->font);
   pango_font_description_set_absolute_size(fd, c->size * PANGO_SCALE);
@@ -109,14 +109,14 @@ static PangoLayout *set(PangoContext *ctx, const text_case *c, int chosen_map) {
 }
 
 static void want_map_fonts(void) {
-  cm_text_want_font("Noto Sans");
-  cm_text_want_font("Noto Naskh Arabic");
+  cm__text_want_font("Noto Sans");
+  cm__text_want_font("Noto Naskh Arabic");
 }
 
 static void same_fonts_as_all_installed(void **state) {
   (void)state;
   want_map_fonts();
-  PangoContext *chosen = cm_text_context_new();
+  PangoContext *chosen = cm__text_context_new();
   PangoContext *all = all_fonts();
   assert_non_null(chosen);
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -152,7 +152,7 @@ static cairo_surface_t *drawn(PangoContext *ctx, const text_case *c, int chosen_
   cairo_t *cr = cairo_create(s);
   cairo_scale(cr, 358.0 / 72, 358.0 / 72);
   if (chosen_map)
-    cm_text_context_update(ctx, cr);
+    cm__text_context_update(ctx, cr);
   else
     pango_cairo_update_context(cr, ctx);
   PangoLayout *layout = set(ctx, c, chosen_map);
@@ -168,7 +168,7 @@ static void same_pixels_as_all_installed(void **state) {
   (void)state;
   want_map_fonts();
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    PangoContext *chosen = cm_text_context_new();
+    PangoContext *chosen = cm__text_context_new();
     PangoContext *all = all_fonts();
     cairo_surface_t *a = drawn(chosen, &cases[i], 1);
     cairo_surface_t *b = drawn(all, &cases[i], 0);

@@ -95,8 +95,8 @@ int cm_anim_open(cm_anim **out, const char *path, const cm_anim_options *opt,
   a->format = format;
   a->delay_ms = opt && opt->delay_ms ? opt->delay_ms : CM_ANIM_DELAY_DEFAULT;
   a->hold_ms = opt && opt->hold_last_ms ? opt->hold_last_ms : CM_ANIM_HOLD_LAST_DEFAULT;
-  if ((rc = cm_atomic_open(&a->out, a->path, err)) == CM_OK && format == CM_ANIM_HTML)
-    rc = html_start(&a->html, a->out.f, a->delay_ms, a->path, err);
+  if ((rc = cm__atomic_open(&a->out, a->path, err)) == CM_OK && format == CM_ANIM_HTML)
+    rc = cm__html_start(&a->html, a->out.f, a->delay_ms, a->path, err);
   if (rc != CM_OK) {
     cm_anim_free(a);
     return rc;
@@ -112,9 +112,9 @@ static int start_encoder(cm_anim *a, int width, int height, cm_error *err) {
   a->width = width;
   a->height = height;
   if (a->format == CM_ANIM_GIF)
-    return gif_start(&a->gif, a->out.f, width, height, centiseconds(a->delay_ms),
+    return cm__gif_start(&a->gif, a->out.f, width, height, centiseconds(a->delay_ms),
                      centiseconds(a->hold_ms), a->path, err);
-  return webp_start(&a->webp, a->out.f, width, height, a->delay_ms, a->hold_ms,
+  return cm__webp_start(&a->webp, a->out.f, width, height, a->delay_ms, a->hold_ms,
                     a->path, err);
 }
 
@@ -137,7 +137,7 @@ int cm_anim_add(cm_anim *a, const uint32_t *px, int width, int height,
                         a->frames + 1, width, height, a->width, a->height);
   int rc = a->frames ? CM_OK : start_encoder(a, width, height, err);
   if (rc == CM_OK)
-    rc = a->gif ? gif_add(a->gif, px, err) : webp_add(a->webp, px, err);
+    rc = a->gif ? cm__gif_add(a->gif, px, err) : cm__webp_add(a->webp, px, err);
   if (rc == CM_OK)
     a->frames++;
   else
@@ -149,7 +149,7 @@ int cm_anim_add_scene(cm_anim *a, const cm_scene *scene, cm_error *err) {
   if (a->html) {
     int rc = a->broken ? cm_error_set(err, CM_EUSAGE, a->path, 0, 0,
                                       "an earlier frame failed, so no more can be added")
-                       : html_add(a->html, scene, err);
+                       : cm__html_add(a->html, scene, err);
     if (rc == CM_OK)
       a->frames++;
     else
@@ -176,16 +176,16 @@ int cm_anim_finish(cm_anim *a, cm_error *err) {
   else if (!a->frames)
     rc = cm_error_set(err, CM_EUSAGE, a->path, 0, 0, "an animation needs a frame");
   else if (a->gif) {
-    rc = gif_finish(a->gif, err); /* which frees it */
+    rc = cm__gif_finish(a->gif, err); /* which frees it */
     a->gif = NULL;
   } else if (a->html) {
-    rc = html_finish(a->html, err);
+    rc = cm__html_finish(a->html, err);
     a->html = NULL;
   } else {
-    rc = webp_finish(a->webp, err);
+    rc = cm__webp_finish(a->webp, err);
     a->webp = NULL;
   }
-  rc = cm_atomic_close(&a->out, rc, err);
+  rc = cm__atomic_close(&a->out, rc, err);
   cm_anim_free(a);
   return rc;
 }
@@ -193,10 +193,10 @@ int cm_anim_finish(cm_anim *a, cm_error *err) {
 void cm_anim_free(cm_anim *a) {
   if (!a)
     return;
-  gif_free(a->gif);
-  webp_free(a->webp);
-  html_free(a->html);
-  cm_atomic_close(&a->out, CM_EIO, NULL); /* unfinished: removed */
+  cm__gif_free(a->gif);
+  cm__webp_free(a->webp);
+  cm__html_free(a->html);
+  cm__atomic_close(&a->out, CM_EIO, NULL); /* unfinished: removed */
   free(a->path);
   free(a);
 }

@@ -63,7 +63,7 @@ static int put_loop(gif_writer *g) {
          EGifPutExtensionTrailer(g->gif) == GIF_OK;
 }
 
-int gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
+int cm__gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
               int hold_cs, const char *path, cm_error *err) {
   *out = NULL;
   if (width > GIF_MAX_SIDE || height > GIF_MAX_SIDE)
@@ -74,7 +74,7 @@ int gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
   size_t n = (size_t)width * (size_t)height;
   if (!g || !(g->previous = malloc(n * sizeof *g->previous)) ||
       !(g->frame.indices = malloc(n))) {
-    gif_free(g);
+    cm__gif_free(g);
     return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for a GIF");
   }
   g->width = width;
@@ -86,7 +86,7 @@ int gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
     g->previous[i] = NOTHING_SHOWN;
   int code = 0;
   if (!(g->gif = EGifOpen(f, write_bytes, &code))) {
-    gif_free(g);
+    cm__gif_free(g);
     return cm_error_set(err, CM_ENOMEM, path, 0, 0, "cannot start giflib: %s",
                         GifErrorString(code));
   }
@@ -94,7 +94,7 @@ int gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
   if (EGifPutScreenDesc(g->gif, width, height, 8, 0, NULL) != GIF_OK ||
       !put_loop(g)) {
     int rc = gif_failed(g, "header", err);
-    gif_free(g);
+    cm__gif_free(g);
     return rc;
   }
   *out = g;
@@ -135,7 +135,7 @@ static int tally_rect(colour_tally *t, const gif_writer *g, const uint32_t *px,
       uint32_t rgb = flatten(px[i]);
       if (rgb == g->previous[i])
         ++*kept;
-      else if (tally_add(t, rgb) != CM_OK)
+      else if (cm__tally_add(t, rgb) != CM_OK)
         return CM_ENOMEM;
     }
   return CM_OK;
@@ -153,7 +153,7 @@ static void index_rect(gif_writer *g, const colour_tally *t, const uint32_t *px,
       if (rgb == g->previous[i]) {
         *out++ = (unsigned char)f->transparent;
       } else {
-        *out++ = (unsigned char)palette_index(t, rgb);
+        *out++ = (unsigned char)cm__palette_index(t, rgb);
         g->previous[i] = rgb;
       }
     }
@@ -172,13 +172,13 @@ static void empty_frame(gif_frame *f) {
 
 static int make_frame(gif_writer *g, const uint32_t *px, rect r, cm_error *err) {
   gif_frame *f = &g->frame;
-  colour_tally *t = tally_new();
+  colour_tally *t = cm__tally_new();
   size_t kept = 0;
   int rc = t ? tally_rect(t, g, px, r, &kept) : CM_ENOMEM;
   /* Unchanged pixels take one entry: the transparent one after the
    * colours. */
   if (rc == CM_OK)
-    rc = palette_build(&f->pal, t, kept ? 255 : 256, err);
+    rc = cm__palette_build(&f->pal, t, kept ? 255 : 256, err);
   if (rc == CM_OK) {
     f->left = r.left;
     f->top = r.top;
@@ -189,7 +189,7 @@ static int make_frame(gif_writer *g, const uint32_t *px, rect r, cm_error *err) 
   } else if (rc == CM_ENOMEM) {
     cm_error_set(err, CM_ENOMEM, g->path, 0, 0, "out of memory for a GIF frame");
   }
-  tally_free(t);
+  cm__tally_free(t);
   return rc;
 }
 
@@ -230,7 +230,7 @@ static int put_frame(gif_writer *g, int delay_cs, cm_error *err) {
   return ok ? CM_OK : gif_failed(g, "frame", err);
 }
 
-int gif_add(gif_writer *g, const uint32_t *px, cm_error *err) {
+int cm__gif_add(gif_writer *g, const uint32_t *px, cm_error *err) {
   rect r = changed_rect(g, px);
   int rc = g->waiting ? put_frame(g, g->delay_cs, err) : CM_OK;
   if (rc != CM_OK)
@@ -243,18 +243,18 @@ int gif_add(gif_writer *g, const uint32_t *px, cm_error *err) {
   return CM_OK;
 }
 
-int gif_finish(gif_writer *g, cm_error *err) {
+int cm__gif_finish(gif_writer *g, cm_error *err) {
   int rc = g->waiting ? put_frame(g, g->hold_cs, err) : CM_OK;
   int code = 0;
   if (EGifCloseFile(g->gif, &code) != GIF_OK && rc == CM_OK)
     rc = cm_error_set(err, CM_EIO, g->path, 0, 0, "cannot write the GIF: %s",
                       GifErrorString(code));
   g->gif = NULL;
-  gif_free(g);
+  cm__gif_free(g);
   return rc;
 }
 
-void gif_free(gif_writer *g) {
+void cm__gif_free(gif_writer *g) {
   if (!g)
     return;
   if (g->gif)

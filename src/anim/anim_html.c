@@ -96,7 +96,7 @@ static size_t intern(html_writer *h, const char *s, size_t n) {
   return h->nlines - 1;
 }
 
-int html_start(html_writer **out, FILE *f, int delay_ms, const char *path,
+int cm__html_start(html_writer **out, FILE *f, int delay_ms, const char *path,
                cm_error *err) {
   html_writer *h = calloc(1, sizeof *h);
   if (!h)
@@ -181,8 +181,8 @@ static int frame_date(html_writer *h, html_frame *fr, const cm_scene *scene) {
   return (fr->when = strdup(when)) ? CM_OK : CM_ENOMEM;
 }
 
-int html_add(html_writer *h, const cm_scene *scene, cm_error *err) {
-  if (cm_hatches_fit(scene, 0, err) != CM_OK) {
+int cm__html_add(html_writer *h, const cm_scene *scene, cm_error *err) {
+  if (cm__hatches_fit(scene, 0, err) != CM_OK) {
     if (err)
       snprintf(err->file, sizeof err->file, "%s", h->path);
     return CM_ESTYLE;
@@ -196,7 +196,7 @@ int html_add(html_writer *h, const cm_scene *scene, cm_error *err) {
   FILE *mem = open_memstream(&svg, &len);
   if (!mem)
     return cm_error_set(err, CM_ENOMEM, h->path, 0, 0, "out of memory");
-  int rc = cm_svg_write(scene, mem, h->path, NULL, NULL, err);
+  int rc = cm__svg_write(scene, mem, h->path, NULL, NULL, err);
   if (fclose(mem) != 0 && rc == CM_OK)
     rc = cm_error_set(err, CM_ENOMEM, h->path, 0, 0, "out of memory");
   if (rc == CM_OK && (frame_lines(h, fr, svg, len) != CM_OK ||
@@ -342,7 +342,7 @@ static void write_page(html_writer *h) {
   fputs("</script>\n</body>\n</html>\n", f);
 }
 
-int html_finish(html_writer *h, cm_error *err) {
+int cm__html_finish(html_writer *h, cm_error *err) {
   int rc = CM_OK;
   if (!h->nframes)
     rc = cm_error_set(err, CM_EUSAGE, h->path, 0, 0, "a timeline needs a frame");
@@ -350,11 +350,11 @@ int html_finish(html_writer *h, cm_error *err) {
     write_page(h);
   if (rc == CM_OK && ferror(h->f))
     rc = cm_error_set(err, CM_EIO, h->path, 0, 0, "cannot write");
-  html_free(h);
+  cm__html_free(h);
   return rc;
 }
 
-void html_free(html_writer *h) {
+void cm__html_free(html_writer *h) {
   if (!h)
     return;
   for (size_t i = 0; i < h->nlines; i++)

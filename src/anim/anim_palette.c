@@ -15,7 +15,7 @@
 typedef struct tally_entry {
   uint32_t rgb;
   uint32_t count; /* 0: an empty slot */
-  int index;      /* palette entry, after palette_build */
+  int index;      /* palette entry, after cm__palette_build */
 } tally_entry;
 
 struct colour_tally {
@@ -23,7 +23,7 @@ struct colour_tally {
   size_t cap, used; /* cap a power of two */
 };
 
-colour_tally *tally_new(void) {
+colour_tally *cm__tally_new(void) {
   colour_tally *t = calloc(1, sizeof *t);
   if (t && !(t->slots = calloc(t->cap = 1024, sizeof *t->slots))) {
     free(t);
@@ -32,7 +32,7 @@ colour_tally *tally_new(void) {
   return t;
 }
 
-void tally_free(colour_tally *t) {
+void cm__tally_free(colour_tally *t) {
   if (t)
     free(t->slots);
   free(t);
@@ -57,7 +57,7 @@ static int grow(colour_tally *t) {
   return CM_OK;
 }
 
-int tally_add(colour_tally *t, uint32_t rgb) {
+int cm__tally_add(colour_tally *t, uint32_t rgb) {
   if (t->used * 2 >= t->cap && grow(t) != CM_OK)
     return CM_ENOMEM;
   tally_entry *e = &t->slots[slot_of(t, rgb)];
@@ -69,7 +69,7 @@ int tally_add(colour_tally *t, uint32_t rgb) {
   return CM_OK;
 }
 
-int palette_index(const colour_tally *t, uint32_t rgb) {
+int cm__palette_index(const colour_tally *t, uint32_t rgb) {
   const tally_entry *e = &t->slots[slot_of(t, rgb)];
   return e->count ? e->index : -1;
 }
@@ -235,7 +235,7 @@ static shade *shades_of(const colour_tally *t) {
   return s;
 }
 
-int palette_build(palette *out, colour_tally *t, int max, cm_error *err) {
+int cm__palette_build(palette *out, colour_tally *t, int max, cm_error *err) {
   memset(out, 0, sizeof *out);
   shade *s = shades_of(t);
   if (!s)

@@ -48,7 +48,7 @@ static int setup(webp_writer *w, int width, int height) {
          (w->enc = WebPAnimEncoderNew(width, height, &opt)) != NULL;
 }
 
-int webp_start(webp_writer **out, FILE *f, int width, int height,
+int cm__webp_start(webp_writer **out, FILE *f, int width, int height,
                int delay_ms, int hold_ms, const char *path, cm_error *err) {
   *out = NULL;
   if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION)
@@ -57,7 +57,7 @@ int webp_start(webp_writer **out, FILE *f, int width, int height,
                         WEBP_MAX_DIMENSION, width, height);
   webp_writer *w = calloc(1, sizeof *w);
   if (!w || !setup(w, width, height)) {
-    webp_free(w);
+    cm__webp_free(w);
     return cm_error_set(err, CM_ENOMEM, path, 0, 0, "cannot start libwebp");
   }
   w->f = f;
@@ -79,7 +79,7 @@ static uint32_t unpremultiply(uint32_t p) {
   return a << 24 | r << 16 | g << 8 | b;
 }
 
-int webp_add(webp_writer *w, const uint32_t *px, cm_error *err) {
+int cm__webp_add(webp_writer *w, const uint32_t *px, cm_error *err) {
   WebPPicture *pic = &w->picture;
   for (int y = 0; y < pic->height; y++) {
     uint32_t *row = pic->argb + (size_t)y * pic->argb_stride;
@@ -93,7 +93,7 @@ int webp_add(webp_writer *w, const uint32_t *px, cm_error *err) {
   return CM_OK;
 }
 
-int webp_finish(webp_writer *w, cm_error *err) {
+int cm__webp_finish(webp_writer *w, cm_error *err) {
   WebPData data;
   WebPDataInit(&data);
   /* The end of the last frame sets its duration. */
@@ -107,11 +107,11 @@ int webp_finish(webp_writer *w, cm_error *err) {
     rc = cm_error_set(err, CM_EIO, w->path, 0, 0, "cannot write: %s",
                       strerror(errno ? errno : EIO));
   WebPDataClear(&data);
-  webp_free(w);
+  cm__webp_free(w);
   return rc;
 }
 
-void webp_free(webp_writer *w) {
+void cm__webp_free(webp_writer *w) {
   if (!w)
     return;
   if (w->enc)

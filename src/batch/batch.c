@@ -35,7 +35,7 @@ void cm_batch_free(cm_batch *b) {
   free(b->frames);
   free(b->anim_path);
   free(b->anim_error);
-  batch_warnings_free(b);
+  cm__batch_warnings_free(b);
   free(b);
 }
 
@@ -45,7 +45,7 @@ static int exists(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f) {
+cm_compose_options cm__batch_frame_options(const cm_batch *b, const cm_frame *f) {
   cm_compose_options opt = b->compose;
   opt.date = f->date;
   if (b->changes_previous) {
@@ -59,28 +59,28 @@ cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f) {
 static void draw_frame(batch_pool *p, cm_frame *f, void *bands) {
   const cm_batch *b = p->batch;
   if (b->skip_existing && exists(f->output)) {
-    batch_pool_finish(p, f, CM_FRAME_SKIPPED, NULL);
+    cm__batch_pool_finish(p, f, CM_FRAME_SKIPPED, NULL);
     return;
   }
-  batch_pool_tell(p, f, CM_BATCH_STARTED);
+  cm__batch_pool_tell(p, f, CM_BATCH_STARTED);
   cm_error err;
   cm_error_clear(&err);
-  cm_compose_options opt = batch_frame_options(b, f);
+  cm_compose_options opt = cm__batch_frame_options(b, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, p->map, &opt, &err);
   if (rc == CM_OK) {
-    batch_note_warnings(p->batch, f, scene);
-    batch_pool_tell(p, f, CM_BATCH_COMPOSED);
+    cm__batch_note_warnings(p->batch, f, scene);
+    cm__batch_pool_tell(p, f, CM_BATCH_COMPOSED);
     cm_frame_reuse reuse = {b->base, bands};
-    rc = cm_render_file_reusing(scene, f->output, &b->render, &reuse, &err);
+    rc = cm__render_file_reusing(scene, f->output, &b->render, &reuse, &err);
   }
   cm_scene_free(scene);
-  batch_pool_finish(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
+  cm__batch_pool_finish(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED, &err);
 }
 
 /* Without memory for the bands, frames are compressed whole. */
-static void *bands_new(batch_pool *p) { return cm_png_bands_new(); }
-static void bands_free(void *bands) { cm_png_bands_free(bands); }
+static void *bands_new(batch_pool *p) { return cm__png_bands_new(); }
+static void bands_free(void *bands) { cm__png_bands_free(bands); }
 
 static const batch_work to_files = {bands_new, draw_frame, bands_free};
 
@@ -91,7 +91,7 @@ static size_t pending(const cm_batch *b) {
   return n;
 }
 
-int batch_failed(const cm_batch *b) {
+int cm__batch_failed(const cm_batch *b) {
   int n = 0;
   for (size_t i = 0; i < b->count; i++)
     n += b->frames[i].status == CM_FRAME_FAILED;
@@ -101,7 +101,7 @@ int batch_failed(const cm_batch *b) {
 /* The scene of frame f, or NULL. */
 static cm_scene *frame_scene(const cm_batch *b, const cm_map *map,
                              const cm_frame *f) {
-  cm_compose_options opt = batch_frame_options(b, f);
+  cm_compose_options opt = cm__batch_frame_options(b, f);
   cm_scene *scene = NULL;
   cm_error err;
   return cm_compose(&scene, map, &opt, &err) == CM_OK ? scene : NULL;
@@ -123,7 +123,7 @@ static cm_base_raster *base_raster(const cm_batch *b, const cm_map *map) {
   cm_base_raster *base = NULL;
   cm_error err;
   if (last)
-    cm_base_raster_new(&base, first, last, &err); /* takes first */
+    cm__base_raster_new(&base, first, last, &err); /* takes first */
   else
     cm_scene_free(first);
   cm_scene_free(last);
@@ -140,21 +140,21 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
     b->compose.cache = cache;
   cm_base_raster *base = base_raster(b, map);
   b->base = base;
-  batch_warnings_free(b); /* those of this run only */
+  cm__batch_warnings_free(b); /* those of this run only */
   pthread_mutex_init(&b->warn_lock, NULL);
   int rc;
   if (b->animation) {
-    rc = batch_run_animation(b, map, jobs, progress, ud);
+    rc = cm__batch_run_animation(b, map, jobs, progress, ud);
   } else {
     batch_pool pool = {.batch = b, .map = map, .progress = progress,
                        .ud = ud, .work = &to_files};
-    batch_pool_run(&pool, jobs, pending(b));
-    rc = batch_failed(b);
+    cm__batch_pool_run(&pool, jobs, pending(b));
+    rc = cm__batch_failed(b);
   }
   b->compose.cache = NULL;
   cm_compose_cache_free(cache);
   b->base = NULL;
-  cm_base_raster_free(base);
+  cm__base_raster_free(base);
   pthread_mutex_destroy(&b->warn_lock);
   return rc;
 }

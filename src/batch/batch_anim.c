@@ -46,7 +46,7 @@ static void add_ready(anim_runner *r) {
     cm_render_pixels_free(d.pixels);
     cm_scene_free(d.scene);
     pthread_mutex_lock(&p->lock);
-    batch_pool_finish_locked(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED,
+    cm__batch_pool_finish_locked(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED,
                              &err);
     p->added++;
     pthread_cond_broadcast(&p->moved);
@@ -56,20 +56,20 @@ static void add_ready(anim_runner *r) {
 
 static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   batch_pool *p = &r->pool;
-  batch_pool_tell(p, f, CM_BATCH_STARTED);
-  cm_compose_options opt = batch_frame_options(p->batch, f);
+  cm__batch_pool_tell(p, f, CM_BATCH_STARTED);
+  cm_compose_options opt = cm__batch_frame_options(p->batch, f);
   cm_scene *scene = NULL;
   int rc = cm_compose(&scene, p->map, &opt, err);
   if (rc == CM_OK) {
-    batch_note_warnings(p->batch, f, scene);
-    batch_pool_tell(p, f, CM_BATCH_COMPOSED);
+    cm__batch_note_warnings(p->batch, f, scene);
+    cm__batch_pool_tell(p, f, CM_BATCH_COMPOSED);
   }
   if (rc == CM_OK && cm_anim_takes_scenes(r->anim)) {
     d->scene = scene; /* written in turn, by whoever adds it */
     return CM_OK;
   }
   if (rc == CM_OK)
-    rc = cm_render_pixels_base(scene, p->batch->base, &d->pixels, &d->width,
+    rc = cm__render_pixels_base(scene, p->batch->base, &d->pixels, &d->width,
                                &d->height, err);
   cm_scene_free(scene);
   return rc;
@@ -84,7 +84,7 @@ static void draw_frame(batch_pool *p, cm_frame *f, void *local) {
   int rc = draw(r, f, &d, &err);
   pthread_mutex_lock(&p->lock);
   if (rc != CM_OK)
-    batch_pool_finish_locked(p, f, CM_FRAME_FAILED, &err);
+    cm__batch_pool_finish_locked(p, f, CM_FRAME_FAILED, &err);
   else
     r->ring[f->index % p->window] = d;
   if (rc == CM_OK && !r->adding)
@@ -101,7 +101,7 @@ static int keep_error(cm_batch *b, const cm_error *err) {
   return 1;
 }
 
-int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
+int cm__batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
                         cm_batch_progress_fn progress, void *ud) {
   cm_error err;
   cm_error_clear(&err);
@@ -120,13 +120,13 @@ int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
     free(r.ring);
     return keep_error(b, &err);
   }
-  batch_pool_run(&r.pool, jobs, b->count);
+  cm__batch_pool_run(&r.pool, jobs, b->count);
   for (size_t i = 0; i < r.pool.window; i++) { /* drawn after a failure */
     cm_render_pixels_free(r.ring[i].pixels);
     cm_scene_free(r.ring[i].scene);
   }
   free(r.ring);
-  int failed = batch_failed(b);
+  int failed = cm__batch_failed(b);
   if (failed) {
     cm_anim_free(r.anim);
     return failed;

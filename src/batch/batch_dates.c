@@ -29,7 +29,7 @@ static int wanted_add(wanted_list *list, cm_day date, const char *name, int line
   return CM_OK;
 }
 
-void wanted_free(wanted_list *list) {
+void cm__wanted_free(wanted_list *list) {
   for (size_t i = 0; i < list->count; i++)
     free(list->items[i].name);
   free(list->items);
@@ -247,17 +247,17 @@ int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
   wanted_list list = {0};
   size_t unchanged;
   *dates = NULL;
-  int rc = batch_dates(&list, map, spec, &unchanged, err);
+  int rc = cm__batch_dates(&list, map, spec, &unchanged, err);
   if (rc == CM_OK && !(*dates = malloc((list.count ? list.count : 1) * sizeof **dates)))
     rc = cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; rc == CM_OK && i < list.count; i++)
     (*dates)[i] = list.items[i].date;
   size_t n = list.count;
-  wanted_free(&list);
+  cm__wanted_free(&list);
   return rc == CM_OK ? (int)n : rc;
 }
 
-int batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
+int cm__batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
                 size_t *unchanged, cm_error *err) {
   *unchanged = 0;
   if (spec->mode == CM_BATCH_DATES)

@@ -2,7 +2,7 @@
 #define CONTROLMAP_BATCH_INTERNAL_H
 
 /* The inside of a batch, shared by batch.c (running), batch_plan.c
- * (frames and their files) and batch_dates.c (which dates). */
+ * (frames and their files) and cm__batch_dates.c (which dates). */
 
 #include "controlmap/batch.h"
 
@@ -42,20 +42,20 @@ struct cm_batch {
 };
 
 /* Keep the warnings of frame f's scene (any thread; takes warn_lock). */
-void batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene);
+void cm__batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene);
 
-void batch_warnings_free(cm_batch *b);
+void cm__batch_warnings_free(cm_batch *b);
 
 /* The compose options of frame f: its date, and with changes_previous
  * what changed since the frame before (nothing for the first). */
-cm_compose_options batch_frame_options(const cm_batch *b, const cm_frame *f);
+cm_compose_options cm__batch_frame_options(const cm_batch *b, const cm_frame *f);
 
 /* The worker pool (pool.c), for files and animations alike. */
 typedef struct batch_pool batch_pool;
 
 /* What each worker does: begin once (its own state, or NULL; begin may
  * be NULL), frame for every frame it takes, which must end the frame
- * with batch_pool_finish, then end with the state (end may be NULL). */
+ * with cm__batch_pool_finish, then end with the state (end may be NULL). */
 typedef struct batch_work {
   void *(*begin)(batch_pool *p);
   void (*frame)(batch_pool *p, cm_frame *f, void *local);
@@ -82,31 +82,31 @@ struct batch_pool {
 
 /* Run the pool's work on the calling thread and up to jobs - 1 more (no
  * more than frames - 1), and wait for all. */
-void batch_pool_run(batch_pool *p, int jobs, size_t frames);
+void cm__batch_pool_run(batch_pool *p, int jobs, size_t frames);
 
 /* Tell the progress function of an event (takes the lock). */
-void batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event);
+void cm__batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event);
 
 /* Record how a frame ended (err is copied for a failure) and tell the
- * progress function: batch_pool_finish takes the lock, the _locked form
+ * progress function: cm__batch_pool_finish takes the lock, the _locked form
  * is for a caller that holds it. */
-void batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
+void cm__batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
                        const cm_error *err);
-void batch_pool_finish_locked(batch_pool *p, cm_frame *f,
+void cm__batch_pool_finish_locked(batch_pool *p, cm_frame *f,
                               cm_frame_status status, const cm_error *err);
 
 /* How many frames failed. */
-int batch_failed(const cm_batch *b);
+int cm__batch_failed(const cm_batch *b);
 
 /* cm_batch_run for a batch whose frames go into one animation. */
-int batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
+int cm__batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
                         cm_batch_progress_fn progress, void *ud);
 
-void wanted_free(wanted_list *list);
+void cm__wanted_free(wanted_list *list);
 
 /* The dates spec asks for, between its from and to, in frame order;
  * *unchanged counts change dates left out. */
-int batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
+int cm__batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
                 size_t *unchanged, cm_error *err);
 
 #endif

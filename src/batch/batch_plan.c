@@ -391,7 +391,7 @@ int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
   cm_batch *b = NULL;
   int rc = check_spec(spec, err);
   if (rc == CM_OK)
-    rc = batch_dates(&want, map, spec, &unchanged, err);
+    rc = cm__batch_dates(&want, map, spec, &unchanged, err);
   if (rc == CM_OK && want.count == 0)
     rc = no_frames(spec, err);
   if (rc == CM_OK && !(b = batch_new(spec, want.count)))
@@ -400,7 +400,7 @@ int cm_batch_plan(cm_batch **out, const cm_map *map, const cm_batch_spec *spec,
     rc = name_animation(b, &want, spec, err);
   else if (rc == CM_OK)
     rc = name_files(b, &want, spec, err);
-  wanted_free(&want);
+  cm__wanted_free(&want);
   if (rc != CM_OK) {
     cm_batch_free(b);
     return rc;

@@ -13,7 +13,7 @@ size_t cm_batch_sweep(const cm_batch *b) {
     return 0;
   for (size_t i = 0; i < n; i++)
     paths[i] = b->animation ? b->anim_path : b->frames[i].output;
-  size_t removed = cm_atomic_sweep(paths, n);
+  size_t removed = cm__atomic_sweep(paths, n);
   free(paths);
   return removed;
 }

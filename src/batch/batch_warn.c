@@ -57,7 +57,7 @@ static void note(cm_batch *b, const cm_frame *f, const char *text) {
   b->nwarnings++;
 }
 
-void batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene) {
+void cm__batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene) {
   size_t n = cm_scene_warning_count(scene);
   if (n == 0)
     return;
@@ -67,7 +67,7 @@ void batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene) 
   pthread_mutex_unlock(&b->warn_lock);
 }
 
-void batch_warnings_free(cm_batch *b) {
+void cm__batch_warnings_free(cm_batch *b) {
   for (size_t i = 0; i < b->nwarnings; i++)
     free(b->warnings[i].text);
   free(b->warnings);

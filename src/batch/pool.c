@@ -28,7 +28,7 @@ static cm_frame *take(batch_pool *p) {
   return f;
 }
 
-void batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event) {
+void cm__batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event) {
   if (!p->progress)
     return;
   pthread_mutex_lock(&p->lock);
@@ -36,7 +36,7 @@ void batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event) {
   pthread_mutex_unlock(&p->lock);
 }
 
-void batch_pool_finish_locked(batch_pool *p, cm_frame *f,
+void cm__batch_pool_finish_locked(batch_pool *p, cm_frame *f,
                               cm_frame_status status, const cm_error *err) {
   cm_error *kept = NULL;
   if (status == CM_FRAME_FAILED && (kept = malloc(sizeof *kept)))
@@ -52,10 +52,10 @@ void batch_pool_finish_locked(batch_pool *p, cm_frame *f,
   }
 }
 
-void batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
+void cm__batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
                        const cm_error *err) {
   pthread_mutex_lock(&p->lock);
-  batch_pool_finish_locked(p, f, status, err);
+  cm__batch_pool_finish_locked(p, f, status, err);
   pthread_mutex_unlock(&p->lock);
 }
 
@@ -73,7 +73,7 @@ static void *worker(void *arg) {
 /* Workers beyond the first are threads; the calling thread is the first,
  * so jobs = 1 starts no thread, and a thread that cannot be started only
  * leaves more frames to the others. */
-void batch_pool_run(batch_pool *p, int jobs, size_t frames) {
+void cm__batch_pool_run(batch_pool *p, int jobs, size_t frames) {
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->moved, NULL);
   size_t extra = jobs > 1 ? (size_t)jobs - 1 : 0;

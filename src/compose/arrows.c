@@ -169,11 +169,11 @@ static int arrow_part(composer *c, cm_point *p, size_t n, const cm_arrow *a,
   return plain_shaft(c, p, n, stroke);
 }
 
-double cm_arrow_half_width(const cm_arrow *a, double w) {
+double cm__arrow_half_width(const cm_arrow *a, double w) {
   return a->start || a->end ? head_half_width(w) : w / 2;
 }
 
-int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
+int cm__draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
                   const cm_arrow *a, int place) {
   int rc = CM_OK;
   for (size_t i = 0; i < g->nparts && rc == CM_OK; i++) {
@@ -182,7 +182,7 @@ int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
     if (!p)
       return CM_ENOMEM;
     for (size_t k = 0; k < n; k++)
-      p[k] = place ? cm_compose_place(c, cm_geom_part(g, i)[k]) : cm_geom_part(g, i)[k];
+      p[k] = place ? cm__compose_place(c, cm_geom_part(g, i)[k]) : cm_geom_part(g, i)[k];
     rc = arrow_part(c, p, n, a, stroke);
     free(p);
   }

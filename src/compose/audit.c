@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void cm_compose_finding(composer *c, const char *fmt, ...) {
+void cm__compose_finding(composer *c, const char *fmt, ...) {
   if (!c->opt->findings)
     return;
   cm_error e;
@@ -126,7 +126,7 @@ static int rule_line(const composer *c, const cm_legend_entry *e) {
   return e->rule < (1 << 30) ? cm_style_rule_line(cm_map_style(c->map), e->rule) : 0;
 }
 
-void cm_audit_legend(composer *c) {
+void cm__audit_legend(composer *c) {
   if (!c->opt->findings)
     return;
   const char *style = cm_style_name(cm_map_style(c->map));
@@ -136,7 +136,7 @@ void cm_audit_legend(composer *c) {
       int grey = !entries_alike(x, y, 0) && c->opt->findings_grey && entries_alike(x, y, 1);
       if (!grey && !entries_alike(x, y, 0))
         continue;
-      cm_compose_finding(c, "legend entries '%s' (%s:%d) and '%s' (%s:%d) look alike%s",
+      cm__compose_finding(c, "legend entries '%s' (%s:%d) and '%s' (%s:%d) look alike%s",
                          x->text, style, rule_line(c, x), y->text, style,
                          rule_line(c, y), grey ? " in grey" : "");
     }
@@ -155,7 +155,7 @@ static int line_under(const cm_geom *g, cm_bbox box) {
   for (size_t i = 0; i < g->nparts; i++) {
     const cm_point *p = cm_geom_part(g, i);
     for (size_t k = 1; k < cm_geom_part_size(g, i); k++)
-      if (cm_segment_length_in(p[k - 1], p[k], box) > 0)
+      if (cm__segment_length_in(p[k - 1], p[k], box) > 0)
         return 1;
   }
   return 0;
@@ -174,7 +174,7 @@ static void lines_under(composer *c) {
       continue;
     for (int f = 0; f < c->nfurn; f++)
       if (overlaps(c->furn[f], c->frame) && line_under(&it->geom, c->furn[f]))
-        cm_compose_finding(c, "the %s covers a line of layer '%s'", c->furn_name[f], layer);
+        cm__compose_finding(c, "the %s covers a line of layer '%s'", c->furn_name[f], layer);
   }
 }
 
@@ -186,7 +186,7 @@ static void markers_under(composer *c) {
       continue;
     for (int f = 0; f < c->nfurn; f++)
       if (overlaps(c->furn[f], c->marks[m].box))
-        cm_compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[f],
+        cm__compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[f],
                            c->marks[m].name);
   }
 }
@@ -195,12 +195,12 @@ static void small_text(composer *c) {
   for (size_t i = 0; i < cm_scene_count(c->scene); i++) {
     const cm_item *it = cm_scene_item(c->scene, i);
     if (it->kind == CM_ITEM_TEXT && it->style.size < 5 - 1e-9)
-      cm_compose_finding(c, "text '%s' is %.1f pt, under 5 pt at print size",
+      cm__compose_finding(c, "text '%s' is %.1f pt, under 5 pt at print size",
                          it->text, it->style.size);
   }
 }
 
-void cm_audit_scene(composer *c) {
+void cm__audit_scene(composer *c) {
   if (!c->opt->findings)
     return;
   lines_under(c);

@@ -28,30 +28,30 @@ typedef struct needs {
 static int measure(composer *c, needs *n) {
   composer probe = *c; /* nothing collected yet: no list is shared */
   g_object_ref(probe.ctx);
-  int rc = cm_collect_legend(&probe, c->day);
+  int rc = cm__collect_legend(&probe, c->day);
   if (rc == CM_OK)
-    rc = cm_collect_key(&probe, c->day);
+    rc = cm__collect_key(&probe, c->day);
   cm_page_layout *pg = &probe.page;
   n->key = cm_bbox_is_empty(pg->key) || c->ms->key != CM_KEY_BELOW
-               ? 0 : cm_key_height(&probe, pg->key);
+               ? 0 : cm__key_height(&probe, pg->key);
   if (n->key > 0) { /* the bands beside the frame lose what the key takes */
     double more = n->key - (pg->key.maxy - pg->key.miny);
     for (int b = 0; b < 2; b++)
       pg->band[b].maxy -= more;
     pg->band[2].miny -= more, pg->band[2].maxy -= more;
   }
-  n->legend_band = cm_page_band_of(c->ms->legend);
+  n->legend_band = cm__page_band_of(c->ms->legend);
   n->legend = 0;
   if (rc == CM_OK && n->legend_band >= 0 && n->legend_band < 2) {
     cm_bbox b = pg->band[n->legend_band];
-    n->legend = cm_legend_fit_side(&probe, b.maxx - b.minx, b.maxy - b.miny);
+    n->legend = cm__legend_fit_side(&probe, b.maxx - b.minx, b.maxy - b.miny);
   } else if (rc == CM_OK && n->legend_band == 2) {
     cm_bbox b = pg->band[2];
-    n->legend = cm_legend_height(&probe, b.maxx - b.minx);
+    n->legend = cm__legend_height(&probe, b.maxx - b.minx);
   }
   n->cols = probe.legend_cols;
   n->room = probe.legend_room;
-  cm_composer_free(&probe);
+  cm__composer_free(&probe);
   return rc;
 }
 
@@ -112,7 +112,7 @@ static double scale_left(const composer *c, const needs *n, cm_page_layout *pg,
               (f->maxy - f->miny) / (f0.maxy - f0.miny));
 }
 
-int cm_fit_bands(composer *c) {
+int cm__fit_bands(composer *c) {
   needs n;
   int rc = measure(c, &n);
   if (rc != CM_OK)

@@ -166,7 +166,7 @@ static int legend_text(const composer *c, char *buf, size_t size) {
   return CM_OK;
 }
 
-int cm_draw_changes(composer *c) {
+int cm__draw_changes(composer *c) {
   if (!c->opt->changes)
     return CM_OK;
   int l = control_layer(c);
@@ -190,13 +190,13 @@ int cm_draw_changes(composer *c) {
     rc = cm_scene_group_begin(c->scene, "changes", "changes", &c->frame);
   if (rc == CM_OK && ground.npoints) {
     for (size_t i = 0; i < ground.npoints; i++)
-      ground.points[i] = cm_compose_place(c, ground.points[i]);
+      ground.points[i] = cm__compose_place(c, ground.points[i]);
     rc = cm_scene_path(c->scene, &ground, &p);
   }
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
   if (rc == CM_OK)
-    rc = cm_compose_legend_entry(c, text, CM_GEOM_POLYGON, &p);
+    rc = cm__compose_legend_entry(c, text, CM_GEOM_POLYGON, &p);
   cm_geom_free(&ground);
   return rc;
 }

@@ -53,7 +53,7 @@ static cm_arrow arrow_of(const cm_symbolizer *s) {
                     s->line_end == CM_LINE_END_ARROW, s->line_taper};
 }
 
-int cm_is_arrow(const cm_arrow *a) { return a->start || a->end || a->taper < 1; }
+int cm__is_arrow(const cm_arrow *a) { return a->start || a->end || a->taper < 1; }
 
 static int has_marker(const cm_symbolizer *s) {
   return (s->set & (CM_PROP_MARKER_TYPE | CM_PROP_MARKER_WIDTH |
@@ -61,7 +61,7 @@ static int has_marker(const cm_symbolizer *s) {
                     CM_PROP_MARKER_LINE_WIDTH)) != 0;
 }
 
-void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p) {
+void cm__marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p) {
   memset(p, 0, sizeof *p);
   p->fill = 1;
   p->fill_color = s->marker_fill;
@@ -161,20 +161,20 @@ static cm_point line_middle(const cm_geom *g) {
 static void level_if_longer(const composer *c, cm_label *l, const cm_geom *g,
                             const char *text) {
   double w, h;
-  cm_text_size(c->ctx, text, &l->style, &w, &h);
+  cm__text_size(c->ctx, text, &l->style, &w, &h);
   if (w + 2 * l->style.halo_radius <= l->span)
     return;
   l->angle = 0;
   l->placement = CM_PLACE_POINT;
   l->alt = l->at; /* the longest stretch's middle, tried second */
-  l->at = cm_compose_place(c, line_middle(g));
+  l->at = cm__compose_place(c, line_middle(g));
 }
 
 static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
                      feature_attrs *ref, long marker, const cm_paint *line,
                      const cm_arrow *arrow) {
   char buf[1024];
-  cm_style_expand(buf, sizeof buf, s->text_name, cm_compose_attr, ref,
+  cm_style_expand(buf, sizeof buf, s->text_name, cm__compose_attr, ref,
                   c->ms->lang, c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -184,7 +184,7 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
     how = CM_PLACE_INTERIOR;
   if (!label_anchor(g, how, &l.at, &l.angle, &l.span))
     return CM_OK;
-  l.at = cm_compose_place(c, l.at);
+  l.at = cm__compose_place(c, l.at);
   l.span *= c->k;
   cm_bbox f = c->frame;
   if (l.at.x < f.minx || l.at.x > f.maxx || l.at.y < f.miny || l.at.y > f.maxy)
@@ -195,7 +195,7 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.gap = has_marker(s) ? pt(c, s->marker_width) / 2 + 1 : 0;
   /* Beside a line, clear of its stroke and of an arrow's heads. */
   if (l.span > 0)
-    l.gap = cm_arrow_half_width(arrow, line->stroke ? line->stroke_width : 0) + 0.5;
+    l.gap = cm__arrow_half_width(arrow, line->stroke ? line->stroke_width : 0) + 0.5;
   l.style.font = s->text_face_name ? s->text_face_name : c->ms->font;
   l.style.size = pt(c, s->text_size);
   l.style.fill = s->text_fill;
@@ -209,10 +209,10 @@ static int add_label(composer *c, const cm_symbolizer *s, const cm_geom *g,
   l.priority = s->text_priority;
   l.optional = s->text_optional;
   l.marker = marker;
-  return cm_compose_add_label(c, &l, buf);
+  return cm__compose_add_label(c, &l, buf);
 }
 
-int cm_compose_add_label(composer *c, const cm_label *label, const char *text) {
+int cm__compose_add_label(composer *c, const cm_label *label, const char *text) {
   if (cm__grow((void **)&c->labels, &c->cap_labels, c->nlabels + 1, sizeof *c->labels) != CM_OK)
     return CM_ENOMEM;
   cm_label *l = &c->labels[c->nlabels];
@@ -287,7 +287,7 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   if (!(s->set & CM_PROP_LEGEND) || !s->legend)
     return CM_OK;
   char buf[512];
-  cm_style_expand(buf, sizeof buf, s->legend, cm_compose_attr, ref, c->ms->lang,
+  cm_style_expand(buf, sizeof buf, s->legend, cm__compose_attr, ref, c->ms->lang,
                   c->ms->digits, c->opt->date);
   if (!buf[0])
     return CM_OK;
@@ -300,14 +300,14 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   make_paint(c, s, type, &e->paint);
   e->arrow = arrow_of(s);
   if (type == CM_GEOM_POINT) {
-    cm_marker_paint(c, s, &e->marker);
+    cm__marker_paint(c, s, &e->marker);
     e->marker_type = s->marker_type;
     e->marker_size = pt(c, s->marker_width);
   }
   return CM_OK;
 }
 
-int cm_compose_copy_legend(composer *c, const cm_legend_entry *from) {
+int cm__compose_copy_legend(composer *c, const cm_legend_entry *from) {
   cm_legend_entry *e;
   int rc = new_entry(c, from->text, &e);
   if (rc != CM_OK || !e)
@@ -320,7 +320,7 @@ int cm_compose_copy_legend(composer *c, const cm_legend_entry *from) {
   return CM_OK;
 }
 
-int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
+int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
                             const cm_paint *paint) {
   cm_legend_entry *e;
   int rc = new_entry(c, text, &e);
@@ -338,13 +338,13 @@ int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
 static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g,
                         long *first) {
   cm_paint p;
-  cm_marker_paint(c, s, &p);
+  cm__marker_paint(c, s, &p);
   double size = pt(c, s->marker_width);
   *first = -1;
   for (size_t i = 0; i < g->npoints; i++) {
     cm_geom m;
-    cm_point at = cm_compose_place(c, g->points[i]);
-    int rc = cm_marker_geom(s->marker_type, at, size, &m);
+    cm_point at = cm__compose_place(c, g->points[i]);
+    int rc = cm__marker_geom(s->marker_type, at, size, &m);
     cm_bbox box = cm_geom_bbox(&m);
     cm_bbox f = c->frame;
     int inside = box.minx >= f.minx && box.miny >= f.miny && box.maxx <= f.maxx &&
@@ -357,7 +357,7 @@ static int draw_markers(composer *c, const cm_symbolizer *s, const cm_geom *g,
       *first = (long)cm_scene_count(c->scene);
     /* Labels keep clear of every marker, not only their own. */
     if (rc == CM_OK)
-      rc = cm_compose_take(c, box);
+      rc = cm__compose_take(c, box);
     if (rc == CM_OK)
       rc = cm_scene_path_take(c->scene, &m, &p);
     cm_geom_free(&m);
@@ -415,7 +415,7 @@ static int add_path(composer *c, const cm_geom *g, const cm_paint *p) {
   if (cm_geom_copy(&moved, g) != CM_OK)
     return CM_ENOMEM;
   for (size_t i = 0; moved_needed && i < moved.npoints; i++)
-    moved.points[i] = cm_compose_place(c, moved.points[i]);
+    moved.points[i] = cm__compose_place(c, moved.points[i]);
   int rc = g->type == CM_GEOM_POLYGON ? add_area(c, &moved, p)
                                       : cm_scene_path_take(c->scene, &moved, p);
   cm_geom_free(&moved);
@@ -433,7 +433,7 @@ static void attrs_init(feature_attrs *a, const cm_map *map, size_t l,
 
 /* A feature's fields, and for a dated feature `age_days`: how many days
  * its date (or start) lies before the map's date. */
-const char *cm_compose_attr(void *ud, const char *field) {
+const char *cm__compose_attr(void *ud, const char *field) {
   feature_attrs *a = ud;
   if (a->timed && strcmp(field, CM_AGE_DAYS) == 0) {
     if (a->from == CM_DAY_MIN)
@@ -450,7 +450,7 @@ static void field_width(const composer *c, const cm_symbolizer *s,
                         feature_attrs *ref, cm_paint *p) {
   if (!s->line_width_field)
     return;
-  const char *v = cm_compose_attr(ref, s->line_width_field);
+  const char *v = cm__compose_attr(ref, s->line_width_field);
   double x;
   if (v && cm_style_number(v, &x) == 0 && isfinite(x) && x >= 0)
     p->stroke_width = x * s->line_width_scale * c->sym;
@@ -466,7 +466,7 @@ static int note_mark(composer *c, const cm_symbolizer *s, feature_attrs *ref,
   m->box = cm_geom_bbox(&cm_scene_item(c->scene, item)->geom);
   m->name[0] = '\0';
   if ((s->set & CM_PROP_TEXT_NAME) && s->text_name)
-    cm_style_expand(m->name, sizeof m->name, s->text_name, cm_compose_attr, ref,
+    cm_style_expand(m->name, sizeof m->name, s->text_name, cm__compose_attr, ref,
                     c->ms->lang, c->ms->digits, c->opt->date);
   return CM_OK;
 }
@@ -477,7 +477,7 @@ static int resolve(const composer *c, size_t l, size_t f, feature_attrs *ref,
                    cm_symbolizer *s) {
   attrs_init(ref, c->map, l, f, c->day);
   return cm_style_resolve(cm_map_style(c->map), cm_map_layer_style(c->map, l)->name,
-                          cm_compose_attr, ref, s);
+                          cm__compose_attr, ref, s);
 }
 
 static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
@@ -494,14 +494,14 @@ static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
   make_paint(c, &s, g->type, &p);
   field_width(c, &s, &ref, &p);
   cm_arrow arrow = arrow_of(&s);
-  if (g->type == CM_GEOM_LINE && p.stroke && cm_is_arrow(&arrow))
-    rc = cm_draw_arrow(c, g, &p, &arrow, 1);
+  if (g->type == CM_GEOM_LINE && p.stroke && cm__is_arrow(&arrow))
+    rc = cm__draw_arrow(c, g, &p, &arrow, 1);
   else if (g->type != CM_GEOM_POINT && (p.fill || p.hatch || p.stroke))
     rc = add_path(c, g, &p);
   long marker = -1;
   /* A feature of the key gets its marker with its number, later. */
-  if (rc == CM_OK && cm_key_applies(c, &s, g))
-    rc = cm_key_note(c, &s, &ref, g, l, f);
+  if (rc == CM_OK && cm__key_applies(c, &s, g))
+    rc = cm__key_note(c, &s, &ref, g, l, f);
   else if (rc == CM_OK && g->type == CM_GEOM_POINT && has_marker(&s)) {
     rc = draw_markers(c, &s, g, &marker);
     if (marker < 0)
@@ -526,7 +526,7 @@ static void layer_id(const char *name, char *buf, size_t size) {
   }
 }
 
-int cm_compose_layer(composer *c, size_t l) {
+int cm__compose_layer(composer *c, size_t l) {
   size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
   int rc = CM_OK;
   for (size_t f = 0; rc == CM_OK && f < n; f++) {
@@ -545,8 +545,8 @@ static int draw_layers(composer *c) {
     char id[256];
     layer_id(sl->name, id, sizeof id);
     int rc = cm_scene_group_begin(c->scene, id, sl->name, &frame);
-    if (rc == CM_OK && !cm_compose_cached_layer(c, l, &rc))
-      rc = cm_compose_layer(c, l);
+    if (rc == CM_OK && !cm__compose_cached_layer(c, l, &rc))
+      rc = cm__compose_layer(c, l);
     if (rc == CM_OK)
       rc = cm_scene_group_end(c->scene);
     if (rc != CM_OK)
@@ -581,18 +581,18 @@ static int background(composer *c, int page) {
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
-int cm_draw_map(composer *c) {
+int cm__draw_map(composer *c) {
   int rc = background(c, 0);
   if (rc == CM_OK)
     rc = draw_layers(c);
   if (rc == CM_OK)
-    rc = cm_draw_changes(c);
+    rc = cm__draw_changes(c);
   if (rc == CM_OK)
-    rc = cm_draw_graticule(c);
+    rc = cm__draw_graticule(c);
   return rc;
 }
 
-int cm_collect_legend(composer *c, cm_day day) {
+int cm__collect_legend(composer *c, cm_day day) {
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
     for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++)
       if (cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
@@ -604,7 +604,7 @@ int cm_collect_legend(composer *c, cm_day day) {
   return CM_OK;
 }
 
-int cm_collect_key(composer *c, cm_day day) {
+int cm__collect_key(composer *c, cm_day day) {
   c->day = day;
   for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
     for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++) {
@@ -612,9 +612,9 @@ int cm_collect_key(composer *c, cm_day day) {
       feature_attrs ref;
       cm_symbolizer s;
       if (!cm_map_feature_visible(c->map, l, f, day) || !resolve(c, l, f, &ref, &s) ||
-          !cm_key_applies(c, &s, g))
+          !cm__key_applies(c, &s, g))
         continue;
-      int rc = cm_key_note(c, &s, &ref, g, l, f);
+      int rc = cm__key_note(c, &s, &ref, g, l, f);
       if (rc != CM_OK)
         return rc;
     }
@@ -639,7 +639,7 @@ static void arabic_range(char *out, size_t size, char *head, const char *a,
   snprintf(out, size, "%sمن %s إلى %s%s", head, a, b, tail);
 }
 
-char *cm_compose_expand(const composer *c, const char *tmpl) {
+char *cm__compose_expand(const composer *c, const char *tmpl) {
   char head[2048], a[256], b[256], tail[2048];
   const cm_compose_options *o = c->opt;
   const char *at = strstr(tmpl, "{date");
@@ -666,7 +666,7 @@ char *cm_compose_expand(const composer *c, const char *tmpl) {
   return out;
 }
 
-int cm_compose_meta(composer *c) {
+int cm__compose_meta(composer *c) {
   int rc = cm_scene_set_date(c->scene, c->opt->date);
   const char *style = cm_style_name(cm_map_style(c->map));
   const char *slash = strrchr(style, '/');
@@ -679,14 +679,14 @@ int cm_compose_meta(composer *c) {
   for (int k = 0; k < 2 && rc == CM_OK; k++) {
     if (!tmpls[k])
       continue;
-    char *v = cm_compose_expand(c, tmpls[k]);
+    char *v = cm__compose_expand(c, tmpls[k]);
     rc = v ? cm_scene_set_meta(c->scene, keys[k], v) : CM_ENOMEM;
     free(v);
   }
   return rc;
 }
 
-void cm_composer_free(composer *c) {
+void cm__composer_free(composer *c) {
   for (size_t i = 0; i < c->nlabels; i++)
     free(c->labels[i].text);
   for (size_t i = 0; i < c->nlegend; i++)
@@ -709,12 +709,12 @@ void cm_composer_free(composer *c) {
 /* The text of a map is set with the faces of the families its style
  * names, which the font maps then hold. */
 static void want_fonts(const cm_style *style, const cm_map_settings *ms) {
-  cm_text_want_font(ms->font);
+  cm__text_want_font(ms->font);
   for (size_t i = 0; i < cm_style_font_ref_count(style); i++)
-    cm_text_want_font(cm_style_font_ref_at(style, i)->family);
+    cm__text_want_font(cm_style_font_ref_at(style, i)->family);
 }
 
-int cm_composer_init(composer *c, const cm_map *map,
+int cm__composer_init(composer *c, const cm_map *map,
                      const cm_compose_options *opt, cm_error *err) {
   memset(c, 0, sizeof *c);
   c->map = map;
@@ -723,54 +723,54 @@ int cm_composer_init(composer *c, const cm_map *map,
   c->err = err;
   c->dpi = c->ms->dpi;
   c->rtl = c->ms->lang && strcmp(c->ms->lang, "ar") == 0;
-  cm_page_layout_make(c->ms, &c->page);
+  cm__page_layout_make(c->ms, &c->page);
   c->frame = c->furniture = c->page.frame;
   c->k = 1;
   c->day = opt->date;
   c->legend_cols = 1;
   c->sym = 1;
   want_fonts(cm_map_style(map), c->ms);
-  c->ctx = cm_text_context_new();
+  c->ctx = cm__text_context_new();
   return c->ctx ? CM_OK : CM_ENOMEM;
 }
 
 int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,
                cm_error *err) {
   composer c;
-  int rc = cm_composer_init(&c, map, opt, err);
+  int rc = cm__composer_init(&c, map, opt, err);
   if (rc == CM_OK && opt->panels && opt->npanels > 0) {
     /* The panels decide the page's height, then make the scene. */
-    rc = cm_compose_panels(&c);
+    rc = cm__compose_panels(&c);
   } else {
     if (rc == CM_OK)
-      rc = cm_fit_bands(&c);
+      rc = cm__fit_bands(&c);
     c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi);
     if (rc == CM_OK && !c.scene)
       rc = CM_ENOMEM;
     if (rc == CM_OK)
-      rc = cm_compose_meta(&c);
+      rc = cm__compose_meta(&c);
     if (rc == CM_OK)
       rc = background(&c, 1);
     if (rc == CM_OK)
       rc = draw_layers(&c);
     if (rc == CM_OK)
-      rc = cm_draw_changes(&c);
+      rc = cm__draw_changes(&c);
     if (rc == CM_OK)
-      rc = cm_draw_graticule(&c);
+      rc = cm__draw_graticule(&c);
     if (rc == CM_OK)
-      rc = cm_draw_key_markers(&c);
+      rc = cm__draw_key_markers(&c);
     if (rc == CM_OK)
-      rc = cm_draw_frame(&c);
+      rc = cm__draw_frame(&c);
     if (rc == CM_OK)
-      rc = cm_draw_furniture(&c);
+      rc = cm__draw_furniture(&c);
     if (rc == CM_OK)
-      rc = cm_draw_key(&c);
+      rc = cm__draw_key(&c);
     if (rc == CM_OK)
-      rc = cm_place_labels(&c);
+      rc = cm__place_labels(&c);
   }
   if (rc == CM_OK)
-    cm_audit_scene(&c);
-  cm_composer_free(&c);
+    cm__audit_scene(&c);
+  cm__composer_free(&c);
   if (rc != CM_OK) {
     cm_scene_free(c.scene);
     *out = NULL;

@@ -53,12 +53,12 @@ static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
                        cm_error *err) {
   cm_compose_options opt = {0};
   composer c;
-  int rc = cm_composer_init(&c, map, &opt, err);
+  int rc = cm__composer_init(&c, map, &opt, err);
   if (rc == CM_OK && !(c.scene = cm_scene_new(c.page.width, c.page.height, c.dpi)))
     rc = CM_ENOMEM;
   if (rc == CM_OK)
-    rc = l < cm_map_layer_count(map) ? cm_compose_layer(&c, l)
-                                     : cm_graticule_lines(&c);
+    rc = l < cm_map_layer_count(map) ? cm__compose_layer(&c, l)
+                                     : cm__graticule_lines(&c);
   /* Numbered features are numbered per frame: not cached. */
   if (rc == CM_OK && c.nkey == 0) {
     cl->paths = c.scene;
@@ -71,7 +71,7 @@ static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
     c.taken = NULL;
   }
   cm_scene_free(c.scene);
-  cm_composer_free(&c);
+  cm__composer_free(&c);
   return rc;
 }
 
@@ -113,15 +113,15 @@ static int replay(composer *c, const cached_layer *cl) {
       rc = cm_scene_path(c->scene, &it->geom, &it->paint);
   }
   for (size_t i = 0; i < cl->ntaken && rc == CM_OK; i++)
-    rc = cm_compose_take(c, cl->taken[i]);
+    rc = cm__compose_take(c, cl->taken[i]);
   for (size_t i = 0; i < cl->nlabels && rc == CM_OK; i++) {
     cm_label l = cl->labels[i];
     if (l.marker >= 0)
       l.marker += base;
-    rc = cm_compose_add_label(c, &l, l.text);
+    rc = cm__compose_add_label(c, &l, l.text);
   }
   for (size_t i = 0; i < cl->nlegend && rc == CM_OK; i++)
-    rc = cm_compose_copy_legend(c, &cl->legend[i]);
+    rc = cm__compose_copy_legend(c, &cl->legend[i]);
   return rc;
 }
 
@@ -133,14 +133,14 @@ static int usable(const composer *c) {
          !c->opt->findings; /* a check names each marker it finds */
 }
 
-int cm_compose_cached_layer(composer *c, size_t l, int *rc) {
+int cm__compose_cached_layer(composer *c, size_t l, int *rc) {
   if (!usable(c) || l >= c->opt->cache->nlayers || !c->opt->cache->layers[l].paths)
     return 0;
   *rc = replay(c, &c->opt->cache->layers[l]);
   return 1;
 }
 
-int cm_compose_cached_graticule(composer *c, int *rc) {
+int cm__compose_cached_graticule(composer *c, int *rc) {
   if (!usable(c) || !c->opt->cache->graticule.paths)
     return 0;
   *rc = replay(c, &c->opt->cache->graticule);

@@ -59,7 +59,7 @@ typedef struct feature_attrs {
 } feature_attrs;
 
 /* A cm_attr_fn over a feature_attrs. */
-const char *cm_compose_attr(void *ud, const char *field);
+const char *cm__compose_attr(void *ud, const char *field);
 
 /* A feature listed in the event key: numbered on its marker, and given
  * its date and title in the key. */
@@ -127,175 +127,175 @@ typedef struct composer {
 /* Top-left of a w x h box in a slot (a corner, an edge middle, a band
  * beside the frame, or auto), after what that slot already holds: pieces
  * in one slot stack inwards (placement.c). */
-cm_point cm_corner_box(composer *c, cm_corner corner, double w, double h,
+cm_point cm__corner_box(composer *c, cm_corner corner, double w, double h,
                        const char *name);
 
 /* Length of segment a-b inside box. */
-double cm_segment_length_in(cm_point a, cm_point b, cm_bbox box);
+double cm__segment_length_in(cm_point a, cm_point b, cm_bbox box);
 
 /* Findings about the legend's entries (audit.c), once they are sorted. */
-void cm_audit_legend(composer *c);
+void cm__audit_legend(composer *c);
 
 /* Findings about the composed scene: furniture over markers and lines,
  * text too small (audit.c). */
-void cm_audit_scene(composer *c);
+void cm__audit_scene(composer *c);
 
 /* The height a band slot has left (INFINITY for slots in the frame). */
-double cm_slot_height_left(const composer *c, cm_corner slot);
+double cm__slot_height_left(const composer *c, cm_corner slot);
 
 /* The widest a piece of furniture can be in a slot. */
-double cm_slot_width(const composer *c, cm_corner slot);
+double cm__slot_width(const composer *c, cm_corner slot);
 
 /* Meridians and parallels with edge labels, in their group (graticule.c). */
-int cm_draw_graticule(composer *c);
+int cm__draw_graticule(composer *c);
 
 /* The graticule's lines and label candidates alone. */
-int cm_graticule_lines(composer *c);
+int cm__graticule_lines(composer *c);
 
 /* The graticule from the cache when it is there and usable; 1 when it
  * was (compose_cache.c). */
-int cm_compose_cached_graticule(composer *c, int *rc);
+int cm__compose_cached_graticule(composer *c, int *rc);
 
 /* The locator inset with the main frame's outline (inset.c). */
-int cm_draw_inset(composer *c);
+int cm__draw_inset(composer *c);
 
 /* A point of the map's own page into the frame being drawn. */
-cm_point cm_compose_place(const composer *c, cm_point p);
+cm_point cm__compose_place(const composer *c, cm_point p);
 
 /* Reserve a box on the page; 0 or CM_ENOMEM. */
-int cm_compose_take(composer *c, cm_bbox box);
+int cm__compose_take(composer *c, cm_bbox box);
 
 /* Forget the reserved boxes (a new panel starts). */
-void cm_compose_untake(composer *c);
+void cm__compose_untake(composer *c);
 
 /* 1 when box overlaps a reserved one or leaves the frame. */
-int cm_compose_collides(const composer *c, cm_bbox box);
+int cm__compose_collides(const composer *c, cm_bbox box);
 
 /* A marker shape of a size (pt) centred at p, as a polygon. */
-int cm_marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out);
+int cm__marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out);
 
 /* Queue a label (text copied); placed after the furniture. */
-int cm_compose_add_label(composer *c, const cm_label *label, const char *text);
+int cm__compose_add_label(composer *c, const cm_label *label, const char *text);
 
 /* Note a finding of the cartographic check (when asked for one). */
-void cm_compose_finding(composer *c, const char *fmt, ...) CM_PRINTF(2, 3);
+void cm__compose_finding(composer *c, const char *fmt, ...) CM_PRINTF(2, 3);
 
 /* Place the collected labels (labels.c). */
-int cm_place_labels(composer *c);
+int cm__place_labels(composer *c);
 
 /* Draw the furniture: frame, title, legend, scale bar, north arrow, source
  * line (furniture.c). Reserves their boxes before labels are placed. */
-int cm_draw_furniture(composer *c);
+int cm__draw_furniture(composer *c);
 
 /* Half the widest width of a line w pt wide with these ends: its heads'
  * when it has any. */
-double cm_arrow_half_width(const cm_arrow *a, double w);
+double cm__arrow_half_width(const cm_arrow *a, double w);
 
 /* 1 when a line with these ends is drawn as an arrow. */
-int cm_is_arrow(const cm_arrow *a);
+int cm__is_arrow(const cm_arrow *a);
 
 /* Line g as an arrow painted with stroke's colour and width: heads as
  * filled triangles, the shaft stroked, or filled when tapered. With place,
  * g is in the map's page points and goes into the frame being drawn (see
- * cm_compose_place); else it is where it is drawn. 0 or CM_ENOMEM. */
-int cm_draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
+ * cm__compose_place); else it is where it is drawn. 0 or CM_ENOMEM. */
+int cm__draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
                   const cm_arrow *a, int place);
 
 /* The paint of a point feature's marker (compose.c). */
-void cm_marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
+void cm__marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
 
 /* 1 when the feature goes in the event key: its rule gives `key`, the Map
  * has a key, and it is a point (key.c). */
-int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
+int cm__key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g);
 
 /* Note a feature of the key; its marker, at g's first point, is drawn
- * with its number by cm_draw_key. */
-int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
+ * with its number by cm__draw_key. */
+int cm__key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
                 const cm_geom *g, size_t layer, size_t feature);
 
 /* Number the noted features by date and draw their markers with their
  * numbers, on the map under the furniture (key.c). */
-int cm_draw_key_markers(composer *c);
+int cm__draw_key_markers(composer *c);
 
 /* The height a key band as wide as band needs to list every noted
  * feature (at least band's own) (key.c). */
-double cm_key_height(composer *c, cm_bbox band);
+double cm__key_height(composer *c, cm_bbox band);
 
 /* List the numbered features in the key's band (key.c). */
-int cm_draw_key(composer *c);
+int cm__draw_key(composer *c);
 
 /* Small multiples: the features noted so far (over every panel's day)
  * become the figure's key, oldest first, each once, so an event has one
  * number in every panel (key.c). */
-void cm_key_make_figure(composer *c);
+void cm__key_make_figure(composer *c);
 
 /* The height the figure's key needs in a band width wide (key.c). */
-double cm_figure_key_height(composer *c, double width);
+double cm__figure_key_height(composer *c, double width);
 
 /* List the figure's key in the key's band, after the panels (key.c). */
-int cm_draw_figure_key(composer *c);
+int cm__draw_figure_key(composer *c);
 
 /* Note the features of the key shown on day, drawing nothing
  * (compose.c). */
-int cm_collect_key(composer *c, cm_day day);
+int cm__collect_key(composer *c, cm_day day);
 
 /* The outline of the frame being drawn. */
-int cm_draw_frame(composer *c);
+int cm__draw_frame(composer *c);
 
 /* The ground that changed holder since opt->changes_since, as an overlay
  * (changes.c). */
-int cm_draw_changes(composer *c);
+int cm__draw_changes(composer *c);
 
 /* Remember a legend class drawn with paint (compose.c). */
-int cm_compose_legend_entry(composer *c, const char *text, cm_geom_type type,
+int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
                             const cm_paint *paint);
 
 /* A composer for map and opt, with no scene yet; 0 or CM_ENOMEM. */
-int cm_composer_init(composer *c, const cm_map *map,
+int cm__composer_init(composer *c, const cm_map *map,
                      const cm_compose_options *opt, cm_error *err);
 
 /* Free what the composer holds (not its scene). */
-void cm_composer_free(composer *c);
+void cm__composer_free(composer *c);
 
 /* The features of layer l at c->day, without the layer's group. */
-int cm_compose_layer(composer *c, size_t l);
+int cm__compose_layer(composer *c, size_t l);
 
 /* Layer l from the cache when it is there and usable; 1 when it was. */
-int cm_compose_cached_layer(composer *c, size_t l, int *rc);
+int cm__compose_cached_layer(composer *c, size_t l, int *rc);
 
 /* Add a copy of a legend entry unless its text is listed already. */
-int cm_compose_copy_legend(composer *c, const cm_legend_entry *e);
+int cm__compose_copy_legend(composer *c, const cm_legend_entry *e);
 
 /* Title, source, date and style name as the scene's metadata. */
-int cm_compose_meta(composer *c);
+int cm__compose_meta(composer *c);
 
 /* Lay out and compose several days as panels (panels.c); makes the
  * scene, whose height follows from the grid. */
-int cm_compose_panels(composer *c);
+int cm__compose_panels(composer *c);
 
 /* The layers at c->day into c->frame, then their labels (compose.c). */
-int cm_draw_map(composer *c);
+int cm__draw_map(composer *c);
 
 /* Note the legend classes of every feature shown at day (compose.c). */
-int cm_collect_legend(composer *c, cm_day day);
+int cm__collect_legend(composer *c, cm_day day);
 
 /* Width of the legend in a side band of this width and height: in as
  * few columns (each wrapped at the band's width) as stand within height;
  * sets legend_cols and legend_room (furniture.c). */
-double cm_legend_fit_side(composer *c, double width, double height);
+double cm__legend_fit_side(composer *c, double width, double height);
 
 /* Size the bands beside the frame by what the map puts in them at its
  * date (legend, event key): a band that needs more than its share of the
  * page grows, and the map is drawn smaller into the frame left (bands.c). */
-int cm_fit_bands(composer *c);
+int cm__fit_bands(composer *c);
 
 /* A point of the frame being drawn back on the map's own page. */
-cm_point cm_compose_unplace(const composer *c, cm_point p);
+cm_point cm__compose_unplace(const composer *c, cm_point p);
 
 /* Height of the legend when laid out in columns within width. */
-double cm_legend_height(composer *c, double width);
+double cm__legend_height(composer *c, double width);
 
 /* Expand a template for the map (no feature). Returns a malloc'd string. */
-char *cm_compose_expand(const composer *c, const char *tmpl);
+char *cm__compose_expand(const composer *c, const char *tmpl);
 
 #endif

@@ -44,7 +44,7 @@ static cm_text_style note_style(const composer *c, double size) {
   return st;
 }
 
-int cm_draw_frame(composer *c) {
+int cm__draw_frame(composer *c) {
   cm_paint p = {0};
   p.stroke = 1;
   p.stroke_color = (cm_color){0.25, 0.25, 0.25, 1};
@@ -63,7 +63,7 @@ static int page_texts(composer *c) {
   for (int i = 0; i < 3 && rc == CM_OK; i++) {
     if (!tmpl[i])
       continue;
-    char *text = cm_compose_expand(c, tmpl[i]);
+    char *text = cm__compose_expand(c, tmpl[i]);
     if (!text)
       return CM_ENOMEM;
     cm_text_style st = note_style(c, size[i]);
@@ -72,7 +72,7 @@ static int page_texts(composer *c) {
       st.fill = (cm_color){0.3, 0.3, 0.3, 1};
     st.wrap = c->page.width - 2 * c->page.margin;
     /* START is the reading start: the right margin for Arabic text. */
-    st.halign = (cm_text_is_rtl(text) == c->rtl) ? CM_ALIGN_START : CM_ALIGN_END;
+    st.halign = (cm__text_is_rtl(text) == c->rtl) ? CM_ALIGN_START : CM_ALIGN_END;
     rc = cm_scene_text(c->scene, text, x, y[i], &st);
     free(text);
   }
@@ -110,16 +110,16 @@ static int swatch(composer *c, const cm_legend_entry *e, double x, double y,
     cm_geom_add_point(&g, x, y + h / 2);
     cm_geom_add_point(&g, x + w, y + h / 2);
     /* An arrow's swatch points the way of reading. */
-    if (cm_is_arrow(&e->arrow) && c->rtl)
+    if (cm__is_arrow(&e->arrow) && c->rtl)
       g.points[0].x = x + w, g.points[1].x = x;
-    int rc = cm_is_arrow(&e->arrow) ? cm_draw_arrow(c, &g, &e->paint, &e->arrow, 0)
+    int rc = cm__is_arrow(&e->arrow) ? cm__draw_arrow(c, &g, &e->paint, &e->arrow, 0)
                                     : cm_scene_path_take(c->scene, &g, &e->paint);
     cm_geom_free(&g);
     return rc;
   }
   cm_geom g;
   double size = fmin(e->marker_size, h);
-  int rc = cm_marker_geom(e->marker_type, (cm_point){x + w / 2, y + h / 2}, size, &g);
+  int rc = cm__marker_geom(e->marker_type, (cm_point){x + w / 2, y + h / 2}, size, &g);
   if (rc == CM_OK)
     rc = cm_scene_path_take(c->scene, &g, &e->marker);
   cm_geom_free(&g);
@@ -203,8 +203,8 @@ static double row_height(const legend_box *b, int r) {
 #define LEGEND_CORNER_EMS 20
 
 static double legend_width(const composer *c) {
-  double w = cm_slot_width(c, c->ms->legend);
-  if (!c->panels && cm_page_band_of(c->ms->legend) < 0)
+  double w = cm__slot_width(c, c->ms->legend);
+  if (!c->panels && cm__page_band_of(c->ms->legend) < 0)
     w = fmin(w, fmax(LEGEND_CORNER_SHARE * (c->frame.maxx - c->frame.minx),
                      LEGEND_CORNER_EMS * c->page.note_size));
   return w;
@@ -229,7 +229,7 @@ static legend_box measure_legend(composer *c, int cols) {
     memset(b.row, 0, sizeof b.row);
     for (size_t i = 0; i < c->nlegend; i++) {
       double w, h;
-      cm_text_size(c->ctx, c->legend[i].text, &st, &w, &h);
+      cm__text_size(c->ctx, c->legend[i].text, &st, &w, &h);
       tw = fmax(tw, w);
       int r = (int)(i % (size_t)b.rows);
       if (r < LEGEND_ROWS)
@@ -261,7 +261,7 @@ static int stands_in(composer *c, double w, int cols, double height) {
   return b.h <= height && b.w <= w + 0.01;
 }
 
-double cm_legend_fit_side(composer *c, double width, double height) {
+double cm__legend_fit_side(composer *c, double width, double height) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
     return 0;
   c->legend_cols = 1;
@@ -291,7 +291,7 @@ double cm_legend_fit_side(composer *c, double width, double height) {
   return measure_legend(c, best_cols).w;
 }
 
-double cm_legend_height(composer *c, double width) {
+double cm__legend_height(composer *c, double width) {
   if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0 || cap_legend(c))
     return 0;
   c->legend_cols = 1;
@@ -313,8 +313,8 @@ static int legend(composer *c) {
   legend_box b = measure_legend(c, c->legend_cols);
   cm_text_style st = note_style(c, b.ns);
   st.wrap = b.wrap;
-  cm_point o = cm_corner_box(c, c->ms->legend, b.w, b.h, "legend");
-  cm_audit_legend(c);
+  cm_point o = cm__corner_box(c, c->ms->legend, b.w, b.h, "legend");
+  cm__audit_legend(c);
   cm_paint bg = {0};
   bg.fill = 1;
   bg.fill_color = legend_paper; /* opaque: nothing shows through a legend */
@@ -337,13 +337,13 @@ static int legend(composer *c) {
     double tx = c->rtl ? sx - b.gap : sx + b.sw + b.gap;
     rc = swatch(c, &c->legend[i], sx, y, b.sw, b.sh);
     st.valign = CM_ALIGN_CENTER;
-    st.halign = cm_text_is_rtl(c->legend[i].text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
+    st.halign = cm__text_is_rtl(c->legend[i].text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
     if (rc == CM_OK)
       rc = cm_scene_text(c->scene, c->legend[i].text, tx, y + b.sh / 2, &st);
   }
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
-  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + b.w, o.y + b.h}) : rc;
+  return rc == CM_OK ? cm__compose_take(c, (cm_bbox){o.x, o.y, o.x + b.w, o.y + b.h}) : rc;
 }
 
 /* Metres on the ground per page point, east-west at page point p. */
@@ -418,9 +418,9 @@ static int scale_bar(composer *c) {
   strncat(label, where, sizeof label - strlen(label) - 1);
   cm_text_style st = note_style(c, ns);
   double tw, th;
-  cm_text_size(c->ctx, label, &st, &tw, &th);
+  cm__text_size(c->ctx, label, &st, &tw, &th);
   double w = fmax(len, tw), h = th + ns * 0.3 + bar;
-  cm_point o = cm_corner_box(c, c->ms->scale_bar, w, h, "scale bar");
+  cm_point o = cm__corner_box(c, c->ms->scale_bar, w, h, "scale bar");
   double bx = o.x + (w - len) / 2, by = o.y + th + ns * 0.3;
   int rc = cm_scene_group_begin(c->scene, "scale-bar", "scale bar", NULL);
   cm_paint p = {0};
@@ -439,7 +439,7 @@ static int scale_bar(composer *c) {
     rc = cm_scene_text(c->scene, label, o.x + w / 2, o.y, &st);
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
-  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
+  return rc == CM_OK ? cm__compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
 }
 
 /* The arrow points to true north where it stands: the page direction of a
@@ -449,11 +449,11 @@ static int north_arrow(composer *c) {
   if (c->ms->north_arrow == CM_CORNER_NONE)
     return CM_OK;
   double ns = c->page.note_size, h = ns * 3.2, w = ns * 1.8;
-  cm_point o = cm_corner_box(c, c->ms->north_arrow, w, h, "north arrow");
+  cm_point o = cm__corner_box(c, c->ms->north_arrow, w, h, "north arrow");
   cm_point mid = {o.x + w / 2, o.y + h * 0.62};
   double lon, lat, angle = 0;
   cm_point up;
-  cm_point at = cm_compose_unplace(c, mid); /* on the map's own page */
+  cm_point at = cm__compose_unplace(c, mid); /* on the map's own page */
   if (!cm_map_page_to_lonlat(c->map, at, &lon, &lat) &&
       !cm_map_lonlat_to_page(c->map, lon, lat + 0.05, &up))
     angle = atan2(up.x - at.x, -(up.y - at.y)); /* clockwise from page up */
@@ -489,18 +489,18 @@ static int north_arrow(composer *c) {
                        mid.y - cos(angle) * r * 1.05, &st);
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
-  return rc == CM_OK ? cm_compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
+  return rc == CM_OK ? cm__compose_take(c, (cm_bbox){o.x, o.y, o.x + w, o.y + h}) : rc;
 }
 
 /* The pieces set in a slot of their own first, in a fixed order; then
  * those placed automatically, the largest first, each avoiding what is
  * there already. */
-int cm_draw_furniture(composer *c) {
+int cm__draw_furniture(composer *c) {
   typedef int (*piece_fn)(composer *);
   const cm_map_settings *ms = c->ms;
-  piece_fn fixed[4] = {north_arrow, scale_bar, legend, cm_draw_inset};
+  piece_fn fixed[4] = {north_arrow, scale_bar, legend, cm__draw_inset};
   cm_corner fixed_slot[4] = {ms->north_arrow, ms->scale_bar, ms->legend, ms->inset};
-  piece_fn later[4] = {legend, cm_draw_inset, scale_bar, north_arrow};
+  piece_fn later[4] = {legend, cm__draw_inset, scale_bar, north_arrow};
   cm_corner later_slot[4] = {ms->legend, ms->inset, ms->scale_bar, ms->north_arrow};
   int rc = cm_scene_group_begin(c->scene, "furniture", "furniture", NULL);
   if (rc == CM_OK)

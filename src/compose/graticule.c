@@ -55,7 +55,7 @@ static void trace(composer *c, int is_lon, double v, double lo, double hi,
     double t = lo + (hi - lo) * i / 96.0;
     cm_point p;
     if (cm_map_lonlat_to_page(c->map, is_lon ? v : t, is_lon ? t : v, &p) == CM_OK) {
-      p = cm_compose_place(c, p);
+      p = cm__compose_place(c, p);
       cm_geom_add_point(g, p.x, p.y);
     }
   }
@@ -108,7 +108,7 @@ static int label(composer *c, const cm_geom *g, int is_lon, double v) {
   l.optional = 1;
   l.style = st;
   l.priority = 1e9; /* after feature labels: a place's name matters more */
-  return cm_compose_add_label(c, &l, text);
+  return cm__compose_add_label(c, &l, text);
 }
 
 static int family(composer *c, cm_bbox ll, int is_lon, const cm_paint *p) {
@@ -133,7 +133,7 @@ static int family(composer *c, cm_bbox ll, int is_lon, const cm_paint *p) {
   return rc;
 }
 
-int cm_graticule_lines(composer *c) {
+int cm__graticule_lines(composer *c) {
   cm_bbox ll;
   if (frame_lonlat(c, &ll) != CM_OK)
     return CM_OK;
@@ -145,11 +145,11 @@ int cm_graticule_lines(composer *c) {
   return rc == CM_OK ? family(c, ll, 0, &p) : rc;
 }
 
-int cm_draw_graticule(composer *c) {
+int cm__draw_graticule(composer *c) {
   if (!(c->ms->graticule > 0))
     return CM_OK;
   int rc = cm_scene_group_begin(c->scene, "graticule", "graticule", &c->frame);
-  if (rc == CM_OK && !cm_compose_cached_graticule(c, &rc))
-    rc = cm_graticule_lines(c);
+  if (rc == CM_OK && !cm__compose_cached_graticule(c, &rc))
+    rc = cm__graticule_lines(c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }

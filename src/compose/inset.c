@@ -78,7 +78,7 @@ static int draw_extent(composer *c, const inset_view *v) {
   return rc;
 }
 
-int cm_draw_inset(composer *c) {
+int cm__draw_inset(composer *c) {
   const cm_map_settings *ms = c->ms;
   int li = ms->inset_layer ? layer_index(c, ms->inset_layer) : -1;
   if (li < 0 || ms->inset == CM_CORNER_NONE || c->no_inset)
@@ -92,17 +92,17 @@ int cm_draw_inset(composer *c) {
   double aspect = (v.e - v.w) * coslat / (v.n - v.s);
   double fw = c->furniture.maxx - c->furniture.minx;
   double w = fw * 0.24;
-  if (!c->panels && cm_page_band_of(ms->inset) >= 0) {
+  if (!c->panels && cm__page_band_of(ms->inset) >= 0) {
     /* A band beside the frame: all its width, or what height is left. */
-    w = cm_slot_width(c, ms->inset);
-    w = fmin(w, cm_slot_height_left(c, ms->inset) * aspect);
+    w = cm__slot_width(c, ms->inset);
+    w = fmin(w, cm__slot_height_left(c, ms->inset) * aspect);
   }
   if (w < c->page.note_size * 5) {
-    cm_compose_finding(c, "the inset has no room left in its place");
+    cm__compose_finding(c, "the inset has no room left in its place");
     return CM_OK;
   }
   double h = w / aspect;
-  cm_point o = cm_corner_box(c, ms->inset, w, h, "inset");
+  cm_point o = cm__corner_box(c, ms->inset, w, h, "inset");
   v.origin = o;
   v.kx = w / (v.e - v.w);
   v.ky = h / (v.n - v.s);
@@ -134,5 +134,5 @@ int cm_draw_inset(composer *c) {
   cm_geom_free(&frame);
   if (rc == CM_OK)
     rc = cm_scene_group_end(c->scene);
-  return rc == CM_OK ? cm_compose_take(c, box) : rc;
+  return rc == CM_OK ? cm__compose_take(c, box) : rc;
 }

@@ -25,15 +25,15 @@ static cm_date_precision precision_of(const composer *c, size_t layer,
   return p;
 }
 
-int cm_key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g) {
+int cm__key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g) {
   return c->ms->key != CM_KEY_NONE && (s->set & CM_PROP_KEY) && s->key &&
          g->type == CM_GEOM_POINT && g->npoints > 0;
 }
 
-int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
+int cm__key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
                 const cm_geom *g, size_t layer, size_t feature) {
   char text[1024];
-  cm_style_expand(text, sizeof text, s->key, cm_compose_attr, a, c->ms->lang,
+  cm_style_expand(text, sizeof text, s->key, cm__compose_attr, a, c->ms->lang,
                   c->ms->digits, c->day);
   if (cm__grow((void **)&c->key, &c->cap_key, c->nkey + 1, sizeof *c->key) != CM_OK)
     return CM_ENOMEM;
@@ -45,10 +45,10 @@ int cm_key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
   e->precision = precision_of(c, layer, feature);
   e->layer = layer;
   e->feature = feature;
-  e->at = cm_compose_place(c, g->points[0]);
+  e->at = cm__compose_place(c, g->points[0]);
   e->size = cm_length_pt(s->marker_width, c->dpi) * c->sym;
   e->type = s->marker_type;
-  cm_marker_paint(c, s, &e->paint);
+  cm__marker_paint(c, s, &e->paint);
   return CM_OK;
 }
 
@@ -116,9 +116,9 @@ static int numbers(composer *c) {
   for (size_t i = 0; i < c->key_listed && rc == CM_OK; i++) {
     const cm_key_entry *e = &c->key[i];
     cm_geom g;
-    rc = cm_marker_geom(e->type, e->at, e->size, &g);
+    rc = cm__marker_geom(e->type, e->at, e->size, &g);
     if (rc == CM_OK)
-      rc = cm_compose_take(c, cm_geom_bbox(&g));
+      rc = cm__compose_take(c, cm_geom_bbox(&g));
     if (rc == CM_OK)
       rc = cm_scene_path_take(c->scene, &g, &e->paint);
     cm_geom_free(&g);
@@ -146,7 +146,7 @@ static void row_text(const composer *c, const cm_key_entry *e, char *buf,
 static int disc(composer *c, const cm_key_entry *e, size_t i, cm_point at,
                 double d) {
   cm_geom g;
-  int rc = cm_marker_geom(e->type, at, d, &g);
+  int rc = cm__marker_geom(e->type, at, d, &g);
   if (rc == CM_OK)
     rc = cm_scene_path_take(c->scene, &g, &e->paint);
   cm_geom_free(&g);
@@ -172,7 +172,7 @@ static key_box measure(composer *c, cm_bbox band, const cm_text_style *st) {
     char text[1200];
     double w, h;
     row_text(c, &c->key[i], text, sizeof text);
-    cm_text_size(c->ctx, text, st, &w, &h);
+    cm__text_size(c->ctx, text, st, &w, &h);
     widest = fmax(widest, w);
   }
   b.colw = fmin(b.d + b.gap + widest, bw);
@@ -218,7 +218,7 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed,
       h = heights[i];
     } else {
       row_text(c, &c->key[i], text, sizeof text);
-      cm_text_size(c->ctx, text, &st, &w, &h);
+      cm__text_size(c->ctx, text, &st, &w, &h);
     }
     if (y + fmax(h, b.d) > band.maxy + 0.01 && y > band.miny) {
       y = band.miny, col++;
@@ -236,7 +236,7 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed,
                   : CM_OK;
     }
     if (draw) {
-      st.halign = cm_text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
+      st.halign = cm__text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
       rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d);
       if (rc == CM_OK)
         rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
@@ -254,7 +254,7 @@ static size_t listed_in(composer *c, cm_bbox band) {
   return n;
 }
 
-double cm_key_height(composer *c, cm_bbox band) {
+double cm__key_height(composer *c, cm_bbox band) {
   if (c->nkey == 0 || cm_bbox_is_empty(band))
     return band.maxy - band.miny;
   qsort(c->key, c->nkey, sizeof *c->key, by_date);
@@ -269,7 +269,7 @@ double cm_key_height(composer *c, cm_bbox band) {
   for (size_t i = 0; i < c->nkey; i++) {
     char text[1200];
     row_text(c, &c->key[i], text, sizeof text);
-    cm_text_size(c->ctx, text, &st, &w, &heights[i]);
+    cm__text_size(c->ctx, text, &st, &w, &heights[i]);
   }
   size_t n;
   double lo = band.maxy - band.miny, hi = lo;
@@ -292,7 +292,7 @@ double cm_key_height(composer *c, cm_bbox band) {
   return hi;
 }
 
-int cm_draw_key_markers(composer *c) {
+int cm__draw_key_markers(composer *c) {
   if (c->nkey == 0)
     return CM_OK;
   qsort(c->key, c->nkey, sizeof *c->key, by_date);
@@ -301,7 +301,7 @@ int cm_draw_key_markers(composer *c) {
     char text[160];
     snprintf(text, sizeof text, "the key has room for %zu of the %zu events of the "
              "date: the rest are left off the map", c->key_listed, c->nkey);
-    cm_compose_finding(c, "%s", text);
+    cm__compose_finding(c, "%s", text);
     int rc = cm_scene_add_warning(c->scene, text);
     if (rc != CM_OK)
       return rc;
@@ -309,7 +309,7 @@ int cm_draw_key_markers(composer *c) {
   return numbers(c);
 }
 
-int cm_draw_key(composer *c) {
+int cm__draw_key(composer *c) {
   if (c->nkey == 0 || cm_bbox_is_empty(c->page.key))
     return CM_OK;
   size_t listed;
@@ -319,7 +319,7 @@ int cm_draw_key(composer *c) {
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
-void cm_key_make_figure(composer *c) {
+void cm__key_make_figure(composer *c) {
   if (c->nkey > 1)
     qsort(c->key, c->nkey, sizeof *c->key, by_date);
   size_t n = 0;
@@ -350,7 +350,7 @@ static void swap_figure(composer *c) {
 
 /* Rows fill the columns of the listing in turn, as many in each; the
  * tallest column is the height. */
-double cm_figure_key_height(composer *c, double width) {
+double cm__figure_key_height(composer *c, double width) {
   if (c->nfigure_key == 0)
     return 0;
   swap_figure(c);
@@ -365,7 +365,7 @@ double cm_figure_key_height(composer *c, double width) {
     char text[1200];
     double w, h;
     row_text(c, &c->key[i], text, sizeof text);
-    cm_text_size(c->ctx, text, &st, &w, &h);
+    cm__text_size(c->ctx, text, &st, &w, &h);
     col = (i % per == 0 ? 0 : col) + fmax(h, b.d) + b.ns * 0.35;
     tallest = fmax(tallest, col);
   }
@@ -374,10 +374,10 @@ double cm_figure_key_height(composer *c, double width) {
   return tallest - b.ns * 0.35 + 0.05;
 }
 
-int cm_draw_figure_key(composer *c) {
+int cm__draw_figure_key(composer *c) {
   for (size_t i = 0; i < c->nkey; i++)
     free(c->key[i].text);
   c->nkey = 0;
   swap_figure(c);
-  return cm_draw_key(c);
+  return cm__draw_key(c);
 }

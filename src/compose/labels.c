@@ -51,26 +51,26 @@ static int count_crowds(composer *c) {
   return CM_OK;
 }
 
-int cm_compose_take(composer *c, cm_bbox box) {
+int cm__compose_take(composer *c, cm_bbox box) {
   if (cm__grow((void **)&c->taken, &c->cap_taken, c->ntaken + 1, sizeof *c->taken) != CM_OK)
     return CM_ENOMEM;
   c->taken[c->ntaken++] = box;
   return CM_OK;
 }
 
-void cm_compose_untake(composer *c) { c->ntaken = 0; }
+void cm__compose_untake(composer *c) { c->ntaken = 0; }
 
-cm_point cm_compose_place(const composer *c, cm_point p) {
+cm_point cm__compose_place(const composer *c, cm_point p) {
   return (cm_point){c->dst0.x + (p.x - c->src0.x) * c->k,
                     c->dst0.y + (p.y - c->src0.y) * c->k};
 }
 
-cm_point cm_compose_unplace(const composer *c, cm_point p) {
+cm_point cm__compose_unplace(const composer *c, cm_point p) {
   return (cm_point){c->src0.x + (p.x - c->dst0.x) / c->k,
                     c->src0.y + (p.y - c->dst0.y) / c->k};
 }
 
-int cm_compose_collides(const composer *c, cm_bbox b) {
+int cm__compose_collides(const composer *c, cm_bbox b) {
   cm_bbox f = c->frame;
   if (b.minx < f.minx || b.miny < f.miny || b.maxx > f.maxx || b.maxy > f.maxy)
     return 1;
@@ -131,7 +131,7 @@ static int turned_collides(const composer *c, cm_bbox b, cm_point at, double ang
  * it, since one box around it all would keep its neighbours far away. */
 static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
   if (angle == 0)
-    return cm_compose_take(c, b);
+    return cm__compose_take(c, b);
   double len = b.maxx - b.minx, h = b.maxy - b.miny;
   int n = (int)ceil(len / fmax(h, 1));
   int rc = CM_OK;
@@ -142,7 +142,7 @@ static int take_label(composer *c, cm_bbox b, cm_point at, double angle) {
     cm_bbox box = cm_bbox_empty();
     for (int k = 0; k < 4; k++)
       cm_bbox_extend(&box, q[k].x, q[k].y);
-    rc = cm_compose_take(c, box);
+    rc = cm__compose_take(c, box);
   }
   return rc;
 }
@@ -457,18 +457,18 @@ static void drop(placer *p, size_t i, long misread) {
     for (int k = 0; k < c->nfurn; k++)
       if (m.minx < c->furn[k].maxx && c->furn[k].minx < m.maxx &&
           m.miny < c->furn[k].maxy && c->furn[k].miny < m.maxy) {
-        cm_compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[k], l->text);
+        cm__compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[k], l->text);
         return;
       }
   }
   if (l->optional)
     return;
   if (misread >= 0)
-    cm_compose_finding(c, "label '%s' left out with its marker: the free spots near "
+    cm__compose_finding(c, "label '%s' left out with its marker: the free spots near "
                           "its point are as near the marker of '%s'",
                        l->text, c->labels[misread].text);
   else
-    cm_compose_finding(c, "label '%s' left out%s: no room near its %s", l->text,
+    cm__compose_finding(c, "label '%s' left out%s: no room near its %s", l->text,
                        l->marker >= 0 ? " with its marker" : "",
                        l->span > 0 ? "line" : "point");
 }
@@ -487,7 +487,7 @@ static int fits(placer *p, size_t i, int k, cm_bbox b, cm_point at,
                 cm_geom *line, long *misread) {
   composer *c = p->c;
   const cm_label *l = &c->labels[i];
-  if (l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm_compose_collides(c, b))
+  if (l->angle != 0 ? turned_collides(c, b, at, l->angle) : cm__compose_collides(c, b))
     return 0;
   long other = l->placement == CM_PLACE_POINT ? misread_as(p, i, k, b, l->style.size)
                                                : -1;
@@ -553,12 +553,12 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
   composer *c = p->c;
   cm_label *l = &c->labels[i];
   widen_gap(c, l);
-  PangoLayout *layout = cm_text_layout(c->ctx, l->text, &l->style);
-  cm_bbox box0 = cm_text_box(layout, l->text, &l->style, 0, 0);
+  PangoLayout *layout = cm__text_layout(c->ctx, l->text, &l->style);
+  cm_bbox box0 = cm__text_box(layout, l->text, &l->style, 0, 0);
   g_object_unref(layout);
   double w = box0.maxx - box0.minx, h = box0.maxy - box0.miny;
   double halo = l->style.halo_radius;
-  int rtl = cm_text_is_rtl(l->text);
+  int rtl = cm__text_is_rtl(l->text);
   spot best = {.k = -1};
   for (int k = from; k <= to && *rc == CM_OK; k++) {
     spot s = {.k = k};
@@ -681,7 +681,7 @@ static int place_rounds(placer *p, long *state) {
   return CM_OK;
 }
 
-int cm_place_labels(composer *c) {
+int cm__place_labels(composer *c) {
   if (!c->nlabels)
     return CM_OK;
   int rc = count_crowds(c);
@@ -701,7 +701,7 @@ int cm_place_labels(composer *c) {
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
-int cm_marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out) {
+int cm__marker_geom(cm_marker_type type, cm_point p, double size, cm_geom *out) {
   cm_geom_init(out, CM_GEOM_POLYGON);
   double r = size / 2;
   int n;

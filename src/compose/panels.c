@@ -46,7 +46,7 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
   c->src0 = (cm_point){mf.minx, mf.miny};
   c->dst0 = (cm_point){x, y};
   c->day = c->opt->panels[i];
-  cm_compose_untake(c);
+  cm__compose_untake(c);
   for (size_t k = 0; k < c->nkey; k++)
     free(c->key[k].text);
   c->nkey = 0; /* each panel numbers its own markers from the figure's key */
@@ -55,15 +55,15 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
   cm_date_iso(c->day, label);
   int rc = cm_scene_group_begin(c->scene, id, label, NULL);
   if (rc == CM_OK)
-    rc = cm_draw_map(c);
+    rc = cm__draw_map(c);
   if (rc == CM_OK)
-    rc = cm_draw_key_markers(c);
+    rc = cm__draw_key_markers(c);
   if (rc == CM_OK)
-    rc = cm_draw_frame(c);
+    rc = cm__draw_frame(c);
   if (rc == CM_OK)
     rc = caption(c, c->frame, c->day);
   if (rc == CM_OK)
-    rc = cm_place_labels(c);
+    rc = cm__place_labels(c);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
@@ -72,7 +72,7 @@ static int panel(composer *c, size_t i, cm_bbox cell, double caption_h) {
 static int title_room(composer *c) {
   if (!c->ms->title)
     return CM_OK;
-  char *text = cm_compose_expand(c, c->ms->title);
+  char *text = cm__compose_expand(c, c->ms->title);
   if (!text)
     return CM_ENOMEM;
   cm_text_style st = {0};
@@ -81,8 +81,8 @@ static int title_room(composer *c) {
   st.bold = 1;
   st.wrap = c->page.width - 2 * c->page.margin;
   double w, h, w1, h1;
-  cm_text_size(c->ctx, text, &st, &w, &h);
-  cm_text_size(c->ctx, "X", &st, &w1, &h1);
+  cm__text_size(c->ctx, text, &st, &w, &h);
+  cm__text_size(c->ctx, "X", &st, &w1, &h1);
   free(text);
   double extra = fmax(0, h - h1);
   c->page.subtitle_y += extra;
@@ -106,10 +106,10 @@ static int make_page(composer *c, int cols, int rows, double *band,
   c->k = cw / (mf.maxx - mf.minx);
   c->sym = fmin(1, fmax(0.6, c->k));
   *cell_h = *caption_h + (mf.maxy - mf.miny) * c->k;
-  *band = fmax(cm_legend_height(c, (region.maxx - region.minx) * 0.8), ns * 3.5);
+  *band = fmax(cm__legend_height(c, (region.maxx - region.minx) * 0.8), ns * 3.5);
   double below = c->page.height - region.maxy; /* source line and margin */
   double grid = region.miny + rows * *cell_h + (rows - 1) * *gutter;
-  double key = cm_figure_key_height(c, region.maxx - region.minx);
+  double key = cm__figure_key_height(c, region.maxx - region.minx);
   c->page.key = key > 0 ? (cm_bbox){region.minx, grid + *gutter, region.maxx,
                                     grid + *gutter + key}
                         : cm_bbox_empty();
@@ -118,7 +118,7 @@ static int make_page(composer *c, int cols, int rows, double *band,
   c->page.height = height;
   c->page.region.maxy = height - below;
   c->scene = cm_scene_new(c->page.width, height, c->dpi);
-  return c->scene ? cm_compose_meta(c) : CM_ENOMEM;
+  return c->scene ? cm__compose_meta(c) : CM_ENOMEM;
 }
 
 static int white_page(composer *c) {
@@ -138,7 +138,7 @@ static int white_page(composer *c) {
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
-int cm_compose_panels(composer *c) {
+int cm__compose_panels(composer *c) {
   int cols, rows;
   grid_shape(c->opt, &cols, &rows);
   c->panels = 1;
@@ -146,13 +146,13 @@ int cm_compose_panels(composer *c) {
     return cm_error_set(c->err, CM_EUSAGE, NULL, 0, 0,
                         "a %dx%d grid cannot hold %zu panels", cols, rows,
                         c->opt->npanels);
-  cm_page_layout_drop_key(&c->page); /* the figure's key goes under the grid */
+  cm__page_layout_drop_key(&c->page); /* the figure's key goes under the grid */
   int rc = CM_OK;
   for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
-    rc = cm_collect_legend(c, c->opt->panels[i]);
+    rc = cm__collect_legend(c, c->opt->panels[i]);
   for (size_t i = 0; i < c->opt->npanels && rc == CM_OK; i++)
-    rc = cm_collect_key(c, c->opt->panels[i]);
-  cm_key_make_figure(c);
+    rc = cm__collect_key(c, c->opt->panels[i]);
+  cm__key_make_figure(c);
   double band = 0, ch = 0, caption_h = 0, gutter = 0;
   if (rc == CM_OK)
     rc = make_page(c, cols, rows, &band, &ch, &caption_h, &gutter);
@@ -173,8 +173,8 @@ int cm_compose_panels(composer *c) {
   c->frame = first;
   c->furniture = (cm_bbox){region.minx, region.maxy - band, region.maxx, region.maxy};
   c->no_inset = 1;
-  cm_compose_untake(c);
+  cm__compose_untake(c);
   if (rc == CM_OK)
-    rc = cm_draw_furniture(c);
-  return rc == CM_OK ? cm_draw_figure_key(c) : rc;
+    rc = cm__draw_furniture(c);
+  return rc == CM_OK ? cm__draw_figure_key(c) : rc;
 }

@@ -38,7 +38,7 @@ static cm_point slot_origin(const composer *c, cm_corner slot, double w, double 
   double cx = (f.minx + f.maxx) / 2, cy = (f.miny + f.maxy) / 2;
   double left = f.minx + pad, right = f.maxx - pad - w;
   double top = f.miny + pad + used, bottom = f.maxy - pad - used - h;
-  int band = cm_page_band_of(slot);
+  int band = cm__page_band_of(slot);
   if (band >= 0) {
     cm_bbox b = c->page.band[band];
     if (band == 2) /* below: side by side, in reading order */
@@ -57,16 +57,16 @@ static cm_point slot_origin(const composer *c, cm_corner slot, double w, double 
   }
 }
 
-double cm_slot_width(const composer *c, cm_corner slot) {
-  int band = c->panels ? -1 : cm_page_band_of(slot);
+double cm__slot_width(const composer *c, cm_corner slot) {
+  int band = c->panels ? -1 : cm__page_band_of(slot);
   if (band == 0 || band == 1)
     return c->page.band[band].maxx - c->page.band[band].minx;
   cm_bbox f = c->furniture;
   return (f.maxx - f.minx) - 1.6 * c->page.note_size;
 }
 
-double cm_slot_height_left(const composer *c, cm_corner slot) {
-  int band = c->panels ? -1 : cm_page_band_of(slot);
+double cm__slot_height_left(const composer *c, cm_corner slot) {
+  int band = c->panels ? -1 : cm__page_band_of(slot);
   if (band < 0)
     return INFINITY;
   return c->page.band[band].maxy - c->page.band[band].miny - c->corner_used[slot];
@@ -77,7 +77,7 @@ static int boxes_overlap(cm_bbox a, cm_bbox b) {
 }
 
 /* Length of segment a-b inside box (Liang-Barsky). */
-double cm_segment_length_in(cm_point a, cm_point b, cm_bbox box) {
+double cm__segment_length_in(cm_point a, cm_point b, cm_bbox box) {
   double t0 = 0, t1 = 1, dx = b.x - a.x, dy = b.y - a.y;
   double p[4] = {-dx, dx, -dy, dy};
   double q[4] = {a.x - box.minx, box.maxx - a.x, a.y - box.miny, box.maxy - a.y};
@@ -133,8 +133,8 @@ static double share_inside(const cm_geom *g, cm_bbox box) {
 static double data_under(const composer *c, cm_bbox shown, cm_day first) {
   /* The features are on the map's own page, which a smaller frame shows
    * scaled: the box goes back there. */
-  cm_point lo = cm_compose_unplace(c, (cm_point){shown.minx, shown.miny});
-  cm_point hi = cm_compose_unplace(c, (cm_point){shown.maxx, shown.maxy});
+  cm_point lo = cm__compose_unplace(c, (cm_point){shown.minx, shown.miny});
+  cm_point hi = cm__compose_unplace(c, (cm_point){shown.maxx, shown.maxy});
   cm_bbox box = {lo.x, lo.y, hi.x, hi.y};
   double ns = c->page.note_size / c->k;
   cm_bbox near = {box.minx - ns * 4, box.miny - ns, box.maxx + ns * 4, box.maxy + ns};
@@ -155,7 +155,7 @@ static double data_under(const composer *c, cm_bbox shown, cm_day first) {
         for (size_t i = 0; i < g->nparts; i++) {
           const cm_point *p = cm_geom_part(g, i);
           for (size_t k = 1; k < cm_geom_part_size(g, i); k++)
-            lines += cm_segment_length_in(p[k - 1], p[k], box);
+            lines += cm__segment_length_in(p[k - 1], p[k], box);
         }
       } else if (g->type == CM_GEOM_POLYGON && changes_hands(c, l, f, first) &&
                  boxes_overlap(cm_geom_bbox(g), box)) {
@@ -212,7 +212,7 @@ static cm_corner best_slot(composer *c, double w, double h) {
 
 /* The room a slot's pieces must stay within. */
 static cm_bbox slot_room(const composer *c, cm_corner slot) {
-  int band = c->panels ? -1 : cm_page_band_of(slot);
+  int band = c->panels ? -1 : cm__page_band_of(slot);
   return band >= 0 ? c->page.band[band] : c->furniture;
 }
 
@@ -222,12 +222,12 @@ static void cut(composer *c, const char *name, const char *by) {
   char text[160];
   snprintf(text, sizeof text, "the %s does not fit in its place: the %s cuts it "
            "(a larger page, or smaller type, gives it room)", name, by);
-  cm_compose_finding(c, "%s", text);
+  cm__compose_finding(c, "%s", text);
   if (c->scene) /* out of memory here loses a warning, not the map */
     (void)cm_scene_add_warning(c->scene, text);
 }
 
-cm_point cm_corner_box(composer *c, cm_corner slot, double w, double h,
+cm_point cm__corner_box(composer *c, cm_corner slot, double w, double h,
                        const char *name) {
   if (c->panels)
     slot = panel_slot(c, slot, name);
@@ -239,10 +239,10 @@ cm_point cm_corner_box(composer *c, cm_corner slot, double w, double h,
   cm_bbox b = box_at(o, w, h), room = slot_room(c, slot);
   if (b.minx < room.minx - 0.01 || b.miny < room.miny - 0.01 ||
       b.maxx > room.maxx + 0.01 || b.maxy > room.maxy + 0.01)
-    cut(c, name, cm_page_band_of(slot) >= 0 && !c->panels ? "page" : "frame");
+    cut(c, name, cm__page_band_of(slot) >= 0 && !c->panels ? "page" : "frame");
   for (int i = 0; i < c->nfurn; i++)
     if (boxes_overlap(b, c->furn[i]))
-      cm_compose_finding(c, "the %s overlaps the %s", name, c->furn_name[i]);
+      cm__compose_finding(c, "the %s overlaps the %s", name, c->furn_name[i]);
   if (c->nfurn < (int)(sizeof c->furn / sizeof c->furn[0])) {
     c->furn_name[c->nfurn] = name;
     c->furn[c->nfurn++] = b;

@@ -98,7 +98,7 @@ static const char *named_encoding(const char *s) {
   return NULL;
 }
 
-int cm_encoding_from_cpg(const char *cpg, char *out, size_t size) {
+int cm__encoding_from_cpg(const char *cpg, char *out, size_t size) {
   char s[64];
   if (squash(cpg, s, sizeof s) < 0 || !s[0])
     return -1;
@@ -119,7 +119,7 @@ int cm_encoding_from_cpg(const char *cpg, char *out, size_t size) {
 
 /* --- language driver bytes ------------------------------------------------ */
 
-const char *cm_encoding_from_ldid(int ldid) {
+const char *cm__encoding_from_ldid(int ldid) {
   /* The usual table of dBase/ArcGIS language driver ids. 0x57 means "the
    * Windows ANSI page", which for shapefiles in the wild is CP1252. */
   static const struct {
@@ -147,7 +147,7 @@ const char *cm_encoding_from_ldid(int ldid) {
   return NULL;
 }
 
-int cm_encoding_is_utf8(const char *name) { return strcmp(name, "UTF-8") == 0; }
+int cm__encoding_is_utf8(const char *name) { return strcmp(name, "UTF-8") == 0; }
 
 /* --- UTF-8 ---------------------------------------------------------------- */
 
@@ -182,7 +182,7 @@ static size_t utf8_sequence(const unsigned char *s, size_t n) {
   return len;
 }
 
-int cm_utf8_valid(const char *s, size_t n) {
+int cm__utf8_valid(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   while (n) {
     size_t len = utf8_sequence(p, n);
@@ -201,11 +201,11 @@ struct cm_recoder {
   iconv_t cd;
 };
 
-cm_recoder *cm_recoder_open(const char *encoding) {
+cm_recoder *cm__recoder_open(const char *encoding) {
   cm_recoder *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
-  r->utf8 = cm_encoding_is_utf8(encoding);
+  r->utf8 = cm__encoding_is_utf8(encoding);
   if (r->utf8)
     return r;
   r->cd = iconv_open("UTF-8", encoding);
@@ -216,7 +216,7 @@ cm_recoder *cm_recoder_open(const char *encoding) {
   return r;
 }
 
-void cm_recoder_free(cm_recoder *r) {
+void cm__recoder_free(cm_recoder *r) {
   if (!r)
     return;
   if (!r->utf8)
@@ -225,7 +225,7 @@ void cm_recoder_free(cm_recoder *r) {
 }
 
 static char *copy_utf8(const char *in, size_t n, int *bad) {
-  if (!cm_utf8_valid(in, n)) {
+  if (!cm__utf8_valid(in, n)) {
     *bad = 1;
     return NULL;
   }
@@ -252,7 +252,7 @@ static int iconv_into(iconv_t cd, const char *in, size_t n, char *out,
   return 0;
 }
 
-char *cm_recoder_convert(cm_recoder *r, const char *in, size_t n, int *bad) {
+char *cm__recoder_convert(cm_recoder *r, const char *in, size_t n, int *bad) {
   *bad = 0;
   if (r->utf8)
     return copy_utf8(in, n, bad);

@@ -276,7 +276,7 @@ int cm_export(const cm_map *map, const char *layer, cm_day day,
   if (rc == CM_OK)
     rc = cm__ogr_register(path, err);
   cm_atomic_file reserved;
-  if (rc != CM_OK || (rc = cm_atomic_open(&reserved, path, err)) != CM_OK)
+  if (rc != CM_OK || (rc = cm__atomic_open(&reserved, path, err)) != CM_OK)
     return rc;
   /* GDAL writes beside the reserved name, keeping the extension, which the
    * CSV driver needs (without it, it makes a folder). */

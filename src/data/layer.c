@@ -861,7 +861,7 @@ static int convert_value(cm_layer *l, cm_recoder *rc, size_t feature, size_t f,
                          const char *raw, const char *dbf, int from_cpg,
                          cm_error *err) {
   int bad;
-  char *utf8 = cm_recoder_convert(rc, raw, strlen(raw), &bad);
+  char *utf8 = cm__recoder_convert(rc, raw, strlen(raw), &bad);
   if (!utf8)
     return bad ? bad_bytes(err, l, dbf, l->records[feature], f, from_cpg)
                : no_memory(err, dbf);
@@ -887,7 +887,7 @@ static int read_fields(cm_layer *l, DBFHandle h, cm_recoder *rc,
       cm_error_hint(err, "convert the field to text (C) or number (N)");
       return CM_EDATA;
     }
-    char *utf8 = cm_recoder_convert(rc, name, strlen(name), &bad);
+    char *utf8 = cm__recoder_convert(rc, name, strlen(name), &bad);
     size_t at = utf8 ? cm__layer_text(l, utf8, strlen(utf8)) : SIZE_MAX;
     free(utf8);
     if (at == SIZE_MAX)
@@ -918,7 +918,7 @@ static const char *guess_encoding(const cm_layer *l, DBFHandle h) {
   for (size_t i = 0; i < l->count; i++)
     for (size_t f = 0; f < l->nfields; f++) {
       const char *raw = DBFReadStringAttribute(h, (int)l->records[i], (int)f);
-      if (raw && !cm_utf8_valid(raw, strlen(raw)))
+      if (raw && !cm__utf8_valid(raw, strlen(raw)))
         return "CP1252";
     }
   return "UTF-8";
@@ -946,7 +946,7 @@ static int cpg_encoding(cm_layer *l, const files *fs, cm_error *err) {
   if (rc < 0)
     return rc;
   if (text[0] &&
-      cm_encoding_from_cpg(text, l->encoding, sizeof l->encoding) < 0)
+      cm__encoding_from_cpg(text, l->encoding, sizeof l->encoding) < 0)
     rc = unknown_encoding(err, fs->cpg, text);
   free(text);
   return rc;
@@ -954,7 +954,7 @@ static int cpg_encoding(cm_layer *l, const files *fs, cm_error *err) {
 
 static int open_recoder(cm_layer *l, const files *fs, int from_cpg,
                         cm_recoder **rc, cm_error *err) {
-  *rc = cm_recoder_open(l->encoding);
+  *rc = cm__recoder_open(l->encoding);
   if (*rc)
     return 0;
   return unknown_encoding(err, from_cpg ? fs->cpg : fs->dbf, l->encoding);
@@ -978,7 +978,7 @@ static int read_attributes(cm_layer *l, const files *fs, const dbf_info *info,
   cm_recoder *recoder = NULL;
   l->nfields = info->fields;
   if (!from_cpg) {
-    const char *name = cm_encoding_from_ldid(info->ldid);
+    const char *name = cm__encoding_from_ldid(info->ldid);
     snprintf(l->encoding, sizeof l->encoding, "%s",
              name ? name : guess_encoding(l, h));
   }
@@ -992,7 +992,7 @@ static int read_attributes(cm_layer *l, const files *fs, const dbf_info *info,
   else if ((rc = open_recoder(l, fs, from_cpg, &recoder, err)) == 0 &&
            (rc = read_fields(l, h, recoder, fs->dbf, err)) == 0)
     rc = read_values(l, h, recoder, fs->dbf, from_cpg, err);
-  cm_recoder_free(recoder);
+  cm__recoder_free(recoder);
   DBFClose(h);
   return rc;
 }

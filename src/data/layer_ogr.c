@@ -216,11 +216,11 @@ static int open_encoding(reader *r) {
   snprintf(r->l->encoding, sizeof r->l->encoding, "UTF-8");
   if (!name)
     return CM_OK;
-  if (cm_encoding_from_cpg(name, r->l->encoding, sizeof r->l->encoding) < 0)
+  if (cm__encoding_from_cpg(name, r->l->encoding, sizeof r->l->encoding) < 0)
     snprintf(r->l->encoding, sizeof r->l->encoding, "%.31s", name);
-  if (cm_encoding_is_utf8(r->l->encoding))
+  if (cm__encoding_is_utf8(r->l->encoding))
     return CM_OK;
-  r->recoder = cm_recoder_open(r->l->encoding);
+  r->recoder = cm__recoder_open(r->l->encoding);
   if (r->recoder)
     return CM_OK;
   cm_error_set(r->err, CM_EUSAGE, r->src->path, 0, 0, "unknown encoding '%s'",
@@ -235,8 +235,8 @@ static char *to_utf8(const reader *r, const char *s, int *bad) {
   size_t n = strlen(s);
   *bad = 0;
   if (r->recoder)
-    return cm_recoder_convert(r->recoder, s, n, bad);
-  if (!cm_utf8_valid(s, n)) {
+    return cm__recoder_convert(r->recoder, s, n, bad);
+  if (!cm__utf8_valid(s, n)) {
     *bad = 1;
     return NULL;
   }
@@ -625,6 +625,6 @@ int cm__layer_open_ogr(cm_layer *l, const cm_layer_source *src, cm_error *err) {
   if (ds)
     GDALClose(ds);
   CPLPopErrorHandler();
-  cm_recoder_free(r.recoder);
+  cm__recoder_free(r.recoder);
   return rc;
 }

@@ -492,7 +492,7 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   pthread_mutex_init(&m->lock, NULL);
   const cm_map_settings *ms = cm_style_map(style);
   cm_page_layout lay;
-  cm_page_layout_make(ms, &lay);
+  cm__page_layout_make(ms, &lay);
   m->page_w = lay.width;
   m->page_h = lay.height;
   m->dpi = ms->dpi;

@@ -9,8 +9,8 @@ static double clamp(double v, double lo, double hi) {
 
 /* How many lines the source line takes when wrapped at the page width. */
 static double note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
-  cm_text_want_font(m->font);
-  PangoContext *ctx = cm_text_context_new();
+  cm__text_want_font(m->font);
+  PangoContext *ctx = cm__text_context_new();
   if (!ctx)
     return 1;
   char text[2048];
@@ -20,14 +20,14 @@ static double note_lines(const cm_map_settings *m, const cm_page_layout *lay) {
   st.font = m->font;
   st.size = lay->note_size;
   st.wrap = lay->width - 2 * lay->margin;
-  PangoLayout *layout = cm_text_layout(ctx, text, &st);
+  PangoLayout *layout = cm__text_layout(ctx, text, &st);
   int n = pango_layout_get_line_count(layout);
   g_object_unref(layout);
   g_object_unref(ctx);
   return n < 1 ? 1 : n;
 }
 
-int cm_page_band_of(cm_corner slot) {
+int cm__page_band_of(cm_corner slot) {
   return slot == CM_CORNER_OUTSIDE_RIGHT ? 0
          : slot == CM_CORNER_OUTSIDE_LEFT ? 1
          : slot == CM_CORNER_BELOW        ? 2
@@ -43,8 +43,8 @@ static void take_bands(const cm_map_settings *m, cm_page_layout *out) {
                        m->inset_layer ? m->inset : CM_CORNER_NONE};
   int want[3] = {0, 0, 0};
   for (int i = 0; i < 4; i++)
-    if (cm_page_band_of(used[i]) >= 0)
-      want[cm_page_band_of(used[i])] = 1;
+    if (cm__page_band_of(used[i]) >= 0)
+      want[cm__page_band_of(used[i])] = 1;
   cm_bbox *f = &out->frame;
   double gap = out->note_size * 0.8;
   double side = fmax(out->width * 0.25, out->note_size * 14);
@@ -65,7 +65,7 @@ static void take_bands(const cm_map_settings *m, cm_page_layout *out) {
   }
 }
 
-void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
+void cm__page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
   double w = cm_length_pt(m->page_width, m->dpi);
   double h = cm_length_pt(m->page_height, m->dpi);
   double margin = cm_length_pt(m->margin, m->dpi);
@@ -119,7 +119,7 @@ void cm_page_layout_make(const cm_map_settings *m, cm_page_layout *out) {
 
 /* Without events to list, the key's band goes back to the map: the frame,
  * and the furniture bands beside it, grow into it. */
-void cm_page_layout_drop_key(cm_page_layout *lay) {
+void cm__page_layout_drop_key(cm_page_layout *lay) {
   if (cm_bbox_is_empty(lay->key))
     return;
   if (lay->key.miny > lay->region.maxy) {

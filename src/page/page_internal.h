@@ -25,12 +25,12 @@ typedef struct cm_page_layout {
 } cm_page_layout;
 
 /* Which band a slot is in (0 right, 1 left, 2 below), or -1. */
-int cm_page_band_of(cm_corner slot);
+int cm__page_band_of(cm_corner slot);
 
 /* Lay out a page for the Map block. */
-void cm_page_layout_make(const cm_map_settings *map, cm_page_layout *out);
+void cm__page_layout_make(const cm_map_settings *map, cm_page_layout *out);
 
 /* Give the key's band back to the frame (a page without a key). */
-void cm_page_layout_drop_key(cm_page_layout *lay);
+void cm__page_layout_drop_key(cm_page_layout *lay);
 
 #endif

@@ -101,11 +101,11 @@ static void draw_path(cairo_t *cr, const cm_item *it) {
 }
 
 static void draw_text(cairo_t *cr, PangoContext *ctx, const cm_item *it) {
-  PangoLayout *layout = cm_text_layout(ctx, it->text, &it->style);
+  PangoLayout *layout = cm__text_layout(ctx, it->text, &it->style);
   cairo_save(cr);
   cairo_translate(cr, it->x, it->y);
   cairo_rotate(cr, -it->style.angle * M_PI / 180.0);
-  cm_bbox box = cm_text_box(layout, it->text, &it->style, 0, 0);
+  cm_bbox box = cm__text_box(layout, it->text, &it->style, 0, 0);
   cairo_move_to(cr, box.minx, box.miny);
   if (it->style.halo_radius > 0) {
     pango_cairo_layout_path(cr, layout);
@@ -121,17 +121,17 @@ static void draw_text(cairo_t *cr, PangoContext *ctx, const cm_item *it) {
   g_object_unref(layout);
 }
 
-int cm_draw_cairo(cairo_t *cr, const cm_scene *scene, cm_error *err) {
-  return cm_draw_cairo_items(cr, scene, 0, cm_scene_count(scene), err);
+int cm__draw_cairo(cairo_t *cr, const cm_scene *scene, cm_error *err) {
+  return cm__draw_cairo_items(cr, scene, 0, cm_scene_count(scene), err);
 }
 
-int cm_draw_cairo_items(cairo_t *cr, const cm_scene *scene, size_t first,
+int cm__draw_cairo_items(cairo_t *cr, const cm_scene *scene, size_t first,
                         size_t end, cm_error *err) {
-  PangoContext *ctx = cm_text_context_new();
+  PangoContext *ctx = cm__text_context_new();
   if (!ctx)
     return cm_error_set(err, CM_ERENDER, NULL, 0, 0,
                         "cannot start pango for text");
-  cm_text_context_update(ctx, cr);
+  cm__text_context_update(ctx, cr);
   cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
   for (size_t i = first; i < end; i++) {
     const cm_item *it = cm_scene_item(scene, i);

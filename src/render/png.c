@@ -239,7 +239,7 @@ static int scratch_new(scratch *s, int w, int alpha, int level) {
   return CM_ENOMEM;
 }
 
-cm_png_bands *cm_png_bands_new(void) { return calloc(1, sizeof(cm_png_bands)); }
+cm_png_bands *cm__png_bands_new(void) { return calloc(1, sizeof(cm_png_bands)); }
 
 static void drop_bands(cm_png_bands *b) {
   for (size_t i = 0; i < b->nbands; i++)
@@ -250,7 +250,7 @@ static void drop_bands(cm_png_bands *b) {
   b->nbands = 0;
 }
 
-void cm_png_bands_free(cm_png_bands *b) {
+void cm__png_bands_free(cm_png_bands *b) {
   if (!b)
     return;
   drop_bands(b);
@@ -258,7 +258,7 @@ void cm_png_bands_free(cm_png_bands *b) {
   free(b);
 }
 
-void cm_png_bands_counts(const cm_png_bands *b, size_t *reused,
+void cm__png_bands_counts(const cm_png_bands *b, size_t *reused,
                          size_t *compressed) {
   *reused = b ? b->reused : 0;
   *compressed = b ? b->compressed : 0;
@@ -659,11 +659,11 @@ static int cpus(void) {
   return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
-int cm_png_write(const uint32_t *pixels, int width, int height,
+int cm__png_write(const uint32_t *pixels, int width, int height,
                  const cm_scene *scene, int level, cm_png_bands *bands,
                  FILE *f, const char *path, cm_error *err) {
   int alpha = !opaque(pixels, (size_t)width * (size_t)height);
-  cm_png_bands *own = bands ? NULL : cm_png_bands_new();
+  cm_png_bands *own = bands ? NULL : cm__png_bands_new();
   cm_png_bands *b = bands ? bands : own;
   size_t zlen = 0;
   int rc = b ? banded(b, pixels, width, height, alpha, level,
@@ -686,6 +686,6 @@ int cm_png_write(const uint32_t *pixels, int width, int height,
   }
   if (rc == CM_ENOMEM)
     cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory for a PNG");
-  cm_png_bands_free(own);
+  cm__png_bands_free(own);
   return rc;
 }

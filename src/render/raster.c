@@ -44,7 +44,7 @@ static int draw_into(uint32_t *pixels, int w, int h, const cm_scene *scene,
     cairo_t *cr = cairo_create(img);
     double k = cm_scene_dpi(scene) / 72.0;
     cairo_scale(cr, k, k);
-    rc = cm_draw_cairo_items(cr, scene, first, end, err);
+    rc = cm__draw_cairo_items(cr, scene, first, end, err);
     cairo_destroy(cr);
     cairo_surface_flush(img);
   }
@@ -85,7 +85,7 @@ void cm_render_pixels_free(uint32_t *pixels) {
 /* Hatch lines closer than they are wide, than 0.05 mm, or (raster) than a
  * pixel are a grey blur and cost time in proportion to their number (1e-7
  * mm would ask for billions): refused before drawing. */
-int cm_hatches_fit(const cm_scene *scene, int raster, cm_error *err) {
+int cm__hatches_fit(const cm_scene *scene, int raster, cm_error *err) {
   double px = 72.0 / cm_scene_dpi(scene);
   double floor = raster && px > HATCH_MIN_PT ? px : HATCH_MIN_PT;
   for (size_t i = 0; i < cm_scene_count(scene); i++) {
@@ -256,7 +256,7 @@ static int starts_with_base(const cm_scene *scene, const cm_base_raster *base,
   return 1;
 }
 
-void cm_base_raster_free(cm_base_raster *base) {
+void cm__base_raster_free(cm_base_raster *base) {
   if (!base)
     return;
   cm_scene_free(base->scene);
@@ -285,7 +285,7 @@ static int draw_base(cm_base_raster *base, int *kept, cm_error *err) {
   return rc;
 }
 
-int cm_base_raster_new(cm_base_raster **out, cm_scene *first,
+int cm__base_raster_new(cm_base_raster **out, cm_scene *first,
                        const cm_scene *last, cm_error *err) {
   *out = NULL;
   size_t items = same_page(first, last) ? shared_items(first, last) : 0;
@@ -302,19 +302,19 @@ int cm_base_raster_new(cm_base_raster **out, cm_scene *first,
   if (rc == CM_OK)
     rc = draw_base(base, &kept, err);
   if (rc != CM_OK || !kept) {
-    cm_base_raster_free(base);
+    cm__base_raster_free(base);
     return rc;
   }
   *out = base;
   return CM_OK;
 }
 
-int cm_render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
+int cm__render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
                           uint32_t **pixels, int *width, int *height,
                           cm_error *err) {
   *pixels = NULL;
   int w, h;
-  int rc = cm_hatches_fit(scene, 1, err);
+  int rc = cm__hatches_fit(scene, 1, err);
   if (rc == CM_OK)
     rc = raster_size(scene, &w, &h, err);
   if (rc != CM_OK)
@@ -346,5 +346,5 @@ int cm_render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
 
 int cm_render_pixels(const cm_scene *scene, uint32_t **pixels, int *width,
                      int *height, cm_error *err) {
-  return cm_render_pixels_base(scene, NULL, pixels, width, height, err);
+  return cm__render_pixels_base(scene, NULL, pixels, width, height, err);
 }

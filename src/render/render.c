@@ -62,7 +62,7 @@ static int draw_vector(cairo_surface_t *s, const cm_scene *scene,
   int rc = surface_status(s, path, err);
   if (rc == CM_OK) {
     cairo_t *cr = cairo_create(s);
-    rc = cm_draw_cairo(cr, scene, err);
+    rc = cm__draw_cairo(cr, scene, err);
     cairo_destroy(cr);
   }
   cairo_surface_finish(s);
@@ -193,7 +193,7 @@ static int write_cairo_svg(const cm_scene *scene, FILE *f, const char *path,
     size_t head = (size_t)(gt + 1 - buf);
     fwrite(buf, 1, head, f);
     fputc('\n', f);
-    cm_svg_write_meta(f, scene, created);
+    cm__svg_write_meta(f, scene, created);
     copy_renumbered(f, buf + head, len - head);
   }
   free(buf);
@@ -204,14 +204,14 @@ static int write_png(const cm_scene *scene, FILE *f, const char *path,
                      int level, cm_frame_reuse *reuse, cm_error *err) {
   uint32_t *px;
   int w, h;
-  int rc = cm_render_pixels_base(scene, reuse ? reuse->base : NULL, &px, &w,
+  int rc = cm__render_pixels_base(scene, reuse ? reuse->base : NULL, &px, &w,
                                  &h, err);
   if (rc != CM_OK) {
     if (err && !err->file[0])
       snprintf(err->file, sizeof err->file, "%s", path);
     return rc;
   }
-  rc = cm_png_write(px, w, h, scene, level, reuse ? reuse->bands : NULL, f,
+  rc = cm__png_write(px, w, h, scene, level, reuse ? reuse->bands : NULL, f,
                     path, err);
   cm_render_pixels_free(px);
   return rc;
@@ -219,10 +219,10 @@ static int write_png(const cm_scene *scene, FILE *f, const char *path,
 
 int cm_render_file(const cm_scene *scene, const char *path,
                    const cm_render_options *opt, cm_error *err) {
-  return cm_render_file_reusing(scene, path, opt, NULL, err);
+  return cm__render_file_reusing(scene, path, opt, NULL, err);
 }
 
-int cm_render_file_reusing(const cm_scene *scene, const char *path,
+int cm__render_file_reusing(const cm_scene *scene, const char *path,
                            const cm_render_options *opt, cm_frame_reuse *reuse,
                            cm_error *err) {
   cm_format fmt;
@@ -230,16 +230,16 @@ int cm_render_file_reusing(const cm_scene *scene, const char *path,
   char created[32];
   if (rc == CM_OK)
     rc = document_date(created, scene, err);
-  if (rc == CM_OK && (rc = cm_hatches_fit(scene, fmt == CM_FORMAT_PNG, err)) != CM_OK &&
+  if (rc == CM_OK && (rc = cm__hatches_fit(scene, fmt == CM_FORMAT_PNG, err)) != CM_OK &&
       err)
     snprintf(err->file, sizeof err->file, "%s", path);
   struct stat st;
   if (rc == CM_OK && opt && opt->no_clobber && lstat(path, &st) == 0)
-    rc = cm_atomic_exists_error(path, err);
+    rc = cm__atomic_exists_error(path, err);
   if (rc != CM_OK)
     return rc;
   cm_atomic_file t;
-  if ((rc = cm_atomic_open(&t, path, err)) != CM_OK)
+  if ((rc = cm__atomic_open(&t, path, err)) != CM_OK)
     return rc;
   t.no_clobber = opt && opt->no_clobber;
   int level = opt && opt->png_level >= 1 && opt->png_level <= 9
@@ -252,6 +252,6 @@ int cm_render_file_reusing(const cm_scene *scene, const char *path,
   else if (opt && opt->svg_cairo)
     rc = write_cairo_svg(scene, t.f, path, created, err);
   else
-    rc = cm_svg_write(scene, t.f, path, opt, created, err);
-  return cm_atomic_close(&t, rc, err);
+    rc = cm__svg_write(scene, t.f, path, opt, created, err);
+  return cm__atomic_close(&t, rc, err);
 }

@@ -440,8 +440,8 @@ static void write_text_outlines(svg *s, const cm_item *it, PangoLayout *layout,
 }
 
 static void text_item(svg *s, const cm_item *it) {
-  PangoLayout *layout = cm_text_layout(s->ctx, it->text, &it->style);
-  cm_bbox box = cm_text_box(layout, it->text, &it->style, 0, 0);
+  PangoLayout *layout = cm__text_layout(s->ctx, it->text, &it->style);
+  cm_bbox box = cm__text_box(layout, it->text, &it->style, 0, 0);
   if (s->text_paths)
     write_text_outlines(s, it, layout, box);
   else
@@ -547,7 +547,7 @@ static void dublin_core(FILE *f, const cm_scene *scene, const char *created) {
         "</dc:title></cc:Agent></dc:publisher>\n</cc:Work>\n</rdf:RDF></metadata>\n", f);
 }
 
-void cm_svg_write_meta(FILE *f, const cm_scene *scene, const char *created) {
+void cm__svg_write_meta(FILE *f, const cm_scene *scene, const char *created) {
   const char *title = cm_scene_meta(scene, "Title");
   const char *source = cm_scene_meta(scene, "Source");
   if (title) {
@@ -578,7 +578,7 @@ static void header(svg *s, const char *created) {
   fputc(' ', f);
   num(f, h);
   fputs("\">\n", f);
-  cm_svg_write_meta(f, s->scene, created);
+  cm__svg_write_meta(f, s->scene, created);
 }
 
 static int write_items(svg *s) {
@@ -626,14 +626,14 @@ static void svg_free(svg *s) {
     g_object_unref(s->ctx);
 }
 
-int cm_svg_write(const cm_scene *scene, FILE *f, const char *path,
+int cm__svg_write(const cm_scene *scene, FILE *f, const char *path,
                  const cm_render_options *opt, const char *created,
                  cm_error *err) {
   svg s = {0};
   s.f = f;
   s.scene = scene;
   s.text_paths = opt && opt->svg_text_paths;
-  s.ctx = cm_text_context_new();
+  s.ctx = cm__text_context_new();
   if (s.ctx && s.text_paths)
     s.outlines = outline_context();
   if (!s.ctx || (s.text_paths && !s.outlines)) {

@@ -81,9 +81,9 @@ static cm_style *new_style(const char *name) {
   s->font_refs = (style_vec)STYLE_VEC(cm_font_ref);
   s->uses = (style_vec)STYLE_VEC(style_layer_use);
   map_defaults(&s->map);
-  s->name = style_strdup(&s->arena, name);
+  s->name = cm__style_strdup(&s->arena, name);
   const char *slash = strrchr(name, '/');
-  s->folder = style_strndup(&s->arena, name, slash ? (size_t)(slash - name) + 1 : 0);
+  s->folder = cm__style_strndup(&s->arena, name, slash ? (size_t)(slash - name) + 1 : 0);
   if (!s->name || !s->folder) {
     cm_style_free(s);
     return NULL;
@@ -113,19 +113,19 @@ static int lex_overrides(cm_style *s, const char *const *entries, size_t n,
     char label[128];
     snprintf(label, sizeof label, "%s%.*s", is_variable ? "--set " : "--",
              (int)(name_len < 64 ? name_len : 64), name);
-    style_override *o = style_vec_push(out);
+    style_override *o = cm__style_vec_push(out);
     if (!o)
       return CM_ENOMEM;
-    *o = (style_override){style_strndup(&s->arena, name, name_len),
-                          style_strdup(&s->arena, label), tokens->count, 0,
+    *o = (style_override){cm__style_strndup(&s->arena, name, name_len),
+                          cm__style_strdup(&s->arena, label), tokens->count, 0,
                           is_variable};
     style_diag od = {o->label, {NULL, 0, 0}, 0, 0, {0}};
     if (!eq) {
-      cm_error *e = style_error(&od, 0, 0, "expected NAME=VALUE, found '%s'", entries[k]);
+      cm_error *e = cm__style_error(&od, 0, 0, "expected NAME=VALUE, found '%s'", entries[k]);
       cm_error_hint(e, is_variable ? "e.g. --set aze=#9fc4e4" : "e.g. page=120mm 90mm");
     }
     const char *value = eq ? eq + 1 : "";
-    int rc = style_lex(value, strlen(value), &s->arena, &od, tokens);
+    int rc = cm__style_lex(value, strlen(value), &s->arena, &od, tokens);
     o->end = tokens->count - 1;
     for (size_t j = 0; j < od.list.count; j++) {
       od.list.items[j].line = od.list.items[j].col = 0;
@@ -142,7 +142,7 @@ static int lex_overrides(cm_style *s, const char *const *entries, size_t n,
 /* The file's tokens, then those of every override. */
 static int lex_all(cm_style *s, const char *text, size_t len, const cm_style_options *opt,
                    style_diag *d, style_vec *tokens, style_vec *ov) {
-  int rc = style_lex(text ? text : "", len, &s->arena, d, tokens);
+  int rc = cm__style_lex(text ? text : "", len, &s->arena, d, tokens);
   if (rc == CM_OK && opt)
     rc = lex_overrides(s, opt->set, opt->set_count, 1, d, tokens, ov);
   if (rc == CM_OK && opt)
@@ -170,13 +170,13 @@ int cm_style_parse_with(cm_style **out, const char *text, size_t len, const char
   style_vec tokens = STYLE_VEC(style_token), ov = STYLE_VEC(style_override);
   int rc = lex_all(s, text, len, opt, &d, &tokens, &ov);
   if (rc == CM_OK)
-    rc = style_parse_tokens(s, tokens.items, tokens.count, ov.items, ov.count, &d);
-  style_vec_free(&tokens);
-  style_vec_free(&ov);
-  style_vec_free(&s->uses);
+    rc = cm__style_parse_tokens(s, tokens.items, tokens.count, ov.items, ov.count, &d);
+  cm__style_vec_free(&tokens);
+  cm__style_vec_free(&ov);
+  cm__style_vec_free(&s->uses);
   if (rc == CM_OK && d.nomem)
     rc = CM_ENOMEM;
-  style_diag_finish(&d);
+  cm__style_diag_finish(&d);
   if (rc == CM_OK && d.list.count)
     rc = report(&d, err, all);
   else if (rc == CM_ENOMEM)
@@ -255,13 +255,13 @@ int cm_style_load_with(cm_style **out, const char *path, const cm_style_options 
 void cm_style_free(cm_style *style) {
   if (!style)
     return;
-  style_vec_free(&style->layers);
-  style_vec_free(&style->rules);
-  style_vec_free(&style->refs);
-  style_vec_free(&style->date_refs);
-  style_vec_free(&style->font_refs);
-  style_vec_free(&style->uses);
-  style_arena_free(&style->arena);
+  cm__style_vec_free(&style->layers);
+  cm__style_vec_free(&style->rules);
+  cm__style_vec_free(&style->refs);
+  cm__style_vec_free(&style->date_refs);
+  cm__style_vec_free(&style->font_refs);
+  cm__style_vec_free(&style->uses);
+  cm__style_arena_free(&style->arena);
   free(style);
 }
 
@@ -281,32 +281,32 @@ int cm_style_set_dpi(cm_style *style, double dpi) {
 size_t cm_style_layer_count(const cm_style *style) { return style->layers.count; }
 
 const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i) {
-  return i < style->layers.count ? style_vec_at(&style->layers, i) : NULL;
+  return i < style->layers.count ? cm__style_vec_at(&style->layers, i) : NULL;
 }
 
 size_t cm_style_field_ref_count(const cm_style *style) { return style->refs.count; }
 
 const cm_field_ref *cm_style_field_ref_at(const cm_style *style, size_t i) {
-  return i < style->refs.count ? style_vec_at(&style->refs, i) : NULL;
+  return i < style->refs.count ? cm__style_vec_at(&style->refs, i) : NULL;
 }
 
 size_t cm_style_date_ref_count(const cm_style *style) { return style->date_refs.count; }
 
 const cm_date_ref *cm_style_date_ref_at(const cm_style *style, size_t i) {
-  return i < style->date_refs.count ? style_vec_at(&style->date_refs, i) : NULL;
+  return i < style->date_refs.count ? cm__style_vec_at(&style->date_refs, i) : NULL;
 }
 
 size_t cm_style_font_ref_count(const cm_style *style) { return style->font_refs.count; }
 
 const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i) {
-  return i < style->font_refs.count ? style_vec_at(&style->font_refs, i) : NULL;
+  return i < style->font_refs.count ? cm__style_vec_at(&style->font_refs, i) : NULL;
 }
 
-void style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_count,
+void cm__style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_count,
                          const char *field, size_t len, int line, int col) {
-  const char *copy = style_strndup(&s->arena, field, len);
+  const char *copy = cm__style_strndup(&s->arena, field, len);
   for (size_t k = 0; k < (layer_count ? layer_count : 1); k++) {
-    cm_field_ref *ref = style_vec_push(&s->refs);
+    cm_field_ref *ref = cm__style_vec_push(&s->refs);
     if (!ref || !copy) {
       s->arena.failed = 1;
       return;
@@ -324,7 +324,7 @@ int cm_style_number(const char *s, double *out) {
   size_t n = strlen(s);
   while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
     n--;
-  return style_decimal(s, n, out);
+  return cm__style_decimal(s, n, out);
 }
 
 static int compare(const style_filter *f, const char *value, int *order) {
@@ -349,7 +349,7 @@ static int compare(const style_filter *f, const char *value, int *order) {
 }
 
 static int filter_holds(const style_filter *f, cm_attr_fn get, void *ud, const char *lang) {
-  const char *value = style_attr(get, ud, f->field, lang);
+  const char *value = cm__style_attr(get, ud, f->field, lang);
   int order;
   if (!value || compare(f, value, &order) != 0)
     return 0;
@@ -381,7 +381,7 @@ static int rule_matches(const style_rule *rule, const char *layer, cm_attr_fn ge
 
 static void apply(cm_symbolizer *out, const cm_symbolizer *given) {
   size_t n;
-  const style_prop *props = style_props(STYLE_BLOCK_RULE, &n);
+  const style_prop *props = cm__style_props(STYLE_BLOCK_RULE, &n);
   for (size_t k = 0; k < n; k++)
     if (given->set & props[k].bit)
       memcpy((char *)out + props[k].offset, (const char *)given + props[k].offset,
@@ -392,7 +392,7 @@ static void apply(cm_symbolizer *out, const cm_symbolizer *given) {
 int cm_style_rule_line(const cm_style *style, int rule) {
   if (!style || rule < 0 || (size_t)rule >= style->rules.count)
     return 0;
-  return ((const style_rule *)style_vec_at(&style->rules, (size_t)rule))->line;
+  return ((const style_rule *)cm__style_vec_at(&style->rules, (size_t)rule))->line;
 }
 
 int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get, void *ud,
@@ -402,7 +402,7 @@ int cm_style_resolve(const cm_style *style, const char *layer, cm_attr_fn get, v
     return 0;
   int matched = 0;
   for (size_t k = 0; k < style->rules.count; k++) {
-    const style_rule *rule = style_vec_at(&style->rules, k);
+    const style_rule *rule = cm__style_vec_at(&style->rules, k);
     if (rule_matches(rule, layer, get, ud, style->map.lang)) {
       apply(out, &rule->values);
       if (rule->values.set & CM_PROP_LEGEND)

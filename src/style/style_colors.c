@@ -77,7 +77,7 @@ static int compare(const void *key, const void *item) {
   return strcasecmp(key, ((const named_color *)item)->name);
 }
 
-int style_color_name(const char *name, cm_color *out) {
+int cm__style_color_name(const char *name, cm_color *out) {
   if (strcasecmp(name, "transparent") == 0) {
     *out = (cm_color){0, 0, 0, 0};
     return 0;
@@ -93,6 +93,6 @@ int style_color_name(const char *name, cm_color *out) {
   return 0;
 }
 
-const char *style_color_name_at(size_t i) {
+const char *cm__style_color_name_at(size_t i) {
   return i < sizeof names / sizeof names[0] ? names[i].name : NULL;
 }

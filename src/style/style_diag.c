@@ -12,7 +12,7 @@
  * one mistake per byte; nobody reads past the first hundred. */
 enum { MAX_MISTAKES = 100 };
 
-cm_error *style_error(style_diag *d, int line, int col, const char *fmt, ...) {
+cm_error *cm__style_error(style_diag *d, int line, int col, const char *fmt, ...) {
   cm_error e;
   cm_error_clear(&e);
   e.code = CM_ESTYLE;
@@ -40,7 +40,7 @@ static int before(const cm_error *a, const cm_error *b) {
   return a->line < b->line || (a->line == b->line && a->col < b->col);
 }
 
-void style_diag_finish(style_diag *d) {
+void cm__style_diag_finish(style_diag *d) {
   cm_error *e = d->list.items;
   /* Insertion sort: stable, and the list is short (capped). */
   for (size_t i = 1; i < d->list.count; i++) {
@@ -56,6 +56,6 @@ void style_diag_finish(style_diag *d) {
     size_t dropped = d->dropped;
     d->dropped = 0;
     d->list.count--; /* make room: the note goes last */
-    style_error(d, 0, 0, "%zu more mistakes not listed", dropped + 1);
+    cm__style_error(d, 0, 0, "%zu more mistakes not listed", dropped + 1);
   }
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *style_attr(cm_attr_fn get, void *ud, const char *field, const char *lang) {
+const char *cm__style_attr(cm_attr_fn get, void *ud, const char *field, const char *lang) {
   if (!get)
     return NULL;
   if (strcmp(field, "name") != 0)
@@ -95,7 +95,7 @@ static void put_field(output *o, const char *f, size_t n, cm_attr_fn get, void *
     return;
   memcpy(name, f, name_len);
   name[name_len] = '\0';
-  const char *value = style_attr(get, ud, name, lang);
+  const char *value = cm__style_attr(get, ud, name, lang);
   if (value)
     put(o, value, strlen(value));
 }

@@ -19,11 +19,11 @@ typedef struct style_arena {
 } style_arena;
 
 /* Zeroed memory owned by the arena; NULL when out of memory. */
-void *style_alloc(style_arena *a, size_t size);
+void *cm__style_alloc(style_arena *a, size_t size);
 /* A copy of s[0..n) with a terminating NUL, owned by the arena. */
-char *style_strndup(style_arena *a, const char *s, size_t n);
-char *style_strdup(style_arena *a, const char *s);
-void style_arena_free(style_arena *a);
+char *cm__style_strndup(style_arena *a, const char *s, size_t n);
+char *cm__style_strdup(style_arena *a, const char *s);
+void cm__style_arena_free(style_arena *a);
 
 /* A growable array of elements of one size. */
 typedef struct style_vec {
@@ -34,9 +34,9 @@ typedef struct style_vec {
 #define STYLE_VEC(type) {NULL, 0, 0, sizeof(type)}
 
 /* A new zeroed element at the end; NULL when out of memory. */
-void *style_vec_push(style_vec *v);
-void *style_vec_at(const style_vec *v, size_t i);
-void style_vec_free(style_vec *v);
+void *cm__style_vec_push(style_vec *v);
+void *cm__style_vec_at(const style_vec *v, size_t i);
+void cm__style_vec_free(style_vec *v);
 
 /* --- errors (style_diag.c) -------------------------------------------------- */
 
@@ -52,14 +52,14 @@ typedef struct style_diag {
 
 /* Record a mistake at line:col; returns it so a hint can be attached with
  * cm_error_hint. The pointer is valid until the next call. */
-cm_error *style_error(style_diag *d, int line, int col, const char *fmt, ...)
+cm_error *cm__style_error(style_diag *d, int line, int col, const char *fmt, ...)
     CM_PRINTF(4, 5);
 
 /* Order the mistakes by position (keeping the order of equal positions) and
  * note how many were dropped. */
-void style_diag_finish(style_diag *d);
+void cm__style_diag_finish(style_diag *d);
 
-/* --- tokens (style_lex.c) --------------------------------------------------- */
+/* --- tokens (cm__style_lex.c) --------------------------------------------------- */
 
 typedef enum {
   TOK_EOF,
@@ -89,15 +89,15 @@ typedef struct style_token {
 
 /* Split text into tokens (ending with TOK_EOF) appended to out, reporting
  * lexical mistakes to d. Returns 0 or CM_ENOMEM. */
-int style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
+int cm__style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
               style_vec *out);
 
 /* How a token is quoted in messages: "'12km'", "';'", "end of file". */
-const char *style_token_show(const style_token *t, char *buf, size_t size);
+const char *cm__style_token_show(const style_token *t, char *buf, size_t size);
 
 /* Parse a decimal number ("-12.5", "3e2") that fills s[0..n) exactly,
  * independent of the C locale. Returns 0 or -1. */
-int style_decimal(const char *s, size_t n, double *out);
+int cm__style_decimal(const char *s, size_t n, double *out);
 
 /* --- the parsed style (style.c) ---------------------------------------------- */
 
@@ -148,7 +148,7 @@ struct cm_style {
 };
 
 /* Note that a field is read, once per layer (once with NULL when no layer). */
-void style_add_field_ref(cm_style *s, const char *const *layers,
+void cm__style_add_field_ref(cm_style *s, const char *const *layers,
                          size_t layer_count, const char *field, size_t len,
                          int line, int col);
 
@@ -164,15 +164,15 @@ typedef struct style_override {
 
 /* Parse the tokens into s (the file's end at its first TOK_EOF), then the
  * overrides. Returns 0 or CM_ENOMEM; mistakes go to d. */
-int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
+int cm__style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
                        const style_override *ov, size_t nov, style_diag *d);
 
 /* A feature's attribute, with "name" meaning name_<lang>, else name_en,
  * else the field "name". NULL when absent or get is NULL. */
-const char *style_attr(cm_attr_fn get, void *ud, const char *field,
+const char *cm__style_attr(cm_attr_fn get, void *ud, const char *field,
                        const char *lang);
 
-/* --- properties (style_props.c) ------------------------------------------- */
+/* --- properties (cm__style_props.c) ------------------------------------------- */
 
 typedef enum { STYLE_BLOCK_MAP, STYLE_BLOCK_LAYER, STYLE_BLOCK_RULE } style_block;
 
@@ -215,13 +215,13 @@ typedef struct style_prop {
 } style_prop;
 
 /* The properties of a block, in documentation order. */
-const style_prop *style_props(style_block block, size_t *count);
+const style_prop *cm__style_props(style_block block, size_t *count);
 /* The property called name in block, or NULL. */
-const style_prop *style_prop_find(style_block block, const char *name);
+const style_prop *cm__style_prop_find(style_block block, const char *name);
 /* The colour called name ("grey", "transparent"), case-insensitive. */
-int style_color_name(const char *name, cm_color *out);
+int cm__style_color_name(const char *name, cm_color *out);
 /* The i-th colour name (for suggestions and tests), NULL past the end. */
-const char *style_color_name_at(size_t i);
+const char *cm__style_color_name_at(size_t i);
 
 /* --- values (style_value.c, style_template.c) ------------------------------ */
 
@@ -239,19 +239,19 @@ typedef struct style_value {
 
 /* Parse the value of v->prop into the block structure at base. Returns 0,
  * or -1 after reporting a mistake. Leaves v->i after what it read. */
-int style_value_parse(style_value *v, void *base);
+int cm__style_value_parse(style_value *v, void *base);
 
-const style_token *style_value_peek(const style_value *v);
-const style_token *style_value_next(style_value *v);
+const style_token *cm__style_value_peek(const style_value *v);
+const style_token *cm__style_value_next(style_value *v);
 /* 1 when only the ending token is left. */
-int style_value_done(const style_value *v);
+int cm__style_value_done(const style_value *v);
 
 /* The field name of a [field] whose '[' was just read, noted as a field
  * the style reads; its token in *out. Returns 0 or -1 after reporting. */
-int style_field_item(style_value *v, const style_token **out);
+int cm__style_field_item(style_value *v, const style_token **out);
 
 /* Parse text-name, legend and title values: [field], "text" and both
  * joined with +, into one template (see cm_style_expand). */
-int style_template_parse(style_value *v, const char **out);
+int cm__style_template_parse(style_value *v, const char **out);
 
 #endif

@@ -44,7 +44,7 @@ static int is_name_char(int c) {
 
 static style_token *emit(lexer *lx, style_tok_kind kind, size_t start,
                          int line, int col) {
-  style_token *t = style_vec_push(lx->out);
+  style_token *t = cm__style_vec_push(lx->out);
   if (!t) {
     lx->nomem = 1;
     return NULL;
@@ -70,7 +70,7 @@ static void skip_comment(lexer *lx) {
   while (lx->i < lx->n && !(at(lx, 0) == '*' && at(lx, 1) == '/'))
     advance(lx);
   if (lx->i >= lx->n) {
-    cm_error *e = style_error(lx->diag, line, col, "unterminated comment");
+    cm_error *e = cm__style_error(lx->diag, line, col, "unterminated comment");
     cm_error_hint(e, "close it with */");
     return;
   }
@@ -136,7 +136,7 @@ static char unescape(lexer *lx, int c, int col) {
   case 't': return '\t';
   case '"': case '\'': case '\\': return (char)c;
   default: {
-    cm_error *e = style_error(lx->diag, lx->line, col,
+    cm_error *e = cm__style_error(lx->diag, lx->line, col,
                               "unknown escape '\\%c' in string", c);
     cm_error_hint(e, "use \\\", \\', \\\\, \\n or \\t");
     return (char)c;
@@ -152,7 +152,7 @@ static void lex_string(lexer *lx) {
   size_t end = start + 1;
   while (end < lx->n && lx->s[end] != quote && lx->s[end] != '\n')
     end += lx->s[end] == '\\' && end + 1 < lx->n && lx->s[end + 1] != '\n' ? 2 : 1;
-  char *text = style_alloc(lx->arena, end - start);
+  char *text = cm__style_alloc(lx->arena, end - start);
   size_t len = 0;
   advance(lx);
   while (lx->i < end) {
@@ -169,7 +169,7 @@ static void lex_string(lexer *lx) {
   if (at(lx, 0) == quote) {
     advance(lx);
   } else {
-    cm_error *e = style_error(lx->diag, line, col, "unterminated string");
+    cm_error *e = cm__style_error(lx->diag, line, col, "unterminated string");
     cm_error_hint(e, "close it with %c on the same line; write \\n for a line break",
                   quote);
   }
@@ -180,11 +180,11 @@ static void lex_string(lexer *lx) {
   }
   t->text = text;
   if (!utf8_valid(text, len)) {
-    cm_error *e = style_error(lx->diag, line, col, "string is not valid UTF-8");
+    cm_error *e = cm__style_error(lx->diag, line, col, "string is not valid UTF-8");
     cm_error_hint(e, "save the style file as UTF-8");
   } else if (memchr(text, '\0', len)) {
     /* it would end the text there without a word */
-    cm_error *e = style_error(lx->diag, line, col, "string holds a NUL byte");
+    cm_error *e = cm__style_error(lx->diag, line, col, "string holds a NUL byte");
     cm_error_hint(e, "the style file is damaged or not text; remove the byte");
   }
 }
@@ -200,14 +200,14 @@ static void lex_name(lexer *lx, style_tok_kind kind) {
   while (is_name_char(at(lx, 0)))
     advance(lx);
   if (lx->i == name) {
-    cm_error *e = style_error(lx->diag, line, col, "expected a name after '%c'",
+    cm_error *e = cm__style_error(lx->diag, line, col, "expected a name after '%c'",
                               lx->s[start]);
     cm_error_hint(e, kind == TOK_AT ? "variables look like @water"
                                     : "layers look like #control, colours like #8c8c8c");
     return;
   }
   style_token *t = emit(lx, kind, start, line, col);
-  if (t && !(t->text = style_strndup(lx->arena, lx->s + name, lx->i - name)))
+  if (t && !(t->text = cm__style_strndup(lx->arena, lx->s + name, lx->i - name)))
     lx->nomem = 1;
 }
 
@@ -233,7 +233,7 @@ static void lex_date(lexer *lx, size_t len) {
   for (size_t k = 0; k < len; k++)
     advance(lx);
   style_token *t = emit(lx, TOK_DATE, start, line, col);
-  if (t && !(t->text = style_strndup(lx->arena, lx->s + start, len)))
+  if (t && !(t->text = cm__style_strndup(lx->arena, lx->s + start, len)))
     lx->nomem = 1;
 }
 
@@ -255,12 +255,12 @@ static void lex_number(lexer *lx) {
   style_token *t = emit(lx, TOK_NUMBER, start, line, col);
   if (!t)
     return;
-  if (style_decimal(lx->s + start, unit - start, &t->num) != 0) {
-    style_error(lx->diag, line, col, "'%.*s' is not a number", (int)(unit - start),
+  if (cm__style_decimal(lx->s + start, unit - start, &t->num) != 0) {
+    cm__style_error(lx->diag, line, col, "'%.*s' is not a number", (int)(unit - start),
                 lx->s + start);
     t->num = 0;
   }
-  if (!(t->unit = style_strndup(lx->arena, lx->s + unit, lx->i - unit)))
+  if (!(t->unit = cm__style_strndup(lx->arena, lx->s + unit, lx->i - unit)))
     lx->nomem = 1;
 }
 
@@ -296,11 +296,11 @@ static void lex_stray(lexer *lx) {
   size_t len = utf8_char(u, lx->n - lx->i, &cp);
   cm_error *e;
   if (len == 1 && cp > 0x20 && cp < 0x7F)
-    e = style_error(lx->diag, lx->line, lx->col, "unexpected character '%c'", (int)cp);
+    e = cm__style_error(lx->diag, lx->line, lx->col, "unexpected character '%c'", (int)cp);
   else if (len)
-    e = style_error(lx->diag, lx->line, lx->col, "unexpected character U+%04lX", cp);
+    e = cm__style_error(lx->diag, lx->line, lx->col, "unexpected character U+%04lX", cp);
   else
-    e = style_error(lx->diag, lx->line, lx->col, "bytes that are not UTF-8");
+    e = cm__style_error(lx->diag, lx->line, lx->col, "bytes that are not UTF-8");
   if (cp == 0xA0)
     cm_error_hint(e, "a non-breaking space; use a plain space");
   else if (!len)
@@ -329,7 +329,7 @@ static void lex_token(lexer *lx) {
     lex_stray(lx);
 }
 
-int style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
+int cm__style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
               style_vec *out) {
   lexer lx = {text, len, 0, 1, 1, a, d, out, 0};
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -344,7 +344,7 @@ int style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
   return lx.nomem || a->failed ? CM_ENOMEM : CM_OK;
 }
 
-const char *style_token_show(const style_token *t, char *buf, size_t size) {
+const char *cm__style_token_show(const style_token *t, char *buf, size_t size) {
   if (t->kind == TOK_EOF)
     snprintf(buf, size, "end of file");
   else if (t->kind == TOK_STRING)
@@ -357,7 +357,7 @@ const char *style_token_show(const style_token *t, char *buf, size_t size) {
 
 /* Own decimal reading, because strtod follows the C locale and a library
  * must not read "0.5" as 0 in a program that set LC_NUMERIC to German. */
-int style_decimal(const char *s, size_t n, double *out) {
+int cm__style_decimal(const char *s, size_t n, double *out) {
   size_t i = 0, digits = 0;
   int negative = 0, exponent = 0;
   double v = 0;

@@ -149,7 +149,7 @@ static const style_token *next(parser *p) {
 }
 
 static const char *show(const style_token *t, char *buf, size_t size) {
-  return style_token_show(t, buf, size);
+  return cm__style_token_show(t, buf, size);
 }
 
 static int is_word(const style_token *t, const char *word) {
@@ -157,7 +157,7 @@ static int is_word(const style_token *t, const char *word) {
 }
 
 static void *push(parser *p, style_vec *v) {
-  void *slot = style_vec_push(v);
+  void *slot = cm__style_vec_push(v);
   if (!slot)
     p->nomem = 1;
   return slot;
@@ -213,8 +213,8 @@ static void skip_statement(parser *p, int nested) {
 /* --- values and variables ---------------------------------------------------------- */
 
 static int is_property(const char *name) {
-  return style_prop_find(STYLE_BLOCK_RULE, name) || style_prop_find(STYLE_BLOCK_MAP, name) ||
-         style_prop_find(STYLE_BLOCK_LAYER, name);
+  return cm__style_prop_find(STYLE_BLOCK_RULE, name) || cm__style_prop_find(STYLE_BLOCK_MAP, name) ||
+         cm__style_prop_find(STYLE_BLOCK_LAYER, name);
 }
 
 /* Where the value starting at from ends: at ';', a brace or the end of
@@ -236,7 +236,7 @@ static size_t value_end(const parser *p, size_t from) {
 
 static variable *find_variable(const parser *p, const char *name) {
   size_t at = name_find(&p->var_names, name);
-  return at == SIZE_MAX ? NULL : style_vec_at(&p->vars, at);
+  return at == SIZE_MAX ? NULL : cm__style_vec_at(&p->vars, at);
 }
 
 /* A mistake past the number kept is only counted: a "did you mean" for it,
@@ -244,13 +244,13 @@ static variable *find_variable(const parser *p, const char *name) {
 static int kept(const parser *p, const cm_error *e) { return e != &p->diag->scratch; }
 
 static int undefined_variable(parser *p, const style_token *t) {
-  cm_error *e = style_error(p->diag, t->line, t->col, "undefined variable @%s", t->text);
+  cm_error *e = cm__style_error(p->diag, t->line, t->col, "undefined variable @%s", t->text);
   if (!kept(p, e))
     return -1;
   cm_suggest s;
   cm_suggest_init(&s, t->text);
   for (size_t k = 0; k < p->vars.count; k++)
-    cm_suggest_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
+    cm_suggest_try(&s, ((variable *)cm__style_vec_at(&p->vars, k))->name);
   if (!cm_suggest_hint(&s, e, "@"))
     cm_error_hint(e, "define it at the top of the style: @%s: value;", t->text);
   return -1;
@@ -258,7 +258,7 @@ static int undefined_variable(parser *p, const style_token *t) {
 
 static int too_large(parser *p, const style_token *at) {
   if (!p->over_budget) {
-    cm_error *e = style_error(p->diag, at->line, at->col,
+    cm_error *e = cm__style_error(p->diag, at->line, at->col,
                               "the variables of this style expand to more "
                               "than a million tokens");
     cm_error_hint(e, "a variable that uses another twice doubles it; give "
@@ -297,11 +297,11 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
     if (var->broken)
       return -1;
     if (p->depth >= MAX_DEPTH) {
-      style_error(p->diag, t->line, t->col, "variables nested more than %d deep", MAX_DEPTH);
+      cm__style_error(p->diag, t->line, t->col, "variables nested more than %d deep", MAX_DEPTH);
       return -1;
     }
     if (var->busy) {
-      cm_error *e = style_error(p->diag, t->line, t->col, "variable @%s refers back to itself",
+      cm_error *e = cm__style_error(p->diag, t->line, t->col, "variable @%s refers back to itself",
                                 t->text);
       cm_error_hint(e, "a variable's value cannot use it, directly or through other variables");
       return -1;
@@ -319,7 +319,7 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
 
 static void missing_semicolon(parser *p, const style_token *last, const char *what) {
   char shown[64];
-  cm_error *e = style_error(p->diag, last->end_line, last->end_col,
+  cm_error *e = cm__style_error(p->diag, last->end_line, last->end_col,
                             "expected ';' after value of %s, found %s", what,
                             show(peek(p), shown, sizeof shown));
   if (peek(p)->kind == TOK_LBRACE)
@@ -329,13 +329,13 @@ static void missing_semicolon(parser *p, const style_token *last, const char *wh
 static void define_variable(parser *p, const style_token *at, size_t first, size_t end) {
   variable *twin = find_variable(p, at->text);
   if (twin) {
-    cm_error *e = style_error(p->diag, at->line, at->col, "variable @%s is defined twice",
+    cm_error *e = cm__style_error(p->diag, at->line, at->col, "variable @%s is defined twice",
                               at->text);
     cm_error_hint(e, "the first definition is at %d:%d", twin->at->line, twin->at->col);
     return;
   }
   if (first == end)
-    style_error(p->diag, p->tok[end].line, p->tok[end].col, "@%s needs a value", at->text);
+    cm__style_error(p->diag, p->tok[end].line, p->tok[end].col, "@%s needs a value", at->text);
   variable *var = push(p, &p->vars);
   if (var)
     *var = (variable){at->text, at, first, end, 0, first == end};
@@ -363,7 +363,7 @@ static int override_end(parser *p, const style_override *o) {
   size_t end = value_end(p, o->first);
   if (end != o->end) {
     char shown[64];
-    style_error(p->diag, 0, 0, "unexpected %s in the value",
+    cm__style_error(p->diag, 0, 0, "unexpected %s in the value",
                 show(&p->tok[end], shown, sizeof shown));
   }
   return end == o->end ? 0 : -1;
@@ -388,7 +388,7 @@ static int reads_as(parser *p, const style_prop *prop, size_t first, size_t end)
 static const style_prop *kind_of(parser *p, const variable *var) {
   static const char *const probes[] = {"polygon-fill", "text-dx", "text-face-name"};
   for (size_t k = 0; k < sizeof probes / sizeof *probes; k++) {
-    const style_prop *prop = style_prop_find(STYLE_BLOCK_RULE, probes[k]);
+    const style_prop *prop = cm__style_prop_find(STYLE_BLOCK_RULE, probes[k]);
     if (reads_as(p, prop, var->first, var->end))
       return prop;
   }
@@ -396,17 +396,17 @@ static const style_prop *kind_of(parser *p, const variable *var) {
 }
 
 static void unknown_variable(parser *p, const style_override *o) {
-  cm_error *e = style_error(p->diag, 0, 0, "the style has no variable @%s", o->name);
+  cm_error *e = cm__style_error(p->diag, 0, 0, "the style has no variable @%s", o->name);
   cm_suggest s;
   cm_suggest_init(&s, o->name);
   for (size_t k = 0; k < p->vars.count; k++)
-    cm_suggest_try(&s, ((variable *)style_vec_at(&p->vars, k))->name);
+    cm_suggest_try(&s, ((variable *)cm__style_vec_at(&p->vars, k))->name);
   if (cm_suggest_hint(&s, e, "@"))
     return;
   char names[400] = "";
   for (size_t k = 0, n = 0; k < p->vars.count && n + 70 < sizeof names; k++)
     n += (size_t)snprintf(names + n, sizeof names - n, "%s@%.60s", k ? ", " : "",
-                          ((variable *)style_vec_at(&p->vars, k))->name);
+                          ((variable *)cm__style_vec_at(&p->vars, k))->name);
   if (names[0])
     cm_error_hint(e, "its variables are %s", names);
   else
@@ -423,7 +423,7 @@ static void wrong_kind(parser *p, const style_override *o, const variable *var,
   apply_value(p, STYLE_BLOCK_RULE, &(cm_symbolizer){0}, NULL, kind, o->first, o->end);
   cm_error why = p->diag->list.count > from ? p->diag->list.items[from] : (cm_error){0};
   p->diag->list.count = from;
-  cm_error *e = style_error(p->diag, 0, 0, "@%s is %s (%s:%d), and '%.*s' is not one",
+  cm_error *e = cm__style_error(p->diag, 0, 0, "@%s is %s (%s:%d), and '%.*s' is not one",
                             o->name, what, p->diag->file, var->at->line,
                             (int)(p->tok[o->end].src - p->tok[o->first].src),
                             p->tok[o->first].src);
@@ -439,7 +439,7 @@ static void override_variable(parser *p, const style_override *o) {
   if (!var)
     unknown_variable(p, o);
   else if (o->first == o->end)
-    style_error(p->diag, 0, 0, "@%s needs a value", o->name);
+    cm__style_error(p->diag, 0, 0, "@%s needs a value", o->name);
   else if (override_end(p, o) == 0 && kind && !reads_as(p, kind, o->first, o->end))
     wrong_kind(p, o, var, kind);
   if (var && p->diag->list.count == before) {
@@ -454,10 +454,10 @@ static void override_variable(parser *p, const style_override *o) {
 static void override_map(parser *p, const style_override *o) {
   size_t before = p->diag->list.count;
   cm_map_settings *m = &p->style->map;
-  const style_prop *prop = style_prop_find(STYLE_BLOCK_MAP, o->name);
+  const style_prop *prop = cm__style_prop_find(STYLE_BLOCK_MAP, o->name);
   double basis = fmin(cm_length_pt(m->page_width, m->dpi), cm_length_pt(m->page_height, m->dpi));
   if (!prop)
-    style_error(p->diag, 0, 0, "no Map property '%s'", o->name);
+    cm__style_error(p->diag, 0, 0, "no Map property '%s'", o->name);
   else if (override_end(p, o) == 0)
     apply_value(p, STYLE_BLOCK_MAP, m, NULL, prop, o->first, o->end);
   if (prop && prop->kind == VAL_PAGE && !m->type_basis)
@@ -485,13 +485,13 @@ static void collect_variables(parser *p) {
     if (p->ov[k].is_variable)
       override_variable(p, &p->ov[k]);
   for (size_t k = 0; k < p->vars.count; k++) {
-    variable *var = style_vec_at(&p->vars, k);
+    variable *var = cm__style_vec_at(&p->vars, k);
     style_vec scratch = STYLE_VEC(style_token);
     var->busy = 1;
     if (!var->broken && substitute(p, var->first, var->end, &scratch, NULL))
       var->broken = 1;
     var->busy = 0;
-    style_vec_free(&scratch);
+    cm__style_vec_free(&scratch);
   }
 }
 
@@ -499,7 +499,7 @@ static void collect_variables(parser *p) {
 static void variable_statement(parser *p) {
   const style_token *at = next(p);
   if (peek(p)->kind != TOK_COLON) {
-    cm_error *e = style_error(p->diag, at->line, at->col, "expected ':' after @%s",
+    cm_error *e = cm__style_error(p->diag, at->line, at->col, "expected ':' after @%s",
                               at->text);
     cm_error_hint(e, "variables are set with @name: value; and used in values");
     skip_statement(p, 0);
@@ -530,19 +530,19 @@ static const char *where(style_block block) {
 static void unknown_property(parser *p, style_block block, const style_token *name) {
   static const style_block blocks[] = {STYLE_BLOCK_RULE, STYLE_BLOCK_MAP, STYLE_BLOCK_LAYER};
   for (size_t k = 0; k < 3; k++) {
-    if (blocks[k] != block && style_prop_find(blocks[k], name->text)) {
-      style_error(p->diag, name->line, name->col, "'%s' belongs in %s, not in %s",
+    if (blocks[k] != block && cm__style_prop_find(blocks[k], name->text)) {
+      cm__style_error(p->diag, name->line, name->col, "'%s' belongs in %s, not in %s",
                   name->text, where(blocks[k]), where(block));
       return;
     }
   }
-  cm_error *e = style_error(p->diag, name->line, name->col, "unknown %sproperty '%s'",
+  cm_error *e = cm__style_error(p->diag, name->line, name->col, "unknown %sproperty '%s'",
                             block == STYLE_BLOCK_MAP     ? "Map "
                             : block == STYLE_BLOCK_LAYER ? "Layer "
                                                          : "",
                             name->text);
   size_t n;
-  const style_prop *props = style_props(block, &n);
+  const style_prop *props = cm__style_props(block, &n);
   cm_suggest s;
   cm_suggest_init(&s, name->text);
   for (size_t k = 0; k < n; k++)
@@ -561,17 +561,17 @@ static void apply_value(parser *p, style_block block, void *base, const scope *s
       stop->kind = TOK_NEXT;
     style_value v = {p->diag, p->style, prop, toks.items, toks.count, 0,
                      sc ? sc->layers : NULL, sc ? sc->layer_count : 0};
-    if (style_value_parse(&v, base) == 0) {
-      const style_token *t = style_value_peek(&v);
+    if (cm__style_value_parse(&v, base) == 0) {
+      const style_token *t = cm__style_value_peek(&v);
       char shown[64];
-      if (!style_value_done(&v))
-        style_error(p->diag, t->line, t->col, "expected ';' after value of %s, found %s",
+      if (!cm__style_value_done(&v))
+        cm__style_error(p->diag, t->line, t->col, "expected ';' after value of %s, found %s",
                     prop->name, show(t, shown, sizeof shown));
       else if (block == STYLE_BLOCK_RULE)
         ((cm_symbolizer *)base)->set |= prop->bit;
     }
   }
-  style_vec_free(&toks);
+  cm__style_vec_free(&toks);
 }
 
 /* "legend-ar": the language of a text or font property written for one
@@ -579,12 +579,12 @@ static void apply_value(parser *p, style_block block, void *base, const scope *s
 static const char *localized_lang(style_block block, const char *name,
                                   const style_prop **prop) {
   const char *dash = strrchr(name, '-');
-  const style_prop *lang = style_prop_find(STYLE_BLOCK_MAP, "lang");
+  const style_prop *lang = cm__style_prop_find(STYLE_BLOCK_MAP, "lang");
   if (!dash)
     return NULL;
   char plain[64];
   snprintf(plain, sizeof plain, "%.*s", (int)(dash - name), name);
-  const style_prop *base = style_prop_find(block, plain);
+  const style_prop *base = cm__style_prop_find(block, plain);
   if (!base || (base->kind != VAL_TEMPLATE && base->kind != VAL_STRING))
     return NULL;
   for (const style_keyword *k = lang->keywords; k->name; k++)
@@ -620,13 +620,13 @@ static int overridden(const parser *p, const style_prop *prop) {
 static void apply_localized(parser *p) {
   cm_style *s = p->style;
   for (size_t k = 0; k < p->localized.count; k++) {
-    const localized *l = style_vec_at(&p->localized, k);
+    const localized *l = cm__style_vec_at(&p->localized, k);
     if (strcmp(l->lang, s->map.lang) || (l->rule == SIZE_MAX && overridden(p, l->prop)))
       continue;
     if (l->rule == SIZE_MAX) {
       *(const char **)((char *)&s->map + l->prop->offset) = l->value;
     } else {
-      style_rule *r = style_vec_at(&s->rules, l->rule);
+      style_rule *r = cm__style_vec_at(&s->rules, l->rule);
       *(const char **)((char *)&r->values + l->prop->offset) = l->value;
       r->values.set |= l->prop->bit;
     }
@@ -648,7 +648,7 @@ static void declaration(parser *p, style_block block, void *base, const scope *s
   char shown[64];
   const style_token *name = next(p);
   if (peek(p)->kind != TOK_COLON) {
-    style_error(p->diag, peek(p)->line, peek(p)->col,
+    cm__style_error(p->diag, peek(p)->line, peek(p)->col,
                 "expected ':' after property name '%s', found %s", name->text,
                 show(peek(p), shown, sizeof shown));
     skip_declaration(p);
@@ -656,7 +656,7 @@ static void declaration(parser *p, style_block block, void *base, const scope *s
   }
   size_t first = p->i + 1, end = value_end(p, first);
   p->i = end;
-  const style_prop *prop = style_prop_find(block, name->text);
+  const style_prop *prop = cm__style_prop_find(block, name->text);
   size_t mistakes = p->diag->list.count;
   const char *lang = prop ? NULL : localized_lang(block, name->text, &prop);
   if (lang)
@@ -683,7 +683,7 @@ static void rule_statement(parser *p, const scope *parent);
 
 static void unexpected_in_block(parser *p, style_block block, const style_token *t) {
   char shown[64];
-  cm_error *e = style_error(p->diag, t->line, t->col, "expected a property name, found %s",
+  cm_error *e = cm__style_error(p->diag, t->line, t->col, "expected a property name, found %s",
                             show(t, shown, sizeof shown));
   if (t->kind == TOK_AT)
     cm_error_hint(e, "variables are defined at the top level, outside every block");
@@ -706,7 +706,7 @@ static void block_body(parser *p, style_block block, void *base, const scope *sc
     if (t->kind == TOK_EOF) {
       /* Said at the end of the file, so that what swallowed the '}' (an
        * unterminated string, say) is listed first. */
-      cm_error *e = style_error(p->diag, t->line, t->col,
+      cm_error *e = cm__style_error(p->diag, t->line, t->col,
                                 "unclosed block: the '{' at %d:%d has no matching '}'",
                                 open->line, open->col);
       cm_error_hint(e, "add '}' after the block's last declaration");
@@ -721,7 +721,7 @@ static void block_body(parser *p, style_block block, void *base, const scope *sc
       rule_statement(p, sc);
       p->depth--;
     } else if (t->kind == TOK_LBRACKET && block == STYLE_BLOCK_RULE) {
-      style_error(p->diag, t->line, t->col, "rules nested more than %d deep", MAX_DEPTH);
+      cm__style_error(p->diag, t->line, t->col, "rules nested more than %d deep", MAX_DEPTH);
       skip_statement(p, 1);
     } else {
       unexpected_in_block(p, block, t);
@@ -734,13 +734,13 @@ static void map_statement(parser *p) {
   char shown[64];
   const style_token *word = next(p), *open = peek(p);
   if (open->kind != TOK_LBRACE) {
-    style_error(p->diag, open->line, open->col, "expected '{' after Map, found %s",
+    cm__style_error(p->diag, open->line, open->col, "expected '{' after Map, found %s",
                 show(open, shown, sizeof shown));
     skip_statement(p, 0);
     return;
   }
   if (p->map) {
-    cm_error *e = style_error(p->diag, word->line, word->col, "second Map block");
+    cm_error *e = cm__style_error(p->diag, word->line, word->col, "second Map block");
     cm_error_hint(e, "the first one is at %d:%d; merge them into one", p->map->line,
                   p->map->col);
   } else {
@@ -752,14 +752,14 @@ static void map_statement(parser *p) {
 
 static const cm_style_layer *find_layer(const parser *p, const char *name) {
   size_t at = name_find(&p->layer_names, name);
-  return at == SIZE_MAX ? NULL : style_vec_at(&p->style->layers, at);
+  return at == SIZE_MAX ? NULL : cm__style_vec_at(&p->style->layers, at);
 }
 
 /* A window says how long a dated feature stays: it needs the dates. */
 static void window_without_time(parser *p, size_t from, size_t to) {
   for (size_t k = from; k < to; k++)
     if (is_word(&p->tok[k], "time-window") && p->tok[k + 1].kind == TOK_COLON) {
-      cm_error *e = style_error(p->diag, p->tok[k].line, p->tok[k].col,
+      cm_error *e = cm__style_error(p->diag, p->tok[k].line, p->tok[k].col,
                                 "time-window needs the layer's dates");
       cm_error_hint(e, "add time: date; (instants) or time: start end;");
       return;
@@ -771,7 +771,7 @@ static void layer_statement(parser *p) {
   char shown[64];
   const style_token *word = next(p), *name = peek(p);
   if (name->kind != TOK_HASH) {
-    cm_error *e = style_error(p->diag, name->line, name->col,
+    cm_error *e = cm__style_error(p->diag, name->line, name->col,
                               "expected '#name' after Layer, found %s",
                               show(name, shown, sizeof shown));
     cm_error_hint(e, "write Layer#control { file: \"control.shp\"; }");
@@ -781,7 +781,7 @@ static void layer_statement(parser *p) {
   next(p);
   const style_token *open = peek(p);
   if (open->kind != TOK_LBRACE) {
-    style_error(p->diag, open->line, open->col, "expected '{' after Layer#%s, found %s",
+    cm__style_error(p->diag, open->line, open->col, "expected '{' after Layer#%s, found %s",
                 name->text, show(open, shown, sizeof shown));
     skip_statement(p, 0);
     return;
@@ -797,18 +797,18 @@ static void layer_statement(parser *p) {
     window_without_time(p, body, p->i);
   const cm_style_layer *twin = find_layer(p, name->text);
   if (twin) {
-    cm_error *e = style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",
+    cm_error *e = cm__style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",
                               name->text);
     cm_error_hint(e, "the first Layer#%s is at %d:%d", name->text, twin->line, twin->col);
     return;
   }
   if (!layer.x != !layer.y) {
-    cm_error *e = style_error(p->diag, word->line, word->col, "Layer#%s has %s but no %s",
+    cm_error *e = cm__style_error(p->diag, word->line, word->col, "Layer#%s has %s but no %s",
                               name->text, layer.x ? "x" : "y", layer.x ? "y" : "x");
     cm_error_hint(e, "points need both coordinate fields, e.g. x: lon; y: lat;");
   }
   if (!layer.file && !file_given) {
-    cm_error *e = style_error(p->diag, word->line, word->col, "Layer#%s has no file",
+    cm_error *e = cm__style_error(p->diag, word->line, word->col, "Layer#%s has no file",
                               name->text);
     cm_error_hint(e, "add file: \"%s.shp\";", name->text);
   }
@@ -837,13 +837,13 @@ static int filter_operand(parser *p, style_token *out) {
   style_vec value = STYLE_VEC(style_token);
   int rc = substitute(p, var->first, var->end, &value, t);
   if (rc == 0 && value.count != 1) {
-    style_error(p->diag, t->line, t->col,
+    cm__style_error(p->diag, t->line, t->col,
                 "@%s must be one string, number or date to be used in a filter", t->text);
     rc = -1;
   }
   if (rc == 0)
-    *out = *(style_token *)style_vec_at(&value, 0);
-  style_vec_free(&value);
+    *out = *(style_token *)cm__style_vec_at(&value, 0);
+  cm__style_vec_free(&value);
   return rc;
 }
 
@@ -856,7 +856,7 @@ static int operand(parser *p, const style_token *op, const style_token *v, style
     f->kind = STYLE_NUMBER;
     f->number = v->num;
   } else if (v->kind == TOK_NUMBER) {
-    style_error(p->diag, v->line, v->col, "a number in a filter takes no unit, found '%.*s'",
+    cm__style_error(p->diag, v->line, v->col, "a number in a filter takes no unit, found '%.*s'",
                 (int)v->len, v->src);
     return -1;
   } else if (v->kind == TOK_DATE) {
@@ -864,11 +864,11 @@ static int operand(parser *p, const style_token *op, const style_token *v, style
     if (cm_date_parse(v->text, &f->day, NULL, NULL) != 0) {
       char why[128];
       cm_date_explain(v->text, why, sizeof why);
-      style_error(p->diag, v->line, v->col, "'%s' is not a date: %s", v->text, why);
+      cm__style_error(p->diag, v->line, v->col, "'%s' is not a date: %s", v->text, why);
       return -1;
     }
   } else {
-    cm_error *e = style_error(p->diag, v->line, v->col,
+    cm_error *e = cm__style_error(p->diag, v->line, v->col,
                               "expected a quoted string, a number or a date after '%.*s', "
                               "found %s",
                               (int)op->len, op->src, show(v, shown, sizeof shown));
@@ -885,13 +885,13 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
   next(p); /* '[' */
   const style_token *field = next(p);
   if (field->kind != TOK_IDENT) {
-    style_error(p->diag, field->line, field->col, "expected a field name after '[', found %s",
+    cm__style_error(p->diag, field->line, field->col, "expected a field name after '[', found %s",
                 show(field, shown, sizeof shown));
     return -1;
   }
   const style_token *op = next(p);
   if (!comparison(op->kind)) {
-    cm_error *e = style_error(p->diag, op->line, op->col,
+    cm_error *e = cm__style_error(p->diag, op->line, op->col,
                               "expected = != < <= > or >= after [%s, found %s", field->text,
                               show(op, shown, sizeof shown));
     cm_error_hint(e, "a filter compares a field with a value, e.g. [rank <= 2]");
@@ -903,7 +903,7 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
     return -1;
   const style_token *close = next(p);
   if (close->kind != TOK_RBRACKET) {
-    style_error(p->diag, close->line, close->col,
+    cm__style_error(p->diag, close->line, close->col,
                 "expected ']' to close the filter on %s, found %s", field->text,
                 show(close, shown, sizeof shown));
     return -1;
@@ -912,7 +912,7 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
   if (!slot)
     return -1;
   *slot = f;
-  style_add_field_ref(p->style, layers, nlayers, field->text, strlen(field->text),
+  cm__style_add_field_ref(p->style, layers, nlayers, field->text, strlen(field->text),
                       field->line, field->col);
   for (size_t k = 0; f.kind == STYLE_DATE && k < nlayers; k++) {
     cm_date_ref *ref = push(p, &p->style->date_refs);
@@ -925,7 +925,7 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
 static style_filter *join_filters(parser *p, const style_selector *parent,
                                   const style_vec *own) {
   size_t n = (parent ? parent->filter_count : 0) + own->count;
-  style_filter *all = style_alloc(&p->style->arena, (n ? n : 1) * sizeof *all);
+  style_filter *all = cm__style_alloc(&p->style->arena, (n ? n : 1) * sizeof *all);
   if (!all)
     return NULL;
   size_t k = 0;
@@ -942,7 +942,7 @@ static int selector(parser *p, const scope *parent, style_vec *out) {
   if (!parent) {
     layer = next(p);
     if (layer->kind != TOK_HASH) {
-      cm_error *e = style_error(p->diag, layer->line, layer->col,
+      cm_error *e = cm__style_error(p->diag, layer->line, layer->col,
                                 "expected a layer (#name) in the selector, found %s",
                                 show(layer, shown, sizeof shown));
       cm_error_hint(e, "a rule starts with a layer, e.g. #control[holder = \"ARM\"]");
@@ -953,7 +953,7 @@ static int selector(parser *p, const scope *parent, style_vec *out) {
       *use = (style_layer_use){layer->text, "layer", layer->line, layer->col};
   } else if (peek(p)->kind != TOK_LBRACKET) {
     const style_token *t = peek(p);
-    cm_error *e = style_error(p->diag, t->line, t->col,
+    cm_error *e = cm__style_error(p->diag, t->line, t->col,
                               "expected a filter like [kind = \"city\"], found %s",
                               show(t, shown, sizeof shown));
     cm_error_hint(e, "a nested rule can only add filters to its parent's layer");
@@ -975,7 +975,7 @@ static int selector(parser *p, const scope *parent, style_vec *out) {
     *sel = (style_selector){up ? up->layer : layer->text, filters,
                             (up ? up->filter_count : 0) + own.count};
   }
-  style_vec_free(&own);
+  cm__style_vec_free(&own);
   return rc;
 }
 
@@ -988,7 +988,7 @@ static int selector_list(parser *p, const scope *parent, style_vec *out) {
     if (t->kind == TOK_LBRACE)
       return 0;
     if (t->kind != TOK_COMMA) {
-      cm_error *e = style_error(p->diag, t->line, t->col,
+      cm_error *e = cm__style_error(p->diag, t->line, t->col,
                                 "expected '{' or ',' after the selector, found %s",
                                 show(t, shown, sizeof shown));
       if (t->kind == TOK_HASH)
@@ -1001,10 +1001,10 @@ static int selector_list(parser *p, const scope *parent, style_vec *out) {
 
 /* The distinct layers of a rule's selectors, for its field references. */
 static const char **rule_layers(parser *p, const style_vec *sels, size_t *count) {
-  const char **layers = style_alloc(&p->style->arena, sels->count * sizeof *layers + 1);
+  const char **layers = cm__style_alloc(&p->style->arena, sels->count * sizeof *layers + 1);
   *count = 0;
   for (size_t k = 0; layers && k < sels->count; k++) {
-    const char *name = ((style_selector *)style_vec_at(sels, k))->layer;
+    const char *name = ((style_selector *)cm__style_vec_at(sels, k))->layer;
     size_t j = 0;
     while (j < *count && strcmp(layers[j], name) != 0)
       j++;
@@ -1018,23 +1018,23 @@ static const char **rule_layers(parser *p, const style_vec *sels, size_t *count)
 static void rule_statement(parser *p, const scope *parent) {
   style_vec sels = STYLE_VEC(style_selector);
   if (selector_list(p, parent, &sels)) {
-    style_vec_free(&sels);
+    cm__style_vec_free(&sels);
     skip_statement(p, parent != NULL);
     return;
   }
   const style_token *open = next(p);
-  style_selector *kept = style_alloc(&p->style->arena, sels.count * sizeof *kept);
+  style_selector *kept = cm__style_alloc(&p->style->arena, sels.count * sizeof *kept);
   size_t rule_index = p->style->rules.count;
   style_rule *rule = push(p, &p->style->rules);
   scope sc = {kept, sels.count, NULL, 0};
   sc.layers = rule_layers(p, &sels, &sc.layer_count);
   if (!kept || !rule || !sc.layers) {
     p->nomem = 1;
-    style_vec_free(&sels);
+    cm__style_vec_free(&sels);
     return;
   }
   memcpy(kept, sels.items, sels.count * sizeof *kept);
-  style_vec_free(&sels);
+  cm__style_vec_free(&sels);
   rule->selectors = kept;
   rule->selector_count = sc.selector_count;
   /* Nested rules are appended while the body is read, so the rule may
@@ -1045,7 +1045,7 @@ static void rule_statement(parser *p, const scope *parent) {
   p->rule = rule_index;
   block_body(p, STYLE_BLOCK_RULE, &values, &sc, open);
   p->rule = outer;
-  style_rule *done = style_vec_at(&p->style->rules, rule_index);
+  style_rule *done = cm__style_vec_at(&p->style->rules, rule_index);
   done->values = values;
   done->line = open->line;
 }
@@ -1056,11 +1056,11 @@ static void stray_word(parser *p) {
   const style_token *t = peek(p);
   cm_error *e;
   if (p->tok[p->i + 1].kind == TOK_COLON && is_property(t->text)) {
-    e = style_error(p->diag, t->line, t->col, "property '%s' outside every block",
+    e = cm__style_error(p->diag, t->line, t->col, "property '%s' outside every block",
                     t->text);
     cm_error_hint(e, "put it inside the Map block, a Layer block or a rule like #layer { ... }");
   } else {
-    e = style_error(p->diag, t->line, t->col, "unexpected '%s'", t->text);
+    e = cm__style_error(p->diag, t->line, t->col, "unexpected '%s'", t->text);
     cm_suggest s;
     cm_suggest_init(&s, t->text);
     cm_suggest_try(&s, "Map");
@@ -1089,16 +1089,16 @@ static void statement(parser *p) {
       stray_word(p);
     return;
   case TOK_RBRACE:
-    style_error(p->diag, t->line, t->col, "unexpected '}': no block is open");
+    cm__style_error(p->diag, t->line, t->col, "unexpected '}': no block is open");
     next(p);
     return;
   case TOK_LBRACKET:
-    e = style_error(p->diag, t->line, t->col, "a rule must start with a layer");
+    e = cm__style_error(p->diag, t->line, t->col, "a rule must start with a layer");
     cm_error_hint(e, "write #layer[...] { ... }, e.g. #control[holder = \"ARM\"]");
     skip_statement(p, 0);
     return;
   default:
-    e = style_error(p->diag, t->line, t->col, "unexpected %s", show(t, shown, sizeof shown));
+    e = cm__style_error(p->diag, t->line, t->col, "unexpected %s", show(t, shown, sizeof shown));
     cm_error_hint(e, "a style holds @variables, one Map block, Layer#name blocks "
                      "and rules like #layer { ... }");
     skip_statement(p, 0);
@@ -1110,17 +1110,17 @@ static void statement(parser *p) {
 static void check_layer_uses(parser *p) {
   const cm_style *s = p->style;
   for (size_t k = 0; k < s->uses.count; k++) {
-    const style_layer_use *use = style_vec_at(&s->uses, k);
+    const style_layer_use *use = cm__style_vec_at(&s->uses, k);
     if (find_layer(p, use->name))
       continue;
-    cm_error *e = style_error(p->diag, use->line, use->col, "unknown %s '%s'", use->what,
+    cm_error *e = cm__style_error(p->diag, use->line, use->col, "unknown %s '%s'", use->what,
                               use->name);
     if (!kept(p, e))
       continue;
     cm_suggest sp;
     cm_suggest_init(&sp, use->name);
     for (size_t j = 0; j < s->layers.count; j++)
-      cm_suggest_try(&sp, ((const cm_style_layer *)style_vec_at(&s->layers, j))->name);
+      cm_suggest_try(&sp, ((const cm_style_layer *)cm__style_vec_at(&s->layers, j))->name);
     if (!cm_suggest_hint(&sp, e, ""))
       cm_error_hint(e, "define it with Layer#%s { file: \"...\"; }", use->name);
   }
@@ -1129,13 +1129,13 @@ static void check_layer_uses(parser *p) {
 /* An empty file is a wrong file (a path mix-up, an unsaved editor), not a
  * style that asks for a blank page. */
 static void empty_style(parser *p) {
-  cm_error *e = style_error(p->diag, 1, 1,
+  cm_error *e = cm__style_error(p->diag, 1, 1,
                             "the style is empty: no Map block, Layer block or rule");
   cm_error_hint(e, "start with a layer and a rule, e.g. Layer#control { file: "
                    "\"control.shp\"; } #control { polygon-fill: grey; }");
 }
 
-int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
+int cm__style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
                        const style_override *ov, size_t nov, style_diag *d) {
   parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0, 0, 0,
               {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, ov, nov, SIZE_MAX,
@@ -1154,8 +1154,8 @@ int style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
   if (s->map.title && !s->map.title[0])
     s->map.title = NULL;
   check_layer_uses(&p);
-  style_vec_free(&p.vars);
-  style_vec_free(&p.localized);
+  cm__style_vec_free(&p.vars);
+  cm__style_vec_free(&p.localized);
   name_index_free(&p.var_names);
   name_index_free(&p.layer_names);
   return p.nomem || s->arena.failed ? CM_ENOMEM : CM_OK;

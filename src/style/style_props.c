@@ -184,7 +184,7 @@ static const style_prop rule_props[] = {
     {.name = "key", .kind = VAL_TEMPLATE, IN_RULE(key), .bit = CM_PROP_KEY},
 };
 
-const style_prop *style_props(style_block block, size_t *count) {
+const style_prop *cm__style_props(style_block block, size_t *count) {
   switch (block) {
   case STYLE_BLOCK_MAP:
     *count = sizeof map_props / sizeof map_props[0];
@@ -199,9 +199,9 @@ const style_prop *style_props(style_block block, size_t *count) {
   return rule_props;
 }
 
-const style_prop *style_prop_find(style_block block, const char *name) {
+const style_prop *cm__style_prop_find(style_block block, const char *name) {
   size_t n;
-  const style_prop *p = style_props(block, &n);
+  const style_prop *p = cm__style_props(block, &n);
   for (size_t i = 0; i < n; i++)
     if (strcmp(p[i].name, name) == 0)
       return &p[i];

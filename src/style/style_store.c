@@ -16,7 +16,7 @@ struct style_chunk {
   max_align_t data[];
 };
 
-void *style_alloc(style_arena *a, size_t size) {
+void *cm__style_alloc(style_arena *a, size_t size) {
   size_t align = sizeof(max_align_t);
   if (size > SIZE_MAX / 2) {
     a->failed = 1;
@@ -42,18 +42,18 @@ void *style_alloc(style_arena *a, size_t size) {
   return p;
 }
 
-char *style_strndup(style_arena *a, const char *s, size_t n) {
-  char *copy = style_alloc(a, n + 1);
+char *cm__style_strndup(style_arena *a, const char *s, size_t n) {
+  char *copy = cm__style_alloc(a, n + 1);
   if (copy && n)
     memcpy(copy, s, n);
   return copy;
 }
 
-char *style_strdup(style_arena *a, const char *s) {
-  return style_strndup(a, s, strlen(s));
+char *cm__style_strdup(style_arena *a, const char *s) {
+  return cm__style_strndup(a, s, strlen(s));
 }
 
-void style_arena_free(style_arena *a) {
+void cm__style_arena_free(style_arena *a) {
   style_chunk *c = a->head;
   while (c) {
     style_chunk *next = c->next;
@@ -63,7 +63,7 @@ void style_arena_free(style_arena *a) {
   a->head = NULL;
 }
 
-void *style_vec_push(style_vec *v) {
+void *cm__style_vec_push(style_vec *v) {
   if (cm__grow(&v->items, &v->cap, v->count + 1, v->size) != CM_OK)
     return NULL;
   char *slot = (char *)v->items + v->count * v->size;
@@ -72,11 +72,11 @@ void *style_vec_push(style_vec *v) {
   return slot;
 }
 
-void *style_vec_at(const style_vec *v, size_t i) {
+void *cm__style_vec_at(const style_vec *v, size_t i) {
   return (char *)v->items + i * v->size;
 }
 
-void style_vec_free(style_vec *v) {
+void cm__style_vec_free(style_vec *v) {
   free(v->items);
   v->items = NULL;
   v->count = v->cap = 0;

@@ -55,7 +55,7 @@ static int check_date_format(style_value *v, const style_token *t, size_t at, si
     if (fmt[k] != '%')
       continue;
     if (k + 1 == n || !strchr("deBbmY%", fmt[k + 1])) {
-      cm_error *e = style_error(v->diag, t->line, column_of(t, at + k),
+      cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at + k),
                                 "unknown date format '%.*s' in {date:...}",
                                 k + 1 == n ? 1 : 2, fmt + k);
       cm_error_hint(e, "use %%d, %%e, %%m, %%B, %%b, %%Y or %%%%");
@@ -72,7 +72,7 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
   const char *s = t->text + at + 1;
   size_t n = strcspn(s, "{}"), name = strcspn(s, ":}");
   if (s[n] != '}') {
-    cm_error *e = style_error(v->diag, t->line, column_of(t, at),
+    cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at),
                               "unclosed '{' in a template");
     cm_error_hint(e, "close it with '}', or write '{{' for a literal brace");
     return -1;
@@ -81,7 +81,7 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
     if (!is_field_char((unsigned char)s[k]))
       name = 0;
   if (name == 0) {
-    cm_error *e = style_error(v->diag, t->line, column_of(t, at),
+    cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at),
                               "'{%.*s}' does not name a field", (int)n, s);
     cm_error_hint(e, "write {field} or {date}; field names are letters, digits and '_'; "
                      "'{{' is a literal brace");
@@ -89,14 +89,14 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
   }
   int is_date = name == 4 && memcmp(s, "date", 4) == 0;
   if (name < n && !is_date) {
-    style_error(v->diag, t->line, column_of(t, at), "only {date} takes a format, not {%.*s}",
+    cm__style_error(v->diag, t->line, column_of(t, at), "only {date} takes a format, not {%.*s}",
                 (int)name, s);
     return -1;
   }
   if (name < n && check_date_format(v, t, at + 1 + name + 1, n - name - 1))
     return -1;
   if (!is_date)
-    style_add_field_ref(v->style, v->layers, v->layer_count, s, name, t->line,
+    cm__style_add_field_ref(v->style, v->layers, v->layer_count, s, name, t->line,
                         column_of(t, at + 1));
   *end = at + 1 + n + 1;
   return 0;
@@ -109,7 +109,7 @@ static int check_string(style_value *v, const style_token *t) {
     if ((s[i] == '{' && s[i + 1] == '{') || (s[i] == '}' && s[i + 1] == '}')) {
       i += 2;
     } else if (s[i] == '}') {
-      cm_error *e = style_error(v->diag, t->line, column_of(t, i),
+      cm_error *e = cm__style_error(v->diag, t->line, column_of(t, i),
                                 "single '}' in a template");
       cm_error_hint(e, "write '}}' for a literal brace");
       return -1;
@@ -123,21 +123,21 @@ static int check_string(style_value *v, const style_token *t) {
   return 0;
 }
 
-int style_field_item(style_value *v, const style_token **out) {
+int cm__style_field_item(style_value *v, const style_token **out) {
   char shown[64];
-  const style_token *name = style_value_next(v);
+  const style_token *name = cm__style_value_next(v);
   if (name->kind != TOK_IDENT) {
-    style_error(v->diag, name->line, name->col, "expected a field name after '[', found %s",
-                style_token_show(name, shown, sizeof shown));
+    cm__style_error(v->diag, name->line, name->col, "expected a field name after '[', found %s",
+                cm__style_token_show(name, shown, sizeof shown));
     return -1;
   }
-  const style_token *close = style_value_next(v);
+  const style_token *close = cm__style_value_next(v);
   if (close->kind != TOK_RBRACKET) {
-    style_error(v->diag, close->line, close->col, "expected ']' after [%s, found %s",
-                name->text, style_token_show(close, shown, sizeof shown));
+    cm__style_error(v->diag, close->line, close->col, "expected ']' after [%s, found %s",
+                name->text, cm__style_token_show(close, shown, sizeof shown));
     return -1;
   }
-  style_add_field_ref(v->style, v->layers, v->layer_count, name->text,
+  cm__style_add_field_ref(v->style, v->layers, v->layer_count, name->text,
                       strlen(name->text), name->line, name->col);
   *out = name;
   return 0;
@@ -146,7 +146,7 @@ int style_field_item(style_value *v, const style_token **out) {
 /* [field] */
 static int field_item(style_value *v, text *out) {
   const style_token *name;
-  if (style_field_item(v, &name))
+  if (cm__style_field_item(v, &name))
     return -1;
   put(out, "{", 1);
   put(out, name->text, strlen(name->text));
@@ -158,13 +158,13 @@ static int item_error(style_value *v, const style_token *t, int after_plus) {
   char shown[64];
   cm_error *e;
   if (after_plus)
-    e = style_error(v->diag, t->line, t->col,
+    e = cm__style_error(v->diag, t->line, t->col,
                     "expected [field] or a quoted string after '+', found %s",
-                    style_token_show(t, shown, sizeof shown));
+                    cm__style_token_show(t, shown, sizeof shown));
   else
-    e = style_error(v->diag, t->line, t->col,
+    e = cm__style_error(v->diag, t->line, t->col,
                     "%s takes [field], a quoted string, or several joined with +, found %s",
-                    v->prop->name, style_token_show(t, shown, sizeof shown));
+                    v->prop->name, cm__style_token_show(t, shown, sizeof shown));
   if (t->kind == TOK_IDENT)
     cm_error_hint(e, "write [%s] for a field or \"%s\" for text", t->text, t->text);
   else if (t->kind == TOK_NEXT)
@@ -172,11 +172,11 @@ static int item_error(style_value *v, const style_token *t, int after_plus) {
   return -1;
 }
 
-int style_template_parse(style_value *v, const char **out) {
+int cm__style_template_parse(style_value *v, const char **out) {
   text t = {NULL, 0, 0, 0};
   int rc = 0, after_plus = 0;
   for (;;) {
-    const style_token *item = style_value_next(v);
+    const style_token *item = cm__style_value_next(v);
     if (item->kind == TOK_STRING) {
       rc = check_string(v, item);
       put(&t, item->text, strlen(item->text));
@@ -185,13 +185,13 @@ int style_template_parse(style_value *v, const char **out) {
     } else {
       rc = item_error(v, item, after_plus);
     }
-    if (rc || style_value_done(v) || style_value_peek(v)->kind != TOK_PLUS)
+    if (rc || cm__style_value_done(v) || cm__style_value_peek(v)->kind != TOK_PLUS)
       break;
-    style_value_next(v);
+    cm__style_value_next(v);
     after_plus = 1;
   }
   if (rc == 0) {
-    *out = style_strndup(&v->style->arena, t.s ? t.s : "", t.len);
+    *out = cm__style_strndup(&v->style->arena, t.s ? t.s : "", t.len);
     if (t.failed)
       v->style->arena.failed = 1;
   }

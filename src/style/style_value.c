@@ -8,19 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
-const style_token *style_value_peek(const style_value *v) { return &v->tok[v->i]; }
+const style_token *cm__style_value_peek(const style_value *v) { return &v->tok[v->i]; }
 
-const style_token *style_value_next(style_value *v) {
+const style_token *cm__style_value_next(style_value *v) {
   const style_token *t = &v->tok[v->i];
   if (v->i + 1 < v->count)
     v->i++;
   return t;
 }
 
-int style_value_done(const style_value *v) { return v->i + 1 >= v->count; }
+int cm__style_value_done(const style_value *v) { return v->i + 1 >= v->count; }
 
-static const style_token *peek(const style_value *v) { return style_value_peek(v); }
-static const style_token *next(style_value *v) { return style_value_next(v); }
+static const style_token *peek(const style_value *v) { return cm__style_value_peek(v); }
+static const style_token *next(style_value *v) { return cm__style_value_next(v); }
 
 static int is_word(const style_token *t, const char *word) {
   return (t->kind == TOK_IDENT || t->kind == TOK_STRING) && strcmp(t->text, word) == 0;
@@ -30,8 +30,8 @@ static int is_word(const style_token *t, const char *word) {
 static cm_error *complain(style_value *v, const style_token *t, const char *label,
                           const char *what) {
   char shown[64];
-  cm_error *e = style_error(v->diag, t->line, t->col, "%s takes %s, found %s", label,
-                            what, style_token_show(t, shown, sizeof shown));
+  cm_error *e = cm__style_error(v->diag, t->line, t->col, "%s takes %s, found %s", label,
+                            what, cm__style_token_show(t, shown, sizeof shown));
   if (t->kind == TOK_NEXT)
     cm_error_hint(e, "is a ';' missing before it?");
   return e;
@@ -50,7 +50,7 @@ static int plain_number(style_value *v, const char *label, double *out) {
   if (t->kind != TOK_NUMBER)
     return wrong(v, t, label, "a number");
   if (t->unit[0]) {
-    cm_error *e = style_error(v->diag, t->line, t->col,
+    cm_error *e = cm__style_error(v->diag, t->line, t->col,
                               "%s takes a plain number, found '%.*s'", label,
                               (int)t->len, t->src);
     cm_error_hint(e, "leave out '%s'", t->unit);
@@ -67,7 +67,7 @@ static int number_within(style_value *v, const char *label, double lo, double hi
   if (plain_number(v, label, &x))
     return -1;
   if (x < lo || x > hi) {
-    style_error(v->diag, t->line, t->col, "%s must be between %g and %g, found %.*s",
+    cm__style_error(v->diag, t->line, t->col, "%s must be between %g and %g, found %.*s",
                 label, lo, hi, (int)t->len, t->src);
     return -1;
   }
@@ -84,7 +84,7 @@ static const struct {
 enum { UNIT_COUNT = sizeof units / sizeof units[0] };
 
 static int unknown_unit(style_value *v, const style_token *t, const char *label) {
-  cm_error *e = style_error(v->diag, t->line, t->col, "unknown unit '%s' in '%.*s' for %s",
+  cm_error *e = cm__style_error(v->diag, t->line, t->col, "unknown unit '%s' in '%.*s' for %s",
                             t->unit, (int)t->len, t->src, label);
   cm_suggest s;
   cm_suggest_init(&s, t->unit);
@@ -105,7 +105,7 @@ static int length(style_value *v, const char *label, int any_sign, cm_length *ou
   if (k == UNIT_COUNT)
     return unknown_unit(v, t, label);
   if (!any_sign && t->num < 0) {
-    style_error(v->diag, t->line, t->col, "%s cannot be negative, found '%.*s'", label,
+    cm__style_error(v->diag, t->line, t->col, "%s cannot be negative, found '%.*s'", label,
                 (int)t->len, t->src);
     return -1;
   }
@@ -126,7 +126,7 @@ static int symbol_length(style_value *v, const char *label, int any_sign,
   if (length(v, label, any_sign, out))
     return -1;
   if (fabs(cm_length_pt(*out, 96)) > SYMBOL_MAX_MM * 72 / 25.4) {
-    style_error(v->diag, t->line, t->col, "%s of '%.*s' is more than %dmm",
+    cm__style_error(v->diag, t->line, t->col, "%s of '%.*s' is more than %dmm",
                 label, (int)t->len, t->src, SYMBOL_MAX_MM);
     return -1;
   }
@@ -138,7 +138,7 @@ static int positive_length(style_value *v, const char *label, cm_length *out) {
   if (length(v, label, 0, out))
     return -1;
   if (out->value <= 0) {
-    style_error(v->diag, t->line, t->col, "%s must be more than 0", label);
+    cm__style_error(v->diag, t->line, t->col, "%s must be more than 0", label);
     return -1;
   }
   return 0;
@@ -165,14 +165,14 @@ static int call_open(style_value *v, const style_token *fn, size_t want,
     }
   }
   if (k + 1 >= v->count) {
-    cm_error *e = style_error(v->diag, open->line, open->col,
+    cm_error *e = cm__style_error(v->diag, open->line, open->col,
                               "'(' after %s has no matching ')'", fn->text);
     cm_error_hint(e, "write %s(%s)", fn->text, signature);
     return -1;
   }
   size_t found = k == v->i ? 0 : commas + 1;
   if (found != want) {
-    style_error(v->diag, fn->line, fn->col, "%s() takes %zu values (%s), found %zu",
+    cm__style_error(v->diag, fn->line, fn->col, "%s() takes %zu values (%s), found %zu",
                 fn->text, want, signature, found);
     return -1;
   }
@@ -185,15 +185,15 @@ static int call_next(style_value *v, const style_token *fn, int last) {
   if (t->kind == (last ? TOK_RPAREN : TOK_COMMA))
     return 0;
   char shown[64];
-  style_error(v->diag, t->line, t->col, "expected '%c' %s %s(), found %s",
+  cm__style_error(v->diag, t->line, t->col, "expected '%c' %s %s(), found %s",
               last ? ')' : ',', last ? "to close" : "between the values of", fn->text,
-              style_token_show(t, shown, sizeof shown));
+              cm__style_token_show(t, shown, sizeof shown));
   return -1;
 }
 
 static int unknown_function(style_value *v, const style_token *fn, const char *label,
                             const char *const *known, size_t count) {
-  cm_error *e = style_error(v->diag, fn->line, fn->col, "unknown function '%s' for %s",
+  cm_error *e = cm__style_error(v->diag, fn->line, fn->col, "unknown function '%s' for %s",
                             fn->text, label);
   cm_suggest s;
   cm_suggest_init(&s, fn->text);
@@ -228,7 +228,7 @@ static int hex_color(style_value *v, const style_token *t, cm_color *out) {
   for (size_t k = 0; ok && k < n; k++)
     ok = hex_digit((unsigned char)h[k]) >= 0;
   if (!ok) {
-    cm_error *e = style_error(v->diag, t->line, t->col, "'#%s' is not a colour", h);
+    cm_error *e = cm__style_error(v->diag, t->line, t->col, "'#%s' is not a colour", h);
     cm_error_hint(e, "write #rgb, #rrggbb or #rrggbbaa with hexadecimal digits");
     return -1;
   }
@@ -259,13 +259,13 @@ static int rgb_call(style_value *v, const style_token *fn, cm_color *out) {
 }
 
 static int named_color(style_value *v, const style_token *t, cm_color *out) {
-  if (style_color_name(t->text, out) == 0)
+  if (cm__style_color_name(t->text, out) == 0)
     return 0;
-  cm_error *e = style_error(v->diag, t->line, t->col, "unknown colour '%s'", t->text);
+  cm_error *e = cm__style_error(v->diag, t->line, t->col, "unknown colour '%s'", t->text);
   cm_suggest s;
   cm_suggest_init(&s, t->text);
-  for (size_t k = 0; style_color_name_at(k); k++)
-    cm_suggest_try(&s, style_color_name_at(k));
+  for (size_t k = 0; cm__style_color_name_at(k); k++)
+    cm_suggest_try(&s, cm__style_color_name_at(k));
   cm_suggest_try(&s, "transparent");
   if (!cm_suggest_hint(&s, e, ""))
     cm_error_hint(e, "use a CSS colour name, #rrggbb or rgb(r, g, b)");
@@ -314,7 +314,7 @@ static const style_keyword *keyword(style_value *v, const char *label,
   for (size_t k = 0; kw[k].name; k++)
     if (strcmp(kw[k].name, t->text) == 0)
       return &kw[k];
-  cm_error *e = style_error(v->diag, t->line, t->col, "unknown %s '%s'", label, t->text);
+  cm_error *e = cm__style_error(v->diag, t->line, t->col, "unknown %s '%s'", label, t->text);
   cm_suggest s;
   cm_suggest_init(&s, t->text);
   for (size_t k = 0; kw[k].name; k++)
@@ -335,7 +335,7 @@ static int string(style_value *v, const char *label, const char **out) {
     return -1;
   }
   if (!t->text[0]) {
-    style_error(v->diag, t->line, t->col, "%s is empty", label);
+    cm__style_error(v->diag, t->line, t->col, "%s is empty", label);
     return -1;
   }
   *out = t->text;
@@ -353,7 +353,7 @@ static int layer_file(style_value *v, cm_style_layer *layer) {
     return 0;
   }
   size_t n = strlen(folder), m = strlen(file);
-  char *path = style_alloc(&v->style->arena, n + m + 1);
+  char *path = cm__style_alloc(&v->style->arena, n + m + 1);
   if (path) {
     memcpy(path, folder, n);
     memcpy(path + n, file, m);
@@ -368,7 +368,7 @@ static int line_width(style_value *v, cm_symbolizer *out) {
   if (peek(v)->kind == TOK_LBRACKET) {
     next(v);
     const style_token *name;
-    if (style_field_item(v, &name))
+    if (cm__style_field_item(v, &name))
       return -1;
     out->line_width = (cm_length){1, CM_UNIT_PT};
     out->line_width_field = name->text;
@@ -382,7 +382,7 @@ static int line_width(style_value *v, cm_symbolizer *out) {
 static int time_fields(style_value *v, cm_style_layer *layer) {
   const char *names[2] = {NULL, NULL};
   for (int k = 0; k < 2; k++) {
-    if (k == 1 && style_value_done(v))
+    if (k == 1 && cm__style_value_done(v))
       break;
     const style_token *t = next(v);
     if (t->kind != TOK_IDENT && t->kind != TOK_STRING)
@@ -402,14 +402,14 @@ static int time_window(style_value *v, cm_time_window *out) {
     return wrong(v, t, "time-window", "a duration (e.g. 30d, 3m or 1y)");
   const char *u = t->unit;
   if (!u[0] || u[1] || !strchr("dmy", u[0])) {
-    cm_error *e = style_error(v->diag, t->line, t->col,
+    cm_error *e = cm__style_error(v->diag, t->line, t->col,
                               "unknown unit '%s' in '%.*s' for time-window", u,
                               (int)t->len, t->src);
     cm_error_hint(e, "use d (days), m (months) or y (years), e.g. 30d");
     return -1;
   }
   if (t->num < 0 || t->num != (double)(int)t->num || t->num > 100000) {
-    cm_error *e = style_error(v->diag, t->line, t->col,
+    cm_error *e = cm__style_error(v->diag, t->line, t->col,
                               "time-window takes a whole number of %s from 0, found '%.*s'",
                               u[0] == 'd' ? "days" : u[0] == 'm' ? "months" : "years",
                               (int)t->len, t->src);
@@ -435,8 +435,8 @@ static int field_name(style_value *v, const char *label, const char **out) {
 static int four_numbers(style_value *v, const char *label, double out[4]) {
   for (int k = 0; k < 4; k++) {
     const style_token *t = peek(v);
-    if (t->kind != TOK_NUMBER && k > 0 && (style_value_done(v) || t->kind == TOK_IDENT)) {
-      style_error(v->diag, t->line, t->col,
+    if (t->kind != TOK_NUMBER && k > 0 && (cm__style_value_done(v) || t->kind == TOK_IDENT)) {
+      cm__style_error(v->diag, t->line, t->col,
                   "%s takes 4 numbers (west south east north), found %d", label, k);
       return -1;
     }
@@ -458,7 +458,7 @@ static int check_box(style_value *v, const style_token *at, const char *label,
     problem = "longitudes must be within -180..180 and latitudes within -90..90";
   if (!problem)
     return 0;
-  cm_error *e = style_error(v->diag, at->line, at->col, "%s %g %g %g %g: %s", label,
+  cm_error *e = cm__style_error(v->diag, at->line, at->col, "%s %g %g %g %g: %s", label,
                             b[0], b[1], b[2], b[3], problem);
   cm_error_hint(e, lonlat ? "the order is west south east north, in degrees"
                           : "the order is west south east north, in map units");
@@ -471,10 +471,10 @@ static int extent(style_value *v, cm_map_settings *m) {
   int projected = 0;
   if (four_numbers(v, "extent", b))
     return -1;
-  if (!style_value_done(v) && peek(v)->kind == TOK_IDENT) {
+  if (!cm__style_value_done(v) && peek(v)->kind == TOK_IDENT) {
     const style_token *t = next(v);
     if (strcmp(t->text, "projected") != 0) {
-      cm_error *e = style_error(v->diag, t->line, t->col,
+      cm_error *e = cm__style_error(v->diag, t->line, t->col,
                                 "unknown word '%s' after the extent", t->text);
       cm_suggest s;
       cm_suggest_init(&s, t->text);
@@ -521,10 +521,10 @@ static int inset(style_value *v, const style_prop *p, cm_map_settings *m) {
   if (string(v, "inset layer", &layer) || four_numbers(v, "inset", b) ||
       check_box(v, name, "inset", b, 1))
     return -1;
-  if (!style_value_done(v)) {
+  if (!cm__style_value_done(v)) {
     const style_token *at = peek(v);
     if (is_word(at, "none")) {
-      cm_error *e = style_error(v->diag, at->line, at->col, "the inset needs a corner, not none");
+      cm_error *e = cm__style_error(v->diag, at->line, at->col, "the inset needs a corner, not none");
       cm_error_hint(e, "write inset: none; for no inset");
       return -1;
     }
@@ -533,7 +533,7 @@ static int inset(style_value *v, const style_prop *p, cm_map_settings *m) {
       return -1;
     corner = (cm_corner)kw->value;
   }
-  style_layer_use *use = style_vec_push(&v->style->uses);
+  style_layer_use *use = cm__style_vec_push(&v->style->uses);
   if (!use) {
     v->style->arena.failed = 1;
     return -1;
@@ -555,21 +555,21 @@ static int dashes(style_value *v, cm_symbolizer *s) {
     s->line_dash_count = 0;
     return 0;
   }
-  while (!style_value_done(v)) {
+  while (!cm__style_value_done(v)) {
     const style_token *t = peek(v);
     if (n == CM_MAX_DASHES) {
-      style_error(v->diag, t->line, t->col, "line-dasharray takes at most %d lengths",
+      cm__style_error(v->diag, t->line, t->col, "line-dasharray takes at most %d lengths",
                   CM_MAX_DASHES);
       return -1;
     }
     if (length(v, "line-dasharray", 0, &d[n]))
       return -1;
     any |= d[n++].value > 0;
-    if (peek(v)->kind == TOK_COMMA && (next(v), style_value_done(v)))
+    if (peek(v)->kind == TOK_COMMA && (next(v), cm__style_value_done(v)))
       return wrong(v, peek(v), "line-dasharray", "a length after ','");
   }
   if (!any) {
-    cm_error *e = style_error(v->diag, v->tok[0].line, v->tok[0].col,
+    cm_error *e = cm__style_error(v->diag, v->tok[0].line, v->tok[0].col,
                               "line-dasharray needs a length above 0");
     cm_error_hint(e, "write none for a solid line");
     return -1;
@@ -584,7 +584,7 @@ static int dashes(style_value *v, cm_symbolizer *s) {
  * spacing) grows without bound: 1e-7 mm would ask for billions. A spacing
  * in px must be a pixel at least; a raster output also refuses a spacing
  * under one of its own pixels, and every output one under 0.05 mm at the
- * dpi it is drawn at (cm_hatches_fit, raster.c). */
+ * dpi it is drawn at (cm__hatches_fit, raster.c). */
 #define HATCH_MIN_MM 0.05
 
 static const char *unit_name(cm_unit u) {
@@ -598,7 +598,7 @@ static int hatch_spacing(style_value *v, const style_token *at,
   double spacing = cm_length_pt(p->spacing, 96), width = cm_length_pt(p->width, 96);
   double floor_pt = HATCH_MIN_MM * 72 / 25.4;
   if (spacing < width) {
-    cm_error *e = style_error(v->diag, at->line, at->col,
+    cm_error *e = cm__style_error(v->diag, at->line, at->col,
                               "hatch spacing %g%s is less than the line width "
                               "%g%s: the lines would fill the polygon solid",
                               p->spacing.value, unit_name(p->spacing.unit),
@@ -608,7 +608,7 @@ static int hatch_spacing(style_value *v, const style_token *at,
     return -1;
   }
   if (p->spacing.unit != CM_UNIT_PX && spacing < floor_pt) {
-    cm_error *e = style_error(v->diag, at->line, at->col,
+    cm_error *e = cm__style_error(v->diag, at->line, at->col,
                               "hatch spacing %g%s is finer than %gmm, which "
                               "no screen or printer shows as lines",
                               p->spacing.value, unit_name(p->spacing.unit),
@@ -617,7 +617,7 @@ static int hatch_spacing(style_value *v, const style_token *at,
     return -1;
   }
   if (p->spacing.unit == CM_UNIT_PX && p->spacing.value < 1) {
-    cm_error *e = style_error(v->diag, at->line, at->col,
+    cm_error *e = cm__style_error(v->diag, at->line, at->col,
                               "hatch spacing %gpx is finer than one pixel",
                               p->spacing.value);
     cm_error_hint(e, "hatches are usually 1mm to 3mm apart; a spacing in px "
@@ -698,7 +698,7 @@ static int simple_value(style_value *v, const style_prop *p, char *dest) {
   case VAL_STRING: rc = string(v, p->name, &u.text); size = sizeof u.text; break;
   case VAL_FIELD: rc = field_name(v, p->name, &u.text); size = sizeof u.text; break;
   case VAL_TEMPLATE:
-    rc = style_template_parse(v, &u.text);
+    rc = cm__style_template_parse(v, &u.text);
     size = sizeof u.text;
     break;
   default: return -1;
@@ -708,11 +708,11 @@ static int simple_value(style_value *v, const style_prop *p, char *dest) {
   return rc;
 }
 
-int style_value_parse(style_value *v, void *base) {
+int cm__style_value_parse(style_value *v, void *base) {
   const style_prop *p = v->prop;
-  if (style_value_done(v)) {
+  if (cm__style_value_done(v)) {
     const style_token *t = peek(v);
-    style_error(v->diag, t->line, t->col, "%s needs a value", p->name);
+    cm__style_error(v->diag, t->line, t->col, "%s needs a value", p->name);
     return -1;
   }
   switch (p->kind) {

@@ -184,7 +184,7 @@ static font_choice *current_choice(void) {
   return c;
 }
 
-void cm_text_want_font(const char *font) {
+void cm__text_want_font(const char *font) {
   PangoFontDescription *fd =
       pango_font_description_from_string(font ? font : "Noto Sans");
   const char *families = pango_font_description_get_family(fd);
@@ -308,7 +308,7 @@ static PangoFontMap *chosen_map(void) {
   return m->chosen ? m->chosen : all_fonts_map();
 }
 
-PangoContext *cm_text_context_on(PangoFontMap *map) {
+PangoContext *cm__text_context_on(PangoFontMap *map) {
   if (!map)
     return NULL;
   PangoContext *ctx = pango_font_map_create_context(map);
@@ -326,8 +326,8 @@ PangoContext *cm_text_context_on(PangoFontMap *map) {
   return ctx;
 }
 
-PangoContext *cm_text_context_new(void) {
-  return cm_text_context_on(chosen_map());
+PangoContext *cm__text_context_new(void) {
+  return cm__text_context_on(chosen_map());
 }
 
 /* ctx's twin on all fonts, made on first use and set to the same cairo
@@ -338,7 +338,7 @@ static PangoContext *twin(PangoContext *ctx) {
   PangoContext *all = g_object_get_data(G_OBJECT(ctx), "cm-all");
   if (all)
     return all;
-  all = cm_text_context_on(all_fonts_map());
+  all = cm__text_context_on(all_fonts_map());
   if (!all)
     return NULL;
   cairo_t *cr = g_object_get_data(G_OBJECT(ctx), "cm-cairo");
@@ -348,7 +348,7 @@ static PangoContext *twin(PangoContext *ctx) {
   return all;
 }
 
-void cm_text_context_update(PangoContext *ctx, cairo_t *cr) {
+void cm__text_context_update(PangoContext *ctx, cairo_t *cr) {
   pango_cairo_update_context(cr, ctx);
   g_object_set_data(G_OBJECT(ctx), "cm-cairo", cr);
   PangoContext *all = g_object_get_data(G_OBJECT(ctx), "cm-all");
@@ -382,7 +382,7 @@ static int covered(const font_choice *c, const char *families, const char *text)
 }
 
 /* The direction of the first strong character (Unicode rule P2). */
-int cm_text_is_rtl(const char *text) {
+int cm__text_is_rtl(const char *text) {
   for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
     FriBidiCharType t = fribidi_get_bidi_type(g_utf8_get_char(p));
     if (FRIBIDI_IS_STRONG(t))
@@ -423,7 +423,7 @@ static PangoContext *on_all_fonts(PangoContext *ctx) {
   return all ? all : ctx;
 }
 
-PangoLayout *cm_text_layout(PangoContext *ctx, const char *text,
+PangoLayout *cm__text_layout(PangoContext *ctx, const char *text,
                             const cm_text_style *st) {
   const char *font = st->font ? st->font : "Noto Sans";
   font_choice *c = g_object_get_data(G_OBJECT(pango_context_get_font_map(ctx)),
@@ -435,7 +435,7 @@ PangoLayout *cm_text_layout(PangoContext *ctx, const char *text,
              covered(c, pango_font_description_get_family(fd), text);
   pango_font_description_free(fd);
   if (!fits) {
-    cm_text_want_font(font); /* for the maps made from now on */
+    cm__text_want_font(font); /* for the maps made from now on */
     return layout_on(on_all_fonts(ctx), text, st);
   }
   PangoLayout *layout = layout_on(ctx, text, st);
@@ -447,14 +447,14 @@ PangoLayout *cm_text_layout(PangoContext *ctx, const char *text,
   return layout_on(on_all_fonts(ctx), text, st);
 }
 
-cm_bbox cm_text_box(PangoLayout *layout, const char *text,
+cm_bbox cm__text_box(PangoLayout *layout, const char *text,
                     const cm_text_style *st, double x, double y) {
   PangoRectangle logical;
   pango_layout_get_extents(layout, NULL, &logical);
   /* A wrapped text's lines are aligned inside the whole wrap width. */
   double w = st->wrap > 0 ? st->wrap : (double)logical.width / PANGO_SCALE;
   double h = (double)logical.height / PANGO_SCALE;
-  int rtl = cm_text_is_rtl(text);
+  int rtl = cm__text_is_rtl(text);
   /* START means where reading starts: the right edge for Arabic. */
   double left;
   if (st->halign == CM_ALIGN_CENTER)
@@ -469,9 +469,9 @@ cm_bbox cm_text_box(PangoLayout *layout, const char *text,
   return (cm_bbox){left, top, left + w, top + h};
 }
 
-void cm_text_size(PangoContext *ctx, const char *text,
+void cm__text_size(PangoContext *ctx, const char *text,
                   const cm_text_style *st, double *w, double *h) {
-  PangoLayout *layout = cm_text_layout(ctx, text, st);
+  PangoLayout *layout = cm__text_layout(ctx, text, st);
   PangoRectangle logical;
   pango_layout_get_extents(layout, NULL, &logical);
   *w = (double)logical.width / PANGO_SCALE;

@@ -88,7 +88,7 @@ static int folder_error(const char *path, int why, cm_error *err) {
   return CM_EIO;
 }
 
-int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err) {
+int cm__atomic_open(cm_atomic_file *t, const char *path, cm_error *err) {
   t->path = path;
   t->f = NULL;
   t->slot = -1;
@@ -131,7 +131,7 @@ int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err) {
   return CM_OK;
 }
 
-int cm_atomic_exists_error(const char *path, cm_error *err) {
+int cm__atomic_exists_error(const char *path, cm_error *err) {
   cm_error_set(err, CM_EIO, path, 0, 0, "exists, and is not to be replaced");
   cm_error_hint(err, "remove it, or write to another name");
   return CM_EIO;
@@ -146,14 +146,14 @@ static int put_in_place(cm_atomic_file *t, cm_error *err) {
                : cm_error_set(err, CM_EIO, t->path, 0, 0, "cannot write: %s",
                               strerror(errno));
   if (link(t->tmp, t->path) != 0)
-    return errno == EEXIST ? cm_atomic_exists_error(t->path, err)
+    return errno == EEXIST ? cm__atomic_exists_error(t->path, err)
                            : cm_error_set(err, CM_EIO, t->path, 0, 0,
                                           "cannot write: %s", strerror(errno));
   unlink(t->tmp);
   return CM_OK;
 }
 
-int cm_atomic_close(cm_atomic_file *t, int rc, cm_error *err) {
+int cm__atomic_close(cm_atomic_file *t, int rc, cm_error *err) {
   if (!t->f)
     return rc;
   /* No fsync: the rename makes the file appear whole or not at all to
@@ -236,7 +236,7 @@ static size_t sweep_folder(const char *const *paths, const char **sorted,
   return removed;
 }
 
-size_t cm_atomic_sweep(const char *const *paths, size_t n) {
+size_t cm__atomic_sweep(const char *const *paths, size_t n) {
   const char **sorted = malloc((n ? n : 1) * sizeof *sorted);
   if (!sorted)
     return 0;

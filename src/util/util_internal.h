@@ -29,19 +29,19 @@ typedef struct cm_atomic_file {
 
 /* Create the temporary file for path; 0 or CM_EIO with a message that
  * names a missing or unwritable folder. */
-int cm_atomic_open(cm_atomic_file *t, const char *path, cm_error *err);
+int cm__atomic_open(cm_atomic_file *t, const char *path, cm_error *err);
 
 /* Close; when rc is 0 and every write succeeded, rename into place (with
  * no_clobber set, link it there only if nothing is), else remove the
  * temporary file. Returns rc, or CM_EIO for a failed write. */
-int cm_atomic_close(cm_atomic_file *t, int rc, cm_error *err);
+int cm__atomic_close(cm_atomic_file *t, int rc, cm_error *err);
 
 /* The error for a target that exists and must not be replaced. */
-int cm_atomic_exists_error(const char *path, cm_error *err);
+int cm__atomic_exists_error(const char *path, cm_error *err);
 
 /* Remove the temporary files that runs killed before they could clean up
  * left beside any of the n targets: ".NAME.tmpPID-..." for a target NAME
  * whose process PID is gone. Returns how many were removed. */
-size_t cm_atomic_sweep(const char *const *paths, size_t n);
+size_t cm__atomic_sweep(const char *const *paths, size_t n);
 
 #endif

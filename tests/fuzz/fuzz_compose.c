@@ -34,7 +34,7 @@ static void compose_check_scene(const cm_scene *scene) {
     } else if (it->kind == CM_ITEM_TEXT) {
       if (!isfinite(it->x) || !isfinite(it->y))
         FUZZ_FAIL("item %zu: text '%s' has no finite place", i, it->text);
-      if (!cm_utf8_valid(it->text, strlen(it->text)))
+      if (!cm__utf8_valid(it->text, strlen(it->text)))
         FUZZ_FAIL("item %zu: text is not UTF-8", i);
     }
   }

@@ -55,7 +55,7 @@ static void date_check_format(cm_day d, const char *fmt, const char *lang,
   if (cm_date_format(full, need + 1, d, fmt, lang, digits) != need ||
       strlen(full) != need)
     FUZZ_FAIL("format '%s' gives two lengths", fmt ? fmt : "(long)");
-  int utf8 = cm_utf8_valid(full, need);
+  int utf8 = cm__utf8_valid(full, need);
   for (size_t size = 1; size <= need && size < 40; size++) {
     char *cut = malloc(size);
     if (!cut)
@@ -63,7 +63,7 @@ static void date_check_format(cm_day d, const char *fmt, const char *lang,
     cm_date_format(cut, size, d, fmt, lang, digits);
     size_t n = strlen(cut);
     if (n >= size || memcmp(cut, full, n) != 0 ||
-        (utf8 && !cm_utf8_valid(cut, n)))
+        (utf8 && !cm__utf8_valid(cut, n)))
       FUZZ_FAIL("format '%s' into %zu bytes gives '%s'", fmt, size, cut);
     free(cut);
   }

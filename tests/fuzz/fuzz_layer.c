@@ -109,7 +109,7 @@ static void layer_check_value(const cm_layer *l, size_t i, size_t f) {
   if (!v)
     FUZZ_FAIL("feature %zu, field %zu: no value", i, f);
   size_t n = strlen(v);
-  if (!cm_utf8_valid(v, n))
+  if (!cm__utf8_valid(v, n))
     FUZZ_FAIL("feature %zu, field %zu: not UTF-8", i, f);
   if (n && (v[0] == ' ' || v[n - 1] == ' '))
     FUZZ_FAIL("feature %zu, field %zu: blanks kept", i, f);
@@ -136,7 +136,7 @@ static void layer_check_value(const cm_layer *l, size_t i, size_t f) {
 static void layer_check_fields(const cm_layer *l) {
   for (size_t f = 0; f < cm_layer_field_count(l); f++) {
     const char *name = cm_layer_field_name(l, f);
-    if (!name || !cm_utf8_valid(name, strlen(name)))
+    if (!name || !cm__utf8_valid(name, strlen(name)))
       FUZZ_FAIL("field %zu: no name, or not UTF-8", f);
     int at = cm_layer_field_index(l, name);
     if (at < 0 || (size_t)at > f)

@@ -50,7 +50,7 @@ static void style_check_expand(const char *tmpl, const cm_map_settings *m) {
                       m->digits, day) != need ||
       strlen(full) != need)
     FUZZ_FAIL("expanding '%s' gives two lengths", tmpl);
-  int utf8 = cm_utf8_valid(full, strlen(full));
+  int utf8 = cm__utf8_valid(full, strlen(full));
   for (size_t size = 1; size <= need && size < 24; size++) {
     char *cut = malloc(size);
     if (!cut)
@@ -58,7 +58,7 @@ static void style_check_expand(const char *tmpl, const cm_map_settings *m) {
     cm_style_expand(cut, size, tmpl, style_feature, NULL, m->lang, m->digits,
                     day);
     size_t n = strlen(cut);
-    if (n >= size || memcmp(cut, full, n) != 0 || (utf8 && !cm_utf8_valid(cut, n)))
+    if (n >= size || memcmp(cut, full, n) != 0 || (utf8 && !cm__utf8_valid(cut, n)))
       FUZZ_FAIL("expanding '%s' into %zu bytes gives '%s'", tmpl, size, cut);
     free(cut);
   }

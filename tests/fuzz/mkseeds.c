@@ -105,7 +105,7 @@ static int write_dict(const char *path) {
                                 STYLE_BLOCK_RULE};
   for (int b = 0; b < 3; b++) {
     size_t n;
-    const style_prop *props = style_props(blocks[b], &n);
+    const style_prop *props = cm__style_props(blocks[b], &n);
     for (size_t i = 0; i < n; i++) {
       dict_word(f, props[i].name);
       for (const style_keyword *k = props[i].keywords; k && k->name; k++)
@@ -113,7 +113,7 @@ static int write_dict(const char *path) {
     }
   }
   const char *color;
-  for (size_t i = 0; (color = style_color_name_at(i)); i++)
+  for (size_t i = 0; (color = cm__style_color_name_at(i)); i++)
     dict_word(f, color);
   return fclose(f);
 }
