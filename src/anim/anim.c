@@ -113,9 +113,9 @@ static int start_encoder(cm_anim *a, int width, int height, cm_error *err) {
   a->height = height;
   if (a->format == CM_ANIM_GIF)
     return cm__gif_start(&a->gif, a->out.f, width, height, centiseconds(a->delay_ms),
-                     centiseconds(a->hold_ms), a->path, err);
+                         centiseconds(a->hold_ms), a->path, err);
   return cm__webp_start(&a->webp, a->out.f, width, height, a->delay_ms, a->hold_ms,
-                    a->path, err);
+                        a->path, err);
 }
 
 int cm_anim_takes_scenes(const cm_anim *a) { return a->format == CM_ANIM_HTML; }

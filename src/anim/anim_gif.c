@@ -64,7 +64,7 @@ static int put_loop(gif_writer *g) {
 }
 
 int cm__gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
-              int hold_cs, const char *path, cm_error *err) {
+                  int hold_cs, const char *path, cm_error *err) {
   *out = NULL;
   if (width > GIF_MAX_SIDE || height > GIF_MAX_SIDE)
     return cm_error_set(err, CM_EUSAGE, path, 0, 0,

@@ -97,7 +97,7 @@ static size_t intern(html_writer *h, const char *s, size_t n) {
 }
 
 int cm__html_start(html_writer **out, FILE *f, int delay_ms, const char *path,
-               cm_error *err) {
+                   cm_error *err) {
   html_writer *h = calloc(1, sizeof *h);
   if (!h)
     return cm_error_set(err, CM_ENOMEM, path, 0, 0, "out of memory");

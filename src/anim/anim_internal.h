@@ -49,7 +49,7 @@ typedef struct webp_writer webp_writer;
  * frame's duration and hold_cs the last one's, in hundredths of a second.
  * *out is the caller's, ended by cm__gif_finish or cm__gif_free. */
 int cm__gif_start(gif_writer **out, FILE *f, int width, int height, int delay_cs,
-              int hold_cs, const char *path, cm_error *err);
+                  int hold_cs, const char *path, cm_error *err);
 int cm__gif_add(gif_writer *g, const uint32_t *pixels, cm_error *err);
 /* Write the last frame and the trailer; frees g. */
 int cm__gif_finish(gif_writer *g, cm_error *err);
@@ -57,7 +57,7 @@ void cm__gif_free(gif_writer *g);
 
 /* The same for a lossless WebP; durations in milliseconds. */
 int cm__webp_start(webp_writer **out, FILE *f, int width, int height,
-               int delay_ms, int hold_ms, const char *path, cm_error *err);
+                   int delay_ms, int hold_ms, const char *path, cm_error *err);
 int cm__webp_add(webp_writer *w, const uint32_t *pixels, cm_error *err);
 int cm__webp_finish(webp_writer *w, cm_error *err);
 void cm__webp_free(webp_writer *w);
@@ -66,7 +66,7 @@ void cm__webp_free(webp_writer *w);
  * cm__html_finish writes the page; delay_ms is the pace of its play button. */
 typedef struct html_writer html_writer;
 int cm__html_start(html_writer **out, FILE *f, int delay_ms, const char *path,
-               cm_error *err);
+                   cm_error *err);
 int cm__html_add(html_writer *h, const cm_scene *scene, cm_error *err);
 /* Write the page; frees h. */
 int cm__html_finish(html_writer *h, cm_error *err);

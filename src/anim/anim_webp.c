@@ -49,7 +49,7 @@ static int setup(webp_writer *w, int width, int height) {
 }
 
 int cm__webp_start(webp_writer **out, FILE *f, int width, int height,
-               int delay_ms, int hold_ms, const char *path, cm_error *err) {
+                   int delay_ms, int hold_ms, const char *path, cm_error *err) {
   *out = NULL;
   if (width > WEBP_MAX_DIMENSION || height > WEBP_MAX_DIMENSION)
     return cm_error_set(err, CM_EUSAGE, path, 0, 0,

@@ -47,7 +47,7 @@ static void add_ready(anim_runner *r) {
     cm_scene_free(d.scene);
     pthread_mutex_lock(&p->lock);
     cm__batch_pool_finish_locked(p, f, rc == CM_OK ? CM_FRAME_WRITTEN : CM_FRAME_FAILED,
-                             &err);
+                                 &err);
     p->added++;
     pthread_cond_broadcast(&p->moved);
   }
@@ -70,7 +70,7 @@ static int draw(anim_runner *r, cm_frame *f, drawn *d, cm_error *err) {
   }
   if (rc == CM_OK)
     rc = cm__render_pixels_base(scene, p->batch->base, &d->pixels, &d->width,
-                               &d->height, err);
+                                &d->height, err);
   cm_scene_free(scene);
   return rc;
 }
@@ -102,7 +102,7 @@ static int keep_error(cm_batch *b, const cm_error *err) {
 }
 
 int cm__batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
-                        cm_batch_progress_fn progress, void *ud) {
+                            cm_batch_progress_fn progress, void *ud) {
   cm_error err;
   cm_error_clear(&err);
   free(b->anim_error);

@@ -258,7 +258,7 @@ int cm_batch_dates(cm_day **dates, const cm_map *map, const cm_batch_spec *spec,
 }
 
 int cm__batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
-                size_t *unchanged, cm_error *err) {
+                    size_t *unchanged, cm_error *err) {
   *unchanged = 0;
   if (spec->mode == CM_BATCH_DATES)
     return listed_dates(out, spec, err);

@@ -91,22 +91,22 @@ void cm__batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event);
  * progress function: cm__batch_pool_finish takes the lock, the _locked form
  * is for a caller that holds it. */
 void cm__batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
-                       const cm_error *err);
+                           const cm_error *err);
 void cm__batch_pool_finish_locked(batch_pool *p, cm_frame *f,
-                              cm_frame_status status, const cm_error *err);
+                                  cm_frame_status status, const cm_error *err);
 
 /* How many frames failed. */
 int cm__batch_failed(const cm_batch *b);
 
 /* cm_batch_run for a batch whose frames go into one animation. */
 int cm__batch_run_animation(cm_batch *b, const cm_map *map, int jobs,
-                        cm_batch_progress_fn progress, void *ud);
+                            cm_batch_progress_fn progress, void *ud);
 
 void cm__wanted_free(wanted_list *list);
 
 /* The dates spec asks for, between its from and to, in frame order;
  * *unchanged counts change dates left out. */
 int cm__batch_dates(wanted_list *out, const cm_map *map, const cm_batch_spec *spec,
-                size_t *unchanged, cm_error *err);
+                    size_t *unchanged, cm_error *err);
 
 #endif

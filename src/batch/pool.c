@@ -37,7 +37,7 @@ void cm__batch_pool_tell(batch_pool *p, cm_frame *f, cm_batch_event event) {
 }
 
 void cm__batch_pool_finish_locked(batch_pool *p, cm_frame *f,
-                              cm_frame_status status, const cm_error *err) {
+                                  cm_frame_status status, const cm_error *err) {
   cm_error *kept = NULL;
   if (status == CM_FRAME_FAILED && (kept = malloc(sizeof *kept)))
     *kept = *err;
@@ -53,7 +53,7 @@ void cm__batch_pool_finish_locked(batch_pool *p, cm_frame *f,
 }
 
 void cm__batch_pool_finish(batch_pool *p, cm_frame *f, cm_frame_status status,
-                       const cm_error *err) {
+                           const cm_error *err) {
   pthread_mutex_lock(&p->lock);
   cm__batch_pool_finish_locked(p, f, status, err);
   pthread_mutex_unlock(&p->lock);

@@ -174,7 +174,7 @@ double cm__arrow_half_width(const cm_arrow *a, double w) {
 }
 
 int cm__draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
-                  const cm_arrow *a, int place) {
+                   const cm_arrow *a, int place) {
   int rc = CM_OK;
   for (size_t i = 0; i < g->nparts && rc == CM_OK; i++) {
     size_t n = cm_geom_part_size(g, i);

@@ -137,8 +137,8 @@ void cm__audit_legend(composer *c) {
       if (!grey && !entries_alike(x, y, 0))
         continue;
       cm__compose_finding(c, "legend entries '%s' (%s:%d) and '%s' (%s:%d) look alike%s",
-                         x->text, style, rule_line(c, x), y->text, style,
-                         rule_line(c, y), grey ? " in grey" : "");
+                          x->text, style, rule_line(c, x), y->text, style,
+                          rule_line(c, y), grey ? " in grey" : "");
     }
 }
 
@@ -187,7 +187,7 @@ static void markers_under(composer *c) {
     for (int f = 0; f < c->nfurn; f++)
       if (overlaps(c->furn[f], c->marks[m].box))
         cm__compose_finding(c, "the %s covers the marker of '%s'", c->furn_name[f],
-                           c->marks[m].name);
+                            c->marks[m].name);
   }
 }
 
@@ -196,7 +196,7 @@ static void small_text(composer *c) {
     const cm_item *it = cm_scene_item(c->scene, i);
     if (it->kind == CM_ITEM_TEXT && it->style.size < 5 - 1e-9)
       cm__compose_finding(c, "text '%s' is %.1f pt, under 5 pt at print size",
-                         it->text, it->style.size);
+                          it->text, it->style.size);
   }
 }
 

@@ -321,7 +321,7 @@ int cm__compose_copy_legend(composer *c, const cm_legend_entry *from) {
 }
 
 int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
-                            const cm_paint *paint) {
+                             const cm_paint *paint) {
   cm_legend_entry *e;
   int rc = new_entry(c, text, &e);
   if (rc != CM_OK || !e)
@@ -715,7 +715,7 @@ static void want_fonts(const cm_style *style, const cm_map_settings *ms) {
 }
 
 int cm__composer_init(composer *c, const cm_map *map,
-                     const cm_compose_options *opt, cm_error *err) {
+                      const cm_compose_options *opt, cm_error *err) {
   memset(c, 0, sizeof *c);
   c->map = map;
   c->ms = cm_style_map(cm_map_style(map));

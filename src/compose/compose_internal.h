@@ -128,7 +128,7 @@ typedef struct composer {
  * beside the frame, or auto), after what that slot already holds: pieces
  * in one slot stack inwards (placement.c). */
 cm_point cm__corner_box(composer *c, cm_corner corner, double w, double h,
-                       const char *name);
+                        const char *name);
 
 /* Length of segment a-b inside box. */
 double cm__segment_length_in(cm_point a, cm_point b, cm_bbox box);
@@ -199,7 +199,7 @@ int cm__is_arrow(const cm_arrow *a);
  * g is in the map's page points and goes into the frame being drawn (see
  * cm__compose_place); else it is where it is drawn. 0 or CM_ENOMEM. */
 int cm__draw_arrow(composer *c, const cm_geom *g, const cm_paint *stroke,
-                  const cm_arrow *a, int place);
+                   const cm_arrow *a, int place);
 
 /* The paint of a point feature's marker (compose.c). */
 void cm__marker_paint(const composer *c, const cm_symbolizer *s, cm_paint *p);
@@ -211,7 +211,7 @@ int cm__key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g)
 /* Note a feature of the key; its marker, at g's first point, is drawn
  * with its number by cm__draw_key. */
 int cm__key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
-                const cm_geom *g, size_t layer, size_t feature);
+                 const cm_geom *g, size_t layer, size_t feature);
 
 /* Number the noted features by date and draw their markers with their
  * numbers, on the map under the furniture (key.c). */
@@ -248,11 +248,11 @@ int cm__draw_changes(composer *c);
 
 /* Remember a legend class drawn with paint (compose.c). */
 int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
-                            const cm_paint *paint);
+                             const cm_paint *paint);
 
 /* A composer for map and opt, with no scene yet; 0 or CM_ENOMEM. */
 int cm__composer_init(composer *c, const cm_map *map,
-                     const cm_compose_options *opt, cm_error *err);
+                      const cm_compose_options *opt, cm_error *err);
 
 /* Free what the composer holds (not its scene). */
 void cm__composer_free(composer *c);

@@ -31,7 +31,7 @@ int cm__key_applies(const composer *c, const cm_symbolizer *s, const cm_geom *g)
 }
 
 int cm__key_note(composer *c, const cm_symbolizer *s, feature_attrs *a,
-                const cm_geom *g, size_t layer, size_t feature) {
+                 const cm_geom *g, size_t layer, size_t feature) {
   char text[1024];
   cm_style_expand(text, sizeof text, s->key, cm__compose_attr, a, c->ms->lang,
                   c->ms->digits, c->day);

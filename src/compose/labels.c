@@ -469,8 +469,8 @@ static void drop(placer *p, size_t i, long misread) {
                        l->text, c->labels[misread].text);
   else
     cm__compose_finding(c, "label '%s' left out%s: no room near its %s", l->text,
-                       l->marker >= 0 ? " with its marker" : "",
-                       l->span > 0 ? "line" : "point");
+                        l->marker >= 0 ? " with its marker" : "",
+                        l->span > 0 ? "line" : "point");
 }
 
 /* Point labels from candidate NEAR on stand away from their marker,

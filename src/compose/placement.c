@@ -228,7 +228,7 @@ static void cut(composer *c, const char *name, const char *by) {
 }
 
 cm_point cm__corner_box(composer *c, cm_corner slot, double w, double h,
-                       const char *name) {
+                        const char *name) {
   if (c->panels)
     slot = panel_slot(c, slot, name);
   else if (slot == CM_CORNER_AUTO)

@@ -126,7 +126,7 @@ int cm__draw_cairo(cairo_t *cr, const cm_scene *scene, cm_error *err) {
 }
 
 int cm__draw_cairo_items(cairo_t *cr, const cm_scene *scene, size_t first,
-                        size_t end, cm_error *err) {
+                         size_t end, cm_error *err) {
   PangoContext *ctx = cm__text_context_new();
   if (!ctx)
     return cm_error_set(err, CM_ERENDER, NULL, 0, 0,

@@ -259,7 +259,7 @@ void cm__png_bands_free(cm_png_bands *b) {
 }
 
 void cm__png_bands_counts(const cm_png_bands *b, size_t *reused,
-                         size_t *compressed) {
+                          size_t *compressed) {
   *reused = b ? b->reused : 0;
   *compressed = b ? b->compressed : 0;
 }
@@ -660,8 +660,8 @@ static int cpus(void) {
 }
 
 int cm__png_write(const uint32_t *pixels, int width, int height,
-                 const cm_scene *scene, int level, cm_png_bands *bands,
-                 FILE *f, const char *path, cm_error *err) {
+                  const cm_scene *scene, int level, cm_png_bands *bands,
+                  FILE *f, const char *path, cm_error *err) {
   int alpha = !opaque(pixels, (size_t)width * (size_t)height);
   cm_png_bands *own = bands ? NULL : cm__png_bands_new();
   cm_png_bands *b = bands ? bands : own;

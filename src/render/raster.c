@@ -286,7 +286,7 @@ static int draw_base(cm_base_raster *base, int *kept, cm_error *err) {
 }
 
 int cm__base_raster_new(cm_base_raster **out, cm_scene *first,
-                       const cm_scene *last, cm_error *err) {
+                        const cm_scene *last, cm_error *err) {
   *out = NULL;
   size_t items = same_page(first, last) ? shared_items(first, last) : 0;
   cm_base_raster *base = items ? calloc(1, sizeof *base) : NULL;
@@ -310,8 +310,8 @@ int cm__base_raster_new(cm_base_raster **out, cm_scene *first,
 }
 
 int cm__render_pixels_base(const cm_scene *scene, const cm_base_raster *base,
-                          uint32_t **pixels, int *width, int *height,
-                          cm_error *err) {
+                           uint32_t **pixels, int *width, int *height,
+                           cm_error *err) {
   *pixels = NULL;
   int w, h;
   int rc = cm__hatches_fit(scene, 1, err);

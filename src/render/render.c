@@ -205,14 +205,14 @@ static int write_png(const cm_scene *scene, FILE *f, const char *path,
   uint32_t *px;
   int w, h;
   int rc = cm__render_pixels_base(scene, reuse ? reuse->base : NULL, &px, &w,
-                                 &h, err);
+                                  &h, err);
   if (rc != CM_OK) {
     if (err && !err->file[0])
       snprintf(err->file, sizeof err->file, "%s", path);
     return rc;
   }
   rc = cm__png_write(px, w, h, scene, level, reuse ? reuse->bands : NULL, f,
-                    path, err);
+                     path, err);
   cm_render_pixels_free(px);
   return rc;
 }
@@ -223,8 +223,8 @@ int cm_render_file(const cm_scene *scene, const char *path,
 }
 
 int cm__render_file_reusing(const cm_scene *scene, const char *path,
-                           const cm_render_options *opt, cm_frame_reuse *reuse,
-                           cm_error *err) {
+                            const cm_render_options *opt, cm_frame_reuse *reuse,
+                            cm_error *err) {
   cm_format fmt;
   int rc = cm_format_from_path(&fmt, path, err);
   char created[32];

@@ -627,8 +627,8 @@ static void svg_free(svg *s) {
 }
 
 int cm__svg_write(const cm_scene *scene, FILE *f, const char *path,
-                 const cm_render_options *opt, const char *created,
-                 cm_error *err) {
+                  const cm_render_options *opt, const char *created,
+                  cm_error *err) {
   svg s = {0};
   s.f = f;
   s.scene = scene;

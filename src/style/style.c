@@ -303,7 +303,7 @@ const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i) {
 }
 
 void cm__style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_count,
-                         const char *field, size_t len, int line, int col) {
+                             const char *field, size_t len, int line, int col) {
   const char *copy = cm__style_strndup(&s->arena, field, len);
   for (size_t k = 0; k < (layer_count ? layer_count : 1); k++) {
     cm_field_ref *ref = cm__style_vec_push(&s->refs);

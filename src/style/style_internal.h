@@ -90,7 +90,7 @@ typedef struct style_token {
 /* Split text into tokens (ending with TOK_EOF) appended to out, reporting
  * lexical mistakes to d. Returns 0 or CM_ENOMEM. */
 int cm__style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
-              style_vec *out);
+                  style_vec *out);
 
 /* How a token is quoted in messages: "'12km'", "';'", "end of file". */
 const char *cm__style_token_show(const style_token *t, char *buf, size_t size);
@@ -149,8 +149,8 @@ struct cm_style {
 
 /* Note that a field is read, once per layer (once with NULL when no layer). */
 void cm__style_add_field_ref(cm_style *s, const char *const *layers,
-                         size_t layer_count, const char *field, size_t len,
-                         int line, int col);
+                             size_t layer_count, const char *field, size_t len,
+                             int line, int col);
 
 /* A value given from outside the file (cm_style_options): its tokens
  * follow the file's in the token list, from first up to the TOK_EOF at
@@ -165,12 +165,12 @@ typedef struct style_override {
 /* Parse the tokens into s (the file's end at its first TOK_EOF), then the
  * overrides. Returns 0 or CM_ENOMEM; mistakes go to d. */
 int cm__style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
-                       const style_override *ov, size_t nov, style_diag *d);
+                           const style_override *ov, size_t nov, style_diag *d);
 
 /* A feature's attribute, with "name" meaning name_<lang>, else name_en,
  * else the field "name". NULL when absent or get is NULL. */
 const char *cm__style_attr(cm_attr_fn get, void *ud, const char *field,
-                       const char *lang);
+                           const char *lang);
 
 /* --- properties (cm__style_props.c) ------------------------------------------- */
 

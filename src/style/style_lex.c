@@ -137,7 +137,7 @@ static char unescape(lexer *lx, int c, int col) {
   case '"': case '\'': case '\\': return (char)c;
   default: {
     cm_error *e = cm__style_error(lx->diag, lx->line, col,
-                              "unknown escape '\\%c' in string", c);
+                                  "unknown escape '\\%c' in string", c);
     cm_error_hint(e, "use \\\", \\', \\\\, \\n or \\t");
     return (char)c;
   }
@@ -201,7 +201,7 @@ static void lex_name(lexer *lx, style_tok_kind kind) {
     advance(lx);
   if (lx->i == name) {
     cm_error *e = cm__style_error(lx->diag, line, col, "expected a name after '%c'",
-                              lx->s[start]);
+                                  lx->s[start]);
     cm_error_hint(e, kind == TOK_AT ? "variables look like @water"
                                     : "layers look like #control, colours like #8c8c8c");
     return;
@@ -257,7 +257,7 @@ static void lex_number(lexer *lx) {
     return;
   if (cm__style_decimal(lx->s + start, unit - start, &t->num) != 0) {
     cm__style_error(lx->diag, line, col, "'%.*s' is not a number", (int)(unit - start),
-                lx->s + start);
+                    lx->s + start);
     t->num = 0;
   }
   if (!(t->unit = cm__style_strndup(lx->arena, lx->s + unit, lx->i - unit)))
@@ -330,7 +330,7 @@ static void lex_token(lexer *lx) {
 }
 
 int cm__style_lex(const char *text, size_t len, style_arena *a, style_diag *d,
-              style_vec *out) {
+                  style_vec *out) {
   lexer lx = {text, len, 0, 1, 1, a, d, out, 0};
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
     lx.i = 3; /* a byte order mark is not a character of the style */

@@ -259,8 +259,8 @@ static int undefined_variable(parser *p, const style_token *t) {
 static int too_large(parser *p, const style_token *at) {
   if (!p->over_budget) {
     cm_error *e = cm__style_error(p->diag, at->line, at->col,
-                              "the variables of this style expand to more "
-                              "than a million tokens");
+                                  "the variables of this style expand to more "
+                                  "than a million tokens");
     cm_error_hint(e, "a variable that uses another twice doubles it; give "
                      "values directly");
   }
@@ -302,7 +302,7 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
     }
     if (var->busy) {
       cm_error *e = cm__style_error(p->diag, t->line, t->col, "variable @%s refers back to itself",
-                                t->text);
+                                    t->text);
       cm_error_hint(e, "a variable's value cannot use it, directly or through other variables");
       return -1;
     }
@@ -320,8 +320,8 @@ static int substitute(parser *p, size_t first, size_t end, style_vec *out,
 static void missing_semicolon(parser *p, const style_token *last, const char *what) {
   char shown[64];
   cm_error *e = cm__style_error(p->diag, last->end_line, last->end_col,
-                            "expected ';' after value of %s, found %s", what,
-                            show(peek(p), shown, sizeof shown));
+                                "expected ';' after value of %s, found %s", what,
+                                show(peek(p), shown, sizeof shown));
   if (peek(p)->kind == TOK_LBRACE)
     cm_error_hint(e, "is a '}' missing before it?");
 }
@@ -330,7 +330,7 @@ static void define_variable(parser *p, const style_token *at, size_t first, size
   variable *twin = find_variable(p, at->text);
   if (twin) {
     cm_error *e = cm__style_error(p->diag, at->line, at->col, "variable @%s is defined twice",
-                              at->text);
+                                  at->text);
     cm_error_hint(e, "the first definition is at %d:%d", twin->at->line, twin->at->col);
     return;
   }
@@ -364,7 +364,7 @@ static int override_end(parser *p, const style_override *o) {
   if (end != o->end) {
     char shown[64];
     cm__style_error(p->diag, 0, 0, "unexpected %s in the value",
-                show(&p->tok[end], shown, sizeof shown));
+                    show(&p->tok[end], shown, sizeof shown));
   }
   return end == o->end ? 0 : -1;
 }
@@ -424,9 +424,9 @@ static void wrong_kind(parser *p, const style_override *o, const variable *var,
   cm_error why = p->diag->list.count > from ? p->diag->list.items[from] : (cm_error){0};
   p->diag->list.count = from;
   cm_error *e = cm__style_error(p->diag, 0, 0, "@%s is %s (%s:%d), and '%.*s' is not one",
-                            o->name, what, p->diag->file, var->at->line,
-                            (int)(p->tok[o->end].src - p->tok[o->first].src),
-                            p->tok[o->first].src);
+                                o->name, what, p->diag->file, var->at->line,
+                                (int)(p->tok[o->end].src - p->tok[o->first].src),
+                                p->tok[o->first].src);
   cm_error_hint(e, "%s", why.hint[0] ? why.hint : why.message);
 }
 
@@ -500,7 +500,7 @@ static void variable_statement(parser *p) {
   const style_token *at = next(p);
   if (peek(p)->kind != TOK_COLON) {
     cm_error *e = cm__style_error(p->diag, at->line, at->col, "expected ':' after @%s",
-                              at->text);
+                                  at->text);
     cm_error_hint(e, "variables are set with @name: value; and used in values");
     skip_statement(p, 0);
     return;
@@ -532,13 +532,13 @@ static void unknown_property(parser *p, style_block block, const style_token *na
   for (size_t k = 0; k < 3; k++) {
     if (blocks[k] != block && cm__style_prop_find(blocks[k], name->text)) {
       cm__style_error(p->diag, name->line, name->col, "'%s' belongs in %s, not in %s",
-                  name->text, where(blocks[k]), where(block));
+                      name->text, where(blocks[k]), where(block));
       return;
     }
   }
   cm_error *e = cm__style_error(p->diag, name->line, name->col, "unknown %sproperty '%s'",
-                            block == STYLE_BLOCK_MAP     ? "Map "
-                            : block == STYLE_BLOCK_LAYER ? "Layer "
+                                block == STYLE_BLOCK_MAP     ? "Map "
+                                : block == STYLE_BLOCK_LAYER ? "Layer "
                                                          : "",
                             name->text);
   size_t n;
@@ -566,7 +566,7 @@ static void apply_value(parser *p, style_block block, void *base, const scope *s
       char shown[64];
       if (!cm__style_value_done(&v))
         cm__style_error(p->diag, t->line, t->col, "expected ';' after value of %s, found %s",
-                    prop->name, show(t, shown, sizeof shown));
+                        prop->name, show(t, shown, sizeof shown));
       else if (block == STYLE_BLOCK_RULE)
         ((cm_symbolizer *)base)->set |= prop->bit;
     }
@@ -649,8 +649,8 @@ static void declaration(parser *p, style_block block, void *base, const scope *s
   const style_token *name = next(p);
   if (peek(p)->kind != TOK_COLON) {
     cm__style_error(p->diag, peek(p)->line, peek(p)->col,
-                "expected ':' after property name '%s', found %s", name->text,
-                show(peek(p), shown, sizeof shown));
+                    "expected ':' after property name '%s', found %s", name->text,
+                    show(peek(p), shown, sizeof shown));
     skip_declaration(p);
     return;
   }
@@ -684,7 +684,7 @@ static void rule_statement(parser *p, const scope *parent);
 static void unexpected_in_block(parser *p, style_block block, const style_token *t) {
   char shown[64];
   cm_error *e = cm__style_error(p->diag, t->line, t->col, "expected a property name, found %s",
-                            show(t, shown, sizeof shown));
+                                show(t, shown, sizeof shown));
   if (t->kind == TOK_AT)
     cm_error_hint(e, "variables are defined at the top level, outside every block");
   else if (t->kind == TOK_HASH && block == STYLE_BLOCK_RULE)
@@ -707,8 +707,8 @@ static void block_body(parser *p, style_block block, void *base, const scope *sc
       /* Said at the end of the file, so that what swallowed the '}' (an
        * unterminated string, say) is listed first. */
       cm_error *e = cm__style_error(p->diag, t->line, t->col,
-                                "unclosed block: the '{' at %d:%d has no matching '}'",
-                                open->line, open->col);
+                                    "unclosed block: the '{' at %d:%d has no matching '}'",
+                                    open->line, open->col);
       cm_error_hint(e, "add '}' after the block's last declaration");
       return;
     }
@@ -735,7 +735,7 @@ static void map_statement(parser *p) {
   const style_token *word = next(p), *open = peek(p);
   if (open->kind != TOK_LBRACE) {
     cm__style_error(p->diag, open->line, open->col, "expected '{' after Map, found %s",
-                show(open, shown, sizeof shown));
+                    show(open, shown, sizeof shown));
     skip_statement(p, 0);
     return;
   }
@@ -760,7 +760,7 @@ static void window_without_time(parser *p, size_t from, size_t to) {
   for (size_t k = from; k < to; k++)
     if (is_word(&p->tok[k], "time-window") && p->tok[k + 1].kind == TOK_COLON) {
       cm_error *e = cm__style_error(p->diag, p->tok[k].line, p->tok[k].col,
-                                "time-window needs the layer's dates");
+                                    "time-window needs the layer's dates");
       cm_error_hint(e, "add time: date; (instants) or time: start end;");
       return;
     }
@@ -772,8 +772,8 @@ static void layer_statement(parser *p) {
   const style_token *word = next(p), *name = peek(p);
   if (name->kind != TOK_HASH) {
     cm_error *e = cm__style_error(p->diag, name->line, name->col,
-                              "expected '#name' after Layer, found %s",
-                              show(name, shown, sizeof shown));
+                                  "expected '#name' after Layer, found %s",
+                                  show(name, shown, sizeof shown));
     cm_error_hint(e, "write Layer#control { file: \"control.shp\"; }");
     skip_statement(p, 0);
     return;
@@ -782,7 +782,7 @@ static void layer_statement(parser *p) {
   const style_token *open = peek(p);
   if (open->kind != TOK_LBRACE) {
     cm__style_error(p->diag, open->line, open->col, "expected '{' after Layer#%s, found %s",
-                name->text, show(open, shown, sizeof shown));
+                    name->text, show(open, shown, sizeof shown));
     skip_statement(p, 0);
     return;
   }
@@ -798,18 +798,18 @@ static void layer_statement(parser *p) {
   const cm_style_layer *twin = find_layer(p, name->text);
   if (twin) {
     cm_error *e = cm__style_error(p->diag, name->line, name->col, "layer '%s' is defined twice",
-                              name->text);
+                                  name->text);
     cm_error_hint(e, "the first Layer#%s is at %d:%d", name->text, twin->line, twin->col);
     return;
   }
   if (!layer.x != !layer.y) {
     cm_error *e = cm__style_error(p->diag, word->line, word->col, "Layer#%s has %s but no %s",
-                              name->text, layer.x ? "x" : "y", layer.x ? "y" : "x");
+                                  name->text, layer.x ? "x" : "y", layer.x ? "y" : "x");
     cm_error_hint(e, "points need both coordinate fields, e.g. x: lon; y: lat;");
   }
   if (!layer.file && !file_given) {
     cm_error *e = cm__style_error(p->diag, word->line, word->col, "Layer#%s has no file",
-                              name->text);
+                                  name->text);
     cm_error_hint(e, "add file: \"%s.shp\";", name->text);
   }
   cm_style_layer *slot = push(p, &p->style->layers);
@@ -838,7 +838,7 @@ static int filter_operand(parser *p, style_token *out) {
   int rc = substitute(p, var->first, var->end, &value, t);
   if (rc == 0 && value.count != 1) {
     cm__style_error(p->diag, t->line, t->col,
-                "@%s must be one string, number or date to be used in a filter", t->text);
+                    "@%s must be one string, number or date to be used in a filter", t->text);
     rc = -1;
   }
   if (rc == 0)
@@ -857,7 +857,7 @@ static int operand(parser *p, const style_token *op, const style_token *v, style
     f->number = v->num;
   } else if (v->kind == TOK_NUMBER) {
     cm__style_error(p->diag, v->line, v->col, "a number in a filter takes no unit, found '%.*s'",
-                (int)v->len, v->src);
+                    (int)v->len, v->src);
     return -1;
   } else if (v->kind == TOK_DATE) {
     f->kind = STYLE_DATE;
@@ -869,9 +869,9 @@ static int operand(parser *p, const style_token *op, const style_token *v, style
     }
   } else {
     cm_error *e = cm__style_error(p->diag, v->line, v->col,
-                              "expected a quoted string, a number or a date after '%.*s', "
-                              "found %s",
-                              (int)op->len, op->src, show(v, shown, sizeof shown));
+                                  "expected a quoted string, a number or a date after '%.*s', "
+                                  "found %s",
+                                  (int)op->len, op->src, show(v, shown, sizeof shown));
     if (v->kind == TOK_IDENT)
       cm_error_hint(e, "quote text: \"%s\"", v->text);
     return -1;
@@ -886,14 +886,14 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
   const style_token *field = next(p);
   if (field->kind != TOK_IDENT) {
     cm__style_error(p->diag, field->line, field->col, "expected a field name after '[', found %s",
-                show(field, shown, sizeof shown));
+                    show(field, shown, sizeof shown));
     return -1;
   }
   const style_token *op = next(p);
   if (!comparison(op->kind)) {
     cm_error *e = cm__style_error(p->diag, op->line, op->col,
-                              "expected = != < <= > or >= after [%s, found %s", field->text,
-                              show(op, shown, sizeof shown));
+                                  "expected = != < <= > or >= after [%s, found %s", field->text,
+                                  show(op, shown, sizeof shown));
     cm_error_hint(e, "a filter compares a field with a value, e.g. [rank <= 2]");
     return -1;
   }
@@ -904,8 +904,8 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
   const style_token *close = next(p);
   if (close->kind != TOK_RBRACKET) {
     cm__style_error(p->diag, close->line, close->col,
-                "expected ']' to close the filter on %s, found %s", field->text,
-                show(close, shown, sizeof shown));
+                    "expected ']' to close the filter on %s, found %s", field->text,
+                    show(close, shown, sizeof shown));
     return -1;
   }
   style_filter *slot = push(p, filters);
@@ -913,7 +913,7 @@ static int filter(parser *p, style_vec *filters, const char *const *layers, size
     return -1;
   *slot = f;
   cm__style_add_field_ref(p->style, layers, nlayers, field->text, strlen(field->text),
-                      field->line, field->col);
+                          field->line, field->col);
   for (size_t k = 0; f.kind == STYLE_DATE && k < nlayers; k++) {
     cm_date_ref *ref = push(p, &p->style->date_refs);
     if (ref)
@@ -943,8 +943,8 @@ static int selector(parser *p, const scope *parent, style_vec *out) {
     layer = next(p);
     if (layer->kind != TOK_HASH) {
       cm_error *e = cm__style_error(p->diag, layer->line, layer->col,
-                                "expected a layer (#name) in the selector, found %s",
-                                show(layer, shown, sizeof shown));
+                                    "expected a layer (#name) in the selector, found %s",
+                                    show(layer, shown, sizeof shown));
       cm_error_hint(e, "a rule starts with a layer, e.g. #control[holder = \"ARM\"]");
       return -1;
     }
@@ -954,8 +954,8 @@ static int selector(parser *p, const scope *parent, style_vec *out) {
   } else if (peek(p)->kind != TOK_LBRACKET) {
     const style_token *t = peek(p);
     cm_error *e = cm__style_error(p->diag, t->line, t->col,
-                              "expected a filter like [kind = \"city\"], found %s",
-                              show(t, shown, sizeof shown));
+                                  "expected a filter like [kind = \"city\"], found %s",
+                                  show(t, shown, sizeof shown));
     cm_error_hint(e, "a nested rule can only add filters to its parent's layer");
     return -1;
   }
@@ -989,8 +989,8 @@ static int selector_list(parser *p, const scope *parent, style_vec *out) {
       return 0;
     if (t->kind != TOK_COMMA) {
       cm_error *e = cm__style_error(p->diag, t->line, t->col,
-                                "expected '{' or ',' after the selector, found %s",
-                                show(t, shown, sizeof shown));
+                                    "expected '{' or ',' after the selector, found %s",
+                                    show(t, shown, sizeof shown));
       if (t->kind == TOK_HASH)
         cm_error_hint(e, "selectors for several layers are joined with ','");
       return -1;
@@ -1057,7 +1057,7 @@ static void stray_word(parser *p) {
   cm_error *e;
   if (p->tok[p->i + 1].kind == TOK_COLON && is_property(t->text)) {
     e = cm__style_error(p->diag, t->line, t->col, "property '%s' outside every block",
-                    t->text);
+                        t->text);
     cm_error_hint(e, "put it inside the Map block, a Layer block or a rule like #layer { ... }");
   } else {
     e = cm__style_error(p->diag, t->line, t->col, "unexpected '%s'", t->text);
@@ -1114,7 +1114,7 @@ static void check_layer_uses(parser *p) {
     if (find_layer(p, use->name))
       continue;
     cm_error *e = cm__style_error(p->diag, use->line, use->col, "unknown %s '%s'", use->what,
-                              use->name);
+                                  use->name);
     if (!kept(p, e))
       continue;
     cm_suggest sp;
@@ -1130,13 +1130,13 @@ static void check_layer_uses(parser *p) {
  * style that asks for a blank page. */
 static void empty_style(parser *p) {
   cm_error *e = cm__style_error(p->diag, 1, 1,
-                            "the style is empty: no Map block, Layer block or rule");
+                                "the style is empty: no Map block, Layer block or rule");
   cm_error_hint(e, "start with a layer and a rule, e.g. Layer#control { file: "
                    "\"control.shp\"; } #control { polygon-fill: grey; }");
 }
 
 int cm__style_parse_tokens(cm_style *s, const style_token *tok, size_t count,
-                       const style_override *ov, size_t nov, style_diag *d) {
+                           const style_override *ov, size_t nov, style_diag *d) {
   parser p = {tok, count, 0, s, d, STYLE_VEC(variable), NULL, 0, 0, 0, 0,
               {NULL, NULL, 0, 0}, {NULL, NULL, 0, 0}, ov, nov, SIZE_MAX,
               STYLE_VEC(localized)};

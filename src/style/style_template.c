@@ -56,8 +56,8 @@ static int check_date_format(style_value *v, const style_token *t, size_t at, si
       continue;
     if (k + 1 == n || !strchr("deBbmY%", fmt[k + 1])) {
       cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at + k),
-                                "unknown date format '%.*s' in {date:...}",
-                                k + 1 == n ? 1 : 2, fmt + k);
+                                    "unknown date format '%.*s' in {date:...}",
+                                    k + 1 == n ? 1 : 2, fmt + k);
       cm_error_hint(e, "use %%d, %%e, %%m, %%B, %%b, %%Y or %%%%");
       return -1;
     }
@@ -73,7 +73,7 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
   size_t n = strcspn(s, "{}"), name = strcspn(s, ":}");
   if (s[n] != '}') {
     cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at),
-                              "unclosed '{' in a template");
+                                  "unclosed '{' in a template");
     cm_error_hint(e, "close it with '}', or write '{{' for a literal brace");
     return -1;
   }
@@ -82,7 +82,7 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
       name = 0;
   if (name == 0) {
     cm_error *e = cm__style_error(v->diag, t->line, column_of(t, at),
-                              "'{%.*s}' does not name a field", (int)n, s);
+                                  "'{%.*s}' does not name a field", (int)n, s);
     cm_error_hint(e, "write {field} or {date}; field names are letters, digits and '_'; "
                      "'{{' is a literal brace");
     return -1;
@@ -90,14 +90,14 @@ static int check_field(style_value *v, const style_token *t, size_t at, size_t *
   int is_date = name == 4 && memcmp(s, "date", 4) == 0;
   if (name < n && !is_date) {
     cm__style_error(v->diag, t->line, column_of(t, at), "only {date} takes a format, not {%.*s}",
-                (int)name, s);
+                    (int)name, s);
     return -1;
   }
   if (name < n && check_date_format(v, t, at + 1 + name + 1, n - name - 1))
     return -1;
   if (!is_date)
     cm__style_add_field_ref(v->style, v->layers, v->layer_count, s, name, t->line,
-                        column_of(t, at + 1));
+                            column_of(t, at + 1));
   *end = at + 1 + n + 1;
   return 0;
 }
@@ -110,7 +110,7 @@ static int check_string(style_value *v, const style_token *t) {
       i += 2;
     } else if (s[i] == '}') {
       cm_error *e = cm__style_error(v->diag, t->line, column_of(t, i),
-                                "single '}' in a template");
+                                    "single '}' in a template");
       cm_error_hint(e, "write '}}' for a literal brace");
       return -1;
     } else if (s[i] == '{') {
@@ -138,7 +138,7 @@ int cm__style_field_item(style_value *v, const style_token **out) {
     return -1;
   }
   cm__style_add_field_ref(v->style, v->layers, v->layer_count, name->text,
-                      strlen(name->text), name->line, name->col);
+                          strlen(name->text), name->line, name->col);
   *out = name;
   return 0;
 }
@@ -159,11 +159,11 @@ static int item_error(style_value *v, const style_token *t, int after_plus) {
   cm_error *e;
   if (after_plus)
     e = cm__style_error(v->diag, t->line, t->col,
-                    "expected [field] or a quoted string after '+', found %s",
+                        "expected [field] or a quoted string after '+', found %s",
                     cm__style_token_show(t, shown, sizeof shown));
   else
     e = cm__style_error(v->diag, t->line, t->col,
-                    "%s takes [field], a quoted string, or several joined with +, found %s",
+                        "%s takes [field], a quoted string, or several joined with +, found %s",
                     v->prop->name, cm__style_token_show(t, shown, sizeof shown));
   if (t->kind == TOK_IDENT)
     cm_error_hint(e, "write [%s] for a field or \"%s\" for text", t->text, t->text);

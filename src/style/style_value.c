@@ -51,8 +51,8 @@ static int plain_number(style_value *v, const char *label, double *out) {
     return wrong(v, t, label, "a number");
   if (t->unit[0]) {
     cm_error *e = cm__style_error(v->diag, t->line, t->col,
-                              "%s takes a plain number, found '%.*s'", label,
-                              (int)t->len, t->src);
+                                  "%s takes a plain number, found '%.*s'", label,
+                                  (int)t->len, t->src);
     cm_error_hint(e, "leave out '%s'", t->unit);
     return -1;
   }
@@ -68,7 +68,7 @@ static int number_within(style_value *v, const char *label, double lo, double hi
     return -1;
   if (x < lo || x > hi) {
     cm__style_error(v->diag, t->line, t->col, "%s must be between %g and %g, found %.*s",
-                label, lo, hi, (int)t->len, t->src);
+                    label, lo, hi, (int)t->len, t->src);
     return -1;
   }
   *out = x;
@@ -85,7 +85,7 @@ enum { UNIT_COUNT = sizeof units / sizeof units[0] };
 
 static int unknown_unit(style_value *v, const style_token *t, const char *label) {
   cm_error *e = cm__style_error(v->diag, t->line, t->col, "unknown unit '%s' in '%.*s' for %s",
-                            t->unit, (int)t->len, t->src, label);
+                                t->unit, (int)t->len, t->src, label);
   cm_suggest s;
   cm_suggest_init(&s, t->unit);
   for (size_t k = 1; k < UNIT_COUNT; k++)
@@ -106,7 +106,7 @@ static int length(style_value *v, const char *label, int any_sign, cm_length *ou
     return unknown_unit(v, t, label);
   if (!any_sign && t->num < 0) {
     cm__style_error(v->diag, t->line, t->col, "%s cannot be negative, found '%.*s'", label,
-                (int)t->len, t->src);
+                    (int)t->len, t->src);
     return -1;
   }
   out->value = t->num;
@@ -127,7 +127,7 @@ static int symbol_length(style_value *v, const char *label, int any_sign,
     return -1;
   if (fabs(cm_length_pt(*out, 96)) > SYMBOL_MAX_MM * 72 / 25.4) {
     cm__style_error(v->diag, t->line, t->col, "%s of '%.*s' is more than %dmm",
-                label, (int)t->len, t->src, SYMBOL_MAX_MM);
+                    label, (int)t->len, t->src, SYMBOL_MAX_MM);
     return -1;
   }
   return 0;
@@ -166,14 +166,14 @@ static int call_open(style_value *v, const style_token *fn, size_t want,
   }
   if (k + 1 >= v->count) {
     cm_error *e = cm__style_error(v->diag, open->line, open->col,
-                              "'(' after %s has no matching ')'", fn->text);
+                                  "'(' after %s has no matching ')'", fn->text);
     cm_error_hint(e, "write %s(%s)", fn->text, signature);
     return -1;
   }
   size_t found = k == v->i ? 0 : commas + 1;
   if (found != want) {
     cm__style_error(v->diag, fn->line, fn->col, "%s() takes %zu values (%s), found %zu",
-                fn->text, want, signature, found);
+                    fn->text, want, signature, found);
     return -1;
   }
   return 0;
@@ -186,7 +186,7 @@ static int call_next(style_value *v, const style_token *fn, int last) {
     return 0;
   char shown[64];
   cm__style_error(v->diag, t->line, t->col, "expected '%c' %s %s(), found %s",
-              last ? ')' : ',', last ? "to close" : "between the values of", fn->text,
+                  last ? ')' : ',', last ? "to close" : "between the values of", fn->text,
               cm__style_token_show(t, shown, sizeof shown));
   return -1;
 }
@@ -194,7 +194,7 @@ static int call_next(style_value *v, const style_token *fn, int last) {
 static int unknown_function(style_value *v, const style_token *fn, const char *label,
                             const char *const *known, size_t count) {
   cm_error *e = cm__style_error(v->diag, fn->line, fn->col, "unknown function '%s' for %s",
-                            fn->text, label);
+                                fn->text, label);
   cm_suggest s;
   cm_suggest_init(&s, fn->text);
   for (size_t k = 0; k < count; k++)
@@ -403,16 +403,16 @@ static int time_window(style_value *v, cm_time_window *out) {
   const char *u = t->unit;
   if (!u[0] || u[1] || !strchr("dmy", u[0])) {
     cm_error *e = cm__style_error(v->diag, t->line, t->col,
-                              "unknown unit '%s' in '%.*s' for time-window", u,
-                              (int)t->len, t->src);
+                                  "unknown unit '%s' in '%.*s' for time-window", u,
+                                  (int)t->len, t->src);
     cm_error_hint(e, "use d (days), m (months) or y (years), e.g. 30d");
     return -1;
   }
   if (t->num < 0 || t->num != (double)(int)t->num || t->num > 100000) {
     cm_error *e = cm__style_error(v->diag, t->line, t->col,
-                              "time-window takes a whole number of %s from 0, found '%.*s'",
-                              u[0] == 'd' ? "days" : u[0] == 'm' ? "months" : "years",
-                              (int)t->len, t->src);
+                                  "time-window takes a whole number of %s from 0, found '%.*s'",
+                                  u[0] == 'd' ? "days" : u[0] == 'm' ? "months" : "years",
+                                  (int)t->len, t->src);
     cm_error_hint(e, "the window reaches back from the map's date: 0d is its day alone");
     return -1;
   }
@@ -437,7 +437,7 @@ static int four_numbers(style_value *v, const char *label, double out[4]) {
     const style_token *t = peek(v);
     if (t->kind != TOK_NUMBER && k > 0 && (cm__style_value_done(v) || t->kind == TOK_IDENT)) {
       cm__style_error(v->diag, t->line, t->col,
-                  "%s takes 4 numbers (west south east north), found %d", label, k);
+                      "%s takes 4 numbers (west south east north), found %d", label, k);
       return -1;
     }
     if (plain_number(v, label, &out[k]))
@@ -459,7 +459,7 @@ static int check_box(style_value *v, const style_token *at, const char *label,
   if (!problem)
     return 0;
   cm_error *e = cm__style_error(v->diag, at->line, at->col, "%s %g %g %g %g: %s", label,
-                            b[0], b[1], b[2], b[3], problem);
+                                b[0], b[1], b[2], b[3], problem);
   cm_error_hint(e, lonlat ? "the order is west south east north, in degrees"
                           : "the order is west south east north, in map units");
   return -1;
@@ -475,7 +475,7 @@ static int extent(style_value *v, cm_map_settings *m) {
     const style_token *t = next(v);
     if (strcmp(t->text, "projected") != 0) {
       cm_error *e = cm__style_error(v->diag, t->line, t->col,
-                                "unknown word '%s' after the extent", t->text);
+                                    "unknown word '%s' after the extent", t->text);
       cm_suggest s;
       cm_suggest_init(&s, t->text);
       cm_suggest_try(&s, "projected");
@@ -559,7 +559,7 @@ static int dashes(style_value *v, cm_symbolizer *s) {
     const style_token *t = peek(v);
     if (n == CM_MAX_DASHES) {
       cm__style_error(v->diag, t->line, t->col, "line-dasharray takes at most %d lengths",
-                  CM_MAX_DASHES);
+                      CM_MAX_DASHES);
       return -1;
     }
     if (length(v, "line-dasharray", 0, &d[n]))
@@ -570,7 +570,7 @@ static int dashes(style_value *v, cm_symbolizer *s) {
   }
   if (!any) {
     cm_error *e = cm__style_error(v->diag, v->tok[0].line, v->tok[0].col,
-                              "line-dasharray needs a length above 0");
+                                  "line-dasharray needs a length above 0");
     cm_error_hint(e, "write none for a solid line");
     return -1;
   }
@@ -599,27 +599,27 @@ static int hatch_spacing(style_value *v, const style_token *at,
   double floor_pt = HATCH_MIN_MM * 72 / 25.4;
   if (spacing < width) {
     cm_error *e = cm__style_error(v->diag, at->line, at->col,
-                              "hatch spacing %g%s is less than the line width "
-                              "%g%s: the lines would fill the polygon solid",
-                              p->spacing.value, unit_name(p->spacing.unit),
-                              p->width.value, unit_name(p->width.unit));
+                                  "hatch spacing %g%s is less than the line width "
+                                  "%g%s: the lines would fill the polygon solid",
+                                  p->spacing.value, unit_name(p->spacing.unit),
+                                  p->width.value, unit_name(p->width.unit));
     cm_error_hint(e, "the spacing (the fourth value) is from line to line; "
                      "make it at least the width (the third)");
     return -1;
   }
   if (p->spacing.unit != CM_UNIT_PX && spacing < floor_pt) {
     cm_error *e = cm__style_error(v->diag, at->line, at->col,
-                              "hatch spacing %g%s is finer than %gmm, which "
-                              "no screen or printer shows as lines",
-                              p->spacing.value, unit_name(p->spacing.unit),
-                              HATCH_MIN_MM);
+                                  "hatch spacing %g%s is finer than %gmm, which "
+                                  "no screen or printer shows as lines",
+                                  p->spacing.value, unit_name(p->spacing.unit),
+                                  HATCH_MIN_MM);
     cm_error_hint(e, "hatches are usually 1mm to 3mm apart");
     return -1;
   }
   if (p->spacing.unit == CM_UNIT_PX && p->spacing.value < 1) {
     cm_error *e = cm__style_error(v->diag, at->line, at->col,
-                              "hatch spacing %gpx is finer than one pixel",
-                              p->spacing.value);
+                                  "hatch spacing %gpx is finer than one pixel",
+                                  p->spacing.value);
     cm_error_hint(e, "hatches are usually 1mm to 3mm apart; a spacing in px "
                      "must be 1px at least");
     return -1;

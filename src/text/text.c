@@ -424,7 +424,7 @@ static PangoContext *on_all_fonts(PangoContext *ctx) {
 }
 
 PangoLayout *cm__text_layout(PangoContext *ctx, const char *text,
-                            const cm_text_style *st) {
+                             const cm_text_style *st) {
   const char *font = st->font ? st->font : "Noto Sans";
   font_choice *c = g_object_get_data(G_OBJECT(pango_context_get_font_map(ctx)),
                                      "cm-choice");
@@ -448,7 +448,7 @@ PangoLayout *cm__text_layout(PangoContext *ctx, const char *text,
 }
 
 cm_bbox cm__text_box(PangoLayout *layout, const char *text,
-                    const cm_text_style *st, double x, double y) {
+                     const cm_text_style *st, double x, double y) {
   PangoRectangle logical;
   pango_layout_get_extents(layout, NULL, &logical);
   /* A wrapped text's lines are aligned inside the whole wrap width. */
@@ -470,7 +470,7 @@ cm_bbox cm__text_box(PangoLayout *layout, const char *text,
 }
 
 void cm__text_size(PangoContext *ctx, const char *text,
-                  const cm_text_style *st, double *w, double *h) {
+                   const cm_text_style *st, double *w, double *h) {
   PangoLayout *layout = cm__text_layout(ctx, text, st);
   PangoRectangle logical;
   pango_layout_get_extents(layout, NULL, &logical);

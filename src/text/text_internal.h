@@ -31,7 +31,7 @@ void cm__text_want_font(const char *font);
 
 /* A layout of text set in style; caller frees with g_object_unref. */
 PangoLayout *cm__text_layout(PangoContext *ctx, const char *text,
-                            const cm_text_style *style);
+                             const cm_text_style *style);
 
 /* 1 when the text's base direction is right-to-left. */
 int cm__text_is_rtl(const char *text);
@@ -39,10 +39,10 @@ int cm__text_is_rtl(const char *text);
 /* The box (unrotated, page points) a layout of text occupies when anchored
  * at (x, y) with style's alignment. */
 cm_bbox cm__text_box(PangoLayout *layout, const char *text,
-                    const cm_text_style *style, double x, double y);
+                     const cm_text_style *style, double x, double y);
 
 /* Width and height of a text set in style, in points. */
 void cm__text_size(PangoContext *ctx, const char *text,
-                  const cm_text_style *style, double *w, double *h);
+                   const cm_text_style *style, double *w, double *h);
 
 #endif
