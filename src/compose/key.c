@@ -109,26 +109,30 @@ static void spread(composer *c) {
   }
 }
 
+/* Entry i's numbered disc of diameter d at `at`, on the map (where labels
+ * must then keep clear of it: take) or in the key's rows. */
+static int disc(composer *c, const cm_key_entry *e, size_t i, cm_point at,
+                double d, int take) {
+  cm_geom g;
+  int rc = cm__marker_geom(e->type, at, d, &g);
+  if (rc == CM_OK && take)
+    rc = cm__compose_take(c, cm_geom_bbox(&g));
+  if (rc == CM_OK)
+    rc = cm_scene_path_take(c->scene, &g, &e->paint);
+  cm_geom_free(&g);
+  char n[32];
+  size_t k = number_of(c, i);
+  number_text(c, k, n, sizeof n);
+  cm_text_style st = number_style(c, d * (k >= 10 ? 0.5 : 0.62));
+  return rc == CM_OK ? cm_scene_text(c->scene, n, at.x, at.y, &st) : rc;
+}
+
 /* Each marker with its number, white on it; labels keep clear of them. */
 static int numbers(composer *c) {
   spread(c);
   int rc = cm_scene_group_begin(c->scene, "key-markers", "numbered markers", &c->frame);
-  for (size_t i = 0; i < c->key_listed && rc == CM_OK; i++) {
-    const cm_key_entry *e = &c->key[i];
-    cm_geom g;
-    rc = cm__marker_geom(e->type, e->at, e->size, &g);
-    if (rc == CM_OK)
-      rc = cm__compose_take(c, cm_geom_bbox(&g));
-    if (rc == CM_OK)
-      rc = cm_scene_path_take(c->scene, &g, &e->paint);
-    cm_geom_free(&g);
-    char n[32];
-    size_t k = number_of(c, i);
-    number_text(c, k, n, sizeof n);
-    cm_text_style st = number_style(c, e->size * (k >= 10 ? 0.5 : 0.62));
-    if (rc == CM_OK)
-      rc = cm_scene_text(c->scene, n, e->at.x, e->at.y, &st);
-  }
+  for (size_t i = 0; i < c->key_listed && rc == CM_OK; i++)
+    rc = disc(c, &c->key[i], i, c->key[i].at, c->key[i].size, 1);
   return rc == CM_OK ? cm_scene_group_end(c->scene) : rc;
 }
 
@@ -140,21 +144,6 @@ static void row_text(const composer *c, const cm_key_entry *e, char *buf,
   cm_date_format(date, sizeof date, e->day, formats[e->precision], c->ms->lang,
                  c->ms->digits);
   snprintf(buf, size, e->text[0] ? "%s — %s" : "%s", date, e->text);
-}
-
-/* The numbered disc of a row, as on the map. */
-static int disc(composer *c, const cm_key_entry *e, size_t i, cm_point at,
-                double d) {
-  cm_geom g;
-  int rc = cm__marker_geom(e->type, at, d, &g);
-  if (rc == CM_OK)
-    rc = cm_scene_path_take(c->scene, &g, &e->paint);
-  cm_geom_free(&g);
-  char n[32];
-  size_t k = number_of(c, i);
-  number_text(c, k, n, sizeof n);
-  cm_text_style st = number_style(c, d * (k >= 10 ? 0.5 : 0.62));
-  return rc == CM_OK ? cm_scene_text(c->scene, n, at.x, at.y, &st) : rc;
 }
 
 /* The key's measures: rows flow down columns across the band. */
@@ -237,7 +226,7 @@ static int listing(composer *c, cm_bbox band, int draw, size_t *listed,
     }
     if (draw) {
       st.halign = cm__text_is_rtl(text) == c->rtl ? CM_ALIGN_START : CM_ALIGN_END;
-      rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d);
+      rc = disc(c, &c->key[i], i, (cm_point){dx, y + b.d / 2}, b.d, 0);
       if (rc == CM_OK)
         rc = cm_scene_text(c->scene, text, tx, y + fmax(0, (b.d - line) / 2), &st);
     }
