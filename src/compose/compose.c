@@ -224,66 +224,12 @@ int cm__compose_add_label(composer *c, const cm_label *label, const char *text) 
   return CM_OK;
 }
 
-/* FNV-1a: texts of features differ in their last characters as often as
- * their first. */
-static size_t text_hash(const char *s) {
-  uint64_t h = 14695981039346656037u;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return (size_t)h;
-}
-
-/* The slot of text in the legend's hash: where it is, or the empty slot
- * where it would go. */
-static size_t *legend_slot(const composer *c, const char *text) {
-  size_t mask = c->nslots - 1, i = text_hash(text) & mask;
-  while (c->legend_slots[i] && strcmp(c->legend[c->legend_slots[i] - 1].text, text))
-    i = (i + 1) & mask;
-  return &c->legend_slots[i];
-}
-
-/* Rebuilt, twice as large, when over half full (or dropped by a cap). */
-static int legend_rehash(composer *c) {
-  size_t n = 64;
-  while (n < 2 * (c->nlegend + 1))
-    n *= 2;
-  free(c->legend_slots);
-  if (!(c->legend_slots = calloc(n, sizeof *c->legend_slots))) {
-    c->nslots = 0;
-    return CM_ENOMEM;
-  }
-  c->nslots = n;
-  for (size_t i = 0; i < c->nlegend; i++)
-    *legend_slot(c, c->legend[i].text) = i + 1;
-  return CM_OK;
-}
-
-/* A new legend entry for text in *out, or NULL there when text is listed
- * already. Found through a hash: 100,000 features with texts of their
- * own would make a list search quadratic. Returns 0 or CM_ENOMEM. */
-static int new_entry(composer *c, const char *text, cm_legend_entry **out) {
-  *out = NULL;
-  if (2 * (c->nlegend + 1) > c->nslots && legend_rehash(c) != CM_OK)
-    return CM_ENOMEM;
-  size_t *slot = legend_slot(c, text);
-  if (*slot)
-    return CM_OK;
-  if (cm__grow((void **)&c->legend, &c->cap_legend, c->nlegend + 1, sizeof *c->legend) != CM_OK)
-    return CM_ENOMEM;
-  cm_legend_entry *e = &c->legend[c->nlegend];
-  memset(e, 0, sizeof *e);
-  e->arrow.taper = 1;
-  if (!(e->text = strdup(text)))
-    return CM_ENOMEM;
-  e->seen = c->nlegend++;
-  *slot = c->nlegend;
-  *out = e;
-  return CM_OK;
-}
-
-/* Remember a legend class the first time a feature of it is drawn. */
+/* Remember a legend class the first time a feature of it is drawn; its
+ * index in c->legend in *index when index is not NULL (SIZE_MAX: none). */
 static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
-                       feature_attrs *ref) {
+                       feature_attrs *ref, size_t *index) {
+  if (index)
+    *index = SIZE_MAX;
   if (!(s->set & CM_PROP_LEGEND) || !s->legend)
     return CM_OK;
   char buf[512];
@@ -292,7 +238,7 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
   if (!buf[0])
     return CM_OK;
   cm_legend_entry *e;
-  int rc = new_entry(c, buf, &e);
+  int rc = cm__legend_new(c, buf, &e, index);
   if (rc != CM_OK || !e)
     return rc;
   e->type = type;
@@ -304,31 +250,6 @@ static int note_legend(composer *c, const cm_symbolizer *s, cm_geom_type type,
     e->marker_type = s->marker_type;
     e->marker_size = pt(c, s->marker_width);
   }
-  return CM_OK;
-}
-
-int cm__compose_copy_legend(composer *c, const cm_legend_entry *from) {
-  cm_legend_entry *e;
-  int rc = new_entry(c, from->text, &e);
-  if (rc != CM_OK || !e)
-    return rc;
-  char *text = e->text;
-  size_t seen = e->seen;
-  *e = *from;
-  e->text = text;
-  e->seen = seen;
-  return CM_OK;
-}
-
-int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
-                             const cm_paint *paint) {
-  cm_legend_entry *e;
-  int rc = new_entry(c, text, &e);
-  if (rc != CM_OK || !e)
-    return rc;
-  e->type = type;
-  e->paint = *paint;
-  e->rule = 1 << 30; /* after the style's own classes */
   return CM_OK;
 }
 
@@ -480,14 +401,18 @@ static int resolve(const composer *c, size_t l, size_t f, feature_attrs *ref,
                           cm__compose_attr, ref, s);
 }
 
-static int draw_feature(composer *c, size_t l, size_t f, int drawn) {
+/* Draw feature f of layer l (when drawn) and note its legend class (when
+ * legend). */
+static int draw_feature(composer *c, size_t l, size_t f, int drawn, int legend) {
   const cm_layer *layer = cm_map_layer_data(c->map, l);
   const cm_geom *g = cm_map_feature_geom(c->map, l, f);
   feature_attrs ref;
   cm_symbolizer s;
   if (!resolve(c, l, f, &ref, &s))
     return CM_OK;
-  int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref);
+  int rc = legend ? note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type,
+                                &ref, NULL)
+                  : CM_OK;
   if (rc != CM_OK || !drawn || g->npoints == 0)
     return rc;
   cm_paint p;
@@ -528,12 +453,17 @@ static void layer_id(const char *name, char *buf, size_t size) {
 
 int cm__compose_layer(composer *c, size_t l) {
   size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
+  /* In a batch, the classes of a dated layer were worked out once. */
+  const uint32_t *classes = cm__cache_classes_of(c, l);
   int rc = CM_OK;
   for (size_t f = 0; rc == CM_OK && f < n; f++) {
     int shown = cm_map_feature_visible(c->map, l, f, c->day);
     /* With every legend class asked for, hidden features still count. */
-    if (shown || c->opt->legend_all || c->ms->legend_all)
-      rc = draw_feature(c, l, f, shown);
+    int counts = shown || c->opt->legend_all || c->ms->legend_all;
+    if (counts && classes)
+      rc = cm__legend_mark(c, classes[f]);
+    if (rc == CM_OK && counts && (shown || !classes))
+      rc = draw_feature(c, l, f, shown, !classes);
   }
   return rc;
 }
@@ -592,15 +522,50 @@ int cm__draw_map(composer *c) {
   return rc;
 }
 
+/* The legend classes of layer l's features shown at day. */
+static int collect_layer_legend(composer *c, size_t l, cm_day day) {
+  int rc = CM_OK;
+  if (cm__compose_cached_legend(c, l, &rc))
+    return rc; /* undated: the same classes every day */
+  const uint32_t *classes = cm__cache_classes_of(c, l);
+  for (size_t f = 0; rc == CM_OK && f < cm_layer_count(cm_map_layer_data(c->map, l)); f++)
+    if (cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
+        c->ms->legend_all)
+      rc = classes ? cm__legend_mark(c, classes[f]) : draw_feature(c, l, f, 0, 1);
+  return rc;
+}
+
 int cm__collect_legend(composer *c, cm_day day) {
-  for (size_t l = 0; l < cm_map_layer_count(c->map); l++)
-    for (size_t f = 0; f < cm_layer_count(cm_map_layer_data(c->map, l)); f++)
-      if (cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
-          c->ms->legend_all) {
-        int rc = draw_feature(c, l, f, 0);
-        if (rc != CM_OK)
-          return rc;
-      }
+  int rc = CM_OK;
+  for (size_t l = 0; rc == CM_OK && l < cm_map_layer_count(c->map); l++)
+    rc = collect_layer_legend(c, l, day);
+  return rc;
+}
+
+/* The legend classes of a dated layer's features, one per feature
+ * (index in c->legend + 1, 0: none), for the compose cache. *fixed is
+ * cleared when a class names the date, so that they change with it. */
+int cm__legend_classes_of_layer(composer *c, size_t l, uint32_t *classes, int *fixed) {
+  const cm_layer *layer = cm_map_layer_data(c->map, l);
+  *fixed = 1;
+  for (size_t f = 0; f < cm_layer_count(layer); f++) {
+    const cm_geom *g = cm_map_feature_geom(c->map, l, f);
+    feature_attrs ref;
+    cm_symbolizer s;
+    classes[f] = 0;
+    if (!resolve(c, l, f, &ref, &s))
+      continue;
+    if ((s.set & CM_PROP_LEGEND) && s.legend && strstr(s.legend, "{date")) {
+      *fixed = 0;
+      return CM_OK;
+    }
+    size_t index;
+    int rc = note_legend(c, &s, layer ? cm_layer_geom_type(layer) : g->type, &ref, &index);
+    if (rc != CM_OK)
+      return rc;
+    if (index != SIZE_MAX && index < UINT32_MAX)
+      classes[f] = (uint32_t)(index + 1);
+  }
   return CM_OK;
 }
 
@@ -700,6 +665,8 @@ void cm__composer_free(composer *c) {
   free(c->labels);
   free(c->legend);
   free(c->legend_slots);
+  free(c->class_state);
+  free(c->pending);
   free(c->taken);
   free(c->marks);
   if (c->ctx)

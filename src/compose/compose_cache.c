@@ -2,7 +2,12 @@
  * `time` looks the same in every frame of a batch: its paths, its labels'
  * candidates (placement still happens per frame, among the dated labels),
  * its legend classes and the boxes its markers keep labels out of are made
- * once here and replayed into each frame's scene. So is the graticule. */
+ * once here and replayed into each frame's scene. So is the graticule.
+ *
+ * A dated layer's features change from frame to frame, but the legend
+ * class of each (its text and paint) does not, unless the style makes it
+ * depend on the date (`age_days`, `{date}`): those classes are worked out
+ * here too, so a frame only marks the ones it shows (legend.c). */
 
 #include "compose_internal.h"
 
@@ -24,6 +29,12 @@ struct cm_compose_cache {
   cached_layer *layers;     /* one per map layer; paths NULL: not cached */
   size_t nlayers;
   cached_layer graticule;   /* its lines and edge labels */
+  uint32_t **classes_of;    /* per layer: a dated layer's class of each
+                               feature (index + 1, 0: none); NULL: none */
+  cm_legend_entry *classes; /* texts owned here */
+  size_t nclasses;
+  size_t *class_slots;      /* hash of the classes' texts */
+  size_t nclass_slots;
 };
 
 static void cached_free(cached_layer *cl) {
@@ -44,6 +55,13 @@ void cm_compose_cache_free(cm_compose_cache *cache) {
     cached_free(&cache->layers[i]);
   cached_free(&cache->graticule);
   free(cache->layers);
+  for (size_t i = 0; cache->classes_of && i < cache->nlayers; i++)
+    free(cache->classes_of[i]);
+  free(cache->classes_of);
+  for (size_t i = 0; i < cache->nclasses; i++)
+    free(cache->classes[i].text);
+  free(cache->classes);
+  free(cache->class_slots);
   free(cache);
 }
 
@@ -75,6 +93,50 @@ static int cache_layer(const cm_map *map, size_t l, cached_layer *cl,
   return rc;
 }
 
+/* Whether a rule for layer name (or for every layer) reads age_days,
+ * which makes a feature's class change with the date. */
+static int reads_age(const cm_style *style, const char *name) {
+  for (size_t i = 0; i < cm_style_field_ref_count(style); i++) {
+    const cm_field_ref *r = cm_style_field_ref_at(style, i);
+    if (!strcmp(r->field, "age_days") && (!r->layer || !strcmp(r->layer, name)))
+      return 1;
+  }
+  return 0;
+}
+
+/* The legend classes of every dated layer whose classes stay the same
+ * from day to day, found once for the batch. */
+static int cache_classes(cm_compose_cache *cache, cm_error *err) {
+  const cm_map *map = cache->map;
+  if (!(cache->classes_of = calloc(cache->nlayers ? cache->nlayers : 1,
+                                   sizeof *cache->classes_of)))
+    return CM_ENOMEM;
+  cm_compose_options opt = {0};
+  composer c;
+  int rc = cm__composer_init(&c, map, &opt, err);
+  for (size_t l = 0; l < cache->nlayers && rc == CM_OK; l++) {
+    const cm_style_layer *sl = cm_map_layer_style(map, l);
+    size_t n = cm_layer_count(cm_map_layer_data(map, l));
+    if (!sl->time_start || reads_age(cm_map_style(map), sl->name))
+      continue;
+    uint32_t *of = calloc(n ? n : 1, sizeof *of);
+    int fixed = 0;
+    rc = of ? cm__legend_classes_of_layer(&c, l, of, &fixed) : CM_ENOMEM;
+    if (rc == CM_OK && fixed)
+      cache->classes_of[l] = of;
+    else
+      free(of);
+  }
+  if (rc == CM_OK) {
+    cache->classes = c.legend, cache->nclasses = c.nlegend;
+    cache->class_slots = c.legend_slots, cache->nclass_slots = c.nslots;
+    c.legend = NULL, c.nlegend = 0;
+    c.legend_slots = NULL;
+  }
+  cm__composer_free(&c);
+  return rc;
+}
+
 int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
                          cm_error *err) {
   *out = NULL;
@@ -94,12 +156,22 @@ int cm_compose_cache_new(cm_compose_cache **out, const cm_map *map,
       rc = cache_layer(map, l, &cache->layers[l], err);
   if (rc == CM_OK && cm_style_map(cm_map_style(map))->graticule > 0)
     rc = cache_layer(map, n, &cache->graticule, err);
+  if (rc == CM_OK)
+    rc = cache_classes(cache, err);
   if (rc != CM_OK) {
     cm_compose_cache_free(cache);
     return rc;
   }
   *out = cache;
   return CM_OK;
+}
+
+/* The legend classes of a cached layer, into the frame. */
+static int copy_legend(composer *c, const cached_layer *cl) {
+  int rc = CM_OK;
+  for (size_t i = 0; i < cl->nlegend && rc == CM_OK; i++)
+    rc = cm__compose_copy_legend(c, &cl->legend[i]);
+  return rc;
 }
 
 /* Replay what was cached into the frame. */
@@ -120,9 +192,7 @@ static int replay(composer *c, const cached_layer *cl) {
       l.marker += base;
     rc = cm__compose_add_label(c, &l, l.text);
   }
-  for (size_t i = 0; i < cl->nlegend && rc == CM_OK; i++)
-    rc = cm__compose_copy_legend(c, &cl->legend[i]);
-  return rc;
+  return rc == CM_OK ? copy_legend(c, cl) : rc;
 }
 
 /* The cache applies where the frame is the map's own page: panels scale
@@ -145,4 +215,43 @@ int cm__compose_cached_graticule(composer *c, int *rc) {
     return 0;
   *rc = replay(c, &c->opt->cache->graticule);
   return 1;
+}
+
+int cm__compose_cached_legend(composer *c, size_t l, int *rc) {
+  if (!usable(c) || l >= c->opt->cache->nlayers || !c->opt->cache->layers[l].paths)
+    return 0;
+  *rc = copy_legend(c, &c->opt->cache->layers[l]);
+  return 1;
+}
+
+/* A class's paint holds symbol sizes, which panels scale; the scale of
+ * the map alone does not change them. */
+const uint32_t *cm__cache_classes_of(const composer *c, size_t l) {
+  const cm_compose_cache *cache = c->opt->cache;
+  if (!cache || cache->map != c->map || c->sym != 1 || l >= cache->nlayers ||
+      !cache->classes_of)
+    return NULL;
+  return cache->classes_of[l];
+}
+
+/* The classes are found and listed whatever the frame's scale: a frame
+ * that marked some while usable may list others after (panels). */
+static const cm_compose_cache *classes_cache(const composer *c) {
+  const cm_compose_cache *cache = c->opt->cache;
+  return cache && cache->map == c->map && cache->nclasses ? cache : NULL;
+}
+
+const cm_legend_entry *cm__cache_classes(const composer *c, size_t *n) {
+  const cm_compose_cache *cache = classes_cache(c);
+  *n = cache ? cache->nclasses : 0;
+  return cache ? cache->classes : NULL;
+}
+
+long cm__cache_class_find(const composer *c, const char *text) {
+  const cm_compose_cache *cache = classes_cache(c);
+  if (!cache || !cache->nclass_slots)
+    return -1;
+  size_t at = cache->class_slots[cm__legend_slot(cache->classes, cache->class_slots,
+                                                  cache->nclass_slots, text)];
+  return at ? (long)at - 1 : -1;
 }

@@ -10,6 +10,8 @@
 #include "text_internal.h"
 #include "util_internal.h"
 
+#include <stdint.h>
+
 /* A label waiting for a place. */
 typedef struct cm_label {
   char *text;
@@ -47,7 +49,15 @@ typedef struct cm_legend_entry {
   cm_arrow arrow;        /* lines: their heads and taper */
   int rule;              /* the style rule that named it, for ordering */
   size_t seen;           /* order of first appearance, to break ties */
+  double text_w, text_h; /* its text's size unwrapped at note size text_ns */
+  double text_ns;        /* 0: not measured yet */
 } cm_legend_entry;
+
+/* A class of the compose cache present in a frame, not listed yet. */
+typedef struct cm_pending_class {
+  size_t klass;          /* its index among the cache's classes */
+  size_t seen;           /* order of first appearance */
+} cm_pending_class;
 
 /* A feature's attributes as templates and filters read them: its fields
  * and, in a dated layer, `age_days` at the day drawn. */
@@ -104,6 +114,12 @@ typedef struct composer {
   size_t nlegend, cap_legend;
   size_t *legend_slots;  /* hash of legend texts: index + 1, 0 empty */
   size_t nslots;         /* a power of two, over twice nlegend; 0: none */
+  size_t seen_next;      /* order of appearance of the next class */
+  unsigned char *class_state; /* per class of the cache: absent, pending
+                                 or listed (legend.c) */
+  cm_pending_class *pending; /* classes present, not listed yet */
+  size_t npending, cap_pending;
+  size_t legend_unlisted; /* classes present but past the legend's cap */
   cm_bbox *taken;        /* boxes labels must avoid (furniture, labels) */
   size_t ntaken, cap_taken;
   double corner_used[CM_CORNER_COUNT]; /* room already taken in each slot */
@@ -262,6 +278,42 @@ int cm__compose_layer(composer *c, size_t l);
 
 /* Layer l from the cache when it is there and usable; 1 when it was. */
 int cm__compose_cached_layer(composer *c, size_t l, int *rc);
+
+/* The slot of text in a legend's hash (nslots a power of two): where it
+ * is, or the empty slot where it would go (legend.c). */
+size_t cm__legend_slot(const cm_legend_entry *list, const size_t *slots, size_t nslots,
+                       const char *text);
+
+/* A new legend entry for text in *out, or NULL there when the class is
+ * present already. When index is not NULL, the entry's index in
+ * c->legend goes there (the existing one's when listed). 0 or
+ * CM_ENOMEM. */
+int cm__legend_new(composer *c, const char *text, cm_legend_entry **out, size_t *index);
+
+/* The cache's class klass - 1 is present in this frame (klass 0: no
+ * class). */
+int cm__legend_mark(composer *c, uint32_t klass);
+
+/* List the classes marked present: all of them, or, when the legend has
+ * more than max + 1 classes, the first max in its order, counting the
+ * others in c->legend_unlisted. */
+int cm__legend_settle(composer *c, size_t max);
+
+/* The legend classes of a dated layer, one per feature, for the cache
+ * (compose.c). */
+int cm__legend_classes_of_layer(composer *c, size_t l, uint32_t *classes, int *fixed);
+
+/* From the compose cache, when it is usable for this composer
+ * (compose_cache.c): the classes of dated layer l's features (index + 1,
+ * 0: none), or NULL; */
+const uint32_t *cm__cache_classes_of(const composer *c, size_t l);
+/* the classes themselves (*n of them), or NULL; */
+const cm_legend_entry *cm__cache_classes(const composer *c, size_t *n);
+/* the index of the class of this text, or -1. */
+long cm__cache_class_find(const composer *c, const char *text);
+
+/* Undated layer l's legend classes from the cache; 1 when it had them. */
+int cm__compose_cached_legend(composer *c, size_t l, int *rc);
 
 /* Add a copy of a legend entry unless its text is listed already. */
 int cm__compose_copy_legend(composer *c, const cm_legend_entry *e);

@@ -143,12 +143,17 @@ static int by_rule(const void *a, const void *b) {
 /* Keep the first LEGEND_MAX classes in rule order and say how many more
  * there are, on the map and as a warning. */
 static int cap_legend(composer *c) {
-  if (c->nlegend <= LEGEND_MAX + 1)
-    return CM_OK;
+  int rc = cm__legend_settle(c, LEGEND_MAX);
+  if (rc != CM_OK || c->nlegend + c->legend_unlisted <= LEGEND_MAX + 1)
+    return rc;
   qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
-  size_t more = c->nlegend - LEGEND_MAX;
-  for (size_t i = LEGEND_MAX + 1; i < c->nlegend; i++)
+  size_t more = c->nlegend + c->legend_unlisted - LEGEND_MAX;
+  c->legend_unlisted = 0; /* counted on the last line now */
+  for (size_t i = LEGEND_MAX; i < c->nlegend; i++)
     free(c->legend[i].text);
+  c->nlegend = LEGEND_MAX;
+  if (cm__grow((void **)&c->legend, &c->cap_legend, LEGEND_MAX + 1, sizeof *c->legend) != CM_OK)
+    return CM_ENOMEM;
   c->nlegend = LEGEND_MAX + 1;
   free(c->legend_slots); /* stale now; rebuilt if an entry is added */
   c->legend_slots = NULL;
@@ -159,7 +164,6 @@ static int cap_legend(composer *c) {
            more);
   cm_digits_localize(text, sizeof text, raw, lang, c->ms->digits);
   cm_legend_entry *e = &c->legend[LEGEND_MAX];
-  free(e->text);
   memset(e, 0, sizeof *e);
   e->type = CM_GEOM_NONE; /* no swatch */
   e->rule = INT_MAX;
@@ -210,6 +214,23 @@ static double legend_width(const composer *c) {
   return w;
 }
 
+/* The size of entry e's text in st: measured once unwrapped, and again
+ * only when st's wrap would break it. Sizing a band tries many widths. */
+static void entry_size(composer *c, cm_legend_entry *e, const cm_text_style *st,
+                       double ns, double *w, double *h) {
+  if (e->text_ns != ns) {
+    cm_text_style one_line = *st;
+    one_line.wrap = 0;
+    cm__text_size(c->ctx, e->text, &one_line, &e->text_w, &e->text_h);
+    e->text_ns = ns;
+  }
+  if (st->wrap > 0 && e->text_w > st->wrap) {
+    cm__text_size(c->ctx, e->text, st, w, h);
+    return;
+  }
+  *w = e->text_w, *h = e->text_h;
+}
+
 static legend_box measure_legend(composer *c, int cols) {
   legend_box b;
   memset(&b, 0, sizeof b);
@@ -229,7 +250,7 @@ static legend_box measure_legend(composer *c, int cols) {
     memset(b.row, 0, sizeof b.row);
     for (size_t i = 0; i < c->nlegend; i++) {
       double w, h;
-      cm__text_size(c->ctx, c->legend[i].text, &st, &w, &h);
+      entry_size(c, &c->legend[i], &st, b.ns, &w, &h);
       tw = fmax(tw, w);
       int r = (int)(i % (size_t)b.rows);
       if (r < LEGEND_ROWS)
@@ -262,7 +283,7 @@ static int stands_in(composer *c, double w, int cols, double height) {
 }
 
 double cm__legend_fit_side(composer *c, double width, double height) {
-  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+  if (c->ms->legend == CM_CORNER_NONE || cap_legend(c) || c->nlegend == 0)
     return 0;
   c->legend_cols = 1;
   if (stands_in(c, width, 1, height))
@@ -292,7 +313,7 @@ double cm__legend_fit_side(composer *c, double width, double height) {
 }
 
 double cm__legend_height(composer *c, double width) {
-  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0 || cap_legend(c))
+  if (c->ms->legend == CM_CORNER_NONE || cap_legend(c) || c->nlegend == 0)
     return 0;
   c->legend_cols = 1;
   for (int k = (int)c->nlegend; k > 1; k--)
@@ -304,10 +325,10 @@ double cm__legend_height(composer *c, double width) {
 }
 
 static int legend(composer *c) {
-  if (c->ms->legend == CM_CORNER_NONE || c->nlegend == 0)
+  if (c->ms->legend == CM_CORNER_NONE)
     return CM_OK;
   int rc = cap_legend(c);
-  if (rc != CM_OK)
+  if (rc != CM_OK || c->nlegend == 0)
     return rc;
   qsort(c->legend, c->nlegend, sizeof *c->legend, by_rule);
   legend_box b = measure_legend(c, c->legend_cols);
