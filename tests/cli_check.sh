@@ -109,4 +109,10 @@ has "$T/err" "there is no month 13"
 run 2 "$CM" batch -s "$T/one.mss" --every year --from 2020-04-31
 has "$T/err" "April 2020 has 30 days"
 
+# --dpi judges px lengths at the dpi of a render to come.
+run 2 "$CM" check -s "$T/one.mss" --dpi 5
+has "$T/err" "--dpi takes 10 to 4800, not '5'"
+run 2 "$CM" check -s "$T/one.mss" --dpi 300x
+has "$T/err" "--dpi takes 10 to 4800, not '300x'"
+
 finish cli_check

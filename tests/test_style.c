@@ -577,6 +577,41 @@ static void variables_stand_for_their_value(void **state) {
   cm_style_free(s);
 }
 
+/* A hatch spacing in px means a different length at every dpi: judged
+ * where the map is drawn, at each place it is used (a variable's, where
+ * the rule names the variable). */
+static void px_hatches_judged_at_the_dpi(void **state) {
+  (void)state;
+  cm_style *s = parse_ok("Map { dpi: 150; }\n"
+                         "@h: hatch(45, #555, 0.1px, 2px);\n"
+                         "Layer#a { file: \"a.shp\"; }\n"
+                         "#a { polygon-pattern: @h; }\n"
+                         "#a[k = 1] { polygon-pattern: @h; }\n"
+                         "#a[k = 2] { polygon-pattern: cross-hatch(0, #555, 0.2mm, 4px); }\n"
+                         "#a[k = 3] { polygon-pattern: hatch(0, #555, 0.01mm, 2mm); }\n");
+  cm_error err;
+  cm_errors all = {0};
+  /* 150 dpi: 2px is 0.34 mm, 4px 0.68 mm */
+  assert_int_equal(cm_style_check_dpi(s, 0, &err, &all), CM_OK);
+  assert_int_equal(all.count, 0);
+  /* 1200 dpi: 2px is 0.042 mm (finer than 0.05 mm); 4px 0.085 mm, under
+   * the width of 0.2 mm */
+  assert_int_equal(cm_style_check_dpi(s, 1200, &err, &all), CM_ESTYLE);
+  assert_int_equal(err.line, 4);
+  assert_int_equal(err.col, 23);
+  assert_non_null(strstr(err.message, "hatch spacing 2px is 0.0423mm at 1200 dpi, finer than 0.05mm"));
+  assert_int_equal(all.count, 3);
+  assert_int_equal(all.items[1].line, 5);
+  assert_int_equal(all.items[2].line, 6);
+  assert_non_null(strstr(all.items[2].message, "less than the line width"));
+  cm_errors_free(&all);
+  /* the dpi a render sets is the one judged by default */
+  assert_int_equal(cm_style_set_dpi(s, 600), CM_OK);
+  assert_int_equal(cm_style_check_dpi(s, 0, &err, NULL), CM_ESTYLE);
+  assert_int_equal(err.line, 6); /* 4px is 0.17 mm, under 0.2 mm; 2px is 0.085 */
+  cm_style_free(s);
+}
+
 static void later_rules_win(void **state) {
   (void)state;
   cm_style *s = parse_ok("Layer#a { file: \"a.shp\"; }\n"
@@ -900,6 +935,7 @@ int main(void) {
       cmocka_unit_test(overrides_change_the_style_as_read),
       cmocka_unit_test(bad_overrides_are_said_under_their_option),
       cmocka_unit_test(a_style_with_mistakes_can_be_kept),
+      cmocka_unit_test(px_hatches_judged_at_the_dpi),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 
 HARNESSES="layer ogr style date proj compose"
 OUT=build/fuzz
-PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libdeflate gdal"
+PKGS="cairo pango pangocairo pangoft2 fontconfig fribidi proj shapelib libwebp libwebpmux \
+libdeflate geos gdal"
 CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 -Wstrict-prototypes -Iinclude $(for d in src/*/; do [ $d = src/cli/ ] || printf -- "-I%s " ${d%/}; done) -Itests"
@@ -24,7 +25,7 @@ CFLAGS_FUZZ="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
 # The Makefile passes its own flags and libraries (FUZZ_CFLAGS_PKG,
 # FUZZ_LIBS), so a library it adds reaches the harnesses too.
 cflags() { echo "${FUZZ_CFLAGS_PKG:-$(pkg-config --cflags $PKGS)}"; }
-libs() { echo "${FUZZ_LIBS:-$(pkg-config --libs $PKGS) -lm -lpthread}"; }
+libs() { echo "${FUZZ_LIBS:-$(pkg-config --libs $PKGS) -lgif -lm -lpthread -ldl}"; }
 
 # The library twice: instrumented for libFuzzer, and plain for valgrind.
 build_libs() {

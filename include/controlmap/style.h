@@ -260,6 +260,15 @@ CM_EXTERN const cm_map_settings *cm_style_map(const cm_style *style);
  * option; CM_EUSAGE outside that range. */
 CM_EXTERN int cm_style_set_dpi(cm_style *style, double dpi);
 
+/* Judge the lengths the style gives in px at dpi (0: the style's own):
+ * each hatch spacing in px must be at least its line width and 0.05 mm
+ * there. Returns 0, or CM_ESTYLE with the first that is not in err (its
+ * file, line and column) and, when all is not NULL, every one appended to
+ * all; CM_ENOMEM when all cannot grow. cm_map_open_style does this at the
+ * style's dpi. */
+CM_EXTERN int cm_style_check_dpi(const cm_style *style, double dpi, cm_error *err,
+                                 cm_errors *all);
+
 /* Layer blocks in file order. Owned by the style. */
 CM_EXTERN size_t cm_style_layer_count(const cm_style *style);
 CM_EXTERN const cm_style_layer *cm_style_layer_at(const cm_style *style, size_t i);

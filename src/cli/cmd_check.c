@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: controlmap check [-s STYLE]\n"
+    "usage: controlmap check [-s STYLE] [--dpi N] [--dates all | --date DATE] [--grey]\n"
     "\n"
 
     "Validate a style and the data it names, and report every problem in one\n"
@@ -22,6 +22,10 @@ static const char help[] =
     "no problem (warnings allowed), 2 for style mistakes, 1 for data\n"
     "problems. STYLE is a file, or a name looked for as NAME.mss in ./styles,\n"
     "the user's and the installed styles.\n"
+    "\n"
+    "Lengths in px are judged at the style's dpi, or at --dpi N (the dpi you\n"
+    "will render at): a hatch spacing in px must be at least its line width\n"
+    "and 0.05 mm there.\n"
     "\n"
     "With --dates all (every date on which the data changes) or --date DATE,\n"
     "also compose the map at those dates and report, per date, what a\n"
@@ -35,9 +39,11 @@ typedef struct check_args {
   int carto, grey;
   int has_date;
   cm_day date;
+  double dpi;       /* 0: the style's */
 } check_args;
 
-/* -s STYLE, --dates all, --date D, --grey; -1 after help, else an exit code. */
+/* -s STYLE, --dpi N, --dates all, --date D, --grey; -1 after help, else
+ * an exit code. */
 static int parse_args(int argc, char **argv, check_args *a) {
   const char *given = NULL;
   for (int i = 1; i < argc; i++) {
@@ -52,6 +58,12 @@ static int parse_args(int argc, char **argv, check_args *a) {
       if (cli_parse_date(val, &a->date))
         return cli_usage("--date '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", val);
       a->carto = a->has_date = 1, i++;
+    } else if (!strcmp(arg, "--dpi") && val) {
+      char *end;
+      a->dpi = strtod(val, &end);
+      if (end == val || *end || !(a->dpi >= 10 && a->dpi <= 4800))
+        return cli_usage("--dpi takes 10 to 4800, not '%s'", val);
+      i++;
     } else if (!strcmp(arg, "--grey"))
       a->grey = 1;
     else
@@ -241,6 +253,11 @@ int cmd_check(int argc, char **argv) {
   cm_errors_free(&all);
   if (!s)
     return summary(path, &f, 0, 0); /* unreadable: nothing more to check */
+  if (cm_style_check_dpi(s, args.dpi, NULL, &all) == CM_ENOMEM)
+    f.style++; /* counted, though not listed */
+  for (size_t i = 0; i < all.count; i++)
+    report(&all.items[i], &f);
+  cm_errors_free(&all);
   cm_error e;
   if (cm_proj_check_map(cm_style_map(s)->srs, &e) != CM_OK) {
     snprintf(e.file, sizeof e.file, "%s", path);

@@ -497,7 +497,9 @@ int cm_map_open_style(cm_map **out, cm_style *style, cm_error *err) {
   m->page_h = lay.height;
   m->dpi = ms->dpi;
   m->frame = lay.frame;
-  int rc = cm_proj_check_map(ms->srs, err);
+  int rc = cm_style_check_dpi(style, 0, err, NULL);
+  if (rc == CM_OK)
+    rc = cm_proj_check_map(ms->srs, err);
   if (rc == CM_OK)
     rc = cm_proj_create(&m->lonlat, NULL, ms->srs, err);
   if (rc != CM_OK && err && !err->file[0])

@@ -79,6 +79,7 @@ static cm_style *new_style(const char *name) {
   s->refs = (style_vec)STYLE_VEC(cm_field_ref);
   s->date_refs = (style_vec)STYLE_VEC(cm_date_ref);
   s->font_refs = (style_vec)STYLE_VEC(cm_font_ref);
+  s->px_hatches = (style_vec)STYLE_VEC(style_px_hatch);
   s->uses = (style_vec)STYLE_VEC(style_layer_use);
   map_defaults(&s->map);
   s->name = cm__style_strdup(&s->arena, name);
@@ -260,6 +261,7 @@ void cm_style_free(cm_style *style) {
   cm__style_vec_free(&style->refs);
   cm__style_vec_free(&style->date_refs);
   cm__style_vec_free(&style->font_refs);
+  cm__style_vec_free(&style->px_hatches);
   cm__style_vec_free(&style->uses);
   cm__style_arena_free(&style->arena);
   free(style);
@@ -300,6 +302,54 @@ size_t cm_style_font_ref_count(const cm_style *style) { return style->font_refs.
 
 const cm_font_ref *cm_style_font_ref_at(const cm_style *style, size_t i) {
   return i < style->font_refs.count ? cm__style_vec_at(&style->font_refs, i) : NULL;
+}
+
+void cm__style_add_px_hatch(cm_style *s, const char *file, int line, int col,
+                            double spacing, cm_length width) {
+  for (size_t i = 0; i < s->px_hatches.count; i++) {
+    const style_px_hatch *h = cm__style_vec_at(&s->px_hatches, i);
+    if (h->line == line && h->col == col && !strcmp(h->file, file))
+      return; /* a variable used by several rules */
+  }
+  const char *copy = cm__style_strdup(&s->arena, file);
+  style_px_hatch *h = cm__style_vec_push(&s->px_hatches);
+  if (!h || !copy) {
+    s->arena.failed = 1;
+    return;
+  }
+  *h = (style_px_hatch){copy, line, col, spacing, width};
+}
+
+/* The finest hatch drawn, as in style_value.c. */
+#define HATCH_MIN_MM 0.05
+
+int cm_style_check_dpi(const cm_style *style, double dpi, cm_error *err, cm_errors *all) {
+  if (!(dpi > 0))
+    dpi = style->map.dpi;
+  int rc = CM_OK;
+  for (size_t i = 0; i < style->px_hatches.count; i++) {
+    const style_px_hatch *h = cm__style_vec_at(&style->px_hatches, i);
+    double mm = h->spacing * 25.4 / dpi, width = cm_length_pt(h->width, dpi) * 25.4 / 72;
+    if (mm >= HATCH_MIN_MM && mm >= width)
+      continue;
+    cm_error e;
+    cm_error_set(&e, CM_ESTYLE, h->file, h->line, h->col,
+                 "hatch spacing %gpx is %.3gmm at %g dpi, %s", h->spacing, mm, dpi,
+                 mm < width ? "less than the line width: the lines would fill the "
+                              "polygon solid"
+                            : "finer than 0.05mm, which no screen or printer shows "
+                              "as lines");
+    cm_error_hint(&e, "give the spacing in mm, usually 1mm to 3mm, or draw at a "
+                      "lower dpi");
+    if (rc == CM_OK && err)
+      *err = e;
+    rc = CM_ESTYLE;
+    if (!all)
+      break;
+    if (cm_errors_add(all, &e) != CM_OK)
+      return CM_ENOMEM;
+  }
+  return rc;
 }
 
 void cm__style_add_field_ref(cm_style *s, const char *const *layers, size_t layer_count,

@@ -134,6 +134,15 @@ typedef struct style_layer_use {
   int line, col;
 } style_layer_use;
 
+/* A hatch spacing written in px: judged again at the dpi the map is drawn
+ * at, which the file alone does not know (cm_style_check_dpi). */
+typedef struct style_px_hatch {
+  const char *file;   /* as messages name it (a --set label, or the file) */
+  int line, col;
+  double spacing;     /* px */
+  cm_length width;
+} style_px_hatch;
+
 struct cm_style {
   const char *name;
   const char *folder; /* the name's folder with a trailing '/', or "" */
@@ -143,9 +152,14 @@ struct cm_style {
   style_vec refs;     /* cm_field_ref */
   style_vec date_refs; /* cm_date_ref */
   style_vec font_refs; /* cm_font_ref */
+  style_vec px_hatches; /* style_px_hatch */
   style_vec uses;     /* style_layer_use, only while parsing */
   style_arena arena;
 };
+
+/* Note a hatch spacing written in px, once per place in the text. */
+void cm__style_add_px_hatch(cm_style *s, const char *file, int line, int col,
+                            double spacing, cm_length width);
 
 /* Note that a field is read, once per layer (once with NULL when no layer). */
 void cm__style_add_field_ref(cm_style *s, const char *const *layers,

@@ -582,7 +582,8 @@ static int dashes(style_value *v, cm_symbolizer *s) {
 /* The finest hatch drawn: 0.05 mm, a pixel at 508 dpi. Finer lines are a
  * grey blur on any screen or printer, and their number (page size over
  * spacing) grows without bound: 1e-7 mm would ask for billions. A spacing
- * in px must be a pixel at least; a raster output also refuses a spacing
+ * in px must be a pixel at least, and is judged again at the dpi the map
+ * is drawn at (cm_style_check_dpi); a raster output also refuses a spacing
  * under one of its own pixels, and every output one under 0.05 mm at the
  * dpi it is drawn at (cm__hatches_fit, raster.c). */
 #define HATCH_MIN_MM 0.05
@@ -624,6 +625,9 @@ static int hatch_spacing(style_value *v, const style_token *at,
                      "must be 1px at least");
     return -1;
   }
+  if (p->spacing.unit == CM_UNIT_PX)
+    cm__style_add_px_hatch(v->style, v->diag->file ? v->diag->file : "", at->line,
+                           at->col, p->spacing.value, p->width);
   return 0;
 }
 
