@@ -692,64 +692,9 @@ static void test_skip_existing(void **state) {
   cm_batch_free(b);
 }
 
-/* The frame of the map in an SVG: the second path of its background. */
-static cm_bbox svg_frame(const char *path) {
-  char *svg = file_read(path, NULL);
-  assert_non_null(svg);
-  const char *at = strstr(svg, "<g id=\"background\"");
-  assert_non_null(at);
-  at = strstr(at, "<path d=\"M");
-  assert_non_null(at);
-  at = strstr(at + 1, "<path d=\"M");
-  assert_non_null(at);
-  cm_bbox b;
-  assert_int_equal(sscanf(at, "<path d=\"M%lf %lfL%lf %*fL%*f %lf", &b.minx, &b.miny,
-                          &b.maxx, &b.maxy),
-                   4);
-  free(svg);
-  return b;
-}
-
-/* A series keeps its scale: a day whose legend and event key need more
- * room draws its map smaller, and the other frames of its batch take the
- * same frame (alone, 1 January 2019 draws it larger). */
-static void test_series_keeps_scale(void **state) {
-  (void)state;
-  char style[4200], file[4200], out[4200];
-  cm_map *m = NULL;
-  cm_error err;
-  assert_int_equal(cm_map_open(&m, test_source_path(style, sizeof style, "styles/default.mss"),
-                               &err),
-                   CM_OK);
-  write_text("series.txt", "2019-01-01\n2020-10-25\n");
-  make_sub("series");
-  cm_batch_spec s = dates_spec(in_dir(file, sizeof file, "series.txt"),
-                               in_dir(out, sizeof out, "series/{date}.svg"));
-  cm_batch *b;
-  assert_int_equal(cm_batch_plan(&b, m, &s, &err), CM_OK);
-  assert_int_equal(cm_batch_run(b, m, 2, NULL, NULL), 0);
-  cm_bbox calm = svg_frame(cm_batch_frame(b, 0)->output);
-  cm_bbox war = svg_frame(cm_batch_frame(b, 1)->output);
-  assert_memory_equal(&calm, &war, sizeof calm);
-  cm_batch_free(b);
-  /* alone */
-  s.dates_file = in_dir(file, sizeof file, "alone.txt");
-  write_text("alone.txt", "2019-01-01\n");
-  assert_int_equal(cm_batch_plan(&b, m, &s, &err), CM_OK);
-  assert_int_equal(cm_batch_run(b, m, 1, NULL, NULL), 0);
-  cm_bbox alone = svg_frame(cm_batch_frame(b, 0)->output);
-  print_message("frame alone %.1f x %.1f pt, in the series %.1f x %.1f pt\n",
-                alone.maxx - alone.minx, alone.maxy - alone.miny, calm.maxx - calm.minx,
-                calm.maxy - calm.miny);
-  assert_true(alone.maxx - alone.minx > (calm.maxx - calm.minx) * 1.05);
-  cm_batch_free(b);
-  cm_map_free(m);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_steps_and_shards),
-      cmocka_unit_test(test_series_keeps_scale),
       cmocka_unit_test(test_templates),
       cmocka_unit_test(test_template_small_buffer),
       cmocka_unit_test(test_every_table),

@@ -138,14 +138,6 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   cm_error err;
   if (cm_compose_cache_new(&cache, map, &err) == CM_OK)
     b->compose.cache = cache;
-  /* One layout for every frame: the map keeps its scale through the
-   * series. Without memory for it, each frame is laid out alone. */
-  cm_day *days = cache ? malloc((b->count ? b->count : 1) * sizeof *days) : NULL;
-  for (size_t i = 0; days && i < b->count; i++)
-    days[i] = b->frames[i].date;
-  if (days)
-    cm_compose_cache_set_series(cache, &b->compose, days, b->count, &err);
-  free(days);
   cm_base_raster *base = base_raster(b, map);
   b->base = base;
   cm__batch_warnings_free(b); /* those of this run only */

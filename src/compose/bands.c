@@ -112,46 +112,21 @@ static double scale_left(const composer *c, const needs *n, cm_page_layout *pg,
               (f->maxy - f->miny) / (f0.maxy - f0.miny));
 }
 
-/* The needs at c's day, after giving up a legend too big to stand beside
- * the map: it keeps its share, which the check reports. */
-static int effective_needs(composer *c, needs *n) {
-  int rc = measure(c, n);
-  cm_page_layout pg;
-  cm_bbox f;
-  if (rc == CM_OK && scale_left(c, n, &pg, &f) < SMALLEST) {
-    n->cols = 1;
-    n->room = 0;
-    n->legend = 0;
-  }
-  return rc;
-}
-
-int cm__bands_need(composer *c, double *key, double *legend) {
-  needs n;
-  int rc = effective_needs(c, &n);
-  *key = rc == CM_OK ? n.key : 0;
-  *legend = rc == CM_OK ? n.legend : 0;
-  return rc;
-}
-
 int cm__fit_bands(composer *c) {
   needs n;
-  int rc = effective_needs(c, &n);
+  int rc = measure(c, &n);
   if (rc != CM_OK)
     return rc;
+  cm_page_layout pg;
+  cm_bbox f0 = c->page.frame, f;
   int side = n.legend_band == 0 || n.legend_band == 1;
   c->legend_cols = n.cols;
   c->legend_room = side ? n.room : 0;
-  /* A frame of a series takes the room its most demanding day needs. */
-  double key, legend;
-  if (cm__cache_series(c, &key, &legend)) {
-    n.key = fmax(n.key, key);
-    n.legend = fmax(n.legend, legend);
-  }
-  cm_page_layout pg;
-  cm_bbox f0 = c->page.frame, f;
   double k = scale_left(c, &n, &pg, &f);
-  if (k < SMALLEST) { /* the key still gets its room if it can */
+  if (k < SMALLEST) {
+    /* The legend is too big to stand beside the map: one column, which
+     * the page cuts (and the check and render report); the key still
+     * gets its room if it can. */
     c->legend_cols = 1;
     c->legend_room = 0;
     n.legend = 0;

@@ -11,7 +11,6 @@
 
 #include "compose_internal.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +35,6 @@ struct cm_compose_cache {
   size_t nclasses;
   size_t *class_slots;      /* hash of the classes' texts */
   size_t nclass_slots;
-  int series;               /* the frames share one layout: */
-  double series_key;        /* the key band's height, */
-  double series_legend;     /* the legend band's width or height */
 };
 
 static void cached_free(cached_layer *cl) {
@@ -258,40 +254,4 @@ long cm__cache_class_find(const composer *c, const char *text) {
   size_t at = cache->class_slots[cm__legend_slot(cache->classes, cache->class_slots,
                                                   cache->nclass_slots, text)];
   return at ? (long)at - 1 : -1;
-}
-
-int cm_compose_cache_set_series(cm_compose_cache *cache, const cm_compose_options *opt,
-                                const cm_day *days, size_t n, cm_error *err) {
-  cache->series = 0;
-  double key = 0, legend = 0;
-  for (size_t i = 0; i < n; i++) {
-    cm_compose_options o = *opt;
-    o.date = days[i];
-    o.cache = cache; /* the legend classes, found once */
-    o.panels = NULL, o.npanels = 0;
-    o.findings = NULL;
-    composer c;
-    int rc = cm__composer_init(&c, cache->map, &o, err);
-    double k = 0, l = 0;
-    if (rc == CM_OK)
-      rc = cm__bands_need(&c, &k, &l);
-    cm__composer_free(&c);
-    if (rc != CM_OK)
-      return rc;
-    key = fmax(key, k);
-    legend = fmax(legend, l);
-  }
-  cache->series_key = key;
-  cache->series_legend = legend;
-  cache->series = 1;
-  return CM_OK;
-}
-
-int cm__cache_series(const composer *c, double *key, double *legend) {
-  const cm_compose_cache *cache = c->opt->cache;
-  if (!cache || cache->map != c->map || !cache->series || c->panels)
-    return 0;
-  *key = cache->series_key;
-  *legend = cache->series_legend;
-  return 1;
 }
