@@ -11,6 +11,7 @@
 
 #include "controlmap/compose.h"
 #include "controlmap/render.h"
+#include "support/files.h"
 #include "support/fixtures.h"
 #include "support/scene.h"
 #include "text_internal.h"
@@ -747,6 +748,74 @@ static void graticule_labels_beside_their_line(void **state) {
   }
 }
 
+/* Whether point p is inside text item t, turned as drawn (its box shrunk
+ * by half a point). */
+static int inside_text(const cm_item *t, cm_bbox box, cm_point p) {
+  double a = t->style.angle * M_PI / 180; /* back from the page to the text */
+  double dx = p.x - t->x, dy = p.y - t->y;
+  double x = t->x + dx * cos(a) - dy * sin(a), y = t->y + dx * sin(a) + dy * cos(a);
+  return x > box.minx + 0.5 && x < box.maxx - 0.5 && y > box.miny + 0.5 && y < box.maxy - 0.5;
+}
+
+/* Whether segment a-b runs through text item t. */
+static int segment_through(cm_point a, cm_point b, const cm_item *t) {
+  cm_bbox box = text_box_of(t);
+  for (int i = 1; i < 64; i++) {
+    double k = i / 64.0;
+    if (inside_text(t, box, (cm_point){a.x + (b.x - a.x) * k, a.y + (b.y - a.y) * k}))
+      return 1;
+  }
+  return 0;
+}
+
+/* No name of the shipped styles lies on a leader line, at any date:
+ * the reader would not know which line leads to which name. */
+static void no_label_on_a_leader(void **state) {
+  static const char *const styles[] = {"styles/slides.mss", "styles/default.mss",
+                                       "styles/paper-ar.mss"};
+  size_t leaders = 0;
+  for (size_t k = 0; k < sizeof styles / sizeof *styles; k++) {
+    char path[4096];
+    cm_map *m = NULL;
+    cm_error err;
+    assert_int_equal(cm_map_open(&m, test_source_path(path, sizeof path, styles[k]), &err), 0);
+    cm_day *days = NULL;
+    int n = cm_map_change_dates(m, &days);
+    assert_true(n > 0);
+    for (int d = 0; d < n; d++) {
+      cm_compose_options opt = {0};
+      opt.date = days[d];
+      cm_scene *s = NULL;
+      assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+      long g = group_at(s, "labels");
+      size_t end = (size_t)g + 1;
+      while (g >= 0 && cm_scene_item(s, end)->kind != CM_ITEM_GROUP_END)
+        end++;
+      for (size_t i = (size_t)g + 1; g >= 0 && i < end; i++) {
+        const cm_item *l = cm_scene_item(s, i);
+        if (l->kind != CM_ITEM_PATH || l->geom.type != CM_GEOM_LINE || l->geom.npoints != 2)
+          continue;
+        leaders++;
+        for (size_t t = (size_t)g + 1; t < end; t++) {
+          const cm_item *it = cm_scene_item(s, t);
+          if (it->kind != CM_ITEM_TEXT)
+            continue;
+          if (segment_through(l->geom.points[0], l->geom.points[1], it)) {
+            char iso[16];
+            cm_date_iso(days[d], iso);
+            fail_msg("%s, %s: a leader runs through '%s'", styles[k], iso, it->text);
+          }
+        }
+      }
+      cm_scene_free(s);
+    }
+    free(days);
+    cm_map_free(m);
+  }
+  print_message("%zu leader lines, none through a name\n", leaders);
+  assert_true(leaders > 100);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(no_seam_between_neighbours),
@@ -765,6 +834,7 @@ int main(void) {
       cmocka_unit_test(marker_cut_by_the_frame_left_out),
       cmocka_unit_test(arabic_span_reads_from_to),
       cmocka_unit_test(graticule_labels_beside_their_line),
+      cmocka_unit_test(no_label_on_a_leader),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

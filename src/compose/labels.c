@@ -252,6 +252,11 @@ typedef struct stroke_path {
   cm_bbox box;
 } stroke_path;
 
+/* A leader line drawn, which later labels and leaders keep off. */
+typedef struct lead {
+  cm_point a, b;
+} lead;
+
 /* What one round of placement consults besides the composer. */
 typedef struct placer {
   composer *c;
@@ -260,6 +265,8 @@ typedef struct placer {
   stroke_path *lines;    /* made when the first leader is tried */
   size_t nlines;
   int lines_made;
+  lead *leads;           /* the leaders of this round */
+  size_t nleads, cap_leads;
 } placer;
 
 /* How far a marker's edge is from box b (0 when it touches). */
@@ -369,6 +376,56 @@ static int segments_cross(cm_point a, cm_point b, cm_point c, cm_point d) {
   return s1 * s2 < 0 && s3 * s4 < 0;
 }
 
+/* Whether point p lies inside the convex quadrilateral q. */
+static int inside_quad(cm_point p, const cm_point q[4]) {
+  int pos = 0, neg = 0;
+  for (int k = 0; k < 4; k++) {
+    double s = side_of(q[k], q[(k + 1) % 4], p);
+    pos += s > 0, neg += s < 0;
+  }
+  return pos == 4 || neg == 4;
+}
+
+/* Whether segment a-b runs through the convex quadrilateral q (an end
+ * inside, or an edge crossed). */
+static int segment_meets_quad(cm_point a, cm_point b, const cm_point q[4]) {
+  if (inside_quad(a, q) || inside_quad(b, q))
+    return 1;
+  for (int k = 0; k < 4; k++)
+    if (segments_cross(a, b, q[k], q[(k + 1) % 4]))
+      return 1;
+  return 0;
+}
+
+static int segment_meets_box(cm_point a, cm_point b, cm_bbox box) {
+  cm_point q[4] = {{box.minx, box.miny}, {box.maxx, box.miny}, {box.maxx, box.maxy},
+                   {box.minx, box.maxy}};
+  return segment_meets_quad(a, b, q);
+}
+
+/* Whether a label's outline (box b at `at`, turned by angle) meets a
+ * leader drawn before, or how many such leaders line crosses: a label
+ * over a leader, or two leaders crossing, leave the reader unsure which
+ * line leads where. */
+static int label_meets_leads(const placer *p, cm_bbox b, cm_point at, double angle) {
+  cm_point q[4];
+  turned_corners(b, at, angle, q);
+  for (size_t i = 0; i < p->nleads; i++)
+    if (segment_meets_quad(p->leads[i].a, p->leads[i].b, q))
+      return 1;
+  return 0;
+}
+
+static int line_crosses_leads(const placer *p, const cm_geom *line) {
+  int n = 0;
+  for (size_t i = 0; i < p->nleads; i++)
+    n += segments_cross(p->leads[i].a, p->leads[i].b, line->points[0], line->points[1]);
+  return n;
+}
+
+/* What a leader crossing another counts, in lines of the map crossed. */
+#define LEAD_CROSSING 1000
+
 /* How many times the path's edges cross segment a-b (rings closed). */
 static int path_crossings(const cm_geom *g, cm_point a, cm_point b) {
   int n = 0;
@@ -398,19 +455,26 @@ static int leader_crossings(placer *p, cm_point a, cm_point b, int *rc) {
   return n;
 }
 
-/* Whether point p of a leader from a marker at `at` is blocked: by the
- * frame, or a box reserved before, unless that box covers the marker
- * itself (an event's numbered marker on the town), which the leader
- * leaves from under. */
-static int leader_blocked(const composer *c, cm_point at, cm_point p) {
-  cm_bbox b = {p.x - 0.5, p.y - 0.5, p.x + 0.5, p.y + 0.5}, f = c->frame;
-  if (b.minx < f.minx || b.miny < f.miny || b.maxx > f.maxx || b.maxy > f.maxy)
+/* How far into a box's edge a leader may pass, pt. */
+#define GRAZE 0.5
+
+/* Whether leader a-b of label l is blocked: by the frame, or a box
+ * reserved before (a name, a marker, furniture), unless that box covers
+ * the label's own marker (an event's numbered marker on the town), which
+ * the leader leaves from under. */
+static int leader_blocked(const composer *c, const cm_label *l, cm_point a, cm_point b) {
+  cm_bbox f = c->frame;
+  cm_point at = l->at;
+  if (fmin(a.x, b.x) < f.minx || fmin(a.y, b.y) < f.miny || fmax(a.x, b.x) > f.maxx ||
+      fmax(a.y, b.y) > f.maxy)
     return 1;
   for (size_t i = 0; i < c->ntaken; i++) {
     cm_bbox t = c->taken[i];
-    int meets = b.minx < t.maxx && t.minx < b.maxx && b.miny < t.maxy && t.miny < b.maxy;
-    int covers_marker = at.x > t.minx && at.x < t.maxx && at.y > t.miny && at.y < t.maxy;
-    if (meets && !covers_marker)
+    int covers_marker = l->marker >= 0 && at.x > t.minx && at.x < t.maxx &&
+                        at.y > t.miny && at.y < t.maxy;
+    /* a leader may graze a box's halo, not cross what it holds */
+    t.minx += GRAZE, t.miny += GRAZE, t.maxx -= GRAZE, t.maxy -= GRAZE;
+    if (!covers_marker && segment_meets_box(a, b, t))
       return 1;
   }
   return 0;
@@ -423,12 +487,8 @@ static int leader(composer *c, const cm_label *l, cm_bbox b, cm_geom *out) {
   if (d <= r)
     return 0;
   cm_point from = {l->at.x + (to.x - l->at.x) * r / d, l->at.y + (to.y - l->at.y) * r / d};
-  for (int i = 1; i < 8; i++) {
-    double t = i / 8.0;
-    cm_point p = {from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t};
-    if (leader_blocked(c, l->at, p))
-      return 0;
-  }
+  if (leader_blocked(c, l, from, to))
+    return 0;
   cm_geom_init(out, CM_GEOM_LINE);
   cm_geom_add_point(out, from.x, from.y);
   cm_geom_add_point(out, to.x, to.y);
@@ -495,7 +555,11 @@ static int fits(placer *p, size_t i, int k, cm_bbox b, cm_point at,
     *misread = *misread < 0 ? other : *misread; /* the nearest spot names it */
     return 0;
   }
-  return !needs_leader(l, k) || leader(c, l, b, line);
+  if (label_meets_leads(p, b, at, l->angle))
+    return 0;
+  if (!needs_leader(l, k))
+    return 1;
+  return leader(c, l, b, line);
 }
 
 /* A spot found for a label: its candidate, box and leader. */
@@ -507,8 +571,12 @@ typedef struct spot {
   cm_geom line;
 } spot;
 
-static int take_spot(composer *c, const cm_label *l, spot *s) {
+static int take_spot(placer *p, const cm_label *l, spot *s) {
+  composer *c = p->c;
   int rc = take_label(c, s->b, s->at, l->angle);
+  if (rc == CM_OK && s->led &&
+      (rc = cm__grow((void **)&p->leads, &p->cap_leads, p->nleads + 1, sizeof *p->leads)) == CM_OK)
+    p->leads[p->nleads++] = (lead){s->line.points[0], s->line.points[1]};
   if (rc == CM_OK && s->led)
     rc = draw_leader(c, l, &s->line);
   else if (s->led)
@@ -569,8 +637,11 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
     if (!fits(p, i, k, s.b, s.at, &s.line, misread))
       continue;
     s.led = needs_leader(l, k);
+    /* Crossing another leader is worse than crossing any line of the map:
+     * only where nothing else is left. */
     if (s.led)
-      s.crossings = leader_crossings(p, s.line.points[0], s.line.points[1], rc);
+      s.crossings = leader_crossings(p, s.line.points[0], s.line.points[1], rc) +
+                    LEAD_CROSSING * line_crosses_leads(p, &s.line);
     better(&best, &s);
     if (best.crossings == 0)
       break;
@@ -580,7 +651,7 @@ static int place_in(placer *p, size_t i, int from, int to, int *rc, long *misrea
       cm_geom_free(&best.line);
     return best.k >= 0;
   }
-  *rc = take_spot(c, l, &best);
+  *rc = take_spot(p, l, &best);
   return 1;
 }
 
@@ -610,6 +681,7 @@ static long place_round(placer *p, long *state) {
   composer *c = p->c;
   int rc = CM_OK;
   qsort(c->labels, c->nlabels, sizeof *c->labels, by_priority);
+  p->nleads = 0; /* undone with the round */
   free(p->dots); /* they name labels by their place in the order */
   p->dots = NULL, p->ndots = 0;
   if (collect_dots(p) != CM_OK)
@@ -694,6 +766,7 @@ int cm__place_labels(composer *c) {
   free(state);
   free(p.dots);
   free(p.lines);
+  free(p.leads);
   /* Placed: the next panel starts with none. */
   for (size_t i = 0; i < c->nlabels; i++)
     free(c->labels[i].text);
