@@ -28,4 +28,17 @@ run 0 "$CM" check -s "$T/sw.mss"
 run 2 "$CM" check -s styles/default.mss --date 2020-13-45
 run 2 "$CM" check -s styles/default.mss --dates some
 
+# --same-scale judges the layout of `batch --same-scale` over the dates:
+# the war, at the scale its fullest event key leaves, reads well; through
+# December, the post-war maps at that scale lose names (which the dates
+# alone keep).
+run 0 "$CM" check -s styles/default.mss --dates all --from 2020-09-27 --to 2020-11-10 --same-scale
+has "$T/out" "the map reads well at 17 dates"
+run 1 "$CM" check -s styles/default.mss --dates all --from 2020-09-27 --to 2020-12 --same-scale
+has "$T/err" "2020-12-01: label 'Shusha' left out with its marker"
+run 0 "$CM" check -s styles/default.mss --dates all --from 2020-09-27 --to 2020-12
+has "$T/out" "the map reads well at 29 dates"
+run 2 "$CM" check -s styles/default.mss --dates all --from 2030
+has "$T/err" "no change dates between --from and --to"
+
 finish cli_carto

@@ -692,9 +692,83 @@ static void test_skip_existing(void **state) {
   cm_batch_free(b);
 }
 
+/* The frame of the map in an SVG: the second path of its background. */
+static cm_bbox svg_frame(const char *path) {
+  char *svg = file_read(path, NULL);
+  assert_non_null(svg);
+  const char *at = strstr(svg, "<g id=\"background\"");
+  assert_non_null(at);
+  at = strstr(at, "<path d=\"M");
+  assert_non_null(at);
+  at = strstr(at + 1, "<path d=\"M");
+  assert_non_null(at);
+  cm_bbox b;
+  assert_int_equal(sscanf(at, "<path d=\"M%lf %lfL%lf %*fL%*f %lf", &b.minx, &b.miny,
+                          &b.maxx, &b.maxy),
+                   4);
+  free(svg);
+  return b;
+}
+
+/* The frames of dates file `file` (in dir), drawn as SVG into folder; the
+ * frame of the map in each into frames. */
+static void series_frames(cm_map *m, const char *file, const char *folder, int same_scale,
+                          int shards, cm_bbox *frames, size_t n) {
+  char path[4200], out[4200], tmpl[300];
+  snprintf(tmpl, sizeof tmpl, "%s/{date}.svg", folder);
+  make_sub(folder);
+  cm_batch_spec s = dates_spec(in_dir(path, sizeof path, file), in_dir(out, sizeof out, tmpl));
+  s.same_scale = same_scale;
+  cm_error err;
+  for (int shard = 1; shard <= shards; shard++) {
+    if (shards > 1)
+      s.shard = shard, s.shards = shards;
+    cm_batch *b;
+    assert_int_equal(cm_batch_plan(&b, m, &s, &err), CM_OK);
+    assert_int_equal(cm_batch_run(b, m, 2, NULL, NULL), 0);
+    for (size_t i = 0; i < cm_batch_count(b); i++) {
+      size_t k = shards > 1 ? i * (size_t)shards + (size_t)shard - 1 : i;
+      assert_true(k < n);
+      frames[k] = svg_frame(cm_batch_frame(b, i)->output);
+    }
+    cm_batch_free(b);
+  }
+}
+
+static double width(cm_bbox b) { return b.maxx - b.minx; }
+
+/* With --same-scale a series keeps its scale: the day whose event key
+ * needs more room draws its map smaller, and the other frames of the
+ * batch take the same frame, on every shard. Without, 1 January 2019
+ * draws its map larger, as alone. */
+static void test_series_keeps_scale(void **state) {
+  (void)state;
+  char style[4200];
+  cm_map *m = NULL;
+  cm_error err;
+  assert_int_equal(cm_map_open(&m, test_source_path(style, sizeof style, "styles/default.mss"),
+                               &err),
+                   CM_OK);
+  write_text("series.txt", "2019-01-01\n2020-10-25\n2021-06-01\n");
+  cm_bbox own[3], one[3], sharded[3];
+  series_frames(m, "series.txt", "own", 0, 1, own, 3);
+  series_frames(m, "series.txt", "one", 1, 1, one, 3);
+  series_frames(m, "series.txt", "sharded", 1, 3, sharded, 3);
+  print_message("frame of 1 January 2019 alone %.1f pt wide, in the series %.1f pt\n",
+                width(own[0]), width(one[0]));
+  assert_true(width(own[0]) > width(own[1]) * 1.05);
+  assert_memory_equal(&own[1], &one[1], sizeof own[1]); /* the most demanding */
+  for (int i = 0; i < 3; i++) {
+    assert_memory_equal(&one[i], &one[1], sizeof one[i]);
+    assert_memory_equal(&sharded[i], &one[1], sizeof sharded[i]);
+  }
+  cm_map_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_steps_and_shards),
+      cmocka_unit_test(test_series_keeps_scale),
       cmocka_unit_test(test_templates),
       cmocka_unit_test(test_template_small_buffer),
       cmocka_unit_test(test_every_table),

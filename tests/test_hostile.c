@@ -478,6 +478,62 @@ static void batch_classes_as_composed(void **state) {
   }
 }
 
+/* The map's frame in a scene: the second path of its background. */
+static cm_bbox scene_frame(const cm_scene *s) {
+  int in = 0, n = 0;
+  for (size_t i = 0; i < cm_scene_count(s); i++) {
+    const cm_item *it = cm_scene_item(s, i);
+    if (it->kind == CM_ITEM_GROUP_BEGIN)
+      in = !strcmp(it->id, "background");
+    else if (it->kind == CM_ITEM_GROUP_END)
+      in = 0;
+    else if (in && it->kind == CM_ITEM_PATH && ++n == 2)
+      return cm_geom_bbox(&it->geom);
+  }
+  fail_msg("no frame");
+  return cm_bbox_empty();
+}
+
+static cm_bbox frame_at(cm_map *m, const cm_compose_cache *cache, const char *day) {
+  cm_compose_options opt = {0};
+  opt.cache = cache;
+  assert_int_equal(cm_date_parse(day, &opt.date, NULL, NULL), 0);
+  cm_scene *s = NULL;
+  cm_error err;
+  assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
+  cm_bbox b = scene_frame(s);
+  cm_scene_free(s);
+  return b;
+}
+
+/* A legend beside the map that needs more columns on a later date widens
+ * its band on every frame of the series, so the map keeps one scale. */
+static void series_shares_the_legend_room(void **state) {
+  write_squares("classes", 300);
+  char text[1024];
+  snprintf(text, sizeof text,
+           "Map { srs: \"%s\"; %s page: 160mm 100mm; dpi: 100; legend: outside-right; }\n"
+           "Layer#z { file: \"classes.shp\"; time: start end; }\n"
+           "#z { polygon-fill: #e6a49c; legend: \"{id}, held from {start}\"; }\n", lcc, box);
+  cm_map *m = map_of(text);
+  cm_compose_cache *cache = NULL;
+  cm_error err;
+  assert_int_equal(cm_compose_cache_new(&cache, m, &err), 0);
+  cm_bbox alone = frame_at(m, cache, "2000-06-01"); /* 15 classes */
+  cm_day days[2];
+  assert_int_equal(cm_date_parse("2000-06-01", &days[0], NULL, NULL), 0);
+  assert_int_equal(cm_date_parse("2019-06-01", &days[1], NULL, NULL), 0); /* 300 */
+  cm_compose_options opt = {0};
+  assert_int_equal(cm_compose_cache_set_series(cache, &opt, days, 2, &err), 0);
+  cm_bbox first = frame_at(m, cache, "2000-06-01"), last = frame_at(m, cache, "2019-06-01");
+  assert_memory_equal(&first, &last, sizeof first);
+  print_message("frame alone %.1f x %.1f, in the series %.1f x %.1f\n", alone.maxx - alone.minx,
+                alone.maxy - alone.miny, first.maxx - first.minx, first.maxy - first.miny);
+  assert_true(alone.maxx - alone.minx > (first.maxx - first.minx) * 1.05);
+  cm_compose_cache_free(cache);
+  cm_map_free(m);
+}
+
 /* Seconds to compose the frames 2001..2000+n of m as a batch does. */
 static double frames_time(cm_map *m, int n) {
   cm_compose_cache *cache = NULL;
@@ -537,6 +593,7 @@ int main(void) {
       cmocka_unit_test(legend_of_many_classes),
       cmocka_unit_test(batch_warns_once),
       cmocka_unit_test(batch_classes_as_composed),
+      cmocka_unit_test(series_shares_the_legend_room),
       cmocka_unit_test(batch_legend_classes_once),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,6 +60,10 @@ typedef struct cm_batch_spec {
                               in the dates file */
   int shard, shards;       /* draw only shard (1-based) of shards; 0 0: all */
   int skip_existing;       /* 1: leave frames whose output already exists */
+  int same_scale;          /* 1: every frame laid out as the date whose
+                              legend and event key need the most room
+                              (cm_compose_cache_set_series), so the map
+                              keeps one scale; 0: each for its own date */
   cm_compose_options compose; /* its date is ignored: each frame has its own */
   int changes_previous;    /* 1: show what changed since the frame before
                               (compose.changes_since is then ignored) */

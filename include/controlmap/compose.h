@@ -53,6 +53,16 @@ typedef struct cm_compose_options {
   int findings_grey;   /* 1: legend entries must differ in grey too */
 } cm_compose_options;
 
+/* Make the frames of a series, the n days, share one layout: the bands
+ * beside the map (legend, event key) are sized for the most demanding
+ * day, so that the map keeps its scale and place from frame to frame
+ * (alone, a day whose legend or key needs more room draws its map
+ * smaller). opt is how each frame will be composed; its date and cache
+ * are not read. A batch does this for its frames. 0, or CM_ENOMEM. */
+CM_EXTERN int cm_compose_cache_set_series(cm_compose_cache *cache,
+                                          const cm_compose_options *opt,
+                                          const cm_day *days, size_t n, cm_error *err);
+
 /* Compose map at opt->date. *out is the caller's, freed with
  * cm_scene_free. Fails only for lack of memory or fonts (CM_ERENDER). */
 CM_EXTERN int cm_compose(cm_scene **out, const cm_map *map, const cm_compose_options *opt,

@@ -12,6 +12,7 @@
 #include "render_internal.h"
 #include "batch_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -33,6 +34,7 @@ void cm_batch_free(cm_batch *b) {
     free((cm_error *)b->frames[i].error);
   }
   free(b->frames);
+  free(b->series);
   free(b->anim_path);
   free(b->anim_error);
   cm__batch_warnings_free(b);
@@ -138,10 +140,20 @@ int cm_batch_run(cm_batch *b, const cm_map *map, int jobs,
   cm_error err;
   if (cm_compose_cache_new(&cache, map, &err) == CM_OK)
     b->compose.cache = cache;
-  cm_base_raster *base = base_raster(b, map);
-  b->base = base;
   cm__batch_warnings_free(b); /* those of this run only */
   pthread_mutex_init(&b->warn_lock, NULL);
+  /* With same_scale, one layout for every frame: the map keeps its scale
+   * through the series. */
+  if (b->series && b->count &&
+      (!cache || cm_compose_cache_set_series(cache, &b->compose, b->series, b->nseries,
+                                             &err) != CM_OK)) {
+    char text[1200];
+    snprintf(text, sizeof text, "the frames could not be given one scale (%s): each is "
+             "laid out for its own date", cache ? err.message : "out of memory");
+    cm__batch_note_warning(b, &b->frames[0], text);
+  }
+  cm_base_raster *base = base_raster(b, map);
+  b->base = base;
   int rc;
   if (b->animation) {
     rc = cm__batch_run_animation(b, map, jobs, progress, ud);

@@ -27,6 +27,9 @@ struct cm_batch {
   size_t planned;   /* frames before sharding */
   size_t unchanged; /* change dates left out as identical */
   int skip_existing;
+  cm_day *series;   /* same_scale: the dates of every frame planned (over
+                       all shards, so that they agree); NULL: none */
+  size_t nseries;
   cm_compose_options compose;
   int changes_previous;  /* see cm_batch_spec */
   cm_render_options render;
@@ -43,6 +46,9 @@ struct cm_batch {
 
 /* Keep the warnings of frame f's scene (any thread; takes warn_lock). */
 void cm__batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *scene);
+
+/* Keep one warning, as of frame f (any thread; takes warn_lock). */
+void cm__batch_note_warning(cm_batch *b, const cm_frame *f, const char *text);
 
 void cm__batch_warnings_free(cm_batch *b);
 

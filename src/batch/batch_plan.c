@@ -225,6 +225,17 @@ static int check_unique(const cm_batch *b, cm_error *err) {
   return rc;
 }
 
+/* The dates of every frame planned, which a batch of one scale is laid
+ * out for. */
+static int keep_series(cm_batch *b, cm_error *err) {
+  if (!(b->series = malloc((b->count ? b->count : 1) * sizeof *b->series)))
+    return cm_error_set(err, CM_ENOMEM, NULL, 0, 0, "out of memory");
+  for (size_t k = 0; k < b->count; k++)
+    b->series[k] = b->frames[k].date;
+  b->nseries = b->count;
+  return CM_OK;
+}
+
 /* Frame k of the plan belongs to shard k % shards + 1: a deterministic
  * slice every process can work out alone. */
 static void take_shard(cm_batch *b, const cm_batch_spec *spec) {
@@ -349,6 +360,8 @@ static int name_files(cm_batch *b, const wanted_list *want,
   int rc = name_frames(b, want, spec, err);
   if (rc == CM_OK)
     rc = check_unique(b, err);
+  if (rc == CM_OK && spec->same_scale) /* before the shard is taken */
+    rc = keep_series(b, err);
   if (rc == CM_OK) {
     take_shard(b, spec);
     rc = check_folders(b, err);

@@ -67,6 +67,12 @@ void cm__batch_note_warnings(cm_batch *b, const cm_frame *f, const cm_scene *sce
   pthread_mutex_unlock(&b->warn_lock);
 }
 
+void cm__batch_note_warning(cm_batch *b, const cm_frame *f, const char *text) {
+  pthread_mutex_lock(&b->warn_lock);
+  note(b, f, text);
+  pthread_mutex_unlock(&b->warn_lock);
+}
+
 void cm__batch_warnings_free(cm_batch *b) {
   for (size_t i = 0; i < b->nwarnings; i++)
     free(b->warnings[i].text);

@@ -110,4 +110,8 @@ double cli_peak_mb(void);
 /* Parse a --date argument (YYYY, YYYY-MM, YYYY-MM-DD) to its first day. */
 int cli_parse_date(const char *arg, cm_day *out);
 
+/* The last day arg covers (--to 2024 means through 2024-12-31); like
+ * cli_parse_date otherwise. */
+int cli_parse_last_day(const char *arg, cm_day *last);
+
 #endif

@@ -49,6 +49,11 @@ static const char help[] =
     "                         an animation)\n"
     "      --no-clobber       a frame whose file exists fails instead of\n"
     "                         replacing it (not for an animation)\n"
+    "      --same-scale       one layout for every frame, sized for the date\n"
+    "                         whose legend and event key need the most room, so\n"
+    "                         the map keeps its scale (by default each frame is\n"
+    "                         laid out for its own date; check --same-scale\n"
+    "                         judges this layout)\n"
     "      --timings          print time spent loading, composing and drawing,\n"
     "                         and the peak memory\n"
     "      --changes-since D  outline and hatch the ground that changed hands\n"
@@ -71,15 +76,6 @@ typedef struct batch_args {
   double dpi; /* 0: the style's */
   cli_overrides style_opts; /* --page, --title, --lang, --set */
 } batch_args;
-
-/* --to 2024 means through the last day of 2024. */
-static int parse_last_day(const char *arg, cm_day *last) {
-  cm_day first, after;
-  if (cm_date_parse(arg, &first, &after, NULL) != CM_OK)
-    return cli_parse_date(arg, &first);
-  *last = after - 1;
-  return EXIT_OK;
-}
 
 /* A library result as an exit code, printing the error if any. */
 static int lib_result(int rc, cm_error *err) {
@@ -124,13 +120,14 @@ static int parse_option(int ch, batch_args *a) {
   case 'q': a->quiet = 1; return EXIT_OK;
   case 'M': a->timings = 1; return EXIT_OK;
   case 'K': s->skip_existing = 1; return EXIT_OK;
+  case 'A': s->same_scale = 1; return EXIT_OK;
   case 'N': s->render.no_clobber = 1; return EXIT_OK;
   case 'j': return parse_jobs(optarg, &a->jobs);
   case 'Y': a->timed = 1; return parse_ms("--delay", optarg, &s->anim.delay_ms);
   case 'H': a->timed = 1; return parse_ms("--hold-last", optarg, &s->anim.hold_last_ms);
   case 'I': return parse_dpi(optarg, &a->dpi);
   case 'F': s->has_from = 1; return cli_parse_date(optarg, &s->from);
-  case 'T': s->has_to = 1; return parse_last_day(optarg, &s->to);
+  case 'T': s->has_to = 1; return cli_parse_last_day(optarg, &s->to);
   case 'S': return lib_result(cm_batch_parse_shard(&s->shard, &s->shards, optarg, &err), &err);
   case 'W':
     s->compose.changes = 1;
@@ -214,6 +211,7 @@ static int parse(int argc, char **argv, batch_args *a) {
       {"png-level", required_argument, 0, 'Z'}, {"quiet", no_argument, 0, 'q'},
       {"delay", required_argument, 0, 'Y'}, {"hold-last", required_argument, 0, 'H'},
       {"dpi", required_argument, 0, 'I'}, {"no-clobber", no_argument, 0, 'N'},
+      {"same-scale", no_argument, 0, 'A'},
       {"changes-since", required_argument, 0, 'W'}, CLI_STYLE_LONGS,
       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
   int ch, rc = EXIT_OK;

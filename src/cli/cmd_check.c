@@ -12,6 +12,7 @@
 
 static const char help[] =
     "usage: controlmap check [-s STYLE] [--dpi N] [--dates all | --date DATE] [--grey]\n"
+    "                        [--from DATE] [--to DATE] [--same-scale]\n"
     "\n"
 
     "Validate a style and the data it names, and report every problem in one\n"
@@ -32,7 +33,10 @@ static const char help[] =
     "reader would miss: places, labels or lines under the furniture, labels\n"
     "left out, legend entries that look alike (with both rules' file:line;\n"
     "--grey: also when printed in grey), text under 5 pt at print size, and\n"
-    "furniture cut by the frame. Exit 1 when anything is found.\n";
+    "furniture cut by the frame. Exit 1 when anything is found. --from and\n"
+    "--to keep the change dates between them. With --same-scale, every\n"
+    "date is laid out as `batch --same-scale` over those dates lays it out:\n"
+    "for the most demanding of them.\n";
 
 typedef struct check_args {
   const char *style;
@@ -40,6 +44,8 @@ typedef struct check_args {
   int has_date;
   cm_day date;
   double dpi;       /* 0: the style's */
+  int same_scale;   /* the dates laid out as one series */
+  check_range range; /* --dates all: only the dates between from and to */
 } check_args;
 
 /* -s STYLE, --dpi N, --dates all, --date D, --grey; -1 after help, else
@@ -66,6 +72,17 @@ static int parse_args(int argc, char **argv, check_args *a) {
       i++;
     } else if (!strcmp(arg, "--grey"))
       a->grey = 1;
+    else if (!strcmp(arg, "--same-scale"))
+      a->same_scale = 1;
+    else if (!strcmp(arg, "--from") && val) {
+      if (cli_parse_date(val, &a->range.from))
+        return EXIT_USAGE;
+      a->range.has_from = 1, i++;
+    } else if (!strcmp(arg, "--to") && val) {
+      if (cli_parse_last_day(val, &a->range.to))
+        return EXIT_USAGE;
+      a->range.has_to = 1, i++;
+    }
     else
       return cli_usage("unexpected argument '%s' (see `controlmap check --help`)", arg);
   }
@@ -270,6 +287,7 @@ int cmd_check(int argc, char **argv) {
   cm_style_free(s);
   rc = summary(path, &f, layers, features);
   if (rc == EXIT_OK && args.carto)
-    return check_carto(path, args.has_date ? &args.date : NULL, args.grey);
+    return check_carto(path, args.has_date ? &args.date : NULL, &args.range, args.grey,
+                       args.same_scale);
   return rc;
 }

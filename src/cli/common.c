@@ -242,6 +242,14 @@ int cli_parse_date(const char *arg, cm_day *out) {
   return EXIT_OK;
 }
 
+int cli_parse_last_day(const char *arg, cm_day *last) {
+  cm_day first, after;
+  if (cm_date_parse(arg, &first, &after, NULL) != CM_OK)
+    return cli_parse_date(arg, &first);
+  *last = after - 1;
+  return EXIT_OK;
+}
+
 int cli_style_only(int argc, char **argv, const char *command,
                    const char *help, const char **style) {
   const char *given = NULL;

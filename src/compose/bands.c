@@ -25,7 +25,9 @@ typedef struct needs {
   double room;
 } needs;
 
-static int measure(composer *c, needs *n) {
+/* With min_key, the key's band is at least that high (a series: the
+ * height the most demanding day needs). */
+static int measure(composer *c, needs *n, double min_key) {
   composer probe = *c; /* nothing collected yet: no list is shared */
   g_object_ref(probe.ctx);
   int rc = cm__collect_legend(&probe, c->day);
@@ -33,7 +35,7 @@ static int measure(composer *c, needs *n) {
     rc = cm__collect_key(&probe, c->day);
   cm_page_layout *pg = &probe.page;
   n->key = cm_bbox_is_empty(pg->key) || c->ms->key != CM_KEY_BELOW
-               ? 0 : cm__key_height(&probe, pg->key);
+               ? 0 : fmax(cm__key_height(&probe, pg->key), min_key);
   if (n->key > 0) { /* the bands beside the frame lose what the key takes */
     double more = n->key - (pg->key.maxy - pg->key.miny);
     for (int b = 0; b < 2; b++)
@@ -112,21 +114,45 @@ static double scale_left(const composer *c, const needs *n, cm_page_layout *pg,
               (f->maxy - f->miny) / (f0.maxy - f0.miny));
 }
 
-int cm__fit_bands(composer *c) {
+/* The needs at c's day, after giving up a legend too big to stand beside
+ * the map: it keeps its share, which the check reports. */
+static int effective_needs(composer *c, needs *n, double min_key) {
+  int rc = measure(c, n, min_key);
+  cm_page_layout pg;
+  cm_bbox f;
+  if (rc == CM_OK && scale_left(c, n, &pg, &f) < SMALLEST) {
+    n->cols = 1;
+    n->room = 0;
+    n->legend = 0;
+  }
+  return rc;
+}
+
+int cm__bands_need(composer *c, double min_key, double *key, double *legend) {
   needs n;
-  int rc = measure(c, &n);
+  int rc = effective_needs(c, &n, min_key);
+  *key = rc == CM_OK ? n.key : 0;
+  *legend = rc == CM_OK ? n.legend : 0;
+  return rc;
+}
+
+int cm__fit_bands(composer *c) {
+  /* A frame of a series takes the room its most demanding day needs. */
+  double key = 0, legend = 0;
+  int series = cm__cache_series(c, &key, &legend);
+  needs n;
+  int rc = effective_needs(c, &n, key);
   if (rc != CM_OK)
     return rc;
-  cm_page_layout pg;
-  cm_bbox f0 = c->page.frame, f;
   int side = n.legend_band == 0 || n.legend_band == 1;
   c->legend_cols = n.cols;
   c->legend_room = side ? n.room : 0;
+  if (series)
+    n.legend = fmax(n.legend, legend);
+  cm_page_layout pg;
+  cm_bbox f0 = c->page.frame, f;
   double k = scale_left(c, &n, &pg, &f);
-  if (k < SMALLEST) {
-    /* The legend is too big to stand beside the map: one column, which
-     * the page cuts (and the check and render report); the key still
-     * gets its room if it can. */
+  if (k < SMALLEST) { /* the key still gets its room if it can */
     c->legend_cols = 1;
     c->legend_room = 0;
     n.legend = 0;

@@ -11,6 +11,7 @@
 
 #include "compose_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,9 @@ struct cm_compose_cache {
   size_t nclasses;
   size_t *class_slots;      /* hash of the classes' texts */
   size_t nclass_slots;
+  int series;               /* the frames share one layout: */
+  double series_key;        /* the key band's height, */
+  double series_legend;     /* the legend band's width or height */
 };
 
 static void cached_free(cached_layer *cl) {
@@ -254,4 +258,50 @@ long cm__cache_class_find(const composer *c, const char *text) {
   size_t at = cache->class_slots[cm__legend_slot(cache->classes, cache->class_slots,
                                                   cache->nclass_slots, text)];
   return at ? (long)at - 1 : -1;
+}
+
+/* The room the bands need at day, the key's band at least min_key high. */
+static int day_needs(cm_compose_cache *cache, const cm_compose_options *opt, cm_day day,
+                     double min_key, double *key, double *legend, cm_error *err) {
+  cm_compose_options o = *opt;
+  o.date = day;
+  o.cache = cache; /* the legend classes, found once */
+  o.panels = NULL, o.npanels = 0;
+  o.findings = NULL;
+  composer c;
+  int rc = cm__composer_init(&c, cache->map, &o, err);
+  if (rc == CM_OK)
+    rc = cm__bands_need(&c, min_key, key, legend);
+  cm__composer_free(&c);
+  return rc;
+}
+
+/* The key's band is as high as the day with most events needs; then each
+ * day's legend is measured in the room that leaves it. */
+int cm_compose_cache_set_series(cm_compose_cache *cache, const cm_compose_options *opt,
+                                const cm_day *days, size_t n, cm_error *err) {
+  cache->series = 0;
+  double key = 0, legend = 0, k, l;
+  int rc = CM_OK;
+  for (size_t i = 0; i < n && rc == CM_OK; i++)
+    if ((rc = day_needs(cache, opt, days[i], 0, &k, &l, err)) == CM_OK)
+      key = fmax(key, k);
+  for (size_t i = 0; i < n && rc == CM_OK; i++)
+    if ((rc = day_needs(cache, opt, days[i], key, &k, &l, err)) == CM_OK)
+      legend = fmax(legend, l);
+  if (rc != CM_OK)
+    return rc;
+  cache->series_key = key;
+  cache->series_legend = legend;
+  cache->series = 1;
+  return CM_OK;
+}
+
+int cm__cache_series(const composer *c, double *key, double *legend) {
+  const cm_compose_cache *cache = c->opt->cache;
+  if (!cache || cache->map != c->map || !cache->series || c->panels)
+    return 0;
+  *key = cache->series_key;
+  *legend = cache->series_legend;
+  return 1;
 }

@@ -312,6 +312,15 @@ const cm_legend_entry *cm__cache_classes(const composer *c, size_t *n);
 /* the index of the class of this text, or -1. */
 long cm__cache_class_find(const composer *c, const char *text);
 
+/* The room the bands beside the map need at c's day, as cm__fit_bands
+ * gives it, with a key band at least min_key high: the key's height and
+ * the legend's width or height (bands.c). */
+int cm__bands_need(composer *c, double min_key, double *key, double *legend);
+
+/* The room the bands of a series need, from the cache when it holds one
+ * for this map (compose_cache.c); 1 when it does. */
+int cm__cache_series(const composer *c, double *key, double *legend);
+
 /* Undated layer l's legend classes from the cache; 1 when it had them. */
 int cm__compose_cached_legend(composer *c, size_t l, int *rc);
 
