@@ -13,8 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The order of placement: labels left out of more rounds first (their
+ * count is crowd's high bits, see place_rounds), then by priority, the
+ * most hemmed in first. */
 static int by_priority(const void *a, const void *b) {
   const cm_label *x = a, *y = b;
+  int xl = x->crowd >> 20, yl = y->crowd >> 20;
+  if (xl != yl)
+    return xl > yl ? -1 : 1;
   if (x->priority != y->priority)
     return x->priority < y->priority ? -1 : 1;
   if (x->crowd != y->crowd)
@@ -717,9 +723,11 @@ static void undo_round(composer *c, size_t items, size_t taken) {
 }
 
 /* Placement in rounds: when labels find no spot, the round is undone and
- * those left out go before the others of their priority (the more often
- * left out, the earlier); the round that leaves out fewest stays. A label
- * with no room even so is dropped, with its marker. */
+ * those left out go first, before labels of a higher priority too (the
+ * more often left out, the earlier): a town's name hemmed in by a
+ * capital's takes its spot, and the capital, with more room around it,
+ * finds another. The round that leaves out fewest stays. A label with no
+ * room even so is dropped, with its marker. */
 static int place_rounds(placer *p, long *state) {
   composer *c = p->c;
   size_t items = cm_scene_count(c->scene), taken = c->ntaken;
