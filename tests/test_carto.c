@@ -787,10 +787,8 @@ static void no_label_on_a_leader(void **state) {
       opt.date = days[d];
       cm_scene *s = NULL;
       assert_int_equal(cm_compose(&s, m, &opt, &err), 0);
-      long g = group_at(s, "labels");
-      size_t end = (size_t)g + 1;
-      while (g >= 0 && cm_scene_item(s, end)->kind != CM_ITEM_GROUP_END)
-        end++;
+      long g = scene_group(s, "labels");
+      size_t end = g >= 0 ? scene_group_end(s, (size_t)g) : 0;
       for (size_t i = (size_t)g + 1; g >= 0 && i < end; i++) {
         const cm_item *l = cm_scene_item(s, i);
         if (l->kind != CM_ITEM_PATH || l->geom.type != CM_GEOM_LINE || l->geom.npoints != 2)

@@ -14,6 +14,7 @@
 #include "controlmap/map.h"
 #include "support/files.h"
 #include "support/fixtures.h"
+#include "support/scene.h"
 
 #include <math.h>
 #include <shapefil.h>
@@ -322,17 +323,14 @@ static cm_map *map_of(const char *text) {
 /* The texts and swatches of the legend group, in order, as one string. */
 static void legend_of(const cm_scene *s, char *out, size_t size) {
   size_t n = 0;
-  int in = 0;
   out[0] = '\0';
-  for (size_t i = 0; i < cm_scene_count(s); i++) {
+  long g = scene_group(s, "legend");
+  size_t end = g >= 0 ? scene_group_end(s, (size_t)g) : 0;
+  for (size_t i = (size_t)g + 1; i < end; i++) {
     const cm_item *it = cm_scene_item(s, i);
-    if (it->kind == CM_ITEM_GROUP_BEGIN)
-      in = !strcmp(it->id, "legend");
-    else if (it->kind == CM_ITEM_GROUP_END)
-      in = 0;
-    else if (in && it->kind == CM_ITEM_TEXT)
+    if (it->kind == CM_ITEM_TEXT)
       n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s|", it->text);
-    else if (in && it->kind == CM_ITEM_PATH)
+    else if (it->kind == CM_ITEM_PATH)
       n += (size_t)snprintf(out + n, n < size ? size - n : 0, "[%d %.3f %.3f %.3f %d %.3f]",
                             it->paint.fill, it->paint.fill_color.r, it->paint.fill_color.g,
                             it->paint.stroke_width, it->paint.stroke,
@@ -480,18 +478,11 @@ static void batch_classes_as_composed(void **state) {
 
 /* The map's frame in a scene: the second path of its background. */
 static cm_bbox scene_frame(const cm_scene *s) {
-  int in = 0, n = 0;
-  for (size_t i = 0; i < cm_scene_count(s); i++) {
-    const cm_item *it = cm_scene_item(s, i);
-    if (it->kind == CM_ITEM_GROUP_BEGIN)
-      in = !strcmp(it->id, "background");
-    else if (it->kind == CM_ITEM_GROUP_END)
-      in = 0;
-    else if (in && it->kind == CM_ITEM_PATH && ++n == 2)
-      return cm_geom_bbox(&it->geom);
-  }
-  fail_msg("no frame");
-  return cm_bbox_empty();
+  long g = scene_group(s, "background");
+  assert_true(g >= 0);
+  const cm_item *frame = cm_scene_item(s, (size_t)g + 2);
+  assert_int_equal(frame->kind, CM_ITEM_PATH);
+  return cm_geom_bbox(&frame->geom);
 }
 
 static cm_bbox frame_at(cm_map *m, const cm_compose_cache *cache, const char *day) {

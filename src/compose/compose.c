@@ -451,18 +451,25 @@ static void layer_id(const char *name, char *buf, size_t size) {
   }
 }
 
+/* Whether feature f of layer l counts in the legend at day: shown, or
+ * every legend class asked for. */
+static int in_legend(const composer *c, size_t l, size_t f, cm_day day) {
+  return cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
+         c->ms->legend_all;
+}
+
 int cm__compose_layer(composer *c, size_t l) {
   size_t n = cm_layer_count(cm_map_layer_data(c->map, l));
   /* In a batch, the classes of a dated layer were worked out once. */
   const uint32_t *classes = cm__cache_classes_of(c, l);
   int rc = CM_OK;
   for (size_t f = 0; rc == CM_OK && f < n; f++) {
+    if (!in_legend(c, l, f, c->day))
+      continue;
     int shown = cm_map_feature_visible(c->map, l, f, c->day);
-    /* With every legend class asked for, hidden features still count. */
-    int counts = shown || c->opt->legend_all || c->ms->legend_all;
-    if (counts && classes)
+    if (classes)
       rc = cm__legend_mark(c, classes[f]);
-    if (rc == CM_OK && counts && (shown || !classes))
+    if (rc == CM_OK && (shown || !classes))
       rc = draw_feature(c, l, f, shown, !classes);
   }
   return rc;
@@ -529,8 +536,7 @@ static int collect_layer_legend(composer *c, size_t l, cm_day day) {
     return rc; /* undated: the same classes every day */
   const uint32_t *classes = cm__cache_classes_of(c, l);
   for (size_t f = 0; rc == CM_OK && f < cm_layer_count(cm_map_layer_data(c->map, l)); f++)
-    if (cm_map_feature_visible(c->map, l, f, day) || c->opt->legend_all ||
-        c->ms->legend_all)
+    if (in_legend(c, l, f, day))
       rc = classes ? cm__legend_mark(c, classes[f]) : draw_feature(c, l, f, 0, 1);
   return rc;
 }

@@ -260,35 +260,29 @@ long cm__cache_class_find(const composer *c, const char *text) {
   return at ? (long)at - 1 : -1;
 }
 
-/* The room the bands need at day, the key's band at least min_key high. */
-static int day_needs(cm_compose_cache *cache, const cm_compose_options *opt, cm_day day,
-                     double min_key, double *key, double *legend, cm_error *err) {
+/* The key's band is as high as the day with most events needs; then each
+ * day's legend is measured in the room that leaves it. One composer
+ * serves every day: measuring leaves it as it was. */
+int cm_compose_cache_set_series(cm_compose_cache *cache, const cm_compose_options *opt,
+                                const cm_day *days, size_t n, cm_error *err) {
+  cache->series = 0;
   cm_compose_options o = *opt;
-  o.date = day;
   o.cache = cache; /* the legend classes, found once */
   o.panels = NULL, o.npanels = 0;
   o.findings = NULL;
   composer c;
   int rc = cm__composer_init(&c, cache->map, &o, err);
-  if (rc == CM_OK)
-    rc = cm__bands_need(&c, min_key, key, legend);
-  cm__composer_free(&c);
-  return rc;
-}
-
-/* The key's band is as high as the day with most events needs; then each
- * day's legend is measured in the room that leaves it. */
-int cm_compose_cache_set_series(cm_compose_cache *cache, const cm_compose_options *opt,
-                                const cm_day *days, size_t n, cm_error *err) {
-  cache->series = 0;
   double key = 0, legend = 0, k, l;
-  int rc = CM_OK;
-  for (size_t i = 0; i < n && rc == CM_OK; i++)
-    if ((rc = day_needs(cache, opt, days[i], 0, &k, &l, err)) == CM_OK)
-      key = fmax(key, k);
-  for (size_t i = 0; i < n && rc == CM_OK; i++)
-    if ((rc = day_needs(cache, opt, days[i], key, &k, &l, err)) == CM_OK)
-      legend = fmax(legend, l);
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < n && rc == CM_OK; i++) {
+      o.date = c.day = days[i];
+      rc = cm__bands_need(&c, pass ? key : 0, &k, &l);
+      if (rc == CM_OK && pass == 0)
+        key = fmax(key, k);
+      else if (rc == CM_OK)
+        legend = fmax(legend, l);
+    }
+  cm__composer_free(&c);
   if (rc != CM_OK)
     return rc;
   cache->series_key = key;

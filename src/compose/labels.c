@@ -410,9 +410,9 @@ static int segment_meets_box(cm_point a, cm_point b, cm_bbox box) {
 }
 
 /* Whether a label's outline (box b at `at`, turned by angle) meets a
- * leader drawn before, or how many such leaders line crosses: a label
- * over a leader, or two leaders crossing, leave the reader unsure which
- * line leads where. */
+ * leader drawn before: a name over a leader, or two leaders crossing
+ * (line_crosses_leads counts those), leave the reader unsure which line
+ * leads where. */
 static int label_meets_leads(const placer *p, cm_bbox b, cm_point at, double angle) {
   cm_point q[4];
   turned_corners(b, at, angle, q);
@@ -422,6 +422,7 @@ static int label_meets_leads(const placer *p, cm_bbox b, cm_point at, double ang
   return 0;
 }
 
+/* How many leaders drawn before leader line crosses. */
 static int line_crosses_leads(const placer *p, const cm_geom *line) {
   int n = 0;
   for (size_t i = 0; i < p->nleads; i++)

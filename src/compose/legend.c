@@ -107,17 +107,22 @@ int cm__legend_new(composer *c, const char *text, cm_legend_entry **out, size_t 
   return rc;
 }
 
-int cm__compose_copy_legend(composer *c, const cm_legend_entry *from) {
-  cm_legend_entry *e;
-  int rc = cm__legend_new(c, from->text, &e, NULL);
-  if (rc != CM_OK || !e)
-    return rc;
+/* Entry e takes from's class, keeping its own copy of the text and its
+ * place in the order of appearance. */
+static void take_class(cm_legend_entry *e, const cm_legend_entry *from) {
   char *text = e->text;
   size_t seen = e->seen;
   *e = *from;
   e->text = text;
   e->seen = seen;
-  return CM_OK;
+}
+
+int cm__compose_copy_legend(composer *c, const cm_legend_entry *from) {
+  cm_legend_entry *e;
+  int rc = cm__legend_new(c, from->text, &e, NULL);
+  if (rc == CM_OK && e)
+    take_class(e, from);
+  return rc;
 }
 
 int cm__compose_legend_entry(composer *c, const char *text, cm_geom_type type,
@@ -210,10 +215,7 @@ int cm__legend_settle(composer *c, size_t max) {
     int rc = append(c, from->text, c->pending[i].seen, &e);
     if (rc != CM_OK)
       return rc;
-    char *text = e->text;
-    *e = *from;
-    e->text = text;
-    e->seen = c->pending[i].seen;
+    take_class(e, from);
     c->class_state[c->pending[i].klass] = LISTED;
   }
   c->legend_unlisted += c->npending - list;
