@@ -20,6 +20,12 @@ typedef enum { CM_CAP_BUTT = 0, CM_CAP_ROUND, CM_CAP_SQUARE } cm_line_cap;
 /* The most dash and gap lengths a line's pattern holds. */
 #define CM_MAX_DASHES 8
 
+/* The finest hatch drawn, mm: a pixel at 508 dpi. Finer lines are a grey
+ * blur on any screen or printer, and their number (page size over
+ * spacing) grows without bound. The style refuses finer spacings, and
+ * every output checks them again as drawn. */
+#define CM_HATCH_MIN_MM 0.05
+
 CM_END_DECLS
 
 #endif

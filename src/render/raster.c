@@ -77,10 +77,10 @@ void cm_render_pixels_free(uint32_t *pixels) {
   munmap(p, len);
 }
 
-/* The finest hatch any output draws: 0.05 mm, a pixel at 508 dpi (the
- * style refuses finer ones in mm, pt or in; this also catches px at a
- * high dpi and symbols scaled down in small multiples). */
-#define HATCH_MIN_PT (0.05 * 72 / 25.4)
+/* The finest hatch any output draws, CM_HATCH_MIN_MM in points (the style
+ * refuses finer ones; this also catches symbols scaled down in small
+ * multiples). */
+#define HATCH_MIN_PT (CM_HATCH_MIN_MM * 72 / 25.4)
 
 /* Hatch lines closer than they are wide, than 0.05 mm, or (raster) than a
  * pixel are a grey blur and cost time in proportion to their number (1e-7

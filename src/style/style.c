@@ -320,9 +320,6 @@ void cm__style_add_px_hatch(cm_style *s, const char *file, int line, int col,
   *h = (style_px_hatch){copy, line, col, spacing, width};
 }
 
-/* The finest hatch drawn, as in style_value.c. */
-#define HATCH_MIN_MM 0.05
-
 int cm_style_check_dpi(const cm_style *style, double dpi, cm_error *err, cm_errors *all) {
   if (!(dpi > 0))
     dpi = style->map.dpi;
@@ -330,15 +327,18 @@ int cm_style_check_dpi(const cm_style *style, double dpi, cm_error *err, cm_erro
   for (size_t i = 0; i < style->px_hatches.count; i++) {
     const style_px_hatch *h = cm__style_vec_at(&style->px_hatches, i);
     double mm = h->spacing * 25.4 / dpi, width = cm_length_pt(h->width, dpi) * 25.4 / 72;
-    if (mm >= HATCH_MIN_MM && mm >= width)
+    if (mm >= CM_HATCH_MIN_MM && mm >= width)
       continue;
+    char why[96];
+    if (mm < width)
+      snprintf(why, sizeof why, "less than the line width: the lines would fill the "
+                                "polygon solid");
+    else
+      snprintf(why, sizeof why, "finer than %gmm, which no screen or printer shows as "
+                                "lines", CM_HATCH_MIN_MM);
     cm_error e;
     cm_error_set(&e, CM_ESTYLE, h->file, h->line, h->col,
-                 "hatch spacing %gpx is %.3gmm at %g dpi, %s", h->spacing, mm, dpi,
-                 mm < width ? "less than the line width: the lines would fill the "
-                              "polygon solid"
-                            : "finer than 0.05mm, which no screen or printer shows "
-                              "as lines");
+                 "hatch spacing %gpx is %.3gmm at %g dpi, %s", h->spacing, mm, dpi, why);
     cm_error_hint(&e, "give the spacing in mm, usually 1mm to 3mm, or draw at a "
                       "lower dpi");
     if (rc == CM_OK && err)

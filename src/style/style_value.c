@@ -579,25 +579,23 @@ static int dashes(style_value *v, cm_symbolizer *s) {
   return 0;
 }
 
-/* The finest hatch drawn: 0.05 mm, a pixel at 508 dpi. Finer lines are a
- * grey blur on any screen or printer, and their number (page size over
- * spacing) grows without bound: 1e-7 mm would ask for billions. A spacing
- * in px must be a pixel at least, and is judged again at the dpi the map
- * is drawn at (cm_style_check_dpi); a raster output also refuses a spacing
- * under one of its own pixels, and every output one under 0.05 mm at the
- * dpi it is drawn at (cm__hatches_fit, raster.c). */
-#define HATCH_MIN_MM 0.05
+/* The finest hatch drawn is CM_HATCH_MIN_MM: 1e-7 mm would ask for
+ * billions of lines. A spacing in px must be a pixel at least, and is
+ * judged again at the dpi the map is drawn at (cm_style_check_dpi); a
+ * raster output also refuses a spacing under one of its own pixels, and
+ * every output one under CM_HATCH_MIN_MM as drawn (cm__hatches_fit,
+ * raster.c). */
 
 static const char *unit_name(cm_unit u) {
   return u == CM_UNIT_PX ? "px" : u == CM_UNIT_MM ? "mm" : u == CM_UNIT_IN ? "in" : "pt";
 }
 
 /* Lines closer than they are wide fill the polygon solid; lines closer
- * than HATCH_MIN_MM are refused. px are compared at 96 dpi. */
+ * than CM_HATCH_MIN_MM are refused. px are compared at 96 dpi. */
 static int hatch_spacing(style_value *v, const style_token *at,
                          const cm_pattern *p) {
   double spacing = cm_length_pt(p->spacing, 96), width = cm_length_pt(p->width, 96);
-  double floor_pt = HATCH_MIN_MM * 72 / 25.4;
+  double floor_pt = CM_HATCH_MIN_MM * 72 / 25.4;
   if (spacing < width) {
     cm_error *e = cm__style_error(v->diag, at->line, at->col,
                                   "hatch spacing %g%s is less than the line width "
@@ -613,7 +611,7 @@ static int hatch_spacing(style_value *v, const style_token *at,
                                   "hatch spacing %g%s is finer than %gmm, which "
                                   "no screen or printer shows as lines",
                                   p->spacing.value, unit_name(p->spacing.unit),
-                                  HATCH_MIN_MM);
+                                  CM_HATCH_MIN_MM);
     cm_error_hint(e, "hatches are usually 1mm to 3mm apart");
     return -1;
   }
